@@ -1,0 +1,133 @@
+"""The whole pipeline, readable top to bottom: read -> link -> rules -> Report.
+
+``check(manuscript)`` is pure; ``check_paths(paths)`` adds the file reading at the edge.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import regex as re
+
+from refcheck.link import link
+from refcheck.model import Finding, Manuscript, Problem, Severity
+from refcheck.report import Report
+from refcheck.rule import Context, Options, Rule
+from refcheck.rules import RULES
+
+
+@dataclass(frozen=True)
+class Config:
+    """What the user chose: rule selection, severity overrides, manuscript date."""
+
+    select: tuple[str, ...] = ()  # codes, code prefixes ("RC1") or names; empty = the default rules
+    ignore: tuple[str, ...] = ()
+    severity: dict[str, Severity] = field(default_factory=dict)  # rule name or code -> severity
+    manuscript_date: str | None = None
+    today: dt.date | None = None
+
+
+def _specificity(rule: Rule, pattern: str) -> int:
+    """How specifically ``pattern`` names ``rule``: 0 = not at all; a name counts as a full code."""
+    pattern = pattern.strip()
+    if pattern == rule.name:
+        return 100
+    upper = pattern.upper()
+    if upper == "ALL":
+        return 1
+    return len(upper) + 1 if rule.code.startswith(upper) and upper.startswith("RC") else 0
+
+
+def selected_rules(config: Config, rules: Sequence[Rule] = RULES) -> tuple[Rule, ...]:
+    """Rules that run: the longest matching pattern between --select and --ignore wins (as in flake8).
+
+    Rules that are off by default run only when selected by exact code or name.
+    """
+    out = []
+    for rule in rules:
+        sel = max((_specificity(rule, p) for p in config.select), default=0)
+        ign = max((_specificity(rule, p) for p in config.ignore), default=0)
+        if config.select:
+            on = sel > ign and (rule.enabled or sel >= len(rule.code) + 1)
+        else:
+            on = rule.enabled and ign == 0
+        if on:
+            out.append(rule)
+    return tuple(out)
+
+
+_SUPPRESS = re.compile(r"<!--\s*refcheck:\s*ignore\b(?P<names>[^>]*?)\s*-->|^\s*%\s*refcheck:\s*ignore\b(?P<tex>.*)$", re.M)
+
+
+def suppressions(manuscript: Manuscript) -> dict[int, tuple[str, ...]]:
+    """Line -> rule patterns ignored there: a comment covers its own line and the next non-blank one."""
+    text = manuscript.source.text
+    out: dict[int, tuple[str, ...]] = {}
+    if "refcheck:" not in text:
+        return out
+    for m in _SUPPRESS.finditer(text):
+        names = tuple(n for n in re.split(r"[\s,]+", (m.group("names") or m.group("tex") or "").strip()) if n) or ("ALL",)
+        line, _ = manuscript.source.position(m.start())
+        end_line, _ = manuscript.source.position(m.end())
+        out[line] = out.get(line, ()) + names
+        nxt = end_line + 1
+        while nxt <= text.count("\n") + 1 and not manuscript.source.line_text(nxt).strip():
+            nxt += 1
+        out[nxt] = out.get(nxt, ()) + names
+    return out
+
+
+def _stamp(rule: Rule, problem: Problem, config: Config) -> Finding:
+    severity = config.severity.get(rule.name) or config.severity.get(rule.code) or problem.severity or rule.severity
+    return Finding(rule.code, rule.name, severity, problem.span, problem.message, problem.fix, problem.notes)
+
+
+def run_rules(manuscript: Manuscript, config: Config = Config()) -> tuple[list[Finding], int]:
+    """Findings of the selected rules on one linked manuscript, and how many were suppressed."""
+    options = Options(manuscript_date=config.manuscript_date, today=config.today or dt.date.today())
+    ctx = Context(manuscript, options)
+    ignored_at = suppressions(manuscript)
+    findings: list[Finding] = []
+    suppressed = 0
+    for rule in selected_rules(config):
+        if rule.needs and not (manuscript.crossref_consulted or "crossref" not in rule.needs):
+            continue
+        for problem in rule.check(ctx):
+            patterns = ignored_at.get(problem.span.line, ())
+            if any(_specificity(rule, p) for p in patterns):
+                suppressed += 1
+                continue
+            findings.append(_stamp(rule, problem, config))
+    return findings, suppressed
+
+
+def link_manuscript(manuscript: Manuscript) -> Manuscript:
+    return dataclasses.replace(manuscript, links=link(manuscript))
+
+
+def check(manuscripts: Manuscript | Iterable[Manuscript], config: Config = Config()) -> Report:
+    """Link each manuscript and run the rules over it. Pure: no I/O."""
+    if isinstance(manuscripts, Manuscript):
+        manuscripts = (manuscripts,)
+    linked = [link_manuscript(m) for m in manuscripts]
+    findings: list[Finding] = []
+    suppressed = 0
+    for manuscript in linked:
+        found, hidden = run_rules(manuscript, config)
+        findings.extend(found)
+        suppressed += hidden
+    notes = []
+    if any(r.needs for r in selected_rules(config)):
+        notes.append("Crossref was not consulted: identifier and metadata verification was skipped")
+    return Report.build(findings, linked, selected_rules(config), notes, suppressed)
+
+
+def check_paths(paths: Iterable[str | os.PathLike], config: Config = Config(), *, max_bytes: int | None = None) -> Report:
+    """Read each file (bad input becomes unreadable-input findings) and check it."""
+    from refcheck.readers import MAX_BYTES, load
+
+    return check([load(p, max_bytes=max_bytes or MAX_BYTES) for p in paths], config)

@@ -1,0 +1,164 @@
+"""The command line: the only module that reads argv, writes files and exits.
+
+    refcheck review.md                      check, terminal report
+    refcheck review.md --format json -o report.json
+    refcheck paper.md --select RC1 --ignore reference-order --fail-on warning
+    refcheck rules                          list every rule
+    refcheck rule reference-never-cited     print one rule's documentation
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from refcheck import __version__
+
+EXIT_USAGE = 2
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class FailOn(str, Enum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+    never = "never"
+
+
+def _split(values: list[str] | None) -> tuple[str, ...]:
+    return tuple(v.strip() for value in values or () for v in value.split(",") if v.strip())
+
+
+def _usage(message: str) -> typer.Exit:
+    typer.echo(f"refcheck: error: {message}", err=True)
+    return typer.Exit(EXIT_USAGE)
+
+
+def _write_atomically(path: Path, render) -> None:
+    """Write to a temporary file beside ``path`` and rename it over, so no half report is left."""
+    directory = path.parent if str(path.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+            render(out)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"refcheck {__version__}")
+        raise typer.Exit()
+
+
+def check_command(
+    paths: Annotated[list[Path], typer.Argument(help="Manuscript files to check (Markdown).", show_default=False)],
+    format: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = Format.text,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file (atomically).")] = None,
+    select: Annotated[Optional[list[str]], typer.Option("--select", help="Rules to run: codes, code prefixes (RC1) or names; comma-separated.")] = None,
+    ignore: Annotated[Optional[list[str]], typer.Option("--ignore", help="Rules to skip: codes, prefixes or names.")] = None,
+    fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 when a finding is at least this severe.")] = FailOn.error,
+    manuscript_date: Annotated[Optional[str], typer.Option("--manuscript-date", help="ISO date (YYYY-MM-DD) for chronology checks, overriding the dates in the text.")] = None,
+    offline: Annotated[bool, typer.Option("--offline", help="Do not consult Crossref (only offline checks run).")] = False,
+    color: Annotated[Optional[bool], typer.Option("--color/--no-color", help="Force or disable colour (default: auto; NO_COLOR is honoured).")] = None,
+    max_bytes: Annotated[int, typer.Option("--max-bytes", help="Refuse input files larger than this.")] = 16 * 1024 * 1024,
+    version: Annotated[Optional[bool], typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = None,
+) -> None:
+    """Check MANUSCRIPT's in-text citations against its reference list.
+
+    Exit status: 0 = nothing at or above --fail-on, 1 = findings at or above it, 2 = usage error.
+    See `refcheck rules` and `refcheck rule NAME` for what each rule checks.
+    """
+    import datetime as dt
+
+    from refcheck.api import Config, check_paths
+    from refcheck.model import Severity
+    from refcheck.render import RENDERERS
+    from refcheck.rules import lookup
+
+    for path in paths:
+        if not path.exists():
+            raise _usage(f"{path}: no such file")
+    selected, ignored = _split(select), _split(ignore)
+    for pattern in (*selected, *ignored):
+        upper = pattern.upper()
+        if not (lookup(pattern) or upper == "ALL" or (upper.startswith("RC") and upper[2:].isdigit())):
+            raise _usage(f"unknown rule {pattern!r} (see `refcheck rules`)")
+    if manuscript_date:
+        try:
+            dt.date.fromisoformat(manuscript_date)
+        except ValueError:
+            raise _usage(f"--manuscript-date {manuscript_date!r} is not an ISO date (YYYY-MM-DD)") from None
+    # --offline is accepted now so that CI scripts written today keep working once Crossref
+    # verification lands; until then every run is offline.
+    _ = offline
+    config = Config(select=selected, ignore=ignored, manuscript_date=manuscript_date)
+    report = check_paths(paths, config, max_bytes=max_bytes)
+    render = RENDERERS[format.value]
+    if output is not None:
+        try:
+            _write_atomically(output, lambda out: render(report, out, color=False))
+        except OSError as err:
+            raise _usage(f"cannot write {output}: {err.strerror or err}") from None
+    else:
+        render(report, sys.stdout, color=color)
+    code = 0 if fail_on is FailOn.never else report.exit_code(Severity.parse(fail_on.value))
+    raise typer.Exit(code)
+
+
+def rules_command() -> None:
+    """List every rule: code, name, default severity, and what it checks."""
+    from refcheck.rules import RULES
+
+    for r in RULES:
+        state = "" if r.enabled else "  (off by default)"
+        typer.echo(f"{r.code}  {r.name:<32} {str(r.severity):<8} {r.summary}{state}")
+
+
+def rule_command(name: Annotated[str, typer.Argument(help="A rule's name or code, e.g. reference-never-cited or RC102.")]) -> None:
+    """Print one rule's documentation."""
+    from refcheck.rules import RULES, lookup
+
+    found = lookup(name)
+    if found is None:
+        import difflib
+
+        close = difflib.get_close_matches(name, [r.name for r in RULES], n=1)
+        hint = f"; did you mean {close[0]}?" if close else ""
+        raise _usage(f"unknown rule {name!r}{hint}")
+    typer.echo(f"{found.code} {found.name} ({found.severity}{'' if found.enabled else ', off by default'})\n")
+    typer.echo(found.doc)
+
+
+def _app(command) -> typer.Typer:
+    app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
+    app.command()(command)
+    return app
+
+
+SUBCOMMANDS = {"rules": rules_command, "rule": rule_command}
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: `refcheck FILE...` checks; `refcheck rules` and `refcheck rule NAME` explain."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] in SUBCOMMANDS and not Path(args[0]).exists():
+        _app(SUBCOMMANDS[args[0]])(args[1:], prog_name=f"refcheck {args[0]}")
+    else:
+        _app(check_command)(args, prog_name="refcheck")
+
+
+if __name__ == "__main__":
+    main()

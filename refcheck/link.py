@@ -1,0 +1,134 @@
+"""Link citation items to references: by label, by key, or by first-author surname and year.
+
+Everything goes through indexes built once (label -> references, surname key -> references,
+year -> references), so linking costs O(citations + references), never their product.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from refcheck.model import CitationItem, Link, Manuscript, Reference
+from refcheck.names import same_surname, surname_key, surname_keys
+
+FUZZY_SURNAME = 80.0  # rapidfuzz ratio at or above which a misspelt surname still links
+
+
+def _year_key(year: str | None) -> str:
+    return " ".join((year or "").lower().replace(".", ". ").split()).replace(". ", ".").strip()
+
+
+@dataclass
+class Index:
+    """Lookups over a manuscript's references (and the works inside merged entries)."""
+
+    by_id: dict[str, Reference] = field(default_factory=dict)
+    by_label: dict[str, list[Reference]] = field(default_factory=lambda: defaultdict(list))
+    by_key: dict[str, list[Reference]] = field(default_factory=lambda: defaultdict(list))
+    by_key_folded: dict[str, list[Reference]] = field(default_factory=lambda: defaultdict(list))
+    by_surname: dict[str, list[tuple[Reference, Reference]]] = field(default_factory=lambda: defaultdict(list))
+    by_year: dict[str, list[tuple[Reference, Reference]]] = field(default_factory=lambda: defaultdict(list))
+
+    @classmethod
+    def build(cls, references: tuple[Reference, ...]) -> Index:
+        index = cls()
+        for ref in references:
+            index.by_id[ref.id] = ref
+            if ref.label:
+                index.by_label[ref.label.lstrip("0") or "0"].append(ref)
+            if ref.key:
+                index.by_key[ref.key].append(ref)
+                index.by_key_folded[ref.key.casefold()].append(ref)
+            # (entry, work): a merged entry contributes each of its works, all linking to the entry
+            for work in ref.parts or (ref,):
+                if work.authors:
+                    for key in surname_keys(work.authors[0].family):
+                        index.by_surname[key].append((ref, work))
+                if work.year:
+                    index.by_year[_year_key(work.year)[:4]].append((ref, work))
+        return index
+
+
+def _work_matches_item(work: Reference, item: CitationItem) -> int:
+    """How well the co-authors agree: 2 = second author agrees or et al. fits, 1 = neutral, 0 = contradicts."""
+    cited = item.authors
+    if len(cited) >= 2:
+        if len(work.authors) < 2:
+            return 0
+        return 2 if surname_key(cited[1]) in surname_keys(work.authors[1].family) else 0
+    if item.et_al:
+        return 2 if len(work.authors) >= 3 or work.authors_truncated else 1
+    return 2 if len(work.authors) == 1 else 1
+
+
+def _unique(pairs: list[tuple[Reference, Reference]]) -> list[tuple[Reference, Reference]]:
+    seen: set[str] = set()
+    out = []
+    for ref, work in pairs:
+        if ref.id not in seen:
+            seen.add(ref.id)
+            out.append((ref, work))
+    return out
+
+
+def link_author_year(citation_id: str, index_in_citation: int, item: CitationItem, index: Index) -> Link:
+    cited = item.authors[0]
+    candidates: list[tuple[Reference, Reference]] = []
+    for key in surname_keys(cited):
+        candidates.extend(index.by_surname.get(key, ()))
+    candidates = _unique(candidates)
+    year = _year_key(item.year)
+    exact = [(r, w) for r, w in candidates if _year_key(w.year) == year]
+    how_year = ""
+    if not exact and year[:4].isdigit():
+        # 2019 cited, list has 2019a (or the other way round): still the same work if unique
+        exact = [(r, w) for r, w in candidates if _year_key(w.year)[:4] == year[:4]]
+        how_year = "no-suffix" if exact else ""
+    if exact:
+        if len(exact) > 1:
+            best = max(_work_matches_item(w, item) for _, w in exact)
+            exact = [(r, w) for r, w in exact if _work_matches_item(w, item) == best]
+        refs = tuple(r.id for r, _ in exact)
+        if len(refs) > 1:
+            return Link(citation_id, index_in_citation, refs, "ambiguous")
+        how = how_year or same_surname(cited, exact[0][1].authors[0].family) or "particle"
+        return Link(citation_id, index_in_citation, refs, how)
+    if candidates:
+        nearest = sorted(candidates, key=lambda rw: (abs((rw[1].year_number or 0) - int(year[:4] or 0)) if year[:4].isdigit() else 0, rw[0].id))
+        return Link(citation_id, index_in_citation, (), "none", tuple(r.id for r, _ in nearest[:3]), year_differs=True)
+    # Same year, surname spelt differently (Diomedede / Diomede): link if one clearly wins.
+    same_year = index.by_year.get(year[:4], ()) if year[:4].isdigit() else ()
+    scored = sorted(
+        ((fuzz.ratio(surname_key(cited), surname_key(w.authors[0].family)), r.id, r, w) for r, w in same_year if w.authors),
+        key=lambda s: (-s[0], s[1]),
+    )
+    if scored and scored[0][0] >= FUZZY_SURNAME and (len(scored) == 1 or scored[1][0] < scored[0][0]):
+        return Link(citation_id, index_in_citation, (scored[0][2].id,), "fuzzy-author")
+    nearest = tuple(s[2].id for s in scored[:2] if s[0] >= 60)
+    return Link(citation_id, index_in_citation, (), "none", nearest)
+
+
+def link(manuscript: Manuscript) -> tuple[Link, ...]:
+    """Every citation item's Link, in document order."""
+    index = Index.build(manuscript.references)
+    links: list[Link] = []
+    for citation in manuscript.citations:
+        for i, item in enumerate(citation.items):
+            if item.numbers:
+                for number in dict.fromkeys(item.numbers):
+                    refs = tuple(r.id for r in index.by_label.get(str(number), ()))
+                    how = "label" if len(refs) == 1 else ("ambiguous" if refs else "none")
+                    links.append(Link(citation.id, i, refs, how, number=number))
+            elif item.key is not None:
+                refs = tuple(r.id for r in index.by_key.get(item.key, ()))
+                if refs:
+                    links.append(Link(citation.id, i, refs, "key" if len(refs) == 1 else "ambiguous"))
+                else:
+                    folded = tuple(r.id for r in index.by_key_folded.get(item.key.casefold(), ()))
+                    links.append(Link(citation.id, i, folded, "key-case" if folded else "none"))
+            elif item.authors:
+                links.append(link_author_year(citation.id, i, item, index))
+    return tuple(links)

@@ -1,0 +1,354 @@
+"""The vocabulary of refcheck: small immutable values that carry their location.
+
+Nothing here does I/O or imports from the rest of refcheck. Field names follow CSL
+variables (``container_title``, ``page``, ``article_number``) so that a Reference read
+from Markdown, from BibTeX or from Crossref can be compared field by field.
+"""
+
+from __future__ import annotations
+
+import bisect
+import enum
+from dataclasses import dataclass, field
+
+
+class Severity(enum.IntEnum):
+    """How serious a finding is; ordered so that ``>=`` means "at least as serious"."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, value: str) -> Severity:
+        return cls[value.strip().upper()]
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Where something is: 0-based character offsets and 1-based line/column (end exclusive)."""
+
+    path: str
+    start: int
+    end: int
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    def to_dict(self) -> dict:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+            "start": self.start,
+            "end": self.end,
+        }
+
+
+@dataclass(frozen=True, eq=False)
+class Source:
+    """One input file's text, with a line index to turn offsets into Spans."""
+
+    path: str
+    text: str
+    format: str = "markdown"
+    _line_starts: list[int] = field(default_factory=list, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        starts = [0]
+        find = self.text.find
+        i = find("\n")
+        while i != -1:
+            starts.append(i + 1)
+            i = find("\n", i + 1)
+        self._line_starts[:] = starts
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of a 0-based character offset."""
+        index = bisect.bisect_right(self._line_starts, offset) - 1
+        return index + 1, offset - self._line_starts[index] + 1
+
+    def span(self, start: int, end: int) -> Span:
+        line, column = self.position(start)
+        end_line, end_column = self.position(end)
+        return Span(self.path, start, end, line, column, end_line, end_column)
+
+    def line_text(self, line: int) -> str:
+        starts = self._line_starts
+        if not 1 <= line <= len(starts):
+            return ""
+        end = starts[line] - 1 if line < len(starts) else len(self.text)
+        return self.text[starts[line - 1] : end]
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    """A person's name as printed: ``Name("van der Berg", "J. A.")``."""
+
+    family: str
+    given: str = ""
+
+    def to_dict(self) -> dict:
+        return {"family": self.family, "given": self.given}
+
+
+@dataclass(frozen=True, slots=True)
+class CitationItem:
+    """One cited work inside a Citation: ``Smith et al., 2019a`` or ``3`` or ``@key``.
+
+    ``authors`` holds the surnames as written (one, or two for ``Smith and Lee``);
+    ``numbers`` holds numeric labels with ranges expanded; ``key`` a pandoc/BibTeX key.
+    """
+
+    span: Span
+    text: str
+    authors: tuple[str, ...] = ()
+    et_al: bool = False
+    year: str | None = None
+    numbers: tuple[int, ...] = ()
+    key: str | None = None
+
+    def to_dict(self) -> dict:
+        return {
+            "text": self.text,
+            "span": self.span.to_dict(),
+            "authors": list(self.authors),
+            "et_al": self.et_al,
+            "year": self.year,
+            "numbers": list(self.numbers),
+            "key": self.key,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """One in-text citation as written: ``(Smith et al., 2019; Lee, 2020)``, ``[3-5]``, ``[@key]``.
+
+    ``form`` records how it deviates from the usual shape (``comma-before-year-parenthesis``,
+    ``no-comma-before-year``, ``et-al-without-period``, ``range-reversed``...); rules read it.
+    """
+
+    id: str
+    span: Span
+    text: str
+    style: str  # "author-year" | "numeric" | "key"
+    narrative: bool
+    items: tuple[CitationItem, ...]
+    form: frozenset[str] = frozenset()
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "text": self.text,
+            "style": self.style,
+            "narrative": self.narrative,
+            "span": self.span.to_dict(),
+            "items": [item.to_dict() for item in self.items],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """One entry of the reference list (or of a .bib file), with its parsed fields.
+
+    ``parts`` is non-empty when the entry holds more than one work (each part is itself a
+    Reference over its share of the text). ``confidence`` (0..1) says how sure the parse is.
+    """
+
+    id: str
+    span: Span
+    raw: str
+    label: str | None = None
+    key: str | None = None
+    authors: tuple[Name, ...] = ()
+    authors_truncated: bool = False
+    year: str | None = None
+    title: str | None = None
+    container_title: str | None = None
+    volume: str | None = None
+    issue: str | None = None
+    page: str | None = None
+    article_number: str | None = None
+    doi: str | None = None
+    url: str | None = None
+    confidence: float = 0.0
+    parts: tuple[Reference, ...] = ()
+
+    @property
+    def first_author(self) -> str | None:
+        return self.authors[0].family if self.authors else None
+
+    @property
+    def year_number(self) -> int | None:
+        digits = (self.year or "")[:4]
+        return int(digits) if digits.isdigit() else None
+
+    def to_dict(self) -> dict:
+        data = {
+            "id": self.id,
+            "label": self.label,
+            "key": self.key,
+            "raw": self.raw,
+            "span": self.span.to_dict(),
+            "authors": [name.to_dict() for name in self.authors],
+            "authors_truncated": self.authors_truncated,
+            "year": self.year,
+            "title": self.title,
+            "container_title": self.container_title,
+            "volume": self.volume,
+            "issue": self.issue,
+            "page": self.page,
+            "article_number": self.article_number,
+            "doi": self.doi,
+            "url": self.url,
+            "confidence": round(self.confidence, 2),
+        }
+        if self.parts:
+            data["parts"] = [part.to_dict() for part in self.parts]
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """Ties one CitationItem (``citation`` id, ``item`` index) to zero or more References.
+
+    ``how`` says how it matched: ``label``, ``key``, ``exact``, ``case``, ``diacritics``,
+    ``fuzzy-author`` (surname spelled differently), ``no-suffix`` (2019 for 2019a);
+    ``none`` when nothing matched, ``ambiguous`` when several matched equally.
+    ``nearest`` holds close candidates offered as "did you mean" when nothing matched, and
+    ``year_differs`` is set when the author exists in the list only with other years.
+    Numeric items get one Link per cited number (``number``).
+    """
+
+    citation: str
+    item: int
+    references: tuple[str, ...]
+    how: str
+    nearest: tuple[str, ...] = ()
+    year_differs: bool = False
+    number: int | None = None
+
+    def to_dict(self) -> dict:
+        data = {
+            "citation": self.citation,
+            "item": self.item,
+            "references": list(self.references),
+            "how": self.how,
+        }
+        if self.number is not None:
+            data["number"] = self.number
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class Work:
+    """A bibliographic record from Crossref, reduced to the fields refcheck compares."""
+
+    doi: str
+    title: str | None = None
+    authors: tuple[Name, ...] = ()
+    year: str | None = None
+    container_title: str | None = None
+    volume: str | None = None
+    issue: str | None = None
+    page: str | None = None
+    article_number: str | None = None
+    type: str | None = None
+    updates: tuple[tuple[str, str], ...] = ()  # (update type, source)
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """Ties a Reference to a Work: status ``verified`` | ``mismatch`` | ``not-found`` | ``error``."""
+
+    reference: str
+    status: str
+    work: Work | None = None
+    differences: tuple[tuple[str, str, str], ...] = ()  # (field, printed, record)
+    evidence: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """A proposed correction: replace ``span`` with ``replacement`` (or just advise)."""
+
+    message: str
+    replacement: str | None = None
+    span: Span | None = None
+
+    def to_dict(self) -> dict:
+        return {
+            "message": self.message,
+            "replacement": self.replacement,
+            "span": self.span.to_dict() if self.span else None,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """What a rule or reader reports before the engine stamps code and severity on it.
+
+    ``severity`` overrides the rule's default only where the rule itself grades the case
+    (a case-only author difference is info where a spelling difference is a warning).
+    """
+
+    span: Span
+    message: str
+    fix: Fix | None = None
+    notes: tuple[str, ...] = ()
+    severity: Severity | None = None
+    rule: str | None = None  # set by readers, which report under an input rule
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A Problem stamped by the engine with its rule's code, name and severity."""
+
+    code: str
+    rule: str
+    severity: Severity
+    span: Span
+    message: str
+    fix: Fix | None = None
+    notes: tuple[str, ...] = ()
+
+    def sort_key(self) -> tuple:
+        return (self.span.path, self.span.line, self.span.column, self.code, self.span.start, self.message)
+
+    def to_dict(self) -> dict:
+        return {
+            "code": self.code,
+            "rule": self.rule,
+            "severity": str(self.severity),
+            "span": self.span.to_dict(),
+            "message": self.message,
+            "fix": self.fix.to_dict() if self.fix else None,
+            "notes": list(self.notes),
+        }
+
+
+@dataclass(frozen=True)
+class Manuscript:
+    """Everything read from one manuscript: text, metadata, citations, references, links."""
+
+    source: Source
+    citations: tuple[Citation, ...] = ()
+    references: tuple[Reference, ...] = ()
+    links: tuple[Link, ...] = ()
+    matches: tuple[Match, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    title: str | None = None
+    doi: str | None = None
+    dates: dict[str, str | None] = field(default_factory=dict)  # received/revised/accepted/published: ISO
+    reference_section: Span | None = None
+    crossref_consulted: bool = False
+
+    @property
+    def path(self) -> str:
+        return self.source.path

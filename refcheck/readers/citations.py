@@ -1,0 +1,348 @@
+"""The in-text citation grammar shared by every text reader.
+
+One module, one tested grammar. It works on a *masked* copy of the text: the same length as
+the original, with markup (emphasis markers, code, comments, link targets) blanked out, so
+every offset found here is an offset into the original file and every Span slices back to
+the citation as written.
+
+Recognised forms::
+
+    (Smith, 2019)  (Smith & Lee, 2019)  (Smith and Lee 2019)  (Smith et al., 2019a, b)
+    (Smith et al., 2019; Lee, 2020)  (see Smith, 2019, p. 4)  (Smith, 1996a; 1996b)
+    Smith et al. (2019)  Smith et al., (2019)  van der Berg (n.d.)  Lee (in press)
+    [1]  [1, 2]  [1-3]  [1]–[3]  <sup>1,2</sup>  ¹²  (1, 2) in documents cited that way
+    [@key]  [@a; @b, p. 3]  [-@key]  @key
+
+Never citations: gene and cytokine names (IL-6, TNF- α), dates (19.06.2023), DOIs, figure and
+equation numbers, e-mail addresses, Markdown links and footnotes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex as re
+
+from refcheck.model import Citation, CitationItem, Source
+
+# --- author-year -------------------------------------------------------------------------
+
+YEAR = r"(?:(?<![\d./\-])(?:1[5-9]\d\d|20\d\d)(?:[a-z](?![\p{L}]))?(?![\d\p{L}])|n\.\s?d\.|in\s+press|forthcoming)"
+_PARTICLE = r"(?:(?:[Vv]an|[Vv]on|[Dd]er|[Dd]en|[Dd]e|[Dd]el|[Dd]ella|[Dd]i|[Dd]a|[Dd]u|[Dd]os|[Ll]a|[Ll]e|[Tt]en|[Tt]er|[Aa]l|[Ee]l)\s+)"
+_WORD = r"(?:(?:[dDlL]['’])?\p{Lu}[\p{L}\p{M}'’]*(?:[-‐][\p{L}\p{M}'’]+)*)"
+_SURNAME = rf"(?:{_PARTICLE}{{0,3}}{_WORD}(?:\s{_WORD}){{0,2}})"
+_LOWER_SURNAME = r"(?:\p{Ll}[\p{Ll}\p{M}'’-]+(?=\s+et\s*al))"
+_ETAL = r"(?:\s*,?\s+et\s*al(?P<etal_dot>\.)?)"
+AUTHORS = (
+    rf"(?P<authors>(?:{_SURNAME}|{_LOWER_SURNAME})"
+    rf"(?:(?:\s*,\s*{_SURNAME}){{0,4}}\s*,?\s+(?:and|&)\s+{_SURNAME})?"
+    rf"{_ETAL}?)"
+)
+YEARS = rf"(?P<years>{YEAR}(?:\s*,\s*(?:{YEAR}|[a-z](?![\p{{L}}\d.])))*)"
+
+# "Smith et al., 2019" inside a parenthesis or bracket group
+_PAREN_ITEM = re.compile(rf"{AUTHORS}(?P<sep>\s*,?\s*){YEARS}")
+# "Smith et al. (2019)" / "Smith et al., (2019)"
+_NARRATIVE = re.compile(
+    rf"(?<![\p{{L}}\d@])(?:{AUTHORS})(?P<sep>\s*,?\s*)\(\s*{YEARS}(?P<locator>\s*,\s*(?:pp?\.|chap\.|ch\.)\s*[\w\-–]+)?\s*\)"
+)
+_GROUP = re.compile(r"(?<!\])\((?P<body>[^()\[\]\n]{2,600}(?:\n(?!\s*\n)[^()\[\]\n]{0,600}){0,4})\)|\[(?P<bbody>[^\[\]()\n]{2,600})\](?!\()")
+_YEAR_ONLY = re.compile(rf"^\s*{YEARS}\s*$")
+_YEAR_TOKEN = re.compile(YEAR)
+_SUFFIX_ONLY = re.compile(r"^[a-z]$")
+
+# Words that start sentences or name things and are never the first word of a surname.
+STOPWORDS = frozenset(
+    """a an and as at also after although among and are as because before both but by
+    compare consistent data despite during e.g eg for from further furthermore fig figure figs
+    following however here i.e ie if in including indeed interestingly it its like many moreover
+    most note notably of on or our previously recently reviewed review see similarly since so
+    some such supplementary table tables than that the their then these this those thus to
+    unlike using versus vs we when where whereas which while with within yet accessed available
+    version release updated january february march april may june july august september october
+    november december spring summer autumn fall winter eq equation equations section chapter
+    appendix box panel model study studies phase stage day days week weeks year years""".split()
+)
+_MONTHS = frozenset("january february march april may june july august september october november december".split())
+
+# --- numeric ---------------------------------------------------------------------------
+
+_NUM = r"\d{1,4}"
+_NUMLIST = rf"{_NUM}(?:\s*[-–—]\s*{_NUM})?(?:\s*[,;]\s*{_NUM}(?:\s*[-–—]\s*{_NUM})?)*"
+_BRACKET_RUN = re.compile(
+    rf"(?<![!\]\w\\])\[\s*{_NUMLIST}\s*\](?:\s*(?:[-–—]|[,;]\s*)\s*\[\s*{_NUMLIST}\s*\])*(?![\(:\[])"
+)
+_SUP = re.compile(rf"<sup>\s*(?:\[\s*)?({_NUMLIST})(?:\s*\])?\s*,?\s*</sup>(?:\s*[-–—,]\s*<sup>\s*({_NUMLIST})\s*</sup>)*")
+_UNICODE_SUP = re.compile(r"(?<=[\p{L}\).,;:’”'\]])([¹²³⁴⁵⁶⁷⁸⁹⁰]+(?:[,⁻–-][¹²³⁴⁵⁶⁷⁸⁹⁰]+)*)(?![\d¹²³⁴⁵⁶⁷⁸⁹⁰])")
+_PAREN_NUM = re.compile(rf"\(\s*({_NUMLIST})\s*\)")
+_NUMBER_PART = re.compile(rf"({_NUM})(?:\s*[-–—]\s*({_NUM}))?")
+_BRACKET_GROUP = re.compile(rf"\[\s*({_NUMLIST})\s*\]")
+_NOT_CITED_BEFORE = re.compile(
+    r"(?:fig(?:ure)?s?\.?|tables?|eqs?\.?|equations?|sections?|steps?|panels?|chapters?|appendix|"
+    r"refs?\.?|lines?|pages?|p\.|pp\.|n\s*=|=|±|×|\^|[<>]|items?|cases?|versions?|v\.?|no\.?)\s*$",
+    re.IGNORECASE,
+)
+_SUPERSCRIPT_DIGITS = str.maketrans("¹²³⁴⁵⁶⁷⁸⁹⁰⁻", "1234567890-")
+
+# --- pandoc keys ------------------------------------------------------------------------
+
+_KEY = r"[\p{L}\d_][\p{L}\d_:.#$%&\-+?<>~/]*"
+_KEY_GROUP = re.compile(rf"\[(?P<body>[^\[\]\n]*?-?@{_KEY}[^\[\]\n]*)\](?!\()")
+_KEY_IN_GROUP = re.compile(rf"(?P<suppress>-)?@(?P<key>{_KEY})")
+_NARRATIVE_KEY = re.compile(rf"(?<![\p{{L}}\d_@.\\/`\[])@(?P<key>{_KEY})")
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A citation before ids are assigned (readers number them in document order)."""
+
+    start: int
+    end: int
+    style: str
+    narrative: bool
+    items: tuple[tuple[int, int, dict], ...]  # (start, end, fields)
+    form: frozenset[str] = frozenset()
+
+
+def _trim_key(key: str) -> str:
+    return key.rstrip(".:;,?!-/")
+
+
+def _years(text: str, offset: int) -> list[tuple[int, int, str]]:
+    """Split ``"2019a, b"`` into [(start, end, "2019a"), (start, end, "2019b")] with offsets."""
+    out: list[tuple[int, int, str]] = []
+    base = None
+    for m in re.finditer(rf"{YEAR}|(?<![\p{{L}}])[a-z](?![\p{{L}}\d.])", text):
+        token = m.group(0)
+        if _SUFFIX_ONLY.match(token):
+            if base is None:
+                continue
+            year = base + token
+        else:
+            year = re.sub(r"\s+", " ", token)
+            base = year[:4] if year[:4].isdigit() else None
+        out.append((offset + m.start(), offset + m.end(), year))
+    return out
+
+
+def _split_authors(authors: str) -> tuple[tuple[str, ...], bool]:
+    """``"Smith and Lee"`` -> (("Smith", "Lee"), False); ``"Smith et al."`` -> (("Smith",), True)."""
+    et_al = bool(re.search(r"\bet\s*al\b", authors))
+    body = re.sub(r"\s*,?\s+et\s*al\.?\s*$", "", authors)
+    parts = [p.strip() for p in re.split(r"\s*,\s*|\s+(?:and|&)\s+", body) if p.strip()]
+    return tuple(re.sub(r"\s+", " ", p) for p in parts), et_al
+
+
+def _trim_leading_stopwords(masked: str, start: int, end: int) -> int:
+    """Move ``start`` past sentence words caught by the surname pattern ("However Smith")."""
+    while True:
+        m = re.match(r"(\p{L}+)\s+(?=\S)", masked[start:end])
+        if not m or m.group(1).lower() not in STOPWORDS:
+            return start
+        start += m.end()
+
+
+def _is_plausible_author(names: tuple[str, ...]) -> bool:
+    first = names[0].split()
+    if not first or first[0].lower() in STOPWORDS or first[0].lower() in _MONTHS:
+        return False
+    return not all(w.lower() in STOPWORDS for w in first)
+
+
+def _author_year_items(masked: str, body_start: int, body: str, form: set[str]) -> list[tuple[int, int, dict]]:
+    """Items of one parenthetical or bracketed group, split on ';'."""
+    items: list[tuple[int, int, dict]] = []
+    last_authors: tuple[tuple[str, ...], bool] | None = None
+    offset = body_start
+    for part in body.split(";"):
+        found_in_part = False
+        for m in _PAREN_ITEM.finditer(part):
+            a_start = _trim_leading_stopwords(masked, offset + m.start("authors"), offset + m.end("authors"))
+            authors_text = masked[a_start : offset + m.end("authors")]
+            names, et_al = _split_authors(authors_text)
+            if not names or not _is_plausible_author(names):
+                continue
+            found_in_part = True
+            last_authors = (names, et_al)
+            if et_al and not m.group("etal_dot"):
+                form.add("et-al-without-period")
+            form.add("comma-before-year" if "," in m.group("sep") else "no-comma-before-year")
+            years = _years(m.group("years"), offset + m.start("years"))
+            for i, (y_start, y_end, year) in enumerate(years):
+                item_start = a_start if i == 0 else y_start
+                items.append((item_start, y_end, {"authors": names, "et_al": et_al, "year": year}))
+        if not found_in_part and last_authors and _YEAR_ONLY.match(part):
+            lead = len(part) - len(part.lstrip())
+            for y_start, y_end, year in _years(part.strip(), offset + lead):
+                items.append((y_start, y_end, {"authors": last_authors[0], "et_al": last_authors[1], "year": year}))
+        offset += len(part) + 1
+    return items
+
+
+def find_author_year(masked: str, lo: int, hi: int) -> list[Found]:
+    found: list[Found] = []
+    taken: list[tuple[int, int]] = []
+    region = masked[lo:hi]
+    for g in _GROUP.finditer(region):
+        body = g.group("body") if g.group("body") is not None else g.group("bbody")
+        if not _YEAR_TOKEN.search(body):
+            continue
+        body_start = lo + (g.start("body") if g.group("body") is not None else g.start("bbody"))
+        form: set[str] = set()
+        items = _author_year_items(masked, body_start, body, form)
+        if items:
+            found.append(Found(lo + g.start(), lo + g.end(), "author-year", False, tuple(items), frozenset(form)))
+            taken.append((lo + g.start(), lo + g.end()))
+    for m in _NARRATIVE.finditer(region):
+        start = _trim_leading_stopwords(masked, lo + m.start("authors"), lo + m.end("authors"))
+        names, et_al = _split_authors(masked[start : lo + m.end("authors")])
+        if not names or not _is_plausible_author(names):
+            continue
+        form = set()
+        if "," in m.group("sep"):
+            form.add("comma-before-year-parenthesis")
+        if et_al and not m.group("etal_dot"):
+            form.add("et-al-without-period")
+        years = _years(m.group("years"), lo + m.start("years"))
+        items = tuple(
+            (start if i == 0 else ys, lo + m.end() if i == len(years) - 1 else ye, {"authors": names, "et_al": et_al, "year": y})
+            for i, (ys, ye, y) in enumerate(years)
+        )
+        found.append(Found(start, lo + m.end(), "author-year", True, items, frozenset(form)))
+    return found
+
+
+def _numbers(numlist: str, form: set[str]) -> tuple[int, ...]:
+    numbers: list[int] = []
+    for m in _NUMBER_PART.finditer(numlist):
+        first = int(m.group(1))
+        if m.group(2) is None:
+            numbers.append(first)
+            continue
+        last = int(m.group(2))
+        if last < first or last - first > 500:
+            form.add("range-reversed" if last < first else "range-too-long")
+            numbers.extend((first, last))
+        else:
+            numbers.extend(range(first, last + 1))
+    return tuple(numbers)
+
+
+def _bracket_run_numbers(run: str, form: set[str]) -> tuple[int, ...]:
+    """``[2]–[7]`` -> 2..7; ``[11],[12]`` -> 11, 12."""
+    groups = list(_BRACKET_GROUP.finditer(run))
+    numbers: list[int] = []
+    for i, g in enumerate(groups):
+        nums = _numbers(g.group(1), form)
+        between = run[groups[i - 1].end() : g.start()] if i else ""
+        if i and re.search(r"[-–—]", between) and numbers and nums and nums[0] > numbers[-1]:
+            numbers.extend(range(numbers[-1] + 1, nums[0]))
+        numbers.extend(nums)
+    return tuple(numbers)
+
+
+def _preceded_by_non_citation(masked: str, start: int) -> bool:
+    return bool(_NOT_CITED_BEFORE.search(masked[max(0, start - 16) : start]))
+
+
+def find_numeric(masked: str, lo: int, hi: int, *, parentheses: bool = False) -> list[Found]:
+    found: list[Found] = []
+    region = masked[lo:hi]
+    for m in _BRACKET_RUN.finditer(region):
+        start, end = lo + m.start(), lo + m.end()
+        if _preceded_by_non_citation(masked, start):
+            continue
+        form: set[str] = set()
+        numbers = _bracket_run_numbers(m.group(0), form)
+        if not numbers or 0 in numbers:
+            continue
+        found.append(Found(start, end, "numeric", False, ((start, end, {"numbers": numbers}),), frozenset(form)))
+    for m in _SUP.finditer(region):
+        start, end = lo + m.start(), lo + m.end()
+        before = masked[max(0, start - 2) : start]
+        if re.search(r"[\d×^]\s*$|(?<![\p{L}])\p{L}$", before) or not before.strip() and start - lo > 0 and re.search(r"\d\s*$", masked[max(0, start - 4) : start]):
+            continue  # an exponent or a variable's power: 10<sup>4</sup>, r<sup>2</sup>
+        form = set()
+        numbers: tuple[int, ...] = ()
+        for n in re.finditer(rf"<sup>\s*(?:\[\s*)?({_NUMLIST})", m.group(0)):
+            numbers += _numbers(n.group(1), form)
+        if not numbers or 0 in numbers:
+            continue
+        found.append(Found(start, end, "numeric", False, ((start, end, {"numbers": numbers}),), frozenset(form | {"superscript"})))
+    for m in _UNICODE_SUP.finditer(region):
+        start, end = lo + m.start(1), lo + m.end(1)
+        form = set()
+        numbers = _numbers(m.group(1).translate(_SUPERSCRIPT_DIGITS).replace("⁻", "-"), form)
+        if numbers and 0 not in numbers:
+            found.append(Found(start, end, "numeric", False, ((start, end, {"numbers": numbers}),), frozenset(form | {"superscript"})))
+    if parentheses:
+        for m in _PAREN_NUM.finditer(region):
+            start, end = lo + m.start(), lo + m.end()
+            if _preceded_by_non_citation(masked, start) or re.search(r"[\d\p{L}]$", masked[max(0, start - 1) : start]):
+                continue
+            form = set()
+            numbers = _numbers(m.group(1), form)
+            if numbers and 0 not in numbers:
+                found.append(Found(start, end, "numeric", False, ((start, end, {"numbers": numbers}),), frozenset(form | {"parentheses"})))
+    return found
+
+
+def find_keys(masked: str, lo: int, hi: int) -> list[Found]:
+    found: list[Found] = []
+    region = masked[lo:hi]
+    taken: list[tuple[int, int]] = []
+    for g in _KEY_GROUP.finditer(region):
+        body_start = lo + g.start("body")
+        items = []
+        for k in _KEY_IN_GROUP.finditer(g.group("body")):
+            key = _trim_key(k.group("key"))
+            s = body_start + k.start()
+            items.append((s, s + len(k.group(0)) - (len(k.group("key")) - len(key)), {"key": key}))
+        if items:
+            found.append(Found(lo + g.start(), lo + g.end(), "key", False, tuple(items)))
+            taken.append((lo + g.start(), lo + g.end()))
+    for m in _NARRATIVE_KEY.finditer(region):
+        start = lo + m.start()
+        if any(a <= start < b for a, b in taken):
+            continue
+        key = _trim_key(m.group("key"))
+        if not key or "@" in masked[lo + m.end() : lo + m.end() + 1]:
+            continue
+        end = start + 1 + len(key)
+        found.append(Found(start, end, "key", True, ((start, end, {"key": key}),)))
+    return found
+
+
+def to_citations(source: Source, found: list[Found]) -> tuple[Citation, ...]:
+    """Number citations in document order and attach Spans; overlapping finds keep the first."""
+    text = source.text
+    out: list[Citation] = []
+    last_end = -1
+    for f in sorted(found, key=lambda f: (f.start, -f.end)):
+        if f.start < last_end:
+            continue
+        last_end = f.end
+        items = tuple(
+            CitationItem(
+                span=source.span(s, e),
+                text=text[s:e],
+                authors=fields.get("authors", ()),
+                et_al=fields.get("et_al", False),
+                year=fields.get("year"),
+                numbers=fields.get("numbers", ()),
+                key=fields.get("key"),
+            )
+            for s, e, fields in f.items
+        )
+        out.append(
+            Citation(
+                id=f"c{len(out) + 1}",
+                span=source.span(f.start, f.end),
+                text=text[f.start : f.end],
+                style=f.style,
+                narrative=f.narrative,
+                items=items,
+                form=f.form,
+            )
+        )
+    return tuple(out)

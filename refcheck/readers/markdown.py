@@ -1,0 +1,181 @@
+"""Read a Markdown manuscript: body citations, the reference section, document metadata.
+
+The reader never changes offsets: it builds a *masked* copy of the text (same length, markup
+blanked) and runs the citation grammar on that, so every Span points into the original file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex as re
+
+from refcheck.model import Manuscript, Reference, Source
+from refcheck.readers import citations as grammar
+from refcheck.readers.metadata import read_metadata
+from refcheck.readers.references import parse_reference
+
+_FENCE = re.compile(r"^[ \t]{0,3}(```+|~~~+)[^\n]*\n.*?(?:^[ \t]{0,3}\1[ \t]*$|\Z)", re.M | re.S)
+_INLINE_CODE = re.compile(r"(`+)(?!`).+?(?<!`)\1", re.S)
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+_LINK_TARGET = re.compile(r"(?<=\])\([^()\s]*(?:\s+\"[^\"]*\")?\)|(?<=\]):\s*\S+")
+_URL = re.compile(r"<?(?:https?|ftp)://[^\s<>\]]+>?|\bwww\.[^\s<>\]]+|\b10\.\d{4,9}/[^\s\]]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_FOOTNOTE_REF = re.compile(r"\[\^[^\]\s]+\]")
+_TAG = re.compile(r"</?(?!sup\b|/sup\b)[A-Za-z][^<>\n]{0,200}>")
+_EMPHASIS = re.compile(r"\*+|(?<![\p{L}\d])_+|_+(?![\p{L}\d])|\\(?=[\[\]()*_`@])")
+
+_SECTION_NAMES = (
+    "references|reference list|references cited|literature cited|literature|bibliography|"
+    "works cited|cited literature|citations|sources|references and notes|notes and references"
+)
+_SECTION = re.compile(
+    rf"^[ \t]{{0,3}}(?P<hashes>#{{1,6}}[ \t]+)?(?:[*_]{{1,3}})?[ \t]*(?:\d+\.?[ \t]+)?(?:{_SECTION_NAMES})[ \t]*:?[ \t]*(?:[*_]{{1,3}})?[ \t]*:?[ \t]*$",
+    re.I | re.M,
+)
+_HEADING = re.compile(r"^[ \t]{0,3}(#{1,6})[ \t]+\S", re.M)
+_LABEL = re.compile(r"^[ \t]{0,3}(?:[-*+][ \t]+)?(?:\*\*|__)?[ \t]*(?:\[(?P<b>\d{1,5})\]|(?P<n>\d{1,5})[.)])(?:\*\*|__)?[ \t]+(?=\S)", re.M)
+_BULLET = re.compile(r"^[ \t]{0,3}[-*+][ \t]+(?=\S)", re.M)
+_ENTRY_START = re.compile(r"^(?:\*\*|__|\*)?\p{Lu}[\p{L}'’\-]+,?\s+(?:\p{Lu}|[\p{L}'’\-]+,)")
+_YEARISH = re.compile(r"(?<!\d)(?:1[5-9]|20)\d\d(?!\d)|n\.\s?d\.")
+
+
+def mask(text: str) -> str:
+    """Blank out what is not prose, keeping length and newlines: code, comments, URLs, markup."""
+    chars = list(text)
+
+    def blank(start: int, end: int) -> None:
+        for i in range(start, end):
+            if chars[i] != "\n":
+                chars[i] = " "
+
+    for pattern in (_FRONT_MATTER, _FENCE, _COMMENT, _INLINE_CODE, _LINK_TARGET, _URL, _FOOTNOTE_REF, _TAG, _EMPHASIS):
+        for m in pattern.finditer(text):
+            blank(m.start(), m.end())
+    return "".join(chars)
+
+
+@dataclass(frozen=True)
+class Section:
+    heading_start: int
+    start: int
+    end: int
+
+
+def find_reference_section(masked: str) -> Section | None:
+    """The last heading or line that names a reference list, up to the next heading of its level."""
+    candidates = list(_SECTION.finditer(masked))
+    for m in reversed(candidates):
+        start = m.end() + 1 if m.end() < len(masked) else m.end()
+        if not masked[start:].strip():
+            continue
+        level = len(m.group("hashes").strip()) if m.group("hashes") else 7
+        end = len(masked)
+        for h in _HEADING.finditer(masked, start):
+            if len(h.group(1)) <= level or level == 7:
+                end = h.start()
+                break
+        return Section(m.start(), min(start, len(masked)), end)
+    return None
+
+
+def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """(start, end) of each line in [start, end), end excluding the newline."""
+    out = []
+    pos = start
+    while pos < end:
+        nl = text.find("\n", pos, end)
+        stop = end if nl == -1 else nl
+        out.append((pos, stop))
+        pos = stop + 1
+    return out
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def split_entries(text: str, section: Section) -> list[tuple[int, int, str | None]]:
+    """The entries of a reference section as (start, end, printed label)."""
+    lines = [(s, e) for s, e in _lines(text, section.start, section.end)]
+    nonblank = [(s, e) for s, e in lines if text[s:e].strip()]
+    if not nonblank:
+        return []
+    labelled = [_LABEL.match(text, s, e) for s, e in nonblank]
+    numbered = sum(1 for m in labelled if m) * 2 >= len(nonblank) or (
+        sum(1 for m in labelled if m) >= 3 and sum(1 for m in labelled if m) * 4 >= len(nonblank)
+    )
+    entries: list[list] = []  # [start, end, label]
+    if numbered:
+        for (s, e), m in zip(nonblank, labelled):
+            if m:
+                entries.append([m.end(), e, m.group("b") or m.group("n")])
+            elif entries:
+                entries[-1][1] = e
+        return [(*_trimmed(text, s, e), label) for s, e, label in entries]
+    # Unnumbered: one entry per bullet or paragraph; a paragraph whose every line starts like an
+    # entry ("Surname, X." or "Surname AB") and carries a year holds one entry per line.
+    paragraph: list[tuple[int, int]] = []
+
+    def flush() -> None:
+        if not paragraph:
+            return
+        if len(paragraph) > 1 and all(
+            _ENTRY_START.match(text[s:e].lstrip(" -*+")) and _YEARISH.search(text, s, e) for s, e in paragraph
+        ):
+            entries.extend([s, e, None] for s, e in paragraph)
+        else:
+            entries.append([paragraph[0][0], paragraph[-1][1], None])
+        paragraph.clear()
+
+    for s, e in lines:
+        if not text[s:e].strip():
+            flush()
+            continue
+        bullet = _BULLET.match(text, s, e)
+        if bullet:
+            flush()
+            paragraph.append((bullet.end(), e))
+        else:
+            paragraph.append((s, e))
+    flush()
+    return [(*_trimmed(text, s, e), label) for s, e, label in entries]
+
+
+def read(source: Source) -> Manuscript:
+    """Read one Markdown manuscript into citations, references and metadata (links come later)."""
+    text = source.text
+    masked = mask(text)
+    section = find_reference_section(masked)
+    body_end = section.heading_start if section else len(text)
+
+    references: list[Reference] = []
+    if section:
+        for i, (start, end, label) in enumerate(split_entries(text, section)):
+            references.append(parse_reference(source, start, end, id=f"r{i + 1}", label=label))
+    numbered = any(r.label for r in references)
+
+    found = grammar.find_keys(masked, 0, body_end)
+    numeric = grammar.find_numeric(masked, 0, body_end)
+    if numbered and not numeric:
+        numeric = grammar.find_numeric(masked, 0, body_end, parentheses=True)
+    if not numbered:
+        # Without a numbered list, superscripts are exponents or footnote marks, not citations.
+        numeric = [f for f in numeric if "superscript" not in f.form and "parentheses" not in f.form]
+    found += numeric
+    found += grammar.find_author_year(masked, 0, body_end)
+
+    metadata = read_metadata(text, masked, body_end)
+    return Manuscript(
+        source=source,
+        citations=grammar.to_citations(source, found),
+        references=tuple(references),
+        title=metadata.title,
+        doi=metadata.doi,
+        dates=metadata.dates,
+        reference_section=source.span(section.heading_start, section.end) if section else None,
+    )

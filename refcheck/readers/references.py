@@ -1,0 +1,711 @@
+"""One reference-list entry's text -> a :class:`~refcheck.model.Reference` with parsed fields.
+
+``parse_reference(source, start, end, id=..., label=...)`` reads ``source.text[start:end]``
+(the entry without its printed label) and returns authors, year, title, container, volume,
+issue, page, DOI and URL, plus a ``confidence`` in 0..1. It never raises: text it cannot
+read comes back as a low-confidence Reference with whatever it could find.
+
+The parser is a short pipeline over a *clean* copy of the text (Markdown emphasis and HTML
+tags removed, whitespace collapsed) that keeps a map back to raw offsets:
+
+1. identifiers: DOI and URL are taken out, and the tail after them (PMIDs, "Accessed ...")
+   is dropped from the bibliographic core;
+2. authors: a name-list scanner reads names from the start (``Smith, J. A.``, ``Smith JA``,
+   ``J. A. Smith``, particles, hyphens, diacritics, all-caps) and stops at the first thing
+   that is not a name; ``et al.`` and ``..., & Last`` elisions set ``authors_truncated``;
+3. year: right after the names (``(2019a).``, ``. 2019.``) or, in Vancouver style, before the
+   volume (``. 2009;23:2563-2577``);
+4. locator: volume, issue and pages are read from the end of the core;
+5. title / container: what remains is split at its last sentence boundary (journal
+   abbreviations such as ``J. Am. Chem. Soc.`` are not boundaries); a single-``*`` italic
+   span, when the Markdown has one, marks the container.
+
+Two results the rules rely on:
+
+* a fragment such as ``breast cancer cells in vitro. Chemico-Biological Interactions, 369,
+  110283.`` gets ``authors=()`` and ``year=None``: names are only read where they look like
+  names, never made up from title words;
+* an entry holding two works (a second ``Surname, X., ... (YYYY).`` block after the first
+  title) keeps the first work's fields and lists both works in ``parts``.
+
+Decisions: everything printed in the pages slot goes to ``page`` as printed (``569-586``,
+``250–61``, ``S233``, ``e1002769``, a bare ``381``); ``article_number`` is only filled when
+the text says so (``Article 123``, ``Art. no. 123``, ``Article ID 123``).
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+import regex as re
+
+from refcheck.model import Name, Reference, Source
+
+__all__ = ["parse_reference"]
+
+# --------------------------------------------------------------------------------------
+# Cleaning: Markdown emphasis / HTML out, whitespace collapsed, offsets kept.
+
+_MARKUP = re.compile(
+    r"\*{1,3}"  # emphasis
+    r"|(?<![\p{L}\p{N}])_{1,2}(?=\S)|(?<=\S)_{1,2}(?![\p{L}\p{N}])"  # _emphasis_, not snake_case
+    r"|</?[A-Za-z][A-Za-z0-9]{0,10}(?:\s[^<>]{0,80})?/?>"  # <sup>, </i>, <br/>
+    r"|\\(?=[\\`*_{}\[\]()#+\-.!&])"  # Markdown escapes
+    r"|\s+"
+)
+
+
+@dataclass(slots=True)
+class _Clean:
+    text: str
+    clean_at: list[int]  # segment starts in clean text ...
+    raw_at: list[int]  # ... and where each starts in the raw text
+    italics: list[tuple[int, int]] = field(default_factory=list)
+
+    def to_raw(self, index: int) -> int:
+        k = bisect.bisect_right(self.clean_at, index) - 1
+        return self.raw_at[k] + index - self.clean_at[k]
+
+
+def _clean(raw: str) -> _Clean:
+    out: list[str] = []
+    clean_at = [0]
+    raw_at = [0]
+    italic_marks: list[int] = []
+    pos = 0
+    length = 0
+    for m in _MARKUP.finditer(raw):
+        s, e = m.span()
+        chunk = raw[pos:s]
+        out.append(chunk)
+        length += len(chunk)
+        token = m.group()
+        if token[0].isspace():
+            if length and (not out or not out[-1].endswith(" ")):
+                out.append(" ")
+                length += 1
+        elif token in ("*", "_", "***"):
+            italic_marks.append(length)
+        pos = e
+        clean_at.append(length)
+        raw_at.append(e)
+    out.append(raw[pos:])
+    text = "".join(out)
+    cleaned = _Clean(text, clean_at, raw_at)
+    # pair single-star italics: *Journal*, *14*
+    for i in range(0, len(italic_marks) - 1, 2):
+        a, b = italic_marks[i], italic_marks[i + 1]
+        if b > a:
+            cleaned.italics.append((a, b))
+    return cleaned
+
+
+# --------------------------------------------------------------------------------------
+# Identifiers and the bibliographic core.
+
+_DOI = re.compile(r"(?<![\w.])(10\.\d{4,9}/[^\s\"<>]+)")
+_URL = re.compile(r"(?:https?://|ftp://|\bwww\.)[^\s<>\"]+")
+_TAIL_START = re.compile(
+    r"\s*(?:[\[(]?\b(?:Available|Accessible|Retrieved|Accessed|Cited|Viewed)\b(?:\s+(?:online|from|at|on))*\s*:?"
+    r"|\[Internet\]|\[?(?:Epub|PMID|PMCID|PMC\d|ISBN|ISSN|arXiv|URL)\b|\bdoi\b|\bDOI\b|\bReference Source\b)",
+)
+# PMIDs printed after the pages or the DOI: "Science 194: 23–28. 959840" (not ", 2001689")
+_TRAILING_IDS = re.compile(r"(?:(?<=[\p{N}.)\]])\.?\s+(?:PMID:?\s*)?\d{6,9})+[.\s]*$")
+_TRAIL_PUNCT = ".,;:"
+
+
+def _strip_identifier(value: str) -> str:
+    value = value.rstrip(_TRAIL_PUNCT + "'\">")
+    for close, open_ in ((")", "("), ("]", "[")):
+        while value.endswith(close) and value.count(close) > value.count(open_):
+            value = value[:-1].rstrip(_TRAIL_PUNCT)
+    return value
+
+
+# --------------------------------------------------------------------------------------
+# Names.
+
+_PARTICLE = r"(?:van|von|der|den|de|des|del|della|dela|di|da|do|dos|das|du|la|le|ten|ter|zu|vom|e|y|bin|ibn|al|el)"
+_APOS = r"(?:[dDlLO][’'`]\s?)"
+# first family word (>= 2 letters, may be ALL CAPS); later words need a lower-case 2nd letter
+_FW = rf"(?:{_APOS}?\p{{Lu}}[\p{{L}}\p{{M}}’'\-]*[\p{{L}}\p{{M}}])"
+_FW2 = rf"(?:{_APOS}?\p{{Lu}}(?:\p{{Ll}}|\p{{M}})[\p{{L}}\p{{M}}’'\-]*)"
+_FAMILY = rf"(?:(?:{_PARTICLE}\s)*{_FW}(?:(?:\s{_PARTICLE})*\s{_FW2}){{0,2}})"
+_SUFFIX = r"(?:,?\s(?:Jr|Sr|II|III|IV|2nd|3rd)\b\.?)"
+
+# initials of inverted names ("Smith, J. A."), dotted; or 1-3 capitals ("Smith, JA")
+_INI_A = r"(?:\p{Lu}\p{Ll}{0,2}\.(?:\s?-?\s?\p{Lu}\p{Ll}?\.)*(?:\s?-?\s?\p{Lu}(?=[,;&(]))?|\p{Lu}{1,3}(?![\p{L}\p{M}.]))"
+# initials after the family ("Smith JA", "Smith J. A.", "Smith J-H", "Smith M. L,")
+_INI_B = (
+    r"(?:\p{Lu}\.(?:\s?-?\s?\p{Lu}(?:\.|(?=\s*[,;:&)]|\s*$)))+"
+    r"|(?:\p{Lu}\.){1,4}(?:-\p{Lu}\.?)?"
+    r"|\p{Lu}{1,4}(?:-\p{Lu}{1,2})?\.?)(?![\p{L}\p{M}])"
+)
+_INI_C = r"(?:\p{Lu}\.(?:\s?-?\s?\p{Lu}\.){0,3}|\p{Lu}\p{Ll}?\.(?=\s))"
+
+_NAME_A = re.compile(rf"(?P<fam>{_FAMILY}),\s?(?P<giv>{_INI_A}{_SUFFIX}?)")
+_NAME_B = re.compile(rf"(?P<fam>{_FAMILY})\s(?P<giv>{_INI_B}{_SUFFIX}?)(?=[\s,.;:()&\]]|$)")
+_NAME_C = re.compile(rf"(?P<giv>{_INI_C})\s?(?P<fam>{_FAMILY})(?=[\s,.;:()&]|$)")
+# full given names after a comma, APA-like lists only: "Romero, Carissa"
+_NAME_D = re.compile(rf"(?P<fam>{_FAMILY}),\s(?P<giv>\p{{Lu}}\p{{Ll}}+(?:[\s-]\p{{Lu}}(?:\p{{Ll}}+|\.))?)(?=\s*(?:,|&|\band\b|\(|\.\s))")
+_GROUP = re.compile(
+    r"\p{Lu}[\p{L}\p{M}’'\-]+(?:\s(?:of|for|and|the|on|in|&|de|du|des|für|\p{Lu}[\p{L}\p{M}’'\-.]*)){1,9}"
+)
+
+_WORD_AFTER = re.compile(r"\s+(?!(?:et|and|und)\b)[\p{L}\p{N}]")
+_COMPACT_DOT = re.compile(r"^\p{Lu}{1,4}\.$")
+_ET_AL = re.compile(r"\s*,?\s*(?:et\.?\s?al\b\.?|and\s+others\b|u\.\s?a\.|\[?\.\.\.\]?\s*$)")
+_ELLIPSIS = re.compile(r"\s*,?\s*(?:\.\s?\.\s?\.|…)\s*,?\s*(?:&\s*|and\s+)?")
+_SEP = re.compile(r"\s*(?:,\s*(?:(?:&|and|et|und|y|e)\s+)?|;\s*|\s(?:&|and|et|und|y|e)\s+|&\s*)")
+
+_EDITORS_MARK = re.compile(r"\s*,?\s*\(?(?:[Ee]ditors?|[Ee]ds?)\b\.?\)?")
+_YEAR = r"(?:1[5-9]\d\d|20\d\d)(?:[a-z](?![\p{L}\p{M}]))?"
+_YEAR_ANY = rf"(?:{_YEAR}|n\.\s?d\.?|[Ii]n\s[Pp]ress|[Ff]orthcoming)"
+_YEAR_PAREN = re.compile(rf"\s*[.,]?\s*\(\s*(?P<y>{_YEAR_ANY})(?:[,;/\s][^()]{{0,25}})?\)\s*[.,:]?\s*")
+_YEAR_BARE = re.compile(rf"\s*[.,]?\s*(?P<y>{_YEAR_ANY})(?:,\s*\p{{Lu}}\p{{Ll}}+(?:\s\d{{1,2}})?)?\s*[.,:;]\s*")
+_AFTER_NAMES = re.compile(r"[\s.,:;]*")
+
+
+@dataclass(slots=True)
+class _Names:
+    names: list[Name]
+    end: int
+    truncated: bool
+    strong: int  # names with initials (as opposed to group names)
+
+
+def _scan_names(t: str, pos: int) -> _Names:
+    names: list[Name] = []
+    truncated = False
+    strong = 0
+    end = pos
+    n = len(t)
+    i = pos
+    forms: set[str] = set()
+    last_form = ""
+    while i < n and len(names) < 500:
+        m = _ELLIPSIS.match(t, i) if names else None
+        if m:
+            truncated = True
+            i = m.end()
+        got = None
+        for form, rx in (("A", _NAME_A), ("B", _NAME_B), ("C", _NAME_C)):
+            mm = rx.match(t, i)
+            if mm:
+                # "Smith, J. A." and "Smith JA" shapes are both plausible at "Smith, JA":
+                # keep the list's established shape when it is ambiguous
+                got = (form, mm)
+                break
+        if got is None and "A" in forms or (got is None and not names):
+            mm = _NAME_D.match(t, i)
+            if mm and (names or _looks_like_full_name_list(t, mm.end())):
+                got = ("D", mm)
+        if got is None:
+            gm = _GROUP.match(t, i)
+            if gm:
+                after = gm.end()
+                # a group author only counts next to real names or right before the year
+                nxt = _SEP.match(t, after)
+                if (_YEAR_PAREN.match(t, after) or _YEAR_BARE.match(t, after)) or (
+                    nxt and t[after] in ",;" and any(r.match(t, nxt.end()) for r in (_NAME_A, _NAME_B))
+                ):
+                    names.append(Name(gm.group().strip(), ""))
+                    end = after
+                    i = after
+                    forms.add("G")
+                    sep = _SEP.match(t, i)
+                    if sep and sep.end() > i and t[i : sep.end()].strip():
+                        i = sep.end()
+                        continue
+                    break
+            break
+        form, mm = got
+        if form == "B" and not mm.group("giv").endswith(".") and _WORD_AFTER.match(t, mm.end()):
+            # "The R Project ...": capitals followed by more words are not initials
+            if not names:
+                gm = _GROUP.match(t, i)
+                if gm and (_YEAR_PAREN.match(t, gm.end()) or _YEAR_BARE.match(t, gm.end())):
+                    names.append(Name(gm.group().strip(), ""))
+                    end = gm.end()
+            break
+        forms.add(form)
+        names.append(Name(mm.group("fam").strip(), mm.group("giv").strip().rstrip(",")))
+        last_form = form
+        strong += 1
+        end = mm.end()
+        i = end
+        ea = _ET_AL.match(t, i)
+        if ea:
+            truncated = True
+            end = ea.end()
+            break
+        sep = _SEP.match(t, i)
+        if not sep or not t[i : sep.end()].strip():
+            # names separated by nothing but a space: not a list any more
+            if _ELLIPSIS.match(t, i):
+                continue
+            break
+        i = sep.end()
+        if _ET_AL.match(t, i - 1) or t.startswith("et al", i):
+            truncated = True
+            m2 = _ET_AL.match(t, i - 1) or _ET_AL.match(t, i)
+            end = m2.end() if m2 else end
+            break
+    if last_form == "B" and names and _COMPACT_DOT.match(names[-1].given):
+        if not any("." in n.given for n in names[:-1]):
+            # "Baldwin PR, Penczek PA. 2007.": that full stop ends the list, not an initial
+            names[-1] = Name(names[-1].family, names[-1].given[:-1])
+    if names:
+        ed = _EDITORS_MARK.match(t, end)
+        if ed:
+            end = ed.end()
+    return _Names(names, end, truncated, strong)
+
+
+def _looks_like_full_name_list(t: str, pos: int) -> bool:
+    """After ``Romero, Carissa``: a list goes on with another such name or a year."""
+    sep = _SEP.match(t, pos)
+    if sep and t[pos : sep.end()].strip() and _NAME_D.match(t, sep.end()):
+        return True
+    return bool(_YEAR_PAREN.match(t, pos))
+
+
+# --------------------------------------------------------------------------------------
+# Year, locator, title and container.
+
+_PAGES = r"(?:[A-Za-z]{0,3}\d+[A-Za-z]?\d*(?:\s?[-–—‒]\s?[A-Za-z]{0,3}\d+[A-Za-z]?\d*)?)"
+_VOL = r"(?:[A-Za-z]?\d+[A-Za-z]?(?:[-–/]\d+)?)"
+_LOC_VANC = re.compile(
+    rf"(?:(?P<vol>{_VOL})\s*(?:\((?P<iss>[^()]{{1,30}})\))?(?:\s*:\s*(?P<pg>{_PAGES}))?|(?P<pg2>{_PAGES}))"
+    r"\s*[.;,]?\s*$"
+)
+# "..., 13(4), 569-586"  "157:250-61"  "73: 568-581"  "110, D18104"  "2019"  "23(8)"
+_LOC_END = re.compile(
+    rf"(?:(?<=[\s,.;:])|^)(?:[Vv]ol(?:ume)?\.?\s*)?(?P<vol>{_VOL})\s*(?:\((?P<iss>[^()]{{1,30}})\))?"
+    rf"(?:\s*(?::|,|\.)\s*(?:pp?\.\s*|[Aa]rt(?:icle)?\.?\s*(?:[Nn]o\.?|[Nn]umber|ID)?\.?\s*(?P<art>)|)(?P<pg>{_PAGES}))?"
+    r"\s*[.;,]?\s*$"
+)
+_PAGES_END = re.compile(rf"(?:^|(?<=[\s,.;:]))(?:pp?\.\s*)?(?P<pg>\d+\s?[-–—‒]\s?\d+|[A-Za-z]{{1,3}}\d+\s?[-–—‒]\s?[A-Za-z]{{1,3}}\d+)\s*[.;,]?\s*$")
+_PP_ANY = re.compile(rf"\bpp?\.\s?(?P<pg>{_PAGES})")
+_ARTICLE_NO = re.compile(r"\b[Aa]rt(?:icle)?\.?\s*(?:[Nn]o\.?|[Nn]umber|ID|#)?\s*:?\s*(?P<n>[A-Za-z]?\d+[A-Za-z]?\d*)\b")
+_YEAR_VANC = re.compile(
+    rf"(?<![\p{{L}}\p{{N}}])(?P<y>{_YEAR})(?:\s+[A-Z][a-z]{{2,8}}\.?(?:\s+\d{{1,2}})?(?:\s?[-–]\s?[A-Z]?[a-z]{{0,8}}\.?\s?\d{{0,2}})?)?\s*;\s*"
+)
+_YEAR_TAIL = re.compile(rf"(?:^|[\s.,;:(])\(?(?P<y>{_YEAR_ANY})\)?[.;,]?\s*$")
+_YEAR_LAST = re.compile(rf"(?<![\p{{L}}\p{{N}}/.\-–])(?P<y>{_YEAR})(?![\p{{N}}\-–/])")
+_LAST_TOKEN = re.compile(r"(?:^|[\s(])(\p{L}+)\.$")
+# a sentence end: ". Journal", "? Nature", ". eLife" (lower-case journals like eLife, bioRxiv, mBio)
+_BOUNDARY = re.compile(r"(?<=[.?!])\s+(?=[\p{Lu}\p{N}\"“‘'(\[]|\p{Lo}|\p{Ll}{1,3}\p{Lu})|(?<=\p{Lo})[.。]\s*(?=\p{Lo}|\p{Lu})")
+_QUOTED = re.compile(r"\s*[\"“‘']\s*(?P<q>[^\"”’]{3,}?)[,.]?\s*[\"”’]\s*[,.]?\s*")
+_IN_EDITORS = re.compile(r"(?:^|[.,]\s+|\s)In:?\s+(?=\S)")
+_EDS = re.compile(r"\((?:[Ee]ds?|[Ee]ditors?|[Hh]rsg)\.?\)[,.:]?\s*|,?\s+(?:eds?|editors?|Eds?)\.?[,.:]?\s+")
+_BOOK_END = re.compile(r"\s\(|[.,]\s+(?:pp?\.|Vol\.|vol\.)|\.\s+(?=\p{Lu})")
+_ABBREV = frozenset(
+    "j am ann int res rev lett phys acad sci natl proc biol med soc mol gen appl clin exp inst univ bull "
+    "trans ser comp comput eng math stat mech dev environ ecol evol microbiol genet syst struct psychol "
+    "neurosci immunol pharmacol nucl geophys chem biochem biophys physiol opt mater technol rep commun "
+    "eur jpn jap br brit can aust austral acta arch adv curr opin nat mar anal assoc conf symp ed eds "
+    "vol no nos pp ch chap suppl pt ref repr ny us usa uk st dept div lab ltd co inc corp".split()
+)
+
+
+def _is_abbrev(word: str) -> bool:
+    if len(word) == 1:
+        return True
+    return word.lower() in _ABBREV
+
+
+def _split_title_container(s: str, has_locator: bool) -> tuple[str | None, str | None]:
+    """``Title. Journal`` -> (title, journal), splitting at the last real sentence boundary."""
+    s = s.strip(" .,;:")
+    if not s:
+        return None, None
+    q = _QUOTED.match(s)
+    if q:
+        rest = s[q.end() :].strip(" .,;:")
+        rest = re.sub(r"^In:?\s+", "", rest)
+        return q.group("q").strip(" ,."), (rest or None)
+    cut = None
+    for m in _BOUNDARY.finditer(s):
+        before = s[: m.start()]
+        word = _LAST_TOKEN.search(before)
+        if word and before.endswith(".") and _is_abbrev(word.group(1)):
+            # "J. Am. Chem. Soc." and "Proc. Natl. Acad. Sci." are not sentence ends,
+            # unless nothing but abbreviations follows (then the journal starts here)
+            continue
+        cut = m
+    if cut is None:
+        # abbreviated-journal check: "Title words. J. Am. Chem. Soc." where "words" is short
+        if has_locator and _looks_like_journal(s):
+            return None, s.rstrip(" .")
+        return s.rstrip(" ."), None
+    title = s[: cut.start()].strip().rstrip(".")
+    container = s[cut.end() :].strip().rstrip(".,;: ")
+    return (title or None), (container or None)
+
+
+def _looks_like_journal(s: str) -> bool:
+    words = re.findall(r"[\p{L}]+", s)
+    if not words or len(words) > 8:
+        return False
+    abbrev = sum(1 for w in words if _is_abbrev(w) or (w[0].isupper() and len(w) <= 5))
+    return abbrev * 2 >= len(words) or len(words) <= 4
+
+
+def _split_in_editors(s: str) -> tuple[str | None, str | None] | None:
+    """``Chapter. In: A B, C D (eds) Book title. Publisher`` -> (chapter, book)."""
+    m = _IN_EDITORS.search(s)
+    if not m or m.start() < 3:
+        return None
+    title = s[: m.start()].strip(" .,")
+    rest = s[m.end() :]
+    e = _EDS.search(rest)
+    if e and e.start() < 300:
+        rest = rest[e.end() :]
+    b = _BOOK_END.search(rest)
+    book = (rest[: b.start()] if b else rest).strip(" .,;:")
+    return (title or None), (book or None)
+
+
+# --------------------------------------------------------------------------------------
+# The parse.
+
+
+@dataclass(slots=True)
+class _Fields:
+    authors: tuple[Name, ...] = ()
+    truncated: bool = False
+    year: str | None = None
+    year_after_names: bool = False
+    title: str | None = None
+    container: str | None = None
+    volume: str | None = None
+    issue: str | None = None
+    page: str | None = None
+    article_number: str | None = None
+    doi: str | None = None
+    url: str | None = None
+    title_start: int = 0
+    fragment: bool = False
+    group_only: bool = False
+
+
+def _parse(t: str, italics: list[tuple[int, int]]) -> _Fields:
+    f = _Fields()
+    n = len(t)
+
+    # 1. identifiers and the core ------------------------------------------------------
+    core_end = n
+    dm = _DOI.search(t)
+    if dm:
+        f.doi = _strip_identifier(dm.group(1))
+        core_end = min(core_end, dm.start())
+    for um in _URL.finditer(t):
+        url = _strip_identifier(um.group())
+        if "doi.org/" in url:
+            core_end = min(core_end, um.start())
+            continue
+        if f.url is None:
+            f.url = url
+        core_end = min(core_end, um.start())
+    tm = _TAIL_START.search(t, 0, core_end)
+    while tm and tm.start() < 10:
+        tm = _TAIL_START.search(t, tm.end(), core_end)
+    if tm:
+        core_end = tm.start()
+    core = t[:core_end]
+    im = _TRAILING_IDS.search(core)
+    if im and im.start() > 0:
+        core = core[: im.start()]
+    core = core.rstrip(" .,;:([")
+
+    # 2. authors -------------------------------------------------------------------------
+    names = _scan_names(core, 0)
+    pos = 0
+    if names.names:
+        f.authors = tuple(names.names)
+        f.truncated = names.truncated
+        f.group_only = names.strong == 0
+        pos = names.end
+    else:
+        f.fragment = bool(core[:1].islower())
+
+    # 3. year right after the names -----------------------------------------------------
+    ym = _YEAR_PAREN.match(core, pos) or (_YEAR_BARE.match(core, pos) if names.names else None)
+    if ym is None and not names.names:
+        # "Title (2007)"-less but group author: "Intergovernmental Panel on Climate Change (2007)"
+        gp = re.match(r"(?P<g>\p{Lu}[^()\d.;:?]{2,100}?)\s*(?=\(\s*" + _YEAR_ANY + r"\s*\))", core)
+        if gp:
+            f.authors = (Name(gp.group("g").strip(" ,"), ""),)
+            f.group_only = True
+            pos = gp.end()
+            ym = _YEAR_PAREN.match(core, pos)
+    if ym:
+        f.year = _norm_year(ym.group("y"))
+        f.year_after_names = True
+        pos = ym.end()
+    else:
+        am = _AFTER_NAMES.match(core, pos)
+        pos = am.end() if am else pos
+    f.title_start = pos
+    rest = core[pos:]
+    offset = pos
+
+    # 3b. a late year: Vancouver "Journal. 2009;23:2563" or a trailing "(1977)" / ". 2000."
+    loc_text = None
+    if f.year is None:
+        vm = None
+        for vm in _YEAR_VANC.finditer(rest):
+            pass
+        if vm:
+            f.year = vm.group("y")
+            loc_text = rest[vm.end() :]
+            rest = rest[: vm.start()]
+        else:
+            tail = _YEAR_TAIL.search(rest)
+            if tail and tail.start() > 0:
+                f.year = _norm_year(tail.group("y"))
+                rest = rest[: tail.start()]
+                rest = rest.rstrip(" .,;:(")
+    else:
+        # Vancouver with the year printed twice, or physics "(1977)" after an early year
+        vm = None
+        for vm in _YEAR_VANC.finditer(rest):
+            pass
+        if vm and vm.group("y")[:4] == (f.year or "")[:4]:
+            loc_text = rest[vm.end() :]
+            rest = rest[: vm.start()]
+        else:
+            # the year printed again at the end in parentheses: "... 10, 265 (1977)"
+            tail = _YEAR_TAIL.search(rest)
+            if tail and tail.start() > 0 and tail.group("y")[:4] == f.year[:4] and "(" in tail.group():
+                rest = rest[: tail.start()].rstrip(" .,;:(")
+
+    # 4. locator ------------------------------------------------------------------------
+    loc_start = len(rest)
+    if loc_text is not None:
+        lm = _LOC_VANC.match(loc_text.strip())
+        if lm:
+            f.volume = lm.group("vol")
+            f.issue = lm.group("iss")
+            f.page = lm.group("pg") or lm.group("pg2")
+    else:
+        pm = _PAGES_END.search(rest)
+        lm = _LOC_END.search(rest)
+        if pm and (not lm or pm.start() <= lm.start() or lm.group("pg") is None and lm.group("iss") is None):
+            # "..., 281-294." is pages, not a volume
+            before = rest[: pm.start()].rstrip()
+            vm2 = re.search(rf"(?:^|(?<=[\s,.;:]))(?P<vol>{_VOL})\s*(?:\((?P<iss>[^()]{{1,30}})\))?\s*[,:]\s*$", before)
+            if vm2 and len(before) > vm2.end() - 40:
+                f.volume, f.issue = vm2.group("vol"), vm2.group("iss")
+                loc_start = vm2.start()
+            else:
+                loc_start = pm.start()
+            f.page = pm.group("pg")
+        elif lm and lm.start() > 0:
+            f.volume = lm.group("vol")
+            f.issue = lm.group("iss")
+            f.page = lm.group("pg")
+            if lm.group("art") is not None and f.page:
+                f.article_number, f.page = f.page, None
+            loc_start = lm.start()
+            if f.volume and f.year is None and re.fullmatch(_YEAR, f.volume) and not f.page and not f.issue:
+                # "Title. Publisher, 2000." -> that number is the year
+                f.year, f.volume = f.volume, None
+        else:
+            pp = _PP_ANY.search(rest)
+            if pp:
+                f.page = pp.group("pg")
+    if f.article_number is None:
+        an = _ARTICLE_NO.search(rest)
+        if an and an.start() > 5:
+            f.article_number = an.group("n")
+            if f.page == f.article_number:
+                f.page = None
+    body = rest[:loc_start]
+
+    # 5. title and container ------------------------------------------------------------
+    has_loc = bool(f.volume or f.page)
+    italic = None
+    for a, b in italics:
+        a2, b2 = a - offset, b - offset
+        if a2 >= 0 and b2 <= len(body) + 1:
+            text = body[a2:b2].strip(" .,")
+            if len(text) >= 3 and not text.isdigit():
+                italic = (a2, b2, text)
+                break
+    if italic:
+        before = body[: italic[0]].strip(" .,:;")
+        if before:
+            f.title, f.container = before, italic[2]
+        else:
+            f.title = italic[2]
+            after = body[italic[1] :].strip(" .,:;")
+            f.container = None if not has_loc else (after or None)
+    else:
+        chapter = _split_in_editors(body)
+        if chapter:
+            f.title, f.container = chapter
+        else:
+            f.title, f.container = _split_title_container(body, has_loc)
+    if f.title:
+        f.title = f.title.strip(" .,;:") or None
+    if f.container:
+        f.container = re.sub(r"^In:?\s+", "", f.container).strip(" .,;:") or None
+    if f.year is None:
+        # last resort: a plausible year anywhere after the names (never inside the title
+        # of a fragment, which has no names)
+        cand = None
+        for cand in _YEAR_LAST.finditer(core, f.title_start):
+            pass
+        if cand and (f.authors or cand.start() > len(core) // 2):
+            f.year = cand.group("y")
+    return f
+
+
+def _norm_year(y: str) -> str:
+    y = y.strip()
+    if y[:1] in "nN":
+        return "n.d."
+    if y.lower().replace(" ", "") == "inpress":
+        return "in press"
+    return y
+
+
+def _confidence(f: _Fields) -> float:
+    score = 0.0
+    if f.authors:
+        score += 0.15 if f.group_only else 0.3
+    if f.year:
+        score += 0.25 if f.year[:1].isdigit() else 0.15
+    if f.title:
+        score += 0.2
+    if f.container:
+        score += 0.1
+    if f.volume or f.page or f.article_number:
+        score += 0.1
+    if f.doi:
+        score += 0.05
+    if not f.year_after_names and f.authors and f.year:
+        score -= 0.05  # found late: a little less certain
+    if f.fragment:
+        score *= 0.5
+    return max(0.0, min(1.0, round(score, 2)))
+
+
+# --------------------------------------------------------------------------------------
+# Two works in one entry.
+
+_PART_START = re.compile(r"(?<=[.?!])\s+(?=\p{Lu}|(?:van|von|de|der|da|di|du|la|le)\s)")
+
+
+def _second_work(t: str, f: _Fields) -> int | None:
+    """Clean offset where a second ``Names (Year).`` block starts, or None.
+
+    Conservative: the first work must itself start with names and a year; the second must be
+    a name list (with initials) directly followed by a year and then more text, right after a
+    sentence end, and not an ``In: Editors (eds)`` clause.
+    """
+    if not (f.authors and f.year and f.year_after_names) or f.group_only:
+        return None
+    search_from = f.title_start + 10
+    for m in _PART_START.finditer(t, search_from):
+        p = m.end()
+        head = t[max(0, m.start() - 4) : m.start()]
+        if head.endswith(("In.", "In:", " eds.", " Eds.")):
+            continue
+        names = _scan_names(t, p)
+        if not names.names or names.strong == 0:
+            continue
+        ym = _YEAR_PAREN.match(t, names.end) or _YEAR_BARE.match(t, names.end)
+        if not ym:
+            continue
+        tail = t[ym.end() :]
+        if len(re.findall(r"\p{L}{2,}", tail[:200])) < 3:
+            continue
+        return p
+    return None
+
+
+def _build(source: Source, start: int, end: int, id: str, label: str | None, split: bool) -> Reference:
+    raw = source.text[start:end]
+    cleaned = _clean(raw)
+    t = cleaned.text
+    # trim leading/trailing blanks the cleaning kept
+    f = _parse(t, cleaned.italics)
+    parts: tuple[Reference, ...] = ()
+    if split:
+        p = _second_work(t, f)
+        if p is not None:
+            cut = start + cleaned.to_raw(p)
+            first_end = cut
+            while first_end > start and source.text[first_end - 1].isspace():
+                first_end -= 1
+            first = _build(source, start, first_end, f"{id}.1", label, False)
+            second = _build(source, cut, end, f"{id}.2", label, True)
+            rest = second.parts or (second,)
+            if second.parts:
+                rest = tuple(
+                    _renumber(r, f"{id}.{k + 2}") for k, r in enumerate(second.parts)
+                )
+            parts = (first, *rest)
+            return Reference(
+                id=id,
+                span=source.span(start, end),
+                raw=raw,
+                label=label,
+                authors=first.authors,
+                authors_truncated=first.authors_truncated,
+                year=first.year,
+                title=first.title,
+                container_title=first.container_title,
+                volume=first.volume,
+                issue=first.issue,
+                page=first.page,
+                article_number=first.article_number,
+                doi=first.doi,
+                url=first.url,
+                confidence=min(first.confidence, 0.6),
+                parts=parts,
+            )
+    return Reference(
+        id=id,
+        span=source.span(start, end),
+        raw=raw,
+        label=label,
+        authors=f.authors,
+        authors_truncated=f.truncated,
+        year=f.year,
+        title=f.title,
+        container_title=f.container,
+        volume=f.volume,
+        issue=f.issue,
+        page=f.page,
+        article_number=f.article_number,
+        doi=f.doi,
+        url=f.url,
+        confidence=_confidence(f),
+    )
+
+
+def _renumber(ref: Reference, new_id: str) -> Reference:
+    from dataclasses import replace
+
+    return replace(ref, id=new_id)
+
+
+def parse_reference(source: Source, start: int, end: int, *, id: str, label: str | None) -> Reference:
+    """Parse ``source.text[start:end]``, one reference entry without its printed label.
+
+    >>> src = Source("x.md", "Baldwin PR, Penczek PA. 2007. The Transform Class. J Struct Biol 157:250–61.")
+    >>> ref = parse_reference(src, 0, len(src.text), id="r1", label=None)
+    >>> ref.first_author, ref.year, ref.container_title, ref.volume, ref.page
+    ('Baldwin', '2007', 'J Struct Biol', '157', '250–61')
+    """
+    try:
+        return _build(source, start, end, id, label, True)
+    except Exception:  # noqa: BLE001 - a reader must never crash on text; say "unsure" instead
+        return Reference(
+            id=id, span=source.span(start, end), raw=source.text[start:end], label=label, confidence=0.0
+        )

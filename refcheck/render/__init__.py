@@ -1,0 +1,23 @@
+"""Renderers turn a Report into text. The registry is a plain dict of lazy loaders."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TextIO
+
+from refcheck.report import Report
+
+
+def _json(report: Report, out: TextIO, **options) -> None:
+    from refcheck.render import json
+
+    json.render(report, out, **options)
+
+
+def _text(report: Report, out: TextIO, **options) -> None:
+    from refcheck.render import text
+
+    text.render(report, out, **options)
+
+
+RENDERERS: dict[str, Callable[..., None]] = {"text": _text, "json": _json}

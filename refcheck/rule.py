@@ -1,0 +1,96 @@
+"""What a rule is: a documented function over a Context, with a stable code, name and severity.
+
+The engine (``refcheck.api``), not the rule, stamps code and severity onto each Problem, so
+select/ignore and severity overrides live in one place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from refcheck.model import Citation, CitationItem, Link, Manuscript, Problem, Reference, Severity
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: Severity
+    check: Callable[[Context], Iterable[Problem]] | None
+    needs: frozenset[str] = frozenset()
+    enabled: bool = True  # on by default
+
+    @property
+    def doc(self) -> str:
+        import inspect
+
+        return inspect.cleandoc(self.check.__doc__ or "") if self.check else ""
+
+    @property
+    def summary(self) -> str:
+        return self.doc.split("\n", 1)[0]
+
+
+def rule(code: str, name: str, severity: Severity, *, needs: Iterable[str] = (), enabled: bool = True):
+    """Declare a rule: ``@rule("RC101", "citation-without-reference", Severity.ERROR)``."""
+
+    def wrap(func: Callable[[Context], Iterable[Problem]]) -> Rule:
+        return Rule(code, name, severity, func, frozenset(needs), enabled)
+
+    return wrap
+
+
+@dataclass(frozen=True)
+class Options:
+    """What rules may know beyond the manuscript: the manuscript date if configured, and today."""
+
+    manuscript_date: str | None = None  # ISO date overriding the one read from the text
+    today: dt.date = field(default_factory=dt.date.today)
+
+
+@dataclass
+class Context:
+    """A manuscript plus the indexes rules share, computed once, lazily."""
+
+    manuscript: Manuscript
+    options: Options = field(default_factory=Options)
+
+    @cached_property
+    def references(self) -> dict[str, Reference]:
+        return {r.id: r for r in self.manuscript.references}
+
+    @cached_property
+    def citations(self) -> dict[str, Citation]:
+        return {c.id: c for c in self.manuscript.citations}
+
+    def item(self, link: Link) -> CitationItem:
+        return self.citations[link.citation].items[link.item]
+
+    @cached_property
+    def links_to(self) -> dict[str, list[Link]]:
+        """Reference id -> the links that reach it, in document order."""
+        out: dict[str, list[Link]] = defaultdict(list)
+        for link in self.manuscript.links:
+            for ref_id in link.references:
+                out[ref_id].append(link)
+        return out
+
+    @cached_property
+    def numbered(self) -> bool:
+        refs = self.manuscript.references
+        return bool(refs) and sum(1 for r in refs if r.label) * 2 > len(refs)
+
+    @cached_property
+    def manuscript_date(self) -> tuple[str, str] | None:
+        """(ISO date, which event) used for chronology: configured, else accepted, published, revised, received."""
+        if self.options.manuscript_date:
+            return self.options.manuscript_date, "configured"
+        dates = self.manuscript.dates
+        for event in ("accepted", "published", "revised", "received"):
+            if dates.get(event):
+                return dates[event], event
+        return None

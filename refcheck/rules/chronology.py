@@ -1,0 +1,59 @@
+"""RC4xx: chronology — cited works that postdate the manuscript or today."""
+
+from __future__ import annotations
+
+from refcheck.model import Problem, Severity
+from refcheck.rule import Context, rule
+
+
+@rule("RC401", "citation-after-manuscript-date", Severity.WARNING)
+def citation_after_manuscript_date(ctx: Context):
+    """Cited works are not younger than the manuscript.
+
+    Why it matters: a review accepted in July 2023 cannot have read a paper from 2024; the
+    citation was added later, or its year is wrong. The date used is, in order: the configured
+    `manuscript-date`, then the accepted, published, revised or received date in the text.
+
+    Example: `(Karimi et al., 2024)` in a review accepted 14.07.2023.
+
+    Fix: check the year of the cited work; suppress with
+    `<!-- refcheck: ignore citation-after-manuscript-date -->` if the citation was added in proof.
+    """
+    date = ctx.manuscript_date
+    if date is None:
+        return
+    iso, event = date
+    year = int(iso[:4])
+    reported: set[str] = set()
+    for link in ctx.manuscript.links:
+        if len(link.references) != 1 or link.references[0] in reported:
+            continue
+        ref = ctx.references[link.references[0]]
+        work_year = ctx.item(link).year if ctx.item(link).year else ref.year
+        number = int(work_year[:4]) if work_year and work_year[:4].isdigit() else ref.year_number
+        if number is not None and number > year:
+            reported.add(ref.id)
+            item = ctx.item(link)
+            label = f"{item.text}" if item.authors else f"[{link.number}] ({ref.first_author}, {ref.year})"
+            yield Problem(item.span, f"{label} is dated {number}, after the manuscript's {event} date {iso}")
+
+
+@rule("RC402", "future-year", Severity.ERROR)
+def future_year(ctx: Context):
+    """No reference is dated in the future.
+
+    Why it matters: a year after today is a typing error (2103 for 2013) or an unpublished work
+    that should say "in press".
+
+    Example: "Smith, J. (2031). ..." checked in 2026.
+
+    Fix: correct the year, or write "in press".
+    """
+    this_year = ctx.options.today.year
+    for ref in ctx.manuscript.references:
+        for work in ref.parts or (ref,):
+            if work.year_number is not None and work.year_number > this_year:
+                yield Problem(work.span, f"the year {work.year} is in the future (today is {ctx.options.today.isoformat()})")
+
+
+RULES = (citation_after_manuscript_date, future_year)

@@ -1,0 +1,93 @@
+"""RC3xx: the form of citations — malformed, inconsistent, mixed styles."""
+
+from __future__ import annotations
+
+import regex as re
+
+from refcheck.model import Fix, Problem, Severity
+from refcheck.rule import Context, rule
+
+_COMMA_BEFORE_PAREN = re.compile(r"\s*,\s*(?=\()")
+
+
+@rule("RC301", "malformed-citation", Severity.INFO)
+def malformed_citation(ctx: Context):
+    """Citations follow the usual typography.
+
+    Why it matters: `Tan et al., (2021)` (a comma before the parenthesised year) and `et al`
+    without its period are small errors a copy editor will flag.
+
+    Example: `Tan et al., (2021) reported ...` should be `Tan et al. (2021) reported ...`.
+
+    Fix: the corrected form is given as a fix.
+    """
+    for citation in ctx.manuscript.citations:
+        if "comma-before-year-parenthesis" in citation.form:
+            fixed = _COMMA_BEFORE_PAREN.sub(" ", citation.text, count=1)
+            yield Problem(
+                citation.span,
+                f"{citation.text!r} has a comma before the parenthesised year; write {fixed!r}",
+                Fix(f"write {fixed}", fixed, citation.span),
+            )
+        if "et-al-without-period" in citation.form:
+            fixed = re.sub(r"\bet\s*al\b(?!\.)", "et al.", citation.text)
+            yield Problem(citation.span, f"{citation.text!r}: 'et al' needs a period", Fix(f"write {fixed}", fixed, citation.span))
+
+
+@rule("RC302", "inconsistent-citation-format", Severity.INFO)
+def inconsistent_citation_format(ctx: Context):
+    """Parenthetical author-year citations punctuate the same way throughout.
+
+    Why it matters: a document that writes `(Name et al., 2019)` everywhere but a few
+    `(Name et al. 2019)` looks unedited. Only the minority form is reported.
+
+    Example: `(Ra et al. 2021)` among twenty `(Name et al., 2019)`.
+
+    Fix: use the document's majority form (given as a fix).
+    """
+    comma = [c for c in ctx.manuscript.citations if not c.narrative and "comma-before-year" in c.form and "no-comma-before-year" not in c.form]
+    bare = [c for c in ctx.manuscript.citations if not c.narrative and "no-comma-before-year" in c.form and "comma-before-year" not in c.form]
+    total = len(comma) + len(bare)
+    if total < 4:
+        return
+    for majority, minority, advice in ((comma, bare, "add a comma before the year"), (bare, comma, "drop the comma before the year")):
+        if len(majority) >= 0.8 * total and minority:
+            for citation in minority:
+                if advice.startswith("add"):
+                    fixed = re.sub(r"(\S)(\s+)(?=(?:1[5-9]|20)\d\d)", r"\1,\2", citation.text, count=1)
+                else:
+                    fixed = re.sub(r",(\s*)(?=(?:1[5-9]|20)\d\d)", r"\1", citation.text, count=1)
+                yield Problem(
+                    citation.span,
+                    f"{citation.text!r}: {advice}, as {len(majority)} of {total} citations do",
+                    Fix(advice, fixed, citation.span),
+                )
+
+
+@rule("RC303", "mixed-citation-styles", Severity.WARNING)
+def mixed_citation_styles(ctx: Context):
+    """One document uses one citation style.
+
+    Why it matters: numeric and author-year citations mixed in one text usually mean text
+    pasted from another document whose citations were never converted.
+
+    Example: `[3]` in a paper that otherwise cites `(Smith et al., 2019)`.
+
+    Fix: convert the minority citations to the document's style (reported once, at the first).
+    """
+    linked = {link.citation for link in ctx.manuscript.links if link.references}
+    styles = {"numeric": [], "author-year": []}
+    for citation in ctx.manuscript.citations:
+        if citation.style in styles and citation.id in linked:
+            styles[citation.style].append(citation)
+    numeric, author_year = styles["numeric"], styles["author-year"]
+    if numeric and author_year:
+        minority, majority = sorted((numeric, author_year), key=len)
+        first = minority[0]
+        yield Problem(
+            first.span,
+            f"{len(minority)} {first.style} citation(s) in a text with {len(majority)} {majority[0].style} citations; first: {first.text!r}",
+        )
+
+
+RULES = (malformed_citation, inconsistent_citation_format, mixed_citation_styles)

@@ -1,0 +1,64 @@
+"""RC0xx: the input itself — unreadable files, missing reference lists, unknown manuscript dates."""
+
+from __future__ import annotations
+
+from refcheck.model import Problem, Severity
+from refcheck.rule import Context, rule
+
+
+def _recorded(ctx: Context, name: str):
+    return (p for p in ctx.manuscript.problems if p.rule == name)
+
+
+@rule("RC001", "unreadable-input", Severity.ERROR)
+def unreadable_input(ctx: Context):
+    """Every input file can be read as text.
+
+    Why it matters: a file that is binary, too large, or not valid UTF-8/UTF-16 cannot be
+    checked; refcheck says so instead of guessing at its contents.
+
+    Example: `refcheck figure.png` reports "figure.png is a binary file".
+
+    Fix: pass the manuscript's text source (Markdown), or convert it to UTF-8.
+    """
+    return _recorded(ctx, "unreadable-input")
+
+
+@rule("RC003", "no-reference-list", Severity.WARNING)
+def no_reference_list(ctx: Context):
+    """A manuscript that cites works has a reference list.
+
+    Why it matters: without a "References" (or "Bibliography", "Literature cited", "Works
+    cited") section no citation can be checked.
+
+    Example: a paper citing `(Smith et al., 2019)` that ends without a reference section.
+
+    Fix: add the reference list under a heading such as `## References`, or point refcheck at
+    the bibliography file.
+    """
+    m = ctx.manuscript
+    if m.citations and not m.references:
+        first = m.citations[0]
+        where = "no reference section was found" if m.reference_section is None else "the reference section is empty"
+        yield Problem(first.span, f"{len(m.citations)} citations but {where}; none of them can be checked")
+
+
+@rule("RC004", "manuscript-date-unknown", Severity.INFO)
+def manuscript_date_unknown(ctx: Context):
+    """The manuscript's date is known, so cited years can be checked against it.
+
+    Why it matters: refcheck reads "Received", "Revised", "Accepted" and "Published" dates from
+    the front matter; without one, citation-after-manuscript-date cannot run.
+
+    Example: a preprint with no article history.
+
+    Fix: add the dates to the front matter or set `manuscript-date = "2023-07-14"` in the
+    configuration (which also silences this note).
+    """
+    m = ctx.manuscript
+    if m.citations and ctx.manuscript_date is None:
+        span = m.source.span(0, min(len(m.source.text), len(m.source.line_text(1))))
+        yield Problem(span, "no received, accepted or published date found; chronology checks were skipped")
+
+
+RULES = (unreadable_input, no_reference_list, manuscript_date_unknown)

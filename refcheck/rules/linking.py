@@ -1,0 +1,191 @@
+"""RC1xx: do the citations and the references find each other?"""
+
+from __future__ import annotations
+
+from refcheck.model import Fix, Problem, Severity
+from refcheck.rule import Context, rule
+
+
+def _describe(ref) -> str:
+    author = ref.first_author or "?"
+    label = f"entry {ref.label} " if ref.label else ""
+    return f"{label}({author}{' et al.' if len(ref.authors) > 2 or ref.authors_truncated else ''}, {ref.year or 'n.d.'}, line {ref.span.line})"
+
+
+@rule("RC101", "citation-without-reference", Severity.ERROR)
+def citation_without_reference(ctx: Context):
+    """Every in-text citation matches an entry of the reference list.
+
+    Why it matters: a reader cannot find the cited work.
+
+    Example: `(Smith et al., 2019)` when no entry by Smith from 2019 exists; `[12]` when the
+    list has no entry 12 (but 12 is within the list's range).
+
+    Fix: add the missing entry, or correct the citation (refcheck suggests the closest entry).
+    """
+    max_label = max((int(r.label) for r in ctx.manuscript.references if r.label and r.label.isdigit()), default=0)
+    for link in ctx.manuscript.links:
+        if link.how != "none" or link.year_differs:
+            continue
+        item = ctx.item(link)
+        if link.number is not None:
+            if link.number > max_label:
+                continue  # numeric-citation-out-of-range says it better
+            what = f"[{link.number}]"
+        elif item.key is not None:
+            continue  # key-based citations are checked against the bibliography (RC6xx)
+        else:
+            what = item.text
+        if not ctx.manuscript.references:
+            continue  # no-reference-list covers it
+        fix = None
+        if link.nearest:
+            ref = ctx.references[link.nearest[0]]
+            fix = Fix(f"did you mean {_describe(ref)}?")
+        yield Problem(item.span, f"{what} matches no entry of the reference list", fix)
+
+
+@rule("RC102", "reference-never-cited", Severity.WARNING)
+def reference_never_cited(ctx: Context):
+    """Every entry of the reference list is cited in the text.
+
+    Why it matters: an uncited entry is either padding or the trace of a citation that was
+    deleted or mistyped.
+
+    Example: entry 6 (Chang et al., 2021) appears in the list but nowhere in the text.
+
+    Fix: cite it where it belongs, or remove it. Truncated fragments are reported by
+    incomplete-reference instead.
+    """
+    if not ctx.manuscript.citations:
+        return
+    for ref in ctx.manuscript.references:
+        if ref.id in ctx.links_to or not (ref.authors or ref.year):
+            continue
+        yield Problem(ref.span, f"{_describe(ref)} is never cited in the text")
+
+
+@rule("RC103", "ambiguous-citation", Severity.WARNING)
+def ambiguous_citation(ctx: Context):
+    """Every citation points to exactly one entry.
+
+    Why it matters: `(Smith, 2019)` with two Smith 2019 entries leaves the reader guessing.
+
+    Example: two entries "Smith, J. (2019)" and "Smith, K. (2019)" without a/b suffixes.
+
+    Fix: add year suffixes (2019a, 2019b) to the entries and the citations.
+    """
+    for link in ctx.manuscript.links:
+        if link.how == "ambiguous":
+            refs = ", ".join(_describe(ctx.references[r]) for r in link.references)
+            yield Problem(ctx.item(link).span, f"{ctx.item(link).text} matches {len(link.references)} entries: {refs}")
+
+
+@rule("RC104", "citation-year-mismatch", Severity.ERROR)
+def citation_year_mismatch(ctx: Context):
+    """A cited author-year pair agrees with the entry's year.
+
+    Why it matters: the list has the author, but not with the cited year: one of the two is wrong.
+
+    Example: the text cites `(Smith, 2019)`; the list has only Smith (2018).
+
+    Fix: correct the year in the text or in the list.
+    """
+    for link in ctx.manuscript.links:
+        if link.year_differs:
+            item = ctx.item(link)
+            years = ", ".join(sorted({ctx.references[r].year or "n.d." for r in link.nearest}))
+            ref = ctx.references[link.nearest[0]]
+            yield Problem(
+                item.span,
+                f"{item.text} cites {item.year}, but the list has {item.authors[0]} only with {years}",
+                Fix(f"check the year against {_describe(ref)}"),
+            )
+
+
+@rule("RC105", "citation-author-mismatch", Severity.WARNING)
+def citation_author_mismatch(ctx: Context):
+    """The surname in a citation is spelt as in its entry.
+
+    Why it matters: a misspelt name (Diomedede for Diomede) weakens trust and breaks search.
+    Case-only or diacritic-only differences (liu/Liu, Sorensen/Sørensen) are reported as info.
+
+    Example: `(liu et al., 2018)` for the entry "Liu, B., ... (2018)".
+
+    Fix: spell the name as the entry does.
+    """
+    for link in ctx.manuscript.links:
+        if link.how not in {"case", "diacritics", "fuzzy-author"}:
+            continue
+        item = ctx.item(link)
+        ref = ctx.references[link.references[0]]
+        cited = item.authors[0]
+        work = next((w for w in (ref.parts or (ref,)) if w.authors), ref)
+        printed = work.authors[0].family if work.authors else "?"
+        if link.how == "fuzzy-author":
+            yield Problem(item.span, f"{cited!r} is spelt {printed!r} in {_describe(ref)}", Fix(f"write {printed}", printed))
+        else:
+            kind = "case" if link.how == "case" else "accents"
+            if kind == "case" and cited.isupper() and len(cited) > 1:
+                continue  # SMALL CAPS / all-caps house styles are a typographic choice, not a mismatch
+            yield Problem(
+                item.span,
+                f"{cited!r} differs only in {kind} from {printed!r} in {_describe(ref)}",
+                Fix(f"write {printed}", printed),
+                severity=Severity.INFO,
+            )
+
+
+@rule("RC106", "numeric-citation-out-of-range", Severity.ERROR)
+def numeric_citation_out_of_range(ctx: Context):
+    """Numeric citations stay within the list and ranges run forwards.
+
+    Why it matters: `[27]` in a list of 24 entries, or `[5-3]`, points nowhere.
+
+    Example: `[27]` when the last entry is 24.
+
+    Fix: renumber the citation, or restore the missing entries.
+    """
+    labels = [int(r.label) for r in ctx.manuscript.references if r.label and r.label.isdigit()]
+    if not labels:
+        return
+    top = max(labels)
+    for citation in ctx.manuscript.citations:
+        if citation.style != "numeric":
+            continue
+        if "range-reversed" in citation.form:
+            yield Problem(citation.span, f"{citation.text} is a range that runs backwards")
+        for item in citation.items:
+            over = [n for n in item.numbers if n > top]
+            if over:
+                yield Problem(item.span, f"{citation.text} cites {', '.join(map(str, over))} but the list ends at {top}")
+
+
+@rule("RC107", "et-al-misuse", Severity.INFO, enabled=False)
+def et_al_misuse(ctx: Context):
+    """"et al." is used only for works with three or more authors.
+
+    Why it matters: most author-year styles write one or two names in full.
+
+    Example: `(Gnecchi et al., 2009)` for a work by Gnecchi and Melo.
+
+    Fix: name both authors. (Off by default: styles differ; enable it with `--select RC107`.)
+    """
+    for link in ctx.manuscript.links:
+        if len(link.references) != 1:
+            continue
+        item = ctx.item(link)
+        ref = ctx.references[link.references[0]]
+        if item.et_al and 0 < len(ref.authors) <= 2 and not ref.authors_truncated and not ref.parts:
+            yield Problem(item.span, f"{item.text} uses et al. for a work with {len(ref.authors)} author(s)")
+
+
+RULES = (
+    citation_without_reference,
+    reference_never_cited,
+    ambiguous_citation,
+    citation_year_mismatch,
+    citation_author_mismatch,
+    numeric_citation_out_of_range,
+    et_al_misuse,
+)

@@ -1,0 +1,230 @@
+"""RC2xx: the reference list itself — numbering, fragments, merged and duplicated entries, order."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import regex as re
+
+from refcheck.model import Fix, Problem, Reference, Severity
+from refcheck.names import fold, surname_key, surname_keys
+from refcheck.rule import Context, rule
+
+
+def _short(work: Reference) -> str:
+    if not work.authors:
+        return (work.title or work.raw)[:40]
+    etal = " et al." if len(work.authors) > 2 or work.authors_truncated else ""
+    if len(work.authors) == 2 and not work.authors_truncated:
+        return f"{work.authors[0].family} and {work.authors[1].family} {work.year or 'n.d.'}"
+    return f"{work.authors[0].family}{etal} {work.year or 'n.d.'}"
+
+
+def _entry(ref: Reference) -> str:
+    return f"entry {ref.label}" if ref.label else f"the entry on line {ref.span.line}"
+
+
+@rule("RC201", "duplicate-reference-number", Severity.ERROR)
+def duplicate_reference_number(ctx: Context):
+    """Every entry of a numbered list has its own number.
+
+    Why it matters: `[15]` cannot say which of two entries numbered 15 it means, and every
+    number after it is off by one.
+
+    Example: two consecutive entries both numbered "15.".
+
+    Fix: renumber the list (and the citations after the duplicate).
+    """
+    seen: dict[str, Reference] = {}
+    for ref in ctx.manuscript.references:
+        if not ref.label:
+            continue
+        if ref.label in seen:
+            first = seen[ref.label]
+            yield Problem(ref.span, f"number {ref.label} is used twice; the other entry {ref.label} is on line {first.span.line}")
+        else:
+            seen[ref.label] = ref
+
+
+@rule("RC202", "reference-numbering-gap", Severity.WARNING)
+def reference_numbering_gap(ctx: Context):
+    """A numbered list counts 1, 2, 3, ... without gaps or steps back.
+
+    Why it matters: a gap usually means a deleted entry whose citations now point at the
+    wrong work.
+
+    Example: entries 11, 12, 14.
+
+    Fix: restore the missing entry or renumber.
+    """
+    previous: int | None = None
+    for ref in ctx.manuscript.references:
+        if not (ref.label and ref.label.isdigit()):
+            continue
+        number = int(ref.label)
+        if previous is None:
+            if number != 1:
+                yield Problem(ref.span, f"the list starts at {number}, not 1")
+        elif number > previous + 1:
+            missing = f"{previous + 1}" if number == previous + 2 else f"{previous + 1}-{number - 1}"
+            yield Problem(ref.span, f"entry {number} follows entry {previous}: {missing} missing")
+        elif number < previous:
+            yield Problem(ref.span, f"entry {number} follows entry {previous}: the numbering goes backwards")
+        previous = max(number, previous or 0)
+
+
+@rule("RC203", "incomplete-reference", Severity.ERROR)
+def incomplete_reference(ctx: Context):
+    """Every entry names its authors and year.
+
+    Why it matters: an entry without authors and year is usually a fragment left behind when
+    an entry was cut or split (a page break, a bad paste); no citation can reach it.
+
+    Example: `8. breast cancer cells in vitro. Chemico-Biological Interactions, 369, 110283.`
+
+    Fix: restore the full entry (authors, year, title) or delete the fragment.
+    """
+    for ref in ctx.manuscript.references:
+        missing = [name for name, value in (("authors", ref.authors), ("year", ref.year)) if not value]
+        if len(missing) == 2:
+            cited = " (yet it is cited)" if ref.id in ctx.links_to else "; no citation can reach it"
+            yield Problem(ref.span, f"{_entry(ref)} has no authors and no year: a truncated fragment{cited}")
+
+
+@rule("RC204", "merged-references", Severity.WARNING)
+def merged_references(ctx: Context):
+    """Each entry holds exactly one work.
+
+    Why it matters: two works glued into one entry (a lost line break) hide the second work
+    from readers and from citation indexes.
+
+    Example: entry 3 holds "Sandhaanam et al. (2013) ..." followed by "Song et al. (2020) ...".
+
+    Fix: split the entry in two, and cite the second work where it is meant.
+    """
+    for ref in ctx.manuscript.references:
+        if len(ref.parts) < 2:
+            continue
+        cited_keys = set()
+        for link in ctx.links_to.get(ref.id, ()):
+            item = ctx.item(link)
+            if item.authors:
+                cited_keys.add(surname_key(item.authors[0]))
+        uncited = [
+            _short(p) for p in ref.parts if p.authors and not (surname_keys(p.authors[0].family) & cited_keys)
+        ]
+        works = " and ".join(_short(p) for p in ref.parts)
+        note = ""
+        if uncited and len(uncited) < len(ref.parts):
+            note = f" ({', '.join(uncited)} is never cited)"
+        yield Problem(ref.span, f"{_entry(ref)} holds {len(ref.parts)} works: {works}{note}", Fix("split the entry into one entry per work"))
+
+
+def _title_key(ref: Reference) -> str:
+    return fold(ref.title or "")[:80]
+
+
+@rule("RC205", "duplicate-reference", Severity.WARNING)
+def duplicate_reference(ctx: Context):
+    """Each work is listed once.
+
+    Why it matters: a work listed twice splits its citations and inflates the list.
+
+    Example: the same article as entry 4 and entry 19 (same DOI, or same authors, year and title).
+
+    Fix: keep one entry and point all citations at it.
+    """
+    seen: dict[tuple, Reference] = {}
+    for ref in ctx.manuscript.references:
+        if not ref.authors or not ref.year or len(_title_key(ref)) < 10:
+            continue
+        key = (surname_key(ref.authors[0].family), ref.year, _title_key(ref))
+        if key in seen:
+            yield Problem(ref.span, f"{_entry(ref)} repeats {_entry(seen[key])} (line {seen[key].span.line}): same authors, year and title")
+        else:
+            seen[key] = ref
+
+
+def _in_text_form(ref: Reference) -> tuple:
+    """How an author-year style would cite the entry: (first, second) or (first, 'et al.')."""
+    keys = [surname_key(a.family) for a in ref.authors]
+    if len(keys) >= 3 or ref.authors_truncated:
+        return (keys[0], "et al.")
+    return tuple(keys)
+
+
+@rule("RC206", "missing-year-suffix", Severity.WARNING)
+def missing_year_suffix(ctx: Context):
+    """Entries that would be cited identically carry year suffixes (2019a, 2019b).
+
+    Why it matters: `(Smith et al., 2019)` cannot tell two such works apart.
+
+    Example: "Smith, J., Lee, K., & Wu, H. (2019)" and "Smith, J., Park, S., & Kim, D. (2019)".
+
+    Fix: add a and b to the years in the list and in the citations.
+    """
+    if ctx.numbered:
+        return
+    groups: dict[tuple, list[Reference]] = defaultdict(list)
+    for ref in ctx.manuscript.references:
+        if ref.authors and ref.year and ref.year[:4].isdigit() and len(ref.year) == 4:
+            groups[(_in_text_form(ref), ref.year)].append(ref)
+    for (form, year), refs in groups.items():
+        for ref in refs[1:]:
+            yield Problem(
+                ref.span,
+                f"{_entry(ref)} and {_entry(refs[0])} would both be cited as {_short(ref)}; add year suffixes",
+                Fix(f"write {year}a and {year}b"),
+            )
+
+
+def _order_key(ref: Reference) -> tuple:
+    return (fold(" ".join(a.family for a in ref.authors[:1])), ref.year or "")
+
+
+@rule("RC207", "reference-order", Severity.INFO)
+def reference_order(ctx: Context):
+    """An author-year list is alphabetical; a numbered list follows the order of first citation.
+
+    Why it matters: readers look entries up by name (author-year) or expect ascending numbers
+    in the text (numeric styles such as Vancouver).
+
+    Example: "Lee 2020" listed before "Kim 2019" in an author-year list.
+
+    Fix: sort the list (reported once, where the order first breaks).
+    """
+    refs = [r for r in ctx.manuscript.references if r.authors]
+    if len(refs) < 3:
+        return
+    if ctx.numbered:
+        first_cited = list(dict.fromkeys(link.number for link in ctx.manuscript.links if link.number is not None))
+        highest = 0
+        for number in first_cited:
+            if number < highest:
+                ref = next((r for r in ctx.manuscript.references if r.label == str(number)), None)
+                if ref is not None:
+                    yield Problem(ref.span, f"entry {number} is first cited after entry {highest}: the list is not in order of first citation")
+                return
+            highest = number
+        return
+    keys = [_order_key(r) for r in refs]
+    if sorted(keys) == keys:
+        return
+    for i in range(1, len(refs)):
+        if keys[i] < keys[i - 1] and keys[i][0] != keys[i - 1][0]:
+            yield Problem(
+                refs[i].span,
+                f"{_short(refs[i])} comes after {_short(refs[i - 1])}: the list is not alphabetical",
+            )
+            return
+
+
+RULES = (
+    duplicate_reference_number,
+    reference_numbering_gap,
+    incomplete_reference,
+    merged_references,
+    duplicate_reference,
+    missing_year_suffix,
+    reference_order,
+)
