@@ -106,7 +106,17 @@ def run_rules(manuscript: Manuscript, config: Config = Config()) -> tuple[list[F
 
 
 def link_manuscript(manuscript: Manuscript) -> Manuscript:
-    return dataclasses.replace(manuscript, links=link(manuscript))
+    """Link citations to references; weak candidates (see citations._is_weak) that link nowhere are dropped."""
+    links = link(manuscript)
+    weak = {c.id for c in manuscript.citations if "weak" in c.form}
+    if weak:
+        corroborated = {l.citation for l in links if l.references or l.year_differs}
+        dropped = weak - corroborated
+        if dropped:
+            citations = tuple(c for c in manuscript.citations if c.id not in dropped)
+            links = tuple(l for l in links if l.citation not in dropped)
+            manuscript = dataclasses.replace(manuscript, citations=citations)
+    return dataclasses.replace(manuscript, links=links)
 
 
 def check(manuscripts: Manuscript | Iterable[Manuscript], config: Config = Config()) -> Report:

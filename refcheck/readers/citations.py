@@ -27,7 +27,7 @@ from refcheck.model import Citation, CitationItem, Source
 
 # --- author-year -------------------------------------------------------------------------
 
-YEAR = r"(?:(?<![\d./\-])(?:1[5-9]\d\d|20\d\d)(?:[a-z](?![\p{L}]))?(?![\d\p{L}])|n\.\s?d\.|in\s+press|forthcoming)"
+YEAR = r"(?:(?<![\p{L}\d./\-])(?:1[5-9]\d\d|20\d\d)(?:[a-z](?![\p{L}]))?(?![\d\p{Ll}])|n\.\s?d\.|in\s+press|forthcoming)"
 _PARTICLE = r"(?:(?:[Vv]an|[Vv]on|[Dd]er|[Dd]en|[Dd]e|[Dd]el|[Dd]ella|[Dd]i|[Dd]a|[Dd]u|[Dd]os|[Ll]a|[Ll]e|[Tt]en|[Tt]er|[Aa]l|[Ee]l)\s+)"
 _WORD = r"(?:(?:[dDlL]['’])?\p{Lu}[\p{L}\p{M}'’]*(?:[-‐][\p{L}\p{M}'’]+)*)"
 _SURNAME = rf"(?:{_PARTICLE}{{0,3}}{_WORD}(?:\s{_WORD}){{0,2}})"
@@ -41,12 +41,16 @@ AUTHORS = (
 YEARS = rf"(?P<years>{YEAR}(?:\s*,\s*(?:{YEAR}|[a-z](?![\p{{L}}\d.])))*)"
 
 # "Smith et al., 2019" inside a parenthesis or bracket group
-_PAREN_ITEM = re.compile(rf"{AUTHORS}(?P<sep>\s*,?\s*){YEARS}")
+_PAREN_ITEM = re.compile(rf"{AUTHORS}(?P<sep>\s*,\s*|\s+){YEARS}")
 # "Smith et al. (2019)" / "Smith et al., (2019)"
 _NARRATIVE = re.compile(
     rf"(?<![\p{{L}}\d@])(?:{AUTHORS})(?P<sep>\s*,?\s*)\(\s*{YEARS}(?P<locator>\s*,\s*(?:pp?\.|chap\.|ch\.)\s*[\w\-–]+)?\s*\)"
 )
-_GROUP = re.compile(r"(?<!\])\((?P<body>[^()\[\]\n]{2,600}(?:\n(?!\s*\n)[^()\[\]\n]{0,600}){0,4})\)|\[(?P<bbody>[^\[\]()\n]{2,600})\](?!\()")
+_GROUP = re.compile(
+    r"(?<!\])\((?P<body>[^()\[\]\n]{2,600}(?:\n(?!\s*\n)[^()\[\]\n]{0,600}){0,4})\)"
+    r"|\[(?P<bbody>[^\[\]()\n]{2,600})\](?!\()"
+    r"|(?<=\|)(?P<cell>[^|()\[\]\n]{2,600})(?=\|)"  # a Markdown table cell that lists citations
+)
 _YEAR_ONLY = re.compile(rf"^\s*{YEARS}\s*$")
 _YEAR_TOKEN = re.compile(YEAR)
 _SUFFIX_ONLY = re.compile(r"^[a-z]$")
@@ -61,7 +65,9 @@ STOPWORDS = frozenset(
     unlike using versus vs we when where whereas which while with within yet accessed available
     version release updated january february march april may june july august september october
     november december spring summer autumn fall winter eq equation equations section chapter
-    appendix box panel model study studies phase stage day days week weeks year years""".split()
+    appendix box panel model study studies phase stage day days week weeks year years copyright
+    edition vol volume issue retrieved published received accepted revised until between
+    circa ca approx approximately around before after""".split()
 )
 _MONTHS = frozenset("january february march april may june july august september october november december".split())
 
@@ -149,6 +155,21 @@ def _is_plausible_author(names: tuple[str, ...]) -> bool:
     return not all(w.lower() in STOPWORDS for w in first)
 
 
+def _is_weak(names: tuple[str, ...], et_al: bool, sep: str, years: str) -> bool:
+    """A parse that only counts as a citation if the reference list corroborates it.
+
+    ``(RPMI 1640)``, ``(GBD 2010)``, ``(Earth Summit 2012)`` look like author-year citations but
+    are a culture medium, a study name and an event: no comma, no "et al.", and an acronym or a
+    several-word name. Such candidates are kept only when they link to an entry.
+    """
+    if et_al or len(names) > 1:
+        return False
+    words = names[0].split()
+    acronym = any(w.isupper() and len(w) > 1 for w in words)
+    early = years[:4].isdigit() and int(years[:4]) < 1800
+    return early or ("," not in sep and (acronym or len(words) > 1))
+
+
 def _author_year_items(masked: str, body_start: int, body: str, form: set[str]) -> list[tuple[int, int, dict]]:
     """Items of one parenthetical or bracketed group, split on ';'."""
     items: list[tuple[int, int, dict]] = []
@@ -164,6 +185,8 @@ def _author_year_items(masked: str, body_start: int, body: str, form: set[str]) 
                 continue
             found_in_part = True
             last_authors = (names, et_al)
+            if _is_weak(names, et_al, m.group("sep"), m.group("years")):
+                form.add("weak")
             if et_al and not m.group("etal_dot"):
                 form.add("et-al-without-period")
             form.add("comma-before-year" if "," in m.group("sep") else "no-comma-before-year")
@@ -181,18 +204,18 @@ def _author_year_items(masked: str, body_start: int, body: str, form: set[str]) 
 
 def find_author_year(masked: str, lo: int, hi: int) -> list[Found]:
     found: list[Found] = []
-    taken: list[tuple[int, int]] = []
     region = masked[lo:hi]
     for g in _GROUP.finditer(region):
-        body = g.group("body") if g.group("body") is not None else g.group("bbody")
+        which = "body" if g.group("body") is not None else "bbody" if g.group("bbody") is not None else "cell"
+        body = g.group(which)
         if not _YEAR_TOKEN.search(body):
             continue
-        body_start = lo + (g.start("body") if g.group("body") is not None else g.start("bbody"))
+        body_start = lo + g.start(which)
         form: set[str] = set()
         items = _author_year_items(masked, body_start, body, form)
         if items:
-            found.append(Found(lo + g.start(), lo + g.end(), "author-year", False, tuple(items), frozenset(form)))
-            taken.append((lo + g.start(), lo + g.end()))
+            start, end = (lo + g.start(), lo + g.end()) if which != "cell" else (items[0][0], items[-1][1])
+            found.append(Found(start, end, "author-year", False, tuple(items), frozenset(form)))
     for m in _NARRATIVE.finditer(region):
         start = _trim_leading_stopwords(masked, lo + m.start("authors"), lo + m.end("authors"))
         names, et_al = _split_authors(masked[start : lo + m.end("authors")])

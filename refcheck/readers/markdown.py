@@ -162,7 +162,13 @@ def read(source: Source) -> Manuscript:
     found = grammar.find_keys(masked, 0, body_end)
     numeric = grammar.find_numeric(masked, 0, body_end)
     if numbered and not numeric:
-        numeric = grammar.find_numeric(masked, 0, body_end, parentheses=True)
+        # "(1, 2)" cites only in documents that cite no other way, and only within the list:
+        # "(18,400)" and "(1975)" are quantities.
+        top = max((int(r.label) for r in references if r.label and r.label.isdigit()), default=0)
+        numeric = [
+            f for f in grammar.find_numeric(masked, 0, body_end, parentheses=True)
+            if all(n <= top for _, _, fields in f.items for n in fields["numbers"])
+        ]
     if not numbered:
         # Without a numbered list, superscripts are exponents or footnote marks, not citations.
         numeric = [f for f in numeric if "superscript" not in f.form and "parentheses" not in f.form]

@@ -52,8 +52,9 @@ _MARKUP = re.compile(
     r"|(?<![\p{L}\p{N}])_{1,2}(?=\S)|(?<=\S)_{1,2}(?![\p{L}\p{N}])"  # _emphasis_, not snake_case
     r"|</?[A-Za-z][A-Za-z0-9]{0,10}(?:\s[^<>]{0,80})?/?>"  # <sup>, </i>, <br/>
     r"|\\(?=[\\`*_{}\[\]()#+\-.!&])"  # Markdown escapes
-    r"|\s+"
+    r"|[^\S ]\s*| \s+"
 )
+_NEEDS_CLEANING = re.compile(r"[*_<\\]|\s(?<! )|  ")
 
 
 @dataclass(slots=True)
@@ -69,6 +70,10 @@ class _Clean:
 
 
 def _clean(raw: str) -> _Clean:
+    if not _NEEDS_CLEANING.search(raw):
+        stripped = raw.lstrip()
+        lead = len(raw) - len(stripped)
+        return _Clean(stripped.rstrip(), [0], [lead])
     out: list[str] = []
     clean_at = [0]
     raw_at = [0]
@@ -92,7 +97,13 @@ def _clean(raw: str) -> _Clean:
         raw_at.append(e)
     out.append(raw[pos:])
     text = "".join(out)
-    cleaned = _Clean(text, clean_at, raw_at)
+    lead = len(text) - len(text.lstrip())
+    if lead:
+        # drop leading blanks: clean index i is now i + lead in the segment map
+        text = text[lead:]
+        clean_at = [c - lead for c in clean_at]
+        italic_marks = [c - lead for c in italic_marks]
+    cleaned = _Clean(text.rstrip(), clean_at, raw_at)
     # pair single-star italics: *Journal*, *14*
     for i in range(0, len(italic_marks) - 1, 2):
         a, b = italic_marks[i], italic_marks[i + 1]
@@ -111,7 +122,7 @@ _TAIL_START = re.compile(
     r"|\[Internet\]|\[?(?:Epub|PMID|PMCID|PMC\d|ISBN|ISSN|arXiv|URL)\b|\bdoi\b|\bDOI\b|\bReference Source\b)",
 )
 # PMIDs printed after the pages or the DOI: "Science 194: 23–28. 959840" (not ", 2001689")
-_TRAILING_IDS = re.compile(r"(?:(?<=[\p{N}.)\]])\.?\s+(?:PMID:?\s*)?\d{6,9})+[.\s]*$")
+_TRAILING_IDS = re.compile(r"(?r)(?:(?<=[\p{N}.)\]])\.?\s+(?:PMID:?\s*)?\d{6,9})+[.\s]*$")
 _TRAIL_PUNCT = ".,;:"
 
 
@@ -282,17 +293,17 @@ _LOC_VANC = re.compile(
 )
 # "..., 13(4), 569-586"  "157:250-61"  "73: 568-581"  "110, D18104"  "2019"  "23(8)"
 _LOC_END = re.compile(
-    rf"(?:(?<=[\s,.;:])|^)(?:[Vv]ol(?:ume)?\.?\s*)?(?P<vol>{_VOL})\s*(?:\((?P<iss>[^()]{{1,30}})\))?"
+    rf"(?r)(?:(?<=[\s,.;:])|^)(?:[Vv]ol(?:ume)?\.?\s*)?(?P<vol>{_VOL})\s*(?:\((?P<iss>[^()]{{1,30}})\))?"
     rf"(?:\s*(?::|,|\.)\s*(?:pp?\.\s*|[Aa]rt(?:icle)?\.?\s*(?:[Nn]o\.?|[Nn]umber|ID)?\.?\s*(?P<art>)|)(?P<pg>{_PAGES}))?"
     r"\s*[.;,]?\s*$"
 )
-_PAGES_END = re.compile(rf"(?:^|(?<=[\s,.;:]))(?:pp?\.\s*)?(?P<pg>\d+\s?[-–—‒]\s?\d+|[A-Za-z]{{1,3}}\d+\s?[-–—‒]\s?[A-Za-z]{{1,3}}\d+)\s*[.;,]?\s*$")
+_PAGES_END = re.compile(rf"(?r)(?:^|(?<=[\s,.;:]))(?:pp?\.\s*)?(?P<pg>\d+\s?[-–—‒]\s?\d+|[A-Za-z]{{1,3}}\d+\s?[-–—‒]\s?[A-Za-z]{{1,3}}\d+)\s*[.;,]?\s*$")
 _PP_ANY = re.compile(rf"\bpp?\.\s?(?P<pg>{_PAGES})")
 _ARTICLE_NO = re.compile(r"\b[Aa]rt(?:icle)?\.?\s*(?:[Nn]o\.?|[Nn]umber|ID|#)?\s*:?\s*(?P<n>[A-Za-z]?\d+[A-Za-z]?\d*)\b")
 _YEAR_VANC = re.compile(
     rf"(?<![\p{{L}}\p{{N}}])(?P<y>{_YEAR})(?:\s+[A-Z][a-z]{{2,8}}\.?(?:\s+\d{{1,2}})?(?:\s?[-–]\s?[A-Z]?[a-z]{{0,8}}\.?\s?\d{{0,2}})?)?\s*;\s*"
 )
-_YEAR_TAIL = re.compile(rf"(?:^|[\s.,;:(])\(?(?P<y>{_YEAR_ANY})\)?[.;,]?\s*$")
+_YEAR_TAIL = re.compile(rf"(?r)(?:^|[\s.,;:(])\(?(?P<y>{_YEAR_ANY})\)?[.;,]?\s*$")
 _YEAR_LAST = re.compile(rf"(?<![\p{{L}}\p{{N}}/.\-–])(?P<y>{_YEAR})(?![\p{{N}}\-–/])")
 _LAST_TOKEN = re.compile(r"(?:^|[\s(])(\p{L}+)\.$")
 # a sentence end: ". Journal", "? Nature", ". eLife" (lower-case journals like eLife, bioRxiv, mBio)
@@ -310,6 +321,14 @@ _ABBREV = frozenset(
 )
 
 
+_IN_PREFIX = re.compile(r"^In:?\s+")
+_WORDS = re.compile(r"\p{L}+")
+_WORDS2 = re.compile(r"\p{L}{2,}")
+_GROUP_BEFORE_YEAR = re.compile(rf"(?P<g>\p{{Lu}}[^()\d.;:?]{{2,100}}?)\s*(?=\(\s*{_YEAR_ANY}\s*\))")
+_VOL_BEFORE_PAGES = re.compile(rf"(?r)(?:^|(?<=[\s,.;:]))(?P<vol>{_VOL})\s*(?:\((?P<iss>[^()]{{1,30}})\))?\s*[,:]\s*$")
+_YEAR_ONLY = re.compile(_YEAR)
+
+
 def _is_abbrev(word: str) -> bool:
     if len(word) == 1:
         return True
@@ -324,7 +343,7 @@ def _split_title_container(s: str, has_locator: bool) -> tuple[str | None, str |
     q = _QUOTED.match(s)
     if q:
         rest = s[q.end() :].strip(" .,;:")
-        rest = re.sub(r"^In:?\s+", "", rest)
+        rest = _IN_PREFIX.sub("", rest)
         return q.group("q").strip(" ,."), (rest or None)
     cut = None
     for m in _BOUNDARY.finditer(s):
@@ -346,7 +365,7 @@ def _split_title_container(s: str, has_locator: bool) -> tuple[str | None, str |
 
 
 def _looks_like_journal(s: str) -> bool:
-    words = re.findall(r"[\p{L}]+", s)
+    words = _WORDS.findall(s)
     if not words or len(words) > 8:
         return False
     abbrev = sum(1 for w in words if _is_abbrev(w) or (w[0].isupper() and len(w) <= 5))
@@ -435,7 +454,7 @@ def _parse(t: str, italics: list[tuple[int, int]]) -> _Fields:
     ym = _YEAR_PAREN.match(core, pos) or (_YEAR_BARE.match(core, pos) if names.names else None)
     if ym is None and not names.names:
         # "Title (2007)"-less but group author: "Intergovernmental Panel on Climate Change (2007)"
-        gp = re.match(r"(?P<g>\p{Lu}[^()\d.;:?]{2,100}?)\s*(?=\(\s*" + _YEAR_ANY + r"\s*\))", core)
+        gp = _GROUP_BEFORE_YEAR.match(core)
         if gp:
             f.authors = (Name(gp.group("g").strip(" ,"), ""),)
             f.group_only = True
@@ -496,7 +515,7 @@ def _parse(t: str, italics: list[tuple[int, int]]) -> _Fields:
         if pm and (not lm or pm.start() <= lm.start() or lm.group("pg") is None and lm.group("iss") is None):
             # "..., 281-294." is pages, not a volume
             before = rest[: pm.start()].rstrip()
-            vm2 = re.search(rf"(?:^|(?<=[\s,.;:]))(?P<vol>{_VOL})\s*(?:\((?P<iss>[^()]{{1,30}})\))?\s*[,:]\s*$", before)
+            vm2 = _VOL_BEFORE_PAGES.search(before)
             if vm2 and len(before) > vm2.end() - 40:
                 f.volume, f.issue = vm2.group("vol"), vm2.group("iss")
                 loc_start = vm2.start()
@@ -510,7 +529,7 @@ def _parse(t: str, italics: list[tuple[int, int]]) -> _Fields:
             if lm.group("art") is not None and f.page:
                 f.article_number, f.page = f.page, None
             loc_start = lm.start()
-            if f.volume and f.year is None and re.fullmatch(_YEAR, f.volume) and not f.page and not f.issue:
+            if f.volume and f.year is None and _YEAR_ONLY.fullmatch(f.volume) and not f.page and not f.issue:
                 # "Title. Publisher, 2000." -> that number is the year
                 f.year, f.volume = f.volume, None
         else:
@@ -552,7 +571,7 @@ def _parse(t: str, italics: list[tuple[int, int]]) -> _Fields:
     if f.title:
         f.title = f.title.strip(" .,;:") or None
     if f.container:
-        f.container = re.sub(r"^In:?\s+", "", f.container).strip(" .,;:") or None
+        f.container = _IN_PREFIX.sub("", f.container).strip(" .,;:") or None
     if f.year is None:
         # last resort: a plausible year anywhere after the names (never inside the title
         # of a fragment, which has no names)
@@ -622,7 +641,7 @@ def _second_work(t: str, f: _Fields) -> int | None:
         if not ym:
             continue
         tail = t[ym.end() :]
-        if len(re.findall(r"\p{L}{2,}", tail[:200])) < 3:
+        if len(_WORDS2.findall(tail, 0, 200)) < 3:
             continue
         return p
     return None

@@ -69,7 +69,8 @@ def mixed_citation_styles(ctx: Context):
     """One document uses one citation style.
 
     Why it matters: numeric and author-year citations mixed in one text usually mean text
-    pasted from another document whose citations were never converted.
+    pasted from another document whose citations were never converted. Narrative mentions
+    ("as Wu et al. (2023) showed [12]") are normal in numeric styles and do not count.
 
     Example: `[3]` in a paper that otherwise cites `(Smith et al., 2019)`.
 
@@ -78,7 +79,7 @@ def mixed_citation_styles(ctx: Context):
     linked = {link.citation for link in ctx.manuscript.links if link.references}
     styles = {"numeric": [], "author-year": []}
     for citation in ctx.manuscript.citations:
-        if citation.style in styles and citation.id in linked:
+        if citation.style in styles and citation.id in linked and not citation.narrative:
             styles[citation.style].append(citation)
     numeric, author_year = styles["numeric"], styles["author-year"]
     if numeric and author_year:

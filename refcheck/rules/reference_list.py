@@ -82,13 +82,15 @@ def incomplete_reference(ctx: Context):
 
     Example: `8. breast cancer cells in vitro. Chemico-Biological Interactions, 369, 110283.`
 
+    An entry that is cited, or that carries a URL or DOI (a web page, a data set), is not
+    reported: it works as a reference even if it lacks a field.
+
     Fix: restore the full entry (authors, year, title) or delete the fragment.
     """
     for ref in ctx.manuscript.references:
-        missing = [name for name, value in (("authors", ref.authors), ("year", ref.year)) if not value]
-        if len(missing) == 2:
-            cited = " (yet it is cited)" if ref.id in ctx.links_to else "; no citation can reach it"
-            yield Problem(ref.span, f"{_entry(ref)} has no authors and no year: a truncated fragment{cited}")
+        if ref.authors or ref.year or ref.url or ref.doi or ref.id in ctx.links_to:
+            continue  # web pages and cited entries are not fragments, whatever they lack
+        yield Problem(ref.span, f"{_entry(ref)} has no authors and no year: a truncated fragment no citation can reach")
 
 
 @rule("RC204", "merged-references", Severity.WARNING)
