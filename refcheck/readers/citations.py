@@ -30,7 +30,7 @@ from refcheck.model import Citation, CitationItem, Source
 YEAR = r"(?:(?<![\p{L}\d./\-])(?:1[5-9]\d\d|20\d\d)(?:[a-z](?![\p{L}]))?(?![\d\p{Ll}])|n\.\s?d\.|in\s+press|forthcoming)"
 _PARTICLE = r"(?:(?:[Vv]an|[Vv]on|[Dd]er|[Dd]en|[Dd]e|[Dd]el|[Dd]ella|[Dd]i|[Dd]a|[Dd]u|[Dd]os|[Ll]a|[Ll]e|[Tt]en|[Tt]er|[Aa]l|[Ee]l)\s+)"
 _WORD = r"(?:(?:[dDlL]['’])?\p{Lu}[\p{L}\p{M}'’]*(?:[-‐][\p{L}\p{M}'’]+)*)"
-_SURNAME = rf"(?:{_PARTICLE}{{0,3}}{_WORD}(?:\s{_WORD}){{0,2}})"
+_SURNAME = rf"(?:{_PARTICLE}{{0,3}}{_WORD}(?:\s{_WORD}){{0,3}})"
 _LOWER_SURNAME = r"(?:\p{Ll}[\p{Ll}\p{M}'’-]+(?=\s+et\s*al))"
 _ETAL = r"(?:\s*,?\s+et\s*al(?P<etal_dot>\.)?)"
 AUTHORS = (
@@ -44,7 +44,7 @@ YEARS = rf"(?P<years>{YEAR}(?:\s*,\s*(?:{YEAR}|[a-z](?![\p{{L}}\d.])))*)"
 _PAREN_ITEM = re.compile(rf"{AUTHORS}(?P<sep>\s*,\s*|\s+){YEARS}")
 # "Smith et al. (2019)" / "Smith et al., (2019)"
 _NARRATIVE = re.compile(
-    rf"(?<![\p{{L}}\d@])(?:{AUTHORS})(?P<sep>\s*,?\s*)\(\s*{YEARS}(?P<locator>\s*,\s*(?:pp?\.|chap\.|ch\.)\s*[\w\-–]+)?\s*\)"
+    rf"(?<![\p{{L}}\d@])(?:{AUTHORS})(?P<sep>\s*,?\s*)(?P<open>[(\[])\s*{YEARS}(?P<locator>\s*,\s*(?:pp?\.|chap\.|ch\.)\s*[\w\-–]+)?\s*[)\]]"
 )
 _GROUP = re.compile(
     r"(?<!\])\((?P<body>[^()\[\]\n]{2,600}(?:\n(?!\s*\n)[^()\[\]\n]{0,600}){0,4})\)"
@@ -76,7 +76,7 @@ _MONTHS = frozenset("january february march april may june july august september
 _NUM = r"\d{1,4}"
 _NUMLIST = rf"{_NUM}(?:\s*[-–—]\s*{_NUM})?(?:\s*[,;]\s*{_NUM}(?:\s*[-–—]\s*{_NUM})?)*"
 _BRACKET_RUN = re.compile(
-    rf"(?<![!\]\w\\])\[\s*{_NUMLIST}\s*\](?:\s*(?:[-–—]|[,;]\s*)\s*\[\s*{_NUMLIST}\s*\])*(?![\(:\[])"
+    rf"(?<![!\]\w\\])\[\s*{_NUMLIST}\s*\](?:\s*(?:[-–—]|[,;]\s*)?\s*\[\s*{_NUMLIST}\s*\])*(?![\(:\[])"
 )
 _SUP = re.compile(rf"<sup>\s*(?:\[\s*)?({_NUMLIST})(?:\s*\])?\s*,?\s*</sup>(?:\s*[-–—,]\s*<sup>\s*({_NUMLIST})\s*</sup>)*")
 _UNICODE_SUP = re.compile(r"(?<=[\p{L}\).,;:’”'\]])([¹²³⁴⁵⁶⁷⁸⁹⁰]+(?:[,⁻–-][¹²³⁴⁵⁶⁷⁸⁹⁰]+)*)(?![\d¹²³⁴⁵⁶⁷⁸⁹⁰])")
@@ -84,8 +84,8 @@ _PAREN_NUM = re.compile(rf"\(\s*({_NUMLIST})\s*\)")
 _NUMBER_PART = re.compile(rf"({_NUM})(?:\s*[-–—]\s*({_NUM}))?")
 _BRACKET_GROUP = re.compile(rf"\[\s*({_NUMLIST})\s*\]")
 _NOT_CITED_BEFORE = re.compile(
-    r"(?:fig(?:ure)?s?\.?|tables?|eqs?\.?|equations?|sections?|steps?|panels?|chapters?|appendix|"
-    r"refs?\.?|lines?|pages?|p\.|pp\.|n\s*=|=|±|×|\^|[<>]|items?|cases?|versions?|v\.?|no\.?)\s*$",
+    r"(?:(?<![\p{L}])(?:fig(?:ure)?s?\.?|tables?|eqs?\.?|equations?|sections?|steps?|panels?|chapters?|appendix|"
+    r"p\.|pp\.|no\.)|n\s*=|=|±|×|\^|\s[<>]|≤|≥)\s*$",
     re.IGNORECASE,
 )
 _SUPERSCRIPT_DIGITS = str.maketrans("¹²³⁴⁵⁶⁷⁸⁹⁰⁻", "1234567890-")
@@ -142,17 +142,26 @@ def _split_authors(authors: str) -> tuple[tuple[str, ...], bool]:
 def _trim_leading_stopwords(masked: str, start: int, end: int) -> int:
     """Move ``start`` past sentence words caught by the surname pattern ("However Smith")."""
     while True:
-        m = re.match(r"(\p{L}+)\s+(?=\S)", masked[start:end])
+        m = re.match(r"(\p{L}+)[\s,]+(?=\p{Lu}|(?:van|von|de|del|della|di|da|du|la|le)\s)", masked[start:end])
         if not m or m.group(1).lower() not in STOPWORDS:
             return start
         start += m.end()
 
 
-def _is_plausible_author(names: tuple[str, ...]) -> bool:
+def _is_plausible_author(names: tuple[str, ...], et_al: bool = False) -> bool:
+    """Reject sentence words and months caught as names ("In 2019", "June-September 2009").
+
+    A stopword followed by "et al." is a surname after all (An et al., 2011).
+    """
     first = names[0].split()
-    if not first or first[0].lower() in STOPWORDS or first[0].lower() in _MONTHS:
+    if not first:
         return False
-    return not all(w.lower() in STOPWORDS for w in first)
+    head = first[0].lower()
+    if head.split("-")[0] in _MONTHS:
+        return False
+    if head in STOPWORDS and not (et_al and len(first) == 1):
+        return False
+    return et_al or not all(w.lower() in STOPWORDS for w in first)
 
 
 def _is_weak(names: tuple[str, ...], et_al: bool, sep: str, years: str) -> bool:
@@ -181,7 +190,7 @@ def _author_year_items(masked: str, body_start: int, body: str, form: set[str]) 
             a_start = _trim_leading_stopwords(masked, offset + m.start("authors"), offset + m.end("authors"))
             authors_text = masked[a_start : offset + m.end("authors")]
             names, et_al = _split_authors(authors_text)
-            if not names or not _is_plausible_author(names):
+            if not names or not _is_plausible_author(names, et_al):
                 continue
             found_in_part = True
             last_authors = (names, et_al)
@@ -219,9 +228,11 @@ def find_author_year(masked: str, lo: int, hi: int) -> list[Found]:
     for m in _NARRATIVE.finditer(region):
         start = _trim_leading_stopwords(masked, lo + m.start("authors"), lo + m.end("authors"))
         names, et_al = _split_authors(masked[start : lo + m.end("authors")])
-        if not names or not _is_plausible_author(names):
+        if not names or not _is_plausible_author(names, et_al):
             continue
         form = set()
+        if _is_weak(names, et_al, ",", m.group("years")) or (not et_al and len(names) == 1 and names[0].isupper()):
+            form.add("weak")
         if "," in m.group("sep"):
             form.add("comma-before-year-parenthesis")
         if et_al and not m.group("etal_dot"):
@@ -264,6 +275,29 @@ def _bracket_run_numbers(run: str, form: set[str]) -> tuple[int, ...]:
     return tuple(numbers)
 
 
+_UNITS = frozenset("m cm mm km nm µm μm um s ms g kg mg l ml µl μl ha ft in au å".split())
+_TOKEN_BEFORE = re.compile(r"(\S+)\s*$")
+
+
+def _is_exponent(before: str, numbers: tuple[int, ...]) -> bool:
+    """``10<sup>4</sup>``, ``r<sup>2</sup>``, ``km <sup>2</sup>``, ``(x - 1)<sup>2</sup>`` are powers, not citations.
+
+    ``Version 3.4.1<sup>25</sup>`` is a citation: a number other than 10 followed by a
+    superscript above 3 is read as a citation mark.
+    """
+    m = _TOKEN_BEFORE.search(before)
+    if not m:
+        return False
+    token = m.group(1).strip("*_")
+    if not token:
+        return False
+    if token[-1] in ")]×^" or token.lower() in _UNITS or (len(token) == 1 and token.isalpha()):
+        return True
+    if token[-1].isdigit():
+        return token.endswith("10") or max(numbers) <= 3
+    return False
+
+
 def _preceded_by_non_citation(masked: str, start: int) -> bool:
     return bool(_NOT_CITED_BEFORE.search(masked[max(0, start - 16) : start]))
 
@@ -282,14 +316,11 @@ def find_numeric(masked: str, lo: int, hi: int, *, parentheses: bool = False) ->
         found.append(Found(start, end, "numeric", False, ((start, end, {"numbers": numbers}),), frozenset(form)))
     for m in _SUP.finditer(region):
         start, end = lo + m.start(), lo + m.end()
-        before = masked[max(0, start - 2) : start]
-        if re.search(r"[\d×^]\s*$|(?<![\p{L}])\p{L}$", before) or not before.strip() and start - lo > 0 and re.search(r"\d\s*$", masked[max(0, start - 4) : start]):
-            continue  # an exponent or a variable's power: 10<sup>4</sup>, r<sup>2</sup>
         form = set()
         numbers: tuple[int, ...] = ()
         for n in re.finditer(rf"<sup>\s*(?:\[\s*)?({_NUMLIST})", m.group(0)):
             numbers += _numbers(n.group(1), form)
-        if not numbers or 0 in numbers:
+        if not numbers or 0 in numbers or _is_exponent(masked[max(0, start - 40) : start], numbers):
             continue
         found.append(Found(start, end, "numeric", False, ((start, end, {"numbers": numbers}),), frozenset(form | {"superscript"})))
     for m in _UNICODE_SUP.finditer(region):

@@ -22,6 +22,7 @@ _FRONT_MATTER = re.compile(r"\A---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", r
 _LINK_TARGET = re.compile(r"(?<=\])\([^()\s]*(?:\s+\"[^\"]*\")?\)|(?<=\]):\s*\S+")
 _URL = re.compile(r"<?(?:https?|ftp)://[^\s<>\]]+>?|\bwww\.[^\s<>\]]+|\b10\.\d{4,9}/[^\s\]]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _FOOTNOTE_REF = re.compile(r"\[\^[^\]\s]+\]")
+_SUBSCRIPT = re.compile(r"<sub>.*?</sub>", re.S)
 _TAG = re.compile(r"</?(?!sup\b|/sup\b)[A-Za-z][^<>\n]{0,200}>")
 _EMPHASIS = re.compile(r"\*+|(?<![\p{L}\d])_+|_+(?![\p{L}\d])|\\(?=[\[\]()*_`@])")
 
@@ -49,7 +50,7 @@ def mask(text: str) -> str:
             if chars[i] != "\n":
                 chars[i] = " "
 
-    for pattern in (_FRONT_MATTER, _FENCE, _COMMENT, _INLINE_CODE, _LINK_TARGET, _URL, _FOOTNOTE_REF, _TAG, _EMPHASIS):
+    for pattern in (_FRONT_MATTER, _FENCE, _COMMENT, _INLINE_CODE, _LINK_TARGET, _URL, _FOOTNOTE_REF, _SUBSCRIPT, _TAG, _EMPHASIS):
         for m in pattern.finditer(text):
             blank(m.start(), m.end())
     return "".join(chars)
@@ -172,6 +173,10 @@ def read(source: Source) -> Manuscript:
     if not numbered:
         # Without a numbered list, superscripts are exponents or footnote marks, not citations.
         numeric = [f for f in numeric if "superscript" not in f.form and "parentheses" not in f.form]
+    if numbered:
+        # "[140, 160]" in a list of 59 is an interval; "[27]" in a list of 24 is a citation error.
+        top = max((int(r.label) for r in references if r.label and r.label.isdigit()), default=0)
+        numeric = [f for f in numeric if all(n <= 2 * top for _, _, fields in f.items for n in fields["numbers"])]
     found += numeric
     found += grammar.find_author_year(masked, 0, body_end)
 

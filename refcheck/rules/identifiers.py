@@ -8,6 +8,8 @@ from refcheck.model import Fix, Problem, Severity
 from refcheck.rule import Context, rule
 
 DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+# what an entry prints as its DOI, valid or not: "doi:10.1038", "https://doi.org/10,1038/x"
+_PRINTED_DOI = re.compile(r"(?:\bdoi\s*[:.]?\s*|doi\.org/)(?P<doi>\d[^\s<>\])]*)", re.I)
 _DECORATION = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.I)
 
 
@@ -27,8 +29,10 @@ def invalid_doi(ctx: Context):
     Fix: copy the DOI from the publisher's page; decorated forms (`https://doi.org/...`) are fine.
     """
     for ref in ctx.manuscript.references:
-        if ref.doi and not DOI.match(normalise_doi(ref.doi)):
-            yield Problem(ref.span, f"{ref.doi!r} is not a valid DOI")
+        printed = [m.group("doi").rstrip(".,;") for m in _PRINTED_DOI.finditer(ref.raw)]
+        for doi in printed or ([ref.doi] if ref.doi else []):
+            if not DOI.match(normalise_doi(doi)):
+                yield Problem(ref.span, f"{doi!r} is not a valid DOI (expected 10.<registrant>/<suffix>)")
 
 
 @rule("RC502", "duplicate-doi", Severity.WARNING)

@@ -59,8 +59,10 @@ def reference_never_cited(ctx: Context):
     """
     if not ctx.manuscript.citations:
         return
+    # an entry cited with the wrong year is reported once, by citation-year-mismatch
+    near_misses = {ref_id for link in ctx.manuscript.links if link.year_differs for ref_id in link.nearest[:1]}
     for ref in ctx.manuscript.references:
-        if ref.id in ctx.links_to or not (ref.authors or ref.year):
+        if ref.id in ctx.links_to or ref.id in near_misses or not (ref.authors or ref.year):
             continue
         yield Problem(ref.span, f"{_describe(ref)} is never cited in the text")
 
@@ -76,7 +78,7 @@ def ambiguous_citation(ctx: Context):
     Fix: add year suffixes (2019a, 2019b) to the entries and the citations.
     """
     for link in ctx.manuscript.links:
-        if link.how == "ambiguous":
+        if link.how == "ambiguous" and link.number is None:  # numbers used twice: duplicate-reference-number
             refs = ", ".join(_describe(ctx.references[r]) for r in link.references)
             yield Problem(ctx.item(link).span, f"{ctx.item(link).text} matches {len(link.references)} entries: {refs}")
 

@@ -58,10 +58,19 @@ def reference_numbering_gap(ctx: Context):
     Fix: restore the missing entry or renumber.
     """
     previous: int | None = None
+    duplicated = False
     for ref in ctx.manuscript.references:
         if not (ref.label and ref.label.isdigit()):
             continue
         number = int(ref.label)
+        if number == previous:
+            duplicated = True  # duplicate-reference-number reports it; the step after it is its echo
+            continue
+        if duplicated and number == previous + 2:
+            duplicated = False
+            previous = number
+            continue
+        duplicated = False
         if previous is None:
             if number != 1:
                 yield Problem(ref.span, f"the list starts at {number}, not 1")
@@ -140,7 +149,7 @@ def duplicate_reference(ctx: Context):
     for ref in ctx.manuscript.references:
         if not ref.authors or not ref.year or len(_title_key(ref)) < 10:
             continue
-        key = (surname_key(ref.authors[0].family), ref.year, _title_key(ref))
+        key = (surname_key(ref.authors[0].family), ref.year[:4], _title_key(ref))
         if key in seen:
             yield Problem(ref.span, f"{_entry(ref)} repeats {_entry(seen[key])} (line {seen[key].span.line}): same authors, year and title")
         else:
@@ -180,8 +189,10 @@ def missing_year_suffix(ctx: Context):
             )
 
 
-def _order_key(ref: Reference) -> tuple:
-    return (fold(" ".join(a.family for a in ref.authors[:1])), ref.year or "")
+def _order_keys(ref: Reference) -> tuple[tuple, tuple]:
+    """Sort keys under both conventions: particles counted ("van der Berg" under V) or not (under B)."""
+    family = ref.authors[0].family
+    return (fold(family), ref.year or ""), (surname_key(family), ref.year or "")
 
 
 @rule("RC207", "reference-order", Severity.INFO)
@@ -209,11 +220,10 @@ def reference_order(ctx: Context):
                 return
             highest = number
         return
-    keys = [_order_key(r) for r in refs]
-    if sorted(keys) == keys:
-        return
+    keys = [_order_keys(r) for r in refs]
     for i in range(1, len(refs)):
-        if keys[i] < keys[i - 1] and keys[i][0] != keys[i - 1][0]:
+        (whole, bare), (prev_whole, prev_bare) = keys[i], keys[i - 1]
+        if whole[0] < prev_whole[0] and bare[0] < prev_bare[0] and whole[0] not in prev_whole[0]:
             yield Problem(
                 refs[i].span,
                 f"{_short(refs[i])} comes after {_short(refs[i - 1])}: the list is not alphabetical",

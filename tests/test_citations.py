@@ -1,0 +1,123 @@
+"""The in-text citation grammar: what is a citation, what its items are, and what never is."""
+
+from __future__ import annotations
+
+import pytest
+
+from refcheck.api import check
+from refcheck.readers import read_text
+
+
+def items(md: str) -> list[tuple]:
+    """(authors, et_al, year) or numbers or key of every citation item the pipeline keeps."""
+    out = []
+    entries = "".join(f"{n}. Placeholder A. Title {n}. J. 2000;1:{n}.\n" for n in range(1, 21))
+    manuscript = read_text(md + "\n\n## References\n\n" + entries)
+    for citation in check(manuscript).manuscripts[0].citations:
+        for item in citation.items:
+            out.append(item.numbers or item.key or (item.authors, item.et_al, item.year))
+    return out
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("(Smith, 2019)", [(("Smith",), False, "2019")]),
+        ("(Smith & Lee, 2019)", [(("Smith", "Lee"), False, "2019")]),
+        ("(Smith and Lee 2019)", [(("Smith", "Lee"), False, "2019")]),
+        ("(Smith et al., 2019a, b)", [(("Smith",), True, "2019a"), (("Smith",), True, "2019b")]),
+        ("(Smith et al., 2019; Lee, 2020)", [(("Smith",), True, "2019"), (("Lee",), False, "2020")]),
+        ("Smith et al. (2019) showed", [(("Smith",), True, "2019")]),
+        ("Smith et al., (2019) showed", [(("Smith",), True, "2019")]),
+        ("(see Smith, 2019, p. 4)", [(("Smith",), False, "2019")]),
+        ("(Smith, in press)", [(("Smith",), False, "in press")]),
+        ("(Smith, n.d.)", [(("Smith",), False, "n.d.")]),
+        ("(van der Berg, 2019)", [(("van der Berg",), False, "2019")]),
+        ("(Sendon-Lago et al., 2021)", [(("Sendon-Lago",), True, "2021")]),
+        ("(SMOLINSKÁ et al., 2023)", [(("SMOLINSKÁ",), True, "2023")]),
+        ("(O'Carroll et al., 2001)", [(("O'Carroll",), True, "2001")]),
+        ("(Smith, 1996a; 1996b)", [(("Smith",), False, "1996a"), (("Smith",), False, "1996b")]),
+        ("However, Kessler et al. (2004) found", [(("Kessler",), True, "2004")]),
+        ("(**Gunawardena et al., 2019**)", [(("Gunawardena",), True, "2019")]),
+        ("| Lim et al., 2012; Noll et al., 2012 |", [(("Lim",), True, "2012"), (("Noll",), True, "2012")]),
+    ],
+)
+def test_author_year(text, expected):
+    assert items(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("shown [1].", [(1,)]),
+        ("shown [1, 2].", [(1, 2)]),
+        ("shown [1-3].", [(1, 2, 3)]),
+        ("shown [2]–[5].", [(2, 3, 4, 5)]),
+        ("shown [11],[12].", [(11, 12)]),
+        ("shown <sup>1,2</sup>.", [(1, 2)]),
+        ("shown¹,³ here", [(1, 3)]),
+        ("shown [3][5].", [(3, 5)]),
+        ("in the cell line [4].", [(4,)]),
+        ("ArcGis 10.1 <sup>12</sup>.", [(12,)]),
+    ],
+)
+def test_numeric(text, expected):
+    assert items(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("[@smith2019]", ["smith2019"]),
+        ("[@a; @b, p. 3]", ["a", "b"]),
+        ("[-@smith2019]", ["smith2019"]),
+        ("as @smith2019 argues.", ["smith2019"]),
+    ],
+)
+def test_pandoc_keys(text, expected):
+    assert items(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "levels of IL-6 and TNF- α rose, as did NF- κ B",
+        "Received: 19.06.2023 Accepted: 14.07.2023",
+        "DOI: 10.53555/ecb/2023.12.1154",
+        "Email address: someone22@gmail.com",
+        "as in Figure [2] and Table [3]",
+        "values in [0, 1]",
+        "```\n(Smith, 2019) [1]\n```",
+        "see `(Smith, 2019)`",
+        "<!-- (Smith, 2019) -->",
+        "a [link](https://example.org/2019) here",
+        "2 × 10<sup>4</sup> cells and r<sup>2</sup> = 0.9",
+        "MK1775 (AZD1775), a kinase inhibitor",
+        "cultured in (RPMI 1640) medium",
+        "published (January 2019) online",
+        "in June-September 2009 we",
+        "an initial BMI (1975) cohort",
+        "a time interval [140, 160] later",
+        "*F*<sub>[1,12]</sub> = 3.2",
+        "1775 km <sup>2</sup> and (*x* - 3)<sup>2</sup>",
+    ],
+)
+def test_never_a_citation(text):
+    assert items(text) == []
+
+
+def test_item_span_is_the_citation_text_inside_emphasis():
+    md = "Text (**Gunawardena et al., 2019**).\n\n## References\n\n1. Gunawardena T. 2019. T. J 1:1.\n"
+    (citation,) = read_text(md).citations
+    (item,) = citation.items
+    assert md[item.span.start : item.span.end] == "Gunawardena et al., 2019"
+    assert md[citation.span.start : citation.span.end] == "(**Gunawardena et al., 2019**)"
+
+
+def test_a_citation_broken_over_lines_is_one_citation():
+    assert items("as shown (Ma et al.,\n2021) here") == [(("Ma",), True, "2021")]
+
+
+def test_superscripts_count_only_with_a_numbered_list():
+    md = "Water boils at 10<sup>2</sup> and cells grow<sup>3</sup>.\n\n## References\n\n- Smith J. 2019. T. J 1:1.\n"
+    assert read_text(md).citations == ()

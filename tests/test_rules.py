@@ -1,0 +1,164 @@
+"""Every rule, in a few lines of Markdown: when it fires, and when it must stay silent."""
+
+from __future__ import annotations
+
+import pytest
+
+from refcheck.rules import RULES
+from tests.conftest import lint, rules_of, run
+
+CLEAN = """\
+# A clean paper
+
+Received: 3 March 2021. Accepted: 14 July 2021.
+
+Cells divide (Smith et al., 2019). Lee and Park (2020) disagree (Brown, 2018; Lee and Park, 2020).
+
+## References
+
+- Brown A. 2018. First title here. J Biol 1:1–10.
+- Lee J, Park S. 2020. Second title here. J Biol 2:11–20.
+- Smith J, Jones K, Wu H. 2019. Third title here. J Biol 3:21–30.
+"""
+
+
+def test_a_clean_paper_has_no_findings():
+    assert lint(CLEAN) == []
+
+
+def with_body(body: str, refs: str, head: str = "Accepted: 14 July 2021.\n\n") -> str:
+    return f"# Paper\n\n{head}{body}\n\n## References\n\n{refs}\n"
+
+
+CASES = {
+    "no-reference-list": "Cells divide (Smith et al., 2019).\n",
+    "manuscript-date-unknown": with_body("Cells (Smith, 2019).", "- Smith J. 2019. A title here. J 1:1.", head=""),
+    "citation-without-reference": with_body("Cells (Smith, 2019) and (Jones, 2017).", "- Smith J. 2019. A title here. J 1:1."),
+    "reference-never-cited": with_body("Cells (Smith, 2019).", "- Smith J. 2019. A title here. J 1:1.\n- Jones K. 2017. Other title here. J 2:2."),
+    "ambiguous-citation": with_body("Cells (Smith, 2019).", "- Smith J. 2019. A title here. J 1:1.\n- Smith K. 2019. Other title here. J 2:2."),
+    "citation-year-mismatch": with_body("Cells (Smith, 2018).", "- Smith J. 2019. A title here. J 1:1."),
+    "citation-author-mismatch": with_body("Cells (Diomedede et al., 2016).", "- Diomede F, Rajan T, Mazzon E. 2016. A title here. J 1:1."),
+    "numeric-citation-out-of-range": with_body("Cells [1], [3].", "1. Smith J. A title here. J. 2019;1:1.\n2. Lee K. B title here. J. 2018;2:2."),
+    "et-al-misuse": with_body("Cells (Gnecchi et al., 2009).", "- Gnecchi M, Melo LG. 2009. A title here. J 1:1."),
+    "duplicate-reference-number": with_body("Cells [1], [2].", "1. Smith J. A title here. J. 2019;1:1.\n2. Lee K. B title here. J. 2018;2:2.\n2. Wu H. C title here. J. 2017;3:3."),
+    "reference-numbering-gap": with_body("Cells [1], [3].", "1. Smith J. A title here. J. 2019;1:1.\n3. Lee K. B title here. J. 2018;2:2."),
+    "incomplete-reference": with_body("Cells (Smith, 2019).", "- Smith J. 2019. A title here. J 1:1.\n- breast cancer cells in vitro. Chemico-Biological Interactions, 369, 110283."),
+    "merged-references": with_body(
+        "Cells (Sandhaanam et al., 2013).",
+        "1. Sandhaanam, S. D., Pathalam, G., Dorairaj, S., & Savariar, V. (2013). Mesenchymal stem cells (MSC). identification, proliferation and differentiation. "
+        "Song, N., Scholtemeijer, M., & Shah, K. (2020). Mesenchymal stem cell immunomodulation: mechanisms and therapeutic potential. *Trends in pharmacological sciences*, 41(9), 653-664.",
+    ),
+    "duplicate-reference": with_body("Cells (Smith, 2019a, b).", "- Smith J. 2019a. The same title of a work. J 1:1.\n- Smith J. 2019b. The same title of a work. J 1:1."),
+    "missing-year-suffix": with_body("Cells (Smith et al., 2019).", "- Smith J, Lee K, Wu H. 2019. A title here. J 1:1.\n- Smith J, Park S, Kim D. 2019. Other title here. J 2:2."),
+    "reference-order": with_body("Cells (Lee, 2020; Kim, 2019; Abe, 2018).", "- Lee J. 2020. A title here. J 1:1.\n- Kim K. 2019. B title here. J 2:2.\n- Abe H. 2018. C title here. J 3:3."),
+    "malformed-citation": with_body("Tan et al., (2021) reported.", "- Tan H, Guan X, Hu M. 2021. A title here. J 1:1."),
+    "inconsistent-citation-format": with_body(
+        "A (Abe et al., 2017). B (Kim et al., 2018). C (Lee et al., 2019). D (Oh et al., 2020). E (Ra et al. 2021).",
+        "\n".join(f"- {n} H, Park S, Wu H. {y}. A title. J 1:1." for n, y in (("Abe", 2017), ("Kim", 2018), ("Lee", 2019), ("Oh", 2020), ("Ra", 2021))),
+    ),
+    "mixed-citation-styles": with_body("Cells [1] and (Lee, 2018).", "1. Smith J. A title here. J. 2019;1:1.\n2. Lee K. B title here. J. 2018;2:2."),
+    "citation-after-manuscript-date": with_body("Cells (Karimi et al., 2024).", "- Karimi Z, Daryabor G, Masjedi F. 2024. A title here. J 1:1."),
+    "future-year": with_body("Cells (Smith, 2031).", "- Smith J. 2031. A title here. J 1:1.", head="Accepted: 1 January 2032.\n\n"),
+    "invalid-doi": with_body("Cells (Smith, 2019).", "- Smith J. 2019. A title here. J 1:1. doi:10.1038"),
+    "duplicate-doi": with_body("Cells (Smith, 2019; Lee, 2018).", "- Lee K. 2018. B title here. J 2:2. doi:10.1000/abc123\n- Smith J. 2019. A title here. J 1:1. doi:10.1000/abc123"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_rule_fires(name):
+    select = (name,)  # exact names also enable rules that are off by default
+    assert name in rules_of(CASES[name], select=select)
+
+
+def test_every_rule_has_a_case_except_input_errors():
+    names = {r.name for r in RULES} - {"unreadable-input"}  # tested on real files in test_bad_input
+    assert names <= set(CASES)
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.name)
+def test_every_rule_is_documented(rule):
+    doc = rule.doc
+    assert doc.splitlines()[0].endswith(".")
+    for section in ("Why it matters", "Example", "Fix"):
+        assert section in doc, f"{rule.name} lacks {section!r}"
+
+
+def test_codes_and_names_are_unique_and_well_formed():
+    assert len({r.code for r in RULES}) == len({r.name for r in RULES}) == len(RULES)
+    for r in RULES:
+        assert r.code.startswith("RC") and r.code[2:].isdigit() and len(r.code) == 5
+        assert r.name == r.name.lower() and " " not in r.name
+
+
+# --- the quiet side: what careful editors would not want reported ---------------------------
+
+
+def test_case_and_accent_differences_are_info_not_warnings():
+    report = run(with_body("Cells (liu et al., 2018) and (Sorensen, 2011).", "- Liu B, Ding F, Wu H. 2018. A title here. J 1:1.\n- Sørensen K. 2011. B title here. J 2:2."))
+    assert {(f.rule, str(f.severity)) for f in report.findings} == {("citation-author-mismatch", "info")}
+
+
+def test_particles_and_hyphens_link():
+    md = with_body(
+        "A (van der Berg, 2019). B (Sendon-Lago et al., 2021). C (De la Cruz, 2015).",
+        "- van der Berg J. 2019. A title here. J 1:1.\n- De la Cruz M. 2015. C title here. J 3:3.\n- Sendon-Lago J, Rio L, Eiro N. 2021. B title here. J 2:2.",
+    )
+    assert lint(md) == []
+
+
+def test_all_caps_surnames_are_a_house_style_not_a_mismatch():
+    md = with_body("Cells (SMOLINSKÁ et al., 2021).", "- Smolinská V, Boháč M, Danišovič E. 2021. A title here. J 1:1.")
+    assert lint(md) == []
+
+
+def test_year_suffix_cited_without_suffix_still_links():
+    md = with_body("Cells (Smith, 2019).", "- Smith J. 2019a. A title here. J 1:1.")
+    assert "citation-without-reference" not in rules_of(md)
+
+
+def test_two_author_citation_picks_the_entry_with_that_coauthor():
+    md = with_body("Cells (Smith and Lee, 2019).", "- Smith J, Lee K. 2019. A title here. J 1:1.\n- Smith J, Wu H. 2019. B title here. J 2:2.")
+    report = run(md, select=("ambiguous-citation",))
+    assert report.findings == ()
+
+
+def test_decorated_doi_is_valid():
+    md = with_body("Cells (Smith, 2019).", "- Smith J. 2019. A title here. J 1:1. https://doi.org/10.1000/abc123.")
+    assert "invalid-doi" not in rules_of(md)
+
+
+def test_cited_web_page_without_author_is_not_a_fragment():
+    md = with_body("Cells [1].", "1. The End Fund. http://www.end.org, accessed May 19, 2013.")
+    assert "incomplete-reference" not in rules_of(md)
+
+
+def test_narrative_mentions_in_a_numeric_paper_are_not_mixed_styles():
+    md = with_body("As Lee (2018) showed [2], cells divide [1].", "1. Smith J. A title here. J. 2019;1:1.\n2. Lee K. B title here. J. 2018;2:2.")
+    assert "mixed-citation-styles" not in rules_of(md)
+
+
+def test_suppression_comment_hides_the_finding_on_the_next_line():
+    md = with_body(
+        "<!-- refcheck: ignore citation-after-manuscript-date -->\nCells (Karimi et al., 2024).",
+        "- Karimi Z, Daryabor G, Masjedi F. 2024. A title here. J 1:1.",
+    )
+    report = run(md)
+    assert report.findings == () and report.suppressed == 1
+
+
+def test_select_ignore_longest_prefix_wins():
+    md = CASES["reference-never-cited"]
+    assert "reference-never-cited" not in rules_of(md, select=("RC1",), ignore=("RC102",))
+    assert "reference-never-cited" in rules_of(md, select=("RC102",), ignore=("RC1",))
+
+
+def test_severity_override():
+    from refcheck.model import Severity
+
+    report = run(CASES["reference-never-cited"], severity={"reference-never-cited": Severity.ERROR})
+    assert [str(f.severity) for f in report.findings if f.rule == "reference-never-cited"] == ["error"]
+
+
+def test_configured_manuscript_date_wins_over_the_text():
+    md = with_body("Cells (Karimi et al., 2024).", "- Karimi Z, Daryabor G, Masjedi F. 2024. A title here. J 1:1.")
+    assert "citation-after-manuscript-date" not in rules_of(md, manuscript_date="2025-01-01")
