@@ -263,6 +263,10 @@ def findings_section(articles: list[dict], evals: dict) -> list[str]:
     for article_id, findings in unjust.items():
         for f in findings:
             lines.append(f"- {article_id}:{line_of(f)} {f['rule']} ({f['severity']}): {clip(f.get('message', ''))}")
+    justified = [(i, f, why) for i in unjust for f, why in evals[i]["findings"].justified]
+    if justified:
+        lines += ["", "Justified by the gold (not counted against the limit):", ""]
+        lines += [f"- {i}:{line_of(f)} {f['rule']}: {clip(why, 80)}" for i, f, why in justified]
     return lines
 
 
@@ -358,35 +362,47 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def plan_jobs(articles: list[dict], all_articles: list[dict], inject: bool) -> tuple[list, dict]:
+    """The CLI runs to make: each clean article, plus each applicable injected copy."""
+    planned: dict[tuple[str, str], inj.Injection] = {}
+    jobs = [(a["id"], "clean", a["md"]) for a in articles]
+    for a in articles if inject else []:
+        donor = donor_of(next(x for x in all_articles if x["id"] == a["id"]), all_articles)
+        for injection in inj.build_injections(a["id"], a["style"], a["md"], a["gold"], donor["md"], donor["gold"]):
+            planned[(a["id"], injection.kind)] = injection
+            jobs.append((a["id"], injection.kind, injection.text))
+    jobs.sort(key=lambda job: -len(job[2]))  # longest first: better packing across workers
+    return jobs, planned
+
+
+def evaluate_all(articles: list[dict], results: dict, planned: dict) -> tuple[dict, dict, dict, list]:
+    """Errors, clean results, per-article evaluations and injection outcomes."""
+    errors = {key: r["_error"] for key, r in results.items() if "_error" in r}
+    clean = {a["id"]: results[(a["id"], "clean")] for a in articles if (a["id"], "clean") not in errors}
+    evals = {
+        a["id"]: evaluate_article(a, clean[a["id"]]) | {"seconds": clean[a["id"]]["_seconds"]}
+        for a in articles
+        if a["id"] in clean
+    }
+    by_id = {a["id"]: a for a in articles}
+    injected = [
+        evaluate_injection(injection, by_id[article_id], clean[article_id], results[(article_id, kind)])
+        for (article_id, kind), injection in planned.items()
+        if article_id in clean and (article_id, kind) not in errors
+    ]
+    return errors, clean, evals, injected
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     args.command = " ".join(["python benchmarks/accuracy.py", *(sys.argv[1:] if argv is None else argv)])
     articles = load_articles(args.corpus, args.only)
     all_articles = load_articles(args.corpus, None) if args.only else articles
-    planned = {}
-    jobs = [(a["id"], "clean", a["md"]) for a in articles]
-    if not args.no_inject:
-        for a in articles:
-            donor = donor_of(next(x for x in all_articles if x["id"] == a["id"]), all_articles)
-            for injection in inj.build_injections(a["id"], a["style"], a["md"], a["gold"], donor["md"], donor["gold"]):
-                planned[(a["id"], injection.kind)] = injection
-                jobs.append((a["id"], injection.kind, injection.text))
+    jobs, planned = plan_jobs(articles, all_articles, not args.no_inject)
     began = time.perf_counter()
     results = run_all(args.python, jobs, args.jobs)
     seconds = time.perf_counter() - began
-
-    errors = {key: r["_error"] for key, r in results.items() if "_error" in r}
-    clean = {a["id"]: results[(a["id"], "clean")] for a in articles if (a["id"], "clean") not in errors}
-    evals = {}
-    for a in articles:
-        if a["id"] in clean:
-            evals[a["id"]] = evaluate_article(a, clean[a["id"]]) | {"seconds": clean[a["id"]]["_seconds"]}
-    by_id = {a["id"]: a for a in articles}
-    injected = []
-    for (article_id, kind), injection in planned.items():
-        if article_id in clean and (article_id, kind) not in errors:
-            result = results[(article_id, kind)]
-            injected.append(evaluate_injection(injection, by_id[article_id], clean[article_id], result))
+    errors, clean, evals, injected = evaluate_all(articles, results, planned)
     version = next((r.get("tool", {}).get("version") for r in clean.values()), "unknown")
     report = build_report(args, articles, evals, clean, errors, injected, version, seconds)
     print(report, end="")

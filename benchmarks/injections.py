@@ -201,7 +201,8 @@ def duplicate_number(article: str, style: str, md: str, gold: dict) -> Injection
         prev_start, prev_end, _ = entry_line(md, previous)
         spans.append((prev_start, prev_end))
     cited = citation_spans(gold, ref["id"])
-    related = {rule: cited for rule in CITATION_SIDE} | {"reference-numbering-gap": None}
+    both = cited + (citation_spans(gold, previous["id"]) if previous is not None else [])
+    related = {rule: cited for rule in CITATION_SIDE} | {"reference-numbering-gap": None, "ambiguous-citation": both}
     return Injection(
         "duplicate-number", article, f"label {number} -> {number - 1}", text,
         {"duplicate-reference-number": spans}, related,

@@ -365,9 +365,15 @@ def judge_finding(finding: dict, gold: dict, uncited: set[str] | None = None) ->
         return None
     if rule in ANOMALY_RULES:
         anomalies = anomalies_by_citation(gold)
-        for cit in citation_index(gold).touching(*rng):
+        cited = citation_index(gold).touching(*rng)
+        for cit in cited:
             if cit["n"] in anomalies:
                 return f"gold anomaly: {cit['text']!r} ({anomalies[cit['n']]['issue']})"
+        if rule == "ambiguous-citation":
+            by_id = {r["id"]: r for r in gold["refs"]}
+            for rid in {rid for cit in cited for rid in cit["rids"]}:
+                if rid in by_id and gold_field_justification("missing-year-suffix", by_id[rid], gold):
+                    return gold_field_justification("missing-year-suffix", by_id[rid], gold)
         return None
     for ref in refs:
         reason = gold_field_justification(rule, ref, gold)

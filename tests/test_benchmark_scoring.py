@@ -299,3 +299,17 @@ def test_classify_misses_names_the_cause():
     assert [c for _, _, c in scoring.classify_misses(pred, gold, score.missed)] == ["recognised but not linked"]
     pred["citations"] = pred["citations"][:1]
     assert [c for _, _, c in scoring.classify_misses(pred, gold, score.missed)] == ["citation not recognised"]
+
+
+def test_ambiguous_citation_justified_when_gold_has_two_unsuffixed_entries():
+    md = "See (Smith et al., 2006).\n\n## References\n\n- Smith A, Lee B. 2006. One.\n\n- Smith A, Kim C. 2006. Two.\n"
+    cit = at(md, "Smith et al., 2006")
+    gold = {
+        "citations": [{"n": 0, "start": cit[0], "end": cit[1], "text": "Smith et al., 2006", "rids": ["b1"], "implied_rids": []}],
+        "refs": [gold_ref("b1", md, "Smith A, Lee B. 2006. One.", authors=[{"surname": "Smith"}], year="2006"),
+                 gold_ref("b2", md, "Smith A, Kim C. 2006. Two.", authors=[{"surname": "Smith"}], year="2006")],
+        "candidate_anomalies": [],
+    }
+    assert scoring.judge_finding(finding("ambiguous-citation", "warning", *cit), gold) == "gold: smith 2006 twice without suffix"
+    gold["refs"][1]["year"] = "2007"
+    assert scoring.judge_finding(finding("ambiguous-citation", "warning", *cit), gold) is None

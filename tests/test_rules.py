@@ -48,7 +48,7 @@ CASES = {
         "1. Sandhaanam, S. D., Pathalam, G., Dorairaj, S., & Savariar, V. (2013). Mesenchymal stem cells (MSC). identification, proliferation and differentiation. "
         "Song, N., Scholtemeijer, M., & Shah, K. (2020). Mesenchymal stem cell immunomodulation: mechanisms and therapeutic potential. *Trends in pharmacological sciences*, 41(9), 653-664.",
     ),
-    "duplicate-reference": with_body("Cells (Smith, 2019a, b).", "- Smith J. 2019a. The same title of a work. J 1:1.\n- Smith J. 2019b. The same title of a work. J 1:1."),
+    "duplicate-reference": with_body("Cells (Smith, 2019).", "- Smith J. 2019. The same title of a work. J 1:1.\n- Smith J. 2019. The same title of a work. J 1:1."),
     "missing-year-suffix": with_body("Cells (Smith et al., 2019).", "- Smith J, Lee K, Wu H. 2019. A title here. J 1:1.\n- Smith J, Park S, Kim D. 2019. Other title here. J 2:2."),
     "reference-order": with_body("Cells (Lee, 2020; Kim, 2019; Abe, 2018).", "- Lee J. 2020. A title here. J 1:1.\n- Kim K. 2019. B title here. J 2:2.\n- Abe H. 2018. C title here. J 3:3."),
     "malformed-citation": with_body("Tan et al., (2021) reported.", "- Tan H, Guan X, Hu M. 2021. A title here. J 1:1."),

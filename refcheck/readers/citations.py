@@ -136,6 +136,8 @@ def _split_authors(authors: str) -> tuple[tuple[str, ...], bool]:
     et_al = bool(re.search(r"\bet\s*al\b", authors))
     body = re.sub(r"\s*,?\s+et\s*al\.?\s*$", "", authors)
     parts = [p.strip() for p in re.split(r"\s*,\s*|\s+(?:and|&)\s+", body) if p.strip()]
+    # "Flinspach M et al." carries the initial too: keep the surname
+    parts = [re.sub(r"(?<=\p{L}{2})(?:\s+\p{Lu}{1,2}\.?)+$", "", p) for p in parts]
     return tuple(re.sub(r"\s+", " ", p) for p in parts), et_al
 
 

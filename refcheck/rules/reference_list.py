@@ -141,7 +141,9 @@ def duplicate_reference(ctx: Context):
 
     Why it matters: a work listed twice splits its citations and inflates the list.
 
-    Example: the same article as entry 4 and entry 19 (same DOI, or same authors, year and title).
+    Example: the same article as entry 4 and entry 19 (same authors, year and title). Entries
+    with DOIs are left to duplicate-doi, and entries told apart by year suffixes (2014a, 2014b)
+    are taken to be distinct on purpose.
 
     Fix: keep one entry and point all citations at it.
     """
@@ -149,8 +151,8 @@ def duplicate_reference(ctx: Context):
     for ref in ctx.manuscript.references:
         if not ref.authors or not ref.year or len(_title_key(ref)) < 10:
             continue
-        key = (surname_key(ref.authors[0].family), ref.year[:4], _title_key(ref))
-        if key in seen:
+        key = (surname_key(ref.authors[0].family), ref.year, _title_key(ref))
+        if key in seen and not (ref.doi and seen[key].doi):  # same DOIs: duplicate-doi says it; different: two works
             yield Problem(ref.span, f"{_entry(ref)} repeats {_entry(seen[key])} (line {seen[key].span.line}): same authors, year and title")
         else:
             seen[key] = ref
