@@ -162,3 +162,11 @@ def test_severity_override():
 def test_configured_manuscript_date_wins_over_the_text():
     md = with_body("Cells (Karimi et al., 2024).", "- Karimi Z, Daryabor G, Masjedi F. 2024. A title here. J 1:1.")
     assert "citation-after-manuscript-date" not in rules_of(md, manuscript_date="2025-01-01")
+
+
+def test_et_al_without_period_is_reported_only_as_the_exception():
+    refs = "- Abe H, Park S, Wu H. 2017. A title. J 1:1.\n- Kim K, Park S, Wu H. 2018. B title. J 2:2.\n- Lee J, Park S, Wu H. 2019. C title. J 3:3."
+    slip = with_body("A (Abe et al., 2017). B (Kim et al., 2018). C (Lee et al, 2019).", refs)
+    style = with_body("A (Abe et al, 2017). B (Kim et al, 2018). C (Lee et al, 2019).", refs)
+    assert lint(slip, select=("malformed-citation",)) == [("malformed-citation", 5)]
+    assert lint(style, select=("malformed-citation",)) == []

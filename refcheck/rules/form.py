@@ -18,9 +18,14 @@ def malformed_citation(ctx: Context):
     without its period are small errors a copy editor will flag.
 
     Example: `Tan et al., (2021) reported ...` should be `Tan et al. (2021) reported ...`.
+    A document that writes "et al" without a period throughout follows a house style and is
+    not reported.
 
     Fix: the corrected form is given as a fix.
     """
+    with_et_al = [c for c in ctx.manuscript.citations if any(i.et_al for i in c.items)]
+    bare = sum(1 for c in with_et_al if "et-al-without-period" in c.form)
+    house_style = bare * 2 >= len(with_et_al)  # "et al" throughout is a style, not a slip
     for citation in ctx.manuscript.citations:
         if "comma-before-year-parenthesis" in citation.form:
             fixed = _COMMA_BEFORE_PAREN.sub(" ", citation.text, count=1)
@@ -29,7 +34,7 @@ def malformed_citation(ctx: Context):
                 f"{citation.text!r} has a comma before the parenthesised year; write {fixed!r}",
                 Fix(f"write {fixed}", fixed, citation.span),
             )
-        if "et-al-without-period" in citation.form:
+        if "et-al-without-period" in citation.form and not house_style:
             fixed = re.sub(r"\bet\s*al\b(?!\.)", "et al.", citation.text)
             yield Problem(citation.span, f"{citation.text!r}: 'et al' needs a period", Fix(f"write {fixed}", fixed, citation.span))
 
