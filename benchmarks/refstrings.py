@@ -180,12 +180,17 @@ def _labelled(fields: list[dict], *labels: str) -> str | None:
     return None
 
 
+_LABEL = re.compile(r"\s*(?:\[\d{1,4}\]|\(\d{1,4}\)|\d{1,4}\.(?!\d))\s+")
+
+
 def run_jsonl(path: str, t: Tally, grobid: bool) -> int:
     count = 0
     for line in open(path, encoding="utf-8"):
         row = json.loads(line)
         text, fields = row["text"], row["fields"]
-        ref = parse(text)
+        # the Markdown reader strips printed labels ("[13] ", "60. ") before parsing; do the same
+        label = _LABEL.match(text)
+        ref = parse(text, label.end() if label else 0)
         count += 1
         g: dict = {}
         author = _labelled(fields, "author")

@@ -36,7 +36,7 @@ the text says so (``Article 123``, ``Art. no. 123``, ``Article ID 123``).
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import regex as re
 
@@ -54,7 +54,7 @@ _MARKUP = re.compile(
     r"|\\(?=[\\`*_{}\[\]()#+\-.!&])"  # Markdown escapes
     r"|[^\S ]\s*| \s+"
 )
-_NEEDS_CLEANING = re.compile(r"[*_<\\]|\s(?<! )|  ")
+_NEEDS_CLEANING = ("*", "_", "<", "\\", "\n", "  ", "\t", "\r", "\xa0")
 
 
 @dataclass(slots=True)
@@ -70,7 +70,7 @@ class _Clean:
 
 
 def _clean(raw: str) -> _Clean:
-    if not _NEEDS_CLEANING.search(raw):
+    if not any(c in raw for c in _NEEDS_CLEANING):
         stripped = raw.lstrip()
         lead = len(raw) - len(stripped)
         return _Clean(stripped.rstrip(), [0], [lead])
@@ -118,11 +118,11 @@ def _clean(raw: str) -> _Clean:
 _DOI = re.compile(r"(?<![\w.])(10\.\d{4,9}/[^\s\"<>]+)")
 _URL = re.compile(r"(?:https?://|ftp://|\bwww\.)[^\s<>\"]+")
 _TAIL_START = re.compile(
-    r"\s*(?:[\[(]?\b(?:Available|Accessible|Retrieved|Accessed|Cited|Viewed)\b(?:\s+(?:online|from|at|on))*\s*:?"
-    r"|\[Internet\]|\[?(?:Epub|PMID|PMCID|PMC\d|ISBN|ISSN|arXiv|URL)\b|\bdoi\b|\bDOI\b|\bReference Source\b)",
+    r"[\[(]?(?<![\p{L}\p{N}])(?:(?:Available|Accessible|Retrieved|Accessed|Cited|Viewed)\b(?:\s+(?:online|from|at|on))*\s*:?"
+    r"|(?:Epub|PMID|PMCID|PMC\d|ISBN|ISSN|arXiv|URL|doi|DOI|Reference Source)\b)|\[Internet\]"
 )
 # PMIDs printed after the pages or the DOI: "Science 194: 23–28. 959840" (not ", 2001689")
-_TRAILING_IDS = re.compile(r"(?r)(?:(?<=[\p{N}.)\]])\.?\s+(?:PMID:?\s*)?\d{6,9})+[.\s]*$")
+_TRAILING_IDS = re.compile(r"(?r)(?:(?<=[\p{N}.)\]])\.?\s+(?:(?:PMID:?\s*)?\d{6,9}|MR\d{5,9})|\s*\[INSPIRE\])+[.\s]*$")
 _TRAIL_PUNCT = ".,;:"
 
 
@@ -140,8 +140,8 @@ def _strip_identifier(value: str) -> str:
 _PARTICLE = r"(?:van|von|der|den|de|des|del|della|dela|di|da|do|dos|das|du|la|le|ten|ter|zu|vom|e|y|bin|ibn|al|el)"
 _APOS = r"(?:[dDlLO][’'`]\s?)"
 # first family word (>= 2 letters, may be ALL CAPS); later words need a lower-case 2nd letter
-_FW = rf"(?:{_APOS}?\p{{Lu}}[\p{{L}}\p{{M}}’'\-]*[\p{{L}}\p{{M}}])"
-_FW2 = rf"(?:{_APOS}?\p{{Lu}}(?:\p{{Ll}}|\p{{M}})[\p{{L}}\p{{M}}’'\-]*)"
+_FW = rf"(?:{_APOS}?\p{{Lu}}[\p{{L}}\p{{M}}’'\-]{{0,40}}[\p{{L}}\p{{M}}])"
+_FW2 = rf"(?:{_APOS}?\p{{Lu}}(?:\p{{Ll}}|\p{{M}})[\p{{L}}\p{{M}}’'\-]{{0,40}}+(?!\.\s?\p{{Lu}}))"  # not "Phys. Rev."
 _FAMILY = rf"(?:(?:{_PARTICLE}\s)*{_FW}(?:(?:\s{_PARTICLE})*\s{_FW2}){{0,2}})"
 _SUFFIX = r"(?:,?\s(?:Jr|Sr|II|III|IV|2nd|3rd)\b\.?)"
 
@@ -153,21 +153,38 @@ _INI_B = (
     r"|(?:\p{Lu}\.){1,4}(?:-\p{Lu}\.?)?"
     r"|\p{Lu}{1,4}(?:-\p{Lu}{1,2})?\.?)(?![\p{L}\p{M}])"
 )
-_INI_C = r"(?:\p{Lu}\.(?:\s?-?\s?\p{Lu}\.){0,3}|\p{Lu}\p{Ll}?\.(?=\s))"
+_INI_C = r"(?:\p{Lu}\.(?:\s?-?\s?\p{Lu}\p{Ll}?\.){0,3}(?:\s\p{Lu}(?=\s))?|\p{Lu}\p{Ll}?\.(?=\s))"
 
 _NAME_A = re.compile(rf"(?P<fam>{_FAMILY}),\s?(?P<giv>{_INI_A}{_SUFFIX}?)")
 _NAME_B = re.compile(rf"(?P<fam>{_FAMILY})\s(?P<giv>{_INI_B}{_SUFFIX}?)(?=[\s,.;:()&\]]|$)")
 _NAME_C = re.compile(rf"(?P<giv>{_INI_C})\s?(?P<fam>{_FAMILY})(?=[\s,.;:()&]|$)")
 # full given names after a comma, APA-like lists only: "Romero, Carissa"
-_NAME_D = re.compile(rf"(?P<fam>{_FAMILY}),\s(?P<giv>\p{{Lu}}\p{{Ll}}+(?:[\s-]\p{{Lu}}(?:\p{{Ll}}+|\.))?)(?=\s*(?:,|&|\band\b|\(|\.\s))")
+_NAME_D = re.compile(
+    rf"(?P<fam>{_FAMILY}),\s(?P<giv>\p{{Lu}}\p{{Ll}}+(?:[\s-]\p{{Lu}}(?:\p{{Ll}}+|\.))?{_SUFFIX}?)(?=[\s,.;:(&]|$)"
+)
+# full given names first, CS style: "Marc Shapiro and Susan Horwitz", "Thomas von Eicken"
+_NAME_E = re.compile(
+    rf"(?P<giv>\p{{Lu}}\p{{Ll}}+(?:[\s-]\p{{Lu}}\p{{Ll}}+)?(?:\s\p{{Lu}}\.){{0,2}})\s"
+    rf"(?P<fam>(?:{_PARTICLE}\s)*\p{{Lu}}\p{{Ll}}[\p{{L}}\p{{M}}’'\-]{{0,40}})(?=\s*(?:,|\band\b|\.\s|\.$|\(|:))"
+)
 _GROUP = re.compile(
-    r"\p{Lu}[\p{L}\p{M}’'\-]+(?:\s(?:of|for|and|the|on|in|&|de|du|des|für|\p{Lu}[\p{L}\p{M}’'\-.]*)){1,9}"
+    r"\p{Lu}[\p{L}\p{M}’'\-]{0,40}(?:\s(?:of|for|and|the|on|in|&|de|du|des|für|\p{Lu}[\p{L}\p{M}’'\-.]{0,40})){1,9}"
 )
 
+# "National Science Board", "Minnesota State Fair": organisations, not "Given Family"
+_ORG_WORDS = frozenset(
+    "Board Fair Organization Organisation Institute Institutes Society Association Council Committee Group Team "
+    "Agency Department Bureau Foundation Center Centre Network Consortium Ministry Office Service Services "
+    "Program Programme Project Commission University Survey Academy Union Authority Inc Ltd Corporation "
+    "Company Laboratory Laboratories Trust Nations Fund Bank Party Collaboration Community Forum Panel "
+    "Federation Administration Agency Institution Museum Library Press Microsystems Systems Research".split()
+)
+_SENTENCE_END = re.compile(r"\.\s+[\p{Lu}\"“‘'`]|,?\s+(?:``|[\"“‘])")
 _WORD_AFTER = re.compile(r"\s+(?!(?:et|and|und)\b)[\p{L}\p{N}]")
 _COMPACT_DOT = re.compile(r"^\p{Lu}{1,4}\.$")
 _ET_AL = re.compile(r"\s*,?\s*(?:et\.?\s?al\b\.?|and\s+others\b|u\.\s?a\.|\[?\.\.\.\]?\s*$)")
 _ELLIPSIS = re.compile(r"\s*,?\s*(?:\.\s?\.\s?\.|…)\s*,?\s*(?:&\s*|and\s+)?")
+_SEP_WORD_START = frozenset("&aeuy ,;")
 _SEP = re.compile(r"\s*(?:,\s*(?:(?:&|and|et|und|y|e)\s+)?|;\s*|\s(?:&|and|et|und|y|e)\s+|&\s*)")
 
 _EDITORS_MARK = re.compile(r"\s*,?\s*\(?(?:[Ee]ditors?|[Ee]ds?)\b\.?\)?")
@@ -186,6 +203,16 @@ class _Names:
     strong: int  # names with initials (as opposed to group names)
 
 
+_FORMS = {
+    "": (("A", _NAME_A), ("B", _NAME_B), ("C", _NAME_C)),
+    "A": (("A", _NAME_A), ("B", _NAME_B), ("C", _NAME_C)),
+    "B": (("B", _NAME_B), ("A", _NAME_A), ("C", _NAME_C)),
+    "C": (("C", _NAME_C), ("A", _NAME_A), ("B", _NAME_B)),
+    "D": (("A", _NAME_A), ("B", _NAME_B), ("C", _NAME_C)),
+    "E": (("C", _NAME_C), ("A", _NAME_A), ("B", _NAME_B)),
+}
+
+
 def _scan_names(t: str, pos: int) -> _Names:
     names: list[Name] = []
     truncated = False
@@ -193,25 +220,36 @@ def _scan_names(t: str, pos: int) -> _Names:
     end = pos
     n = len(t)
     i = pos
-    forms: set[str] = set()
     last_form = ""
+    # cheap guards: most lists have no elision and no "et al."
+    maybe_et_al = "et" in t or "other" in t or "u." in t or "[..." in t
+    maybe_ellipsis = "..." in t or "…" in t or ". ." in t
     while i < n and len(names) < 500:
-        m = _ELLIPSIS.match(t, i) if names else None
-        if m:
-            truncated = True
-            i = m.end()
+        if maybe_ellipsis and names:
+            m = _ELLIPSIS.match(t, i)
+            if m:
+                truncated = True
+                i = m.end()
         got = None
-        for form, rx in (("A", _NAME_A), ("B", _NAME_B), ("C", _NAME_C)):
+        for form, rx in _FORMS[last_form]:
             mm = rx.match(t, i)
             if mm:
-                # "Smith, J. A." and "Smith JA" shapes are both plausible at "Smith, JA":
-                # keep the list's established shape when it is ambiguous
                 got = (form, mm)
                 break
-        if got is None and "A" in forms or (got is None and not names):
+        if got is not None and got[0] == "B" and last_form in ("", "E") and got[1].group("giv").endswith("."):
+            # "Larry D. Wittie, Gudjun Hermannsson, and Ai Li." is given-first, not "Larry, D."
+            em = _NAME_E.match(t, i)
+            if em and em.end() > got[1].end() and _looks_like_full_name_list(t, em.end(), _NAME_E):
+                got = ("E", em)
+        if got is None and (last_form in ("A", "D") or not names):
             mm = _NAME_D.match(t, i)
-            if mm and (names or _looks_like_full_name_list(t, mm.end())):
+            if mm and (names or _looks_like_full_name_list(t, mm.end(), _NAME_D, _SENTENCE_END)):
                 got = ("D", mm)
+        if got is None and (last_form in ("E", "C") or not names):
+            mm = _NAME_E.match(t, i)
+            if mm and _ORG_WORDS.isdisjoint(mm.group().split()):
+                if names or _looks_like_full_name_list(t, mm.end(), _NAME_E):
+                    got = ("E", mm)
         if got is None:
             gm = _GROUP.match(t, i)
             if gm:
@@ -224,7 +262,6 @@ def _scan_names(t: str, pos: int) -> _Names:
                     names.append(Name(gm.group().strip(), ""))
                     end = after
                     i = after
-                    forms.add("G")
                     sep = _SEP.match(t, i)
                     if sep and sep.end() > i and t[i : sep.end()].strip():
                         i = sep.end()
@@ -232,7 +269,8 @@ def _scan_names(t: str, pos: int) -> _Names:
                     break
             break
         form, mm = got
-        if form == "B" and not mm.group("giv").endswith(".") and _WORD_AFTER.match(t, mm.end()):
+        giv = mm.group("giv")
+        if form == "B" and t[mm.end() : mm.end() + 1] == " " and not giv.endswith(".") and _WORD_AFTER.match(t, mm.end()):
             # "The R Project ...": capitals followed by more words are not initials
             if not names:
                 gm = _GROUP.match(t, i)
@@ -240,29 +278,33 @@ def _scan_names(t: str, pos: int) -> _Names:
                     names.append(Name(gm.group().strip(), ""))
                     end = gm.end()
             break
-        forms.add(form)
-        names.append(Name(mm.group("fam").strip(), mm.group("giv").strip().rstrip(",")))
+        names.append(Name(mm.group("fam").strip(), giv.strip().rstrip(",")))
         last_form = form
         strong += 1
         end = mm.end()
         i = end
-        ea = _ET_AL.match(t, i)
-        if ea:
-            truncated = True
-            end = ea.end()
-            break
-        sep = _SEP.match(t, i)
-        if not sep or not t[i : sep.end()].strip():
-            # names separated by nothing but a space: not a list any more
-            if _ELLIPSIS.match(t, i):
-                continue
-            break
-        i = sep.end()
-        if _ET_AL.match(t, i - 1) or t.startswith("et al", i):
-            truncated = True
-            m2 = _ET_AL.match(t, i - 1) or _ET_AL.match(t, i)
-            end = m2.end() if m2 else end
-            break
+        if maybe_et_al:
+            ea = _ET_AL.match(t, i)
+            if ea:
+                truncated = True
+                end = ea.end()
+                break
+        if t.startswith(", ", i) and t[i + 2 : i + 3] not in _SEP_WORD_START:
+            i += 2  # the usual ", " between names, without a regex
+        else:
+            sep = _SEP.match(t, i)
+            if not sep or not t[i : sep.end()].strip():
+                # names separated by nothing but a space: not a list any more
+                if maybe_ellipsis and _ELLIPSIS.match(t, i):
+                    continue
+                break
+            i = sep.end()
+        if maybe_et_al and (t.startswith("et", i) or t.startswith("and others", i)):
+            m2 = _ET_AL.match(t, i)
+            if m2:
+                truncated = True
+                end = m2.end()
+                break
     if last_form == "B" and names and _COMPACT_DOT.match(names[-1].given):
         if not any("." in n.given for n in names[:-1]):
             # "Baldwin PR, Penczek PA. 2007.": that full stop ends the list, not an initial
@@ -274,19 +316,26 @@ def _scan_names(t: str, pos: int) -> _Names:
     return _Names(names, end, truncated, strong)
 
 
-def _looks_like_full_name_list(t: str, pos: int) -> bool:
-    """After ``Romero, Carissa``: a list goes on with another such name or a year."""
+def _looks_like_full_name_list(t: str, pos: int, rx=None, single_end=None) -> bool:
+    """After ``Romero, Carissa``: a list goes on with another such name or a year.
+
+    A full-name author alone is only believed before a year (or, for the inverted
+    ``Lynch, Kevin.`` shape, before a sentence end): otherwise title words could pass.
+    """
+    rx = rx or _NAME_D
     sep = _SEP.match(t, pos)
-    if sep and t[pos : sep.end()].strip() and _NAME_D.match(t, sep.end()):
+    if sep and t[pos : sep.end()].strip() and (rx.match(t, sep.end()) or _NAME_D.match(t, sep.end())):
         return True
-    return bool(_YEAR_PAREN.match(t, pos))
+    if _YEAR_PAREN.match(t, pos) or _YEAR_BARE.match(t, pos):
+        return True
+    return bool(single_end and single_end.match(t, pos))
 
 
 # --------------------------------------------------------------------------------------
 # Year, locator, title and container.
 
-_PAGES = r"(?:[A-Za-z]{0,3}\d+[A-Za-z]?\d*(?:\s?[-–—‒]\s?[A-Za-z]{0,3}\d+[A-Za-z]?\d*)?)"
-_VOL = r"(?:[A-Za-z]?\d+[A-Za-z]?(?:[-–/]\d+)?)"
+_PAGES = r"(?:[A-Za-z]{0,3}\d{1,9}(?:[A-Za-z]\d{0,6})?(?:\s?[-–—‒]\s?[A-Za-z]{0,3}\d{1,9}(?:[A-Za-z]\d{0,6})?)?)"
+_VOL = r"(?:[A-Za-z]?\d{1,6}[A-Za-z]?(?:[-–/]\d{1,6})?)"
 _LOC_VANC = re.compile(
     rf"(?:(?P<vol>{_VOL})\s*(?:\((?P<iss>[^()]{{1,30}})\))?(?:\s*:\s*(?P<pg>{_PAGES}))?|(?P<pg2>{_PAGES}))"
     r"\s*[.;,]?\s*$"
@@ -297,18 +346,24 @@ _LOC_END = re.compile(
     rf"(?:\s*(?::|,|\.)\s*(?:pp?\.\s*|[Aa]rt(?:icle)?\.?\s*(?:[Nn]o\.?|[Nn]umber|ID)?\.?\s*(?P<art>)|)(?P<pg>{_PAGES}))?"
     r"\s*[.;,]?\s*$"
 )
-_PAGES_END = re.compile(rf"(?r)(?:^|(?<=[\s,.;:]))(?:pp?\.\s*)?(?P<pg>\d+\s?[-–—‒]\s?\d+|[A-Za-z]{{1,3}}\d+\s?[-–—‒]\s?[A-Za-z]{{1,3}}\d+)\s*[.;,]?\s*$")
+_PAGES_END = re.compile(rf"(?r)(?:^|(?<=[\s,.;:]))(?:pp?\.\s*)?(?P<pg>\d{{1,9}}\s?[-–—‒]\s?\d{{1,9}}|[A-Za-z]{{1,3}}\d{{1,9}}\s?[-–—‒]\s?[A-Za-z]{{1,3}}\d{{1,9}})\s*[.;,]?\s*$")
 _PP_ANY = re.compile(rf"\bpp?\.\s?(?P<pg>{_PAGES})")
-_ARTICLE_NO = re.compile(r"\b[Aa]rt(?:icle)?\.?\s*(?:[Nn]o\.?|[Nn]umber|ID|#)?\s*:?\s*(?P<n>[A-Za-z]?\d+[A-Za-z]?\d*)\b")
+_ARTICLE_NO = re.compile(r"\b[Aa]rt(?:icle)?\.?\s*(?:[Nn]o\.?|[Nn]umber|ID|#)?\s*:?\s*(?P<n>[A-Za-z]?\d{1,9}(?:[A-Za-z]\d{0,6})?)\b")
 _YEAR_VANC = re.compile(
     rf"(?<![\p{{L}}\p{{N}}])(?P<y>{_YEAR})(?:\s+[A-Z][a-z]{{2,8}}\.?(?:\s+\d{{1,2}})?(?:\s?[-–]\s?[A-Z]?[a-z]{{0,8}}\.?\s?\d{{0,2}})?)?\s*;\s*"
 )
 _YEAR_TAIL = re.compile(rf"(?r)(?:^|[\s.,;:(])\(?(?P<y>{_YEAR_ANY})\)?[.;,]?\s*$")
 _YEAR_LAST = re.compile(rf"(?<![\p{{L}}\p{{N}}/.\-–])(?P<y>{_YEAR})(?![\p{{N}}\-–/])")
-_LAST_TOKEN = re.compile(r"(?:^|[\s(])(\p{L}+)\.$")
+_LAST_TOKEN = re.compile(r"(?r)(?:^|[\s(])(\p{L}+)\.$")
 # a sentence end: ". Journal", "? Nature", ". eLife" (lower-case journals like eLife, bioRxiv, mBio)
 _BOUNDARY = re.compile(r"(?<=[.?!])\s+(?=[\p{Lu}\p{N}\"“‘'(\[]|\p{Lo}|\p{Ll}{1,3}\p{Lu})|(?<=\p{Lo})[.。]\s*(?=\p{Lo}|\p{Lu})")
-_QUOTED = re.compile(r"\s*[\"“‘']\s*(?P<q>[^\"”’]{3,}?)[,.]?\s*[\"”’]\s*[,.]?\s*")
+_QUOTED = re.compile(r"\s*(?:``|[\"“‘'])\s*(?P<q>[^\"”’`]{3,}?)[,.]?\s*(?:''|[\"”’])\s*[,.]?\s*")
+# "Title, Proceedings of ...", "Title, J. Symbolic Logic": a comma before a container-like start
+_COMMA_CONTAINER = re.compile(
+    r",\s+(?:[Ii]n:?\s+)?(?=(?:Proc(?:eedings|\.)?|Journal|J\.|Trans(?:actions|\.)|IEEE|ACM|Comm\.|Ann\.|Annals|"
+    r"Phys\.|Rev\.|Lett\.|Bull\.|Conf(?:erence|\.)|Symp(?:osium|\.)|Workshop|Tech(?:nical|\.)|Ph\.?\s?D|"
+    r"Master'?s|Thesis|Dissertation|Advances in|Lecture Notes)\b)"
+)
 _IN_EDITORS = re.compile(r"(?:^|[.,]\s+|\s)In:?\s+(?=\S)")
 _EDS = re.compile(r"\((?:[Ee]ds?|[Ee]ditors?|[Hh]rsg)\.?\)[,.:]?\s*|,?\s+(?:eds?|editors?|Eds?)\.?[,.:]?\s+")
 _BOOK_END = re.compile(r"\s\(|[.,]\s+(?:pp?\.|Vol\.|vol\.)|\.\s+(?=\p{Lu})")
@@ -317,7 +372,13 @@ _ABBREV = frozenset(
     "trans ser comp comput eng math stat mech dev environ ecol evol microbiol genet syst struct psychol "
     "neurosci immunol pharmacol nucl geophys chem biochem biophys physiol opt mater technol rep commun "
     "eur jpn jap br brit can aust austral acta arch adv curr opin nat mar anal assoc conf symp ed eds "
-    "vol no nos pp ch chap suppl pt ref repr ny us usa uk st dept div lab ltd co inc corp".split()
+    "vol no nos pp ch chap suppl pt ref repr ny us usa uk st dept div lab ltd co inc corp "
+    "amer statist probab inform theor comm pure numer optim geom funct differ equ astrophys astron mon "
+    "roy publ prog mod sov zh fiz teor eksp dokl akad nauk izv ann henri norm sup quart behav cogn educ "
+    "econ polit sociol hist philos ling lit stud spec sel commun netw softw electron electr metall polym "
+    "photon magn acoust transf combust aerosp geol geogr oceanogr meteorol atmos clim hydrol agric nutr "
+    "vet surg pediatr psychiatr neurol cardiol oncol radiol infect dis virol pharm toxicol bioinform "
+    "autom robot vis graph proceed intl int'l conf workshop symp".split()
 )
 
 
@@ -355,6 +416,9 @@ def _split_title_container(s: str, has_locator: bool) -> tuple[str | None, str |
             continue
         cut = m
     if cut is None:
+        cm = _COMMA_CONTAINER.search(s)
+        if cm and cm.start() > 10:
+            return s[: cm.start()].strip(" .,") or None, s[cm.end() :].strip(" .,;:") or None
         # abbreviated-journal check: "Title words. J. Am. Chem. Soc." where "words" is short
         if has_locator and _looks_like_journal(s):
             return None, s.rstrip(" .")
@@ -629,6 +693,8 @@ def _second_work(t: str, f: _Fields) -> int | None:
     if not (f.authors and f.year and f.year_after_names) or f.group_only:
         return None
     search_from = f.title_start + 10
+    if not _YEAR_LAST.search(t, search_from):
+        return None  # no second year, no second work
     for m in _PART_START.finditer(t, search_from):
         p = m.end()
         head = t[max(0, m.start() - 4) : m.start()]
@@ -651,9 +717,7 @@ def _build(source: Source, start: int, end: int, id: str, label: str | None, spl
     raw = source.text[start:end]
     cleaned = _clean(raw)
     t = cleaned.text
-    # trim leading/trailing blanks the cleaning kept
     f = _parse(t, cleaned.italics)
-    parts: tuple[Reference, ...] = ()
     if split:
         p = _second_work(t, f)
         if p is not None:
@@ -663,11 +727,8 @@ def _build(source: Source, start: int, end: int, id: str, label: str | None, spl
                 first_end -= 1
             first = _build(source, start, first_end, f"{id}.1", label, False)
             second = _build(source, cut, end, f"{id}.2", label, True)
-            rest = second.parts or (second,)
-            if second.parts:
-                rest = tuple(
-                    _renumber(r, f"{id}.{k + 2}") for k, r in enumerate(second.parts)
-                )
+            # a third work inside the second: number the parts 1, 2, 3 at one level
+            rest = tuple(replace(r, id=f"{id}.{k + 2}") for k, r in enumerate(second.parts)) or (second,)
             parts = (first, *rest)
             return Reference(
                 id=id,
@@ -706,12 +767,6 @@ def _build(source: Source, start: int, end: int, id: str, label: str | None, spl
         url=f.url,
         confidence=_confidence(f),
     )
-
-
-def _renumber(ref: Reference, new_id: str) -> Reference:
-    from dataclasses import replace
-
-    return replace(ref, id=new_id)
 
 
 def parse_reference(source: Source, start: int, end: int, *, id: str, label: str | None) -> Reference:

@@ -1,0 +1,452 @@
+"""parse_reference: one reference-list entry's text -> a Reference with parsed fields.
+
+Real strings throughout: the reference list of review.md (the sample manuscript) and entries
+from the JATS corpus in ../shared/corpus (eLife, PLOS, BMC, F1000, bioRxiv, Citizen Science).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from refcheck.model import Name, Source  # noqa: E402
+from refcheck.readers import references  # noqa: E402
+from refcheck.readers.references import parse_reference  # noqa: E402
+
+
+def parse(text: str, *, label: str | None = None, id: str = "r1"):
+    """Parse a whole string as one entry."""
+    return parse_reference(Source("refs.md", text), 0, len(text), id=id, label=label)
+
+
+# --------------------------------------------------------------------------------------
+# review.md: every entry of its reference list
+
+REVIEW = (ROOT / "review.md").read_text(encoding="utf-8")
+_ENTRY = re.compile(r"^(\d+)\. (.+)$", re.M)
+
+
+def review_entries():
+    """(label, Reference) for each numbered entry after "References:", as the reader calls it."""
+    source = Source("review.md", REVIEW)
+    start = REVIEW.index("References:\n")
+    out = []
+    for k, m in enumerate(_ENTRY.finditer(REVIEW, start)):
+        ref = parse_reference(source, m.start(2), m.end(2), id=f"ref{k + 1}", label=m.group(1))
+        out.append((m.group(1), ref))
+    return out
+
+
+ENTRIES = review_entries()
+
+# label, first family name, year, volume, page  (entry 3: its first work; 8: the fragment)
+REVIEW_EXPECTED = [
+    ("1", "Gunawardena", "2019", "13", "569-586"),
+    ("2", "Gnecchi", "2009", None, "281-294"),
+    ("3", "Sandhaanam", "2013", None, None),
+    ("4", "Alvites", "2022", "14", "381"),
+    ("5", "Ntege", "2020", "14", "136-153"),
+    ("6", "Chang", "2021", "10", "2001689"),
+    ("7", "Kumar", "2019", "46", "1-9"),
+    ("8", None, None, "369", "110283"),
+    ("9", "Heidari", "2018", "233", "8754-8766"),
+    ("10", "Sendon-Lago", "2021", "13", "1127"),
+    ("11", "SMOLINSKÁ", "2023", "72", "S233"),
+    ("12", "Noverina", "2019", "24", "34-44"),
+    ("13", "Yu", "2021", "41", "505-524"),
+    ("14", "Rajan", "2016", "349", "152-161"),
+    ("15", "Li", "2015", "14", "73-86"),
+    ("15", "Seetharaman", "2019", "2019", None),
+    ("16", "Nazemian", "2018", "64", "19-26"),
+    ("17", "Shen", "2015", "12", "20-30"),
+    ("18", "Ra", "2021", "10", "268"),
+    ("19", "Tan", "2021", "12", "364"),
+    ("20", "Karimi", "2024", "24", "6"),
+    ("21", "Ma", "2021", "12", "6434-6447"),
+    ("22", "Liu", "2018", "23", "728-736"),
+    ("23", "Choi", "2024", "15", "1-19"),
+    ("24", "Lee", "2021", "27", "3342"),
+]
+
+
+def test_review_list_has_25_entries_with_two_labelled_15():
+    assert [label for label, _ in ENTRIES] == [e[0] for e in REVIEW_EXPECTED]
+
+
+@pytest.mark.parametrize(("index", "expected"), list(enumerate(REVIEW_EXPECTED)), ids=lambda v: str(v))
+def test_review_entry_first_author_year_volume_page(index, expected):
+    label, family, year, volume, page = expected
+    got_label, ref = ENTRIES[index]
+    assert (got_label, ref.first_author, ref.year, ref.volume, ref.page) == (label, family, year, volume, page)
+
+
+def test_review_entries_keep_raw_text_span_and_label():
+    source = Source("review.md", REVIEW)
+    for label, ref in ENTRIES:
+        assert ref.raw == REVIEW[ref.span.start : ref.span.end]
+        assert ref.label == label
+        assert source.line_text(ref.span.line).startswith(f"{label}. ")
+
+
+def test_review_entry_1_bold_markup_is_stripped_from_title_and_container():
+    ref = ENTRIES[0][1]
+    assert ref.authors == (
+        Name("Gunawardena", "T. N. A."),
+        Name("Rahman", "M. T."),
+        Name("Abdullah", "B. J. J."),
+        Name("Abu Kasim", "N. H."),
+    )
+    assert ref.title == (
+        "Conditioned media derived from mesenchymal stem cell cultures. "
+        "The next generation for regenerative medicine"
+    )
+    assert ref.container_title == "Journal of tissue engineering and regenerative medicine"
+    assert ref.issue == "4"
+    assert ref.confidence >= 0.9
+
+
+def test_review_entry_2_book_chapter_has_pages_but_no_volume():
+    ref = ENTRIES[1][1]
+    assert [a.family for a in ref.authors] == ["Gnecchi", "Melo"]
+    assert ref.container_title == "Stem cells in regenerative medicine"
+
+
+def test_review_entry_3_holds_two_works_as_parts():
+    label, ref = ENTRIES[2]
+    first, second = ref.parts
+    # top level: the first work, over the whole entry
+    assert (ref.first_author, ref.year) == ("Sandhaanam", "2013")
+    assert ref.raw.startswith("**Sandhaanam") and ref.raw.endswith("653-664.")
+    # each part is a Reference over its own share of the text
+    assert (first.id, first.label) == ("ref3.1", "3")
+    assert first.raw == (
+        "**Sandhaanam, S. D., Pathalam, G., Dorairaj, S., & Savariar, V. (2013). "
+        "Mesenchymal stem cells (MSC). identification, proliferation and differentiation.**"
+    )
+    assert first.title == "Mesenchymal stem cells (MSC). identification, proliferation and differentiation"
+    assert (second.id, second.label) == ("ref3.2", "3")
+    assert second.raw.startswith("Song, N., Scholtemeijer, M., & Shah, K. (2020).")
+    assert [a.family for a in second.authors] == ["Song", "Scholtemeijer", "Shah"]
+    assert (second.year, second.volume, second.issue, second.page) == ("2020", "41", "9", "653-664")
+    assert second.container_title == "Trends in pharmacological sciences"
+    assert REVIEW[second.span.start : second.span.end] == second.raw
+    assert ref.confidence < 0.9
+
+
+def test_review_entry_8_fragment_has_no_authors_no_year_and_low_confidence():
+    ref = ENTRIES[7][1]
+    assert ref.authors == ()
+    assert ref.year is None
+    assert ref.parts == ()
+    assert ref.confidence < 0.5
+    assert ref.container_title == "Chemico-Biological Interactions"
+
+
+def test_review_entry_10_ellipsis_keeps_names_before_and_the_last_name_after():
+    ref = ENTRIES[9][1]
+    assert ref.authors_truncated
+    assert ref.authors[:2] == (Name("Sendon-Lago", "J."), Name("Rio", "L. G. D."))
+    assert ref.authors[-1] == Name("Landin", "M.")
+    assert len(ref.authors) == 7
+
+
+def test_review_entry_11_all_caps_names_with_diacritics_and_supplement_issue():
+    ref = ENTRIES[10][1]
+    assert [a.family for a in ref.authors] == ["SMOLINSKÁ", "BOHÁČ", "DANIŠOVIČ"]
+    assert (ref.issue, ref.page, ref.article_number) == ("Suppl 3", "S233", None)
+
+
+def test_review_single_numbers_in_the_pages_slot_go_to_page_not_article_number():
+    for index in (3, 5, 23):  # 381, 2001689, 3342
+        ref = ENTRIES[index][1]
+        assert ref.page is not None and ref.article_number is None
+
+
+def test_no_entry_of_review_except_3_is_split():
+    assert [label for label, ref in ENTRIES if ref.parts] == ["3"]
+
+
+def test_review_complete_entries_are_confident():
+    for label, ref in ENTRIES:
+        if label not in {"3", "8"}:
+            assert ref.confidence >= 0.8, label
+
+
+# --------------------------------------------------------------------------------------
+# Styles from the corpus
+
+
+def test_elife_author_year_then_journal_volume_pages():
+    ref = parse("Baldwin PR, Penczek PA. 2007. The Transform Class in SPARX and EMAN2. J Struct Biol 157:250–61.")
+    assert ref.authors == (Name("Baldwin", "PR"), Name("Penczek", "PA"))
+    assert ref.year == "2007"
+    assert ref.title == "The Transform Class in SPARX and EMAN2"
+    assert ref.container_title == "J Struct Biol"
+    assert (ref.volume, ref.page) == ("157", "250–61")  # printed form, en dash kept
+
+
+def test_elife_year_suffix_and_hyphenated_initials():
+    ref = parse(
+        "Yoon J-H, Kang S-J, Jung S-Y, Lee C-H, Oh TK. 2005b. Algoriphagus yeomjeoni sp. nov., isolated from a "
+        "marine solar saltern in the Yellow Sea, Korea. Int J Syst Evol Microbiol 55(Pt 2):865–870."
+    )
+    assert ref.authors[0] == Name("Yoon", "J-H")
+    assert ref.year == "2005b"
+    assert ref.title.endswith("Yellow Sea, Korea")  # "sp. nov., isolated" is not a sentence end
+    assert (ref.container_title, ref.volume, ref.issue, ref.page) == ("Int J Syst Evol Microbiol", "55", "Pt 2", "865–870")
+
+
+def test_elife_lower_case_journal_and_doi():
+    ref = parse(
+        "Schuman MC, Barthel K, Baldwin IT. 2012. Herbivory-induced volatiles function as defenses increasing "
+        "fitness of the native plant Nicotiana attenuata in nature. eLife 1:e00007. doi:10.7554/eLife.00007"
+    )
+    assert ref.container_title == "eLife"
+    assert (ref.volume, ref.page) == ("1", "e00007")
+    assert ref.doi == "10.7554/eLife.00007"
+
+
+def test_vancouver_dotted_initials_and_year_before_volume():
+    ref = parse(
+        "Visvader J. E. Keeping abreast of the mammary epithelial hierarchy and breast tumorigenesis. "
+        "Genes Dev. 2009;23:2563–2577."
+    )
+    assert ref.authors == (Name("Visvader", "J. E."),)
+    assert ref.title == "Keeping abreast of the mammary epithelial hierarchy and breast tumorigenesis"
+    assert (ref.container_title, ref.year, ref.volume, ref.page) == ("Genes Dev", "2009", "23", "2563–2577")
+
+
+def test_vancouver_hyphenated_family_half_dotted_initials_and_et_al():
+    ref = parse(
+        "Asselin-Labat M. L, Shackleton M, Stingl J, Vaillant F, Forrest N. C, et al. Steroid hormone receptor "
+        "status of mouse mammary stem cells. J Natl Cancer Inst. 2006;98:1011–1014."
+    )
+    assert ref.authors[0] == Name("Asselin-Labat", "M. L")
+    assert ref.authors[-1] == Name("Forrest", "N. C")
+    assert ref.authors_truncated
+    assert (ref.container_title, ref.year, ref.volume, ref.page) == ("J Natl Cancer Inst", "2006", "98", "1011–1014")
+
+
+def test_vancouver_particle_in_family_name():
+    ref = parse(
+        "de Chastellier C. The many niches and strategies used by pathogenic mycobacteria for survival within "
+        "host macrophages. Immunobiology. 2009;214:526–542."
+    )
+    assert ref.authors == (Name("de Chastellier", "C"),)
+    assert (ref.container_title, ref.year) == ("Immunobiology", "2009")
+
+
+def test_bmc_doi_after_pages():
+    ref = parse(
+        "Avery SV. Microbial cell individuality and the underlying sources of heterogeneity. Nat Rev Microbiol. "
+        "2006;4:577–587. doi:10.1038/nrmicro1460"
+    )
+    assert (ref.first_author, ref.year, ref.volume, ref.page) == ("Avery", "2006", "4", "577–587")
+    assert ref.doi == "10.1038/nrmicro1460"
+
+
+def test_f1000_et_al_colon_and_bare_doi():
+    ref = parse(
+        "Bellard C, Bertelsmeier C, Leadley P et al.: Impacts of climate change on the future of biodiversity. "
+        "Ecol Lett. 2012;15(4):365–377. 10.1111/j.1461-0248.2011.01736.x"
+    )
+    assert [a.family for a in ref.authors] == ["Bellard", "Bertelsmeier", "Leadley"]
+    assert ref.authors_truncated
+    assert ref.title == "Impacts of climate change on the future of biodiversity"
+    assert (ref.container_title, ref.volume, ref.issue, ref.page) == ("Ecol Lett", "15", "4", "365–377")
+    assert ref.doi == "10.1111/j.1461-0248.2011.01736.x"
+
+
+def test_plos_parenthesised_year_and_trailing_pmid():
+    ref = parse(
+        "Pastor-Satorras R, Vespignani A (2001) Epidemic spreading in scale-free networks. Phys Rev Lett "
+        "86:3200–3203. doi: 10.1103/PhysRevLett.86.3200 11290142"
+    )
+    assert (ref.first_author, ref.year, ref.container_title) == ("Pastor-Satorras", "2001", "Phys Rev Lett")
+    assert ref.doi == "10.1103/PhysRevLett.86.3200"
+
+
+def test_plos_electronic_page_number_is_kept_in_page():
+    ref = parse("Archer D (2005) Fate of fossil fuel CO 2 in geologic time. J Geophys Res 110: C09S05.")
+    assert (ref.volume, ref.page, ref.article_number) == ("110", "C09S05", None)
+
+
+def test_apa_with_ellipsis_of_spaced_dots_and_doi():
+    ref = parse(
+        "Adams, G. L., Pall, P. S., Grauer, S. M., Zhou, X., Ballard, J. E., Vavrek, M., . . . Tellers, D. M. "
+        "(2022). Development of ProTx-II Analogues as Highly Selective Peptide Blockers of Nav1.7 for the "
+        "Treatment of Pain. J Med Chem, 65(1), 485–496. doi:10.1021/acs.jmedchem.1c01570"
+    )
+    assert ref.authors[-1] == Name("Tellers", "D. M.")
+    assert ref.authors_truncated
+    assert ref.container_title == "J Med Chem"
+    assert (ref.volume, ref.issue, ref.page) == ("65", "1", "485–496")
+    assert ref.doi == "10.1021/acs.jmedchem.1c01570"
+
+
+def test_citizen_science_dotted_initials_without_spaces():
+    ref = parse(
+        "Blanch D.C., Hall J.A., Roter D.L., Frankel R.M. 2008. Medical student gender and issues of confidence. "
+        "Patient Education and Counseling 72:374–381. doi:10.1016/j.pec.2008.05.021"
+    )
+    assert ref.authors[0] == Name("Blanch", "D.C.")
+    assert (ref.year, ref.container_title, ref.volume) == ("2008", "Patient Education and Counseling", "72")
+
+
+def test_group_author_before_parenthesised_year():
+    ref = parse("The R Project for Statistical Computing (2015) R [computer program]. Available: http://www.r-project.org. Accessed 8 January 2015.")
+    assert ref.authors == (Name("The R Project for Statistical Computing", ""),)
+    assert ref.year == "2015"
+    assert ref.url == "http://www.r-project.org"
+
+
+def test_given_names_first_and_year_at_the_end():
+    ref = parse("J. P. COLLMAN, J. P. BRAUMAN, T. J. COLLINS, B. IVERSON et J. L. SESSLER. J. Am. Chem. Soc. 103, 2450 (1981);")
+    assert ref.authors[0] == Name("COLLMAN", "J. P.")
+    assert ref.authors[-1] == Name("SESSLER", "J. L.")
+    assert (ref.year, ref.volume, ref.page) == ("1981", "103", "2450")
+    assert ref.container_title == "J. Am. Chem. Soc"
+
+
+def test_names_with_particles_and_compound_families():
+    ref = parse(
+        "van der Berg, J. A., de la Cruz, M., & Garcia-del Rio, L. (2019). A title. *Journal of Things*, 3(1), 1-2."
+    )
+    assert [a.family for a in ref.authors] == ["van der Berg", "de la Cruz", "Garcia-del Rio"]
+    assert ref.container_title == "Journal of Things"
+
+
+def test_cjk_journal_name_in_vancouver_entry():
+    ref = parse("MacLeod N. Morphometrics: History, development methods and prospects. 动物分类学报. 2017;42(1):4–33.")
+    assert (ref.first_author, ref.year, ref.container_title) == ("MacLeod", "2017", "动物分类学报")
+
+
+def test_book_chapter_with_editors_is_not_split():
+    ref = parse(
+        "Solon, G. (1999). Chapter 29. Intergenerational mobility in the labor market. In O. C. A. and D. Card "
+        "(Ed.), Handbook of labor economics (Vol. 3, Part A, pp. 1761–1800). London: Elsevier."
+    )
+    assert ref.parts == ()
+    assert (ref.first_author, ref.year, ref.page) == ("Solon", "1999", "1761–1800")
+    assert ref.container_title == "Handbook of labor economics"
+
+
+def test_titles_with_years_names_and_colons_are_not_split():
+    for text in (
+        "Hulme M, Jenkins G. 1998. Climate change scenarios for the United Kingdom: scientific report 1998. Norwich: UEA.",
+        "Smith, J. (2010). Darwin, C. (1859) revisited: On the Origin of Species. *Evolution*, 64(1), 1-10.",
+        "Amarante V, Espino A. 2004. La segregación ocupacional de género. Uruguay, 1990-2000. Desarrollo Económico 44:109–129.",
+        "Schwartz JH, Tattersall I. Comment on “A complete skull from Dmanisi, Georgia”. Science (New York, NY). 2014;344(6182):360.",
+    ):
+        assert parse(text).parts == (), text
+
+
+def test_in_press_and_no_date_years():
+    assert parse("Smith, J. (in press). A title. *Journal*.").year == "in press"
+    assert parse("Smith, J. (n.d.). A title. Retrieved from https://example.org").year == "n.d."
+
+
+def test_doi_is_normalised_from_url_form_and_trailing_punctuation():
+    ref = parse("Lee, K. (2020). Title. *Journal*, 1(2), 3-4. https://doi.org/10.1016/S0022-5193(75)80014-2.")
+    assert ref.doi == "10.1016/S0022-5193(75)80014-2"
+    assert ref.url is None
+
+
+def test_article_number_only_when_labelled():
+    ref = parse("Kim, J. (2020). Title here. *Scientific Reports*, 10, Article 1234.")
+    assert (ref.article_number, ref.page) == ("1234", None)
+
+
+def test_merged_elife_style_entry_is_split():
+    ref = parse(
+        "Baldwin PR, Penczek PA. 2007. The Transform Class in SPARX and EMAN2. Boyer LA, Latek RR, Peterson CL. "
+        "2004. The SANT domain: a unique histone-tail-binding module? Nat Rev Mol Cell Biol 5:158–63.",
+        id="b1",
+    )
+    assert [(p.id, p.first_author, p.year) for p in ref.parts] == [("b1.1", "Baldwin", "2007"), ("b1.2", "Boyer", "2004")]
+
+
+def test_title_words_are_not_taken_for_authors():
+    for text in (
+        "Lytic mode of lambda development. Lambda II. 1983;21–51.",
+        "breast cancer cells in vitro. Chemico-Biological Interactions, 369, 110283.",
+        "Meet Nesher Ramla Homo: New form of human found [press release]. The Times. 2021.",
+    ):
+        assert parse(text).authors == (), text
+
+
+def test_span_and_raw_for_an_entry_inside_a_larger_text():
+    text = "References\n\n1. Arms WY. Digital libraries. 2000.\n2. Next"
+    start = text.index("Arms")
+    end = text.index("\n2.")
+    ref = parse_reference(Source("m.md", text), start, end, id="ref1", label="1")
+    assert ref.raw == "Arms WY. Digital libraries. 2000."
+    assert (ref.span.line, ref.span.column, ref.span.start, ref.span.end) == (3, 4, start, end)
+    assert (ref.first_author, ref.year, ref.title) == ("Arms", "2000", "Digital libraries")
+
+
+def test_entry_wrapping_over_lines_with_html():
+    ref = parse("Kim, Y. (2020). Ca<sup>2+</sup> signalling in cells.\n   *Cell Calcium*, 5(1), 1-9.")
+    assert ref.title == "Ca2+ signalling in cells"
+    assert ref.container_title == "Cell Calcium"
+
+
+# --------------------------------------------------------------------------------------
+# Robustness
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300), st.data())
+def test_arbitrary_text_never_raises_and_raw_is_the_slice(text, data):
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    source = Source("x.md", text)
+    # the internal parse, so that a bug is not hidden by parse_reference's safety net
+    ref = references._build(source, start, end, "r", None, True)
+    assert ref.raw == text[start:end]
+    assert (ref.span.start, ref.span.end) == (start, end)
+    assert 0.0 <= ref.confidence <= 1.0
+    for part in ref.parts:
+        assert part.raw == text[part.span.start : part.span.end]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["Smith", "J.", "A", ",", ", ", ". ", "&", " ", "(2019)", "2019;", "12(3)", ":", "45-67", "*", "**",
+             "et al.", "...", "van", "de", "doi:10.1/x", "In:", "(eds)", "Title", "ÉÁ", "Ö", "\n", "_", "<sup>"]
+        ),
+        max_size=60,
+    )
+)
+def test_reference_like_noise_never_raises(tokens):
+    text = "".join(tokens)
+    ref = references._build(Source("x.md", text), 0, len(text), "r", None, True)
+    assert ref.raw == text
+
+
+def test_long_pathological_input_is_fast():
+    import time
+
+    texts = [
+        "A" * 5000,
+        "Smith, J., " * 400 + "(2019).",
+        "Aa Bb Cc Dd " * 500,
+        "J. " * 2000,
+        "1" * 3000 + "-" + "2" * 3000,
+        "Xx Y, " * 800,
+        ("a. " * 2000) + "B",
+    ]
+    t0 = time.perf_counter()
+    for text in texts:
+        parse(text)
+    assert time.perf_counter() - t0 < 2.0
