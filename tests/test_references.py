@@ -450,3 +450,16 @@ def test_long_pathological_input_is_fast():
     for text in texts:
         parse(text)
     assert time.perf_counter() - t0 < 2.0
+
+
+@pytest.mark.parametrize(
+    "text, family",
+    [
+        ("WHO. 2014. Severe malaria. Tropical Medicine & International Health 19:7–131.", "WHO"),
+        ("R Core Team. 2012. R: a Language and environment for statistical computing.", "R Core Team"),
+        ("World Bank. 2016. World development indicators. Washington, DC.", "World Bank"),
+    ],
+)
+def test_group_authors_before_the_year(text, family):
+    ref = parse_reference(Source("x.md", text), 0, len(text), id="r1", label=None)
+    assert [a.family for a in ref.authors] == [family]

@@ -168,7 +168,7 @@ _NAME_E = re.compile(
     rf"(?P<fam>(?:{_PARTICLE}\s)*\p{{Lu}}\p{{Ll}}[\p{{L}}\p{{M}}’'\-]{{0,40}})(?=\s*(?:,|\band\b|\.\s|\.$|\(|:))"
 )
 _GROUP = re.compile(
-    r"\p{Lu}[\p{L}\p{M}’'\-]{0,40}(?:\s(?:of|for|and|the|on|in|&|de|du|des|für|\p{Lu}[\p{L}\p{M}’'\-.]{0,40})){1,9}"
+    r"\p{Lu}[\p{L}\p{M}’'\-]{0,40}(?:\s(?:of|for|and|the|on|in|&|de|du|des|für|\p{Lu}[\p{L}\p{M}’'\-]{0,40}(?:\.(?=\s\p{Lu}))?)){0,9}"
 )
 
 # "National Science Board", "Minnesota State Fair": organisations, not "Given Family"
@@ -259,7 +259,7 @@ def _scan_names(t: str, pos: int) -> _Names:
                 if (_YEAR_PAREN.match(t, after) or _YEAR_BARE.match(t, after)) or (
                     nxt and t[after] in ",;" and any(r.match(t, nxt.end()) for r in (_NAME_A, _NAME_B))
                 ):
-                    names.append(Name(gm.group().strip(), ""))
+                    names.append(Name(gm.group().strip().rstrip("."), ""))
                     end = after
                     i = after
                     sep = _SEP.match(t, i)
@@ -275,7 +275,7 @@ def _scan_names(t: str, pos: int) -> _Names:
             if not names:
                 gm = _GROUP.match(t, i)
                 if gm and (_YEAR_PAREN.match(t, gm.end()) or _YEAR_BARE.match(t, gm.end())):
-                    names.append(Name(gm.group().strip(), ""))
+                    names.append(Name(gm.group().strip().rstrip("."), ""))
                     end = gm.end()
             break
         names.append(Name(mm.group("fam").strip(), giv.strip().rstrip(",")))
