@@ -20,7 +20,9 @@ _INLINE_CODE = re.compile(r"(`+)(?!`).+?(?<!`)\1", re.S)
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 _LINK_TARGET = re.compile(r"(?<=\])\([^()\s]*(?:\s+\"[^\"]*\")?\)|(?<=\]):\s*\S+")
-_URL = re.compile(r"<?(?:https?|ftp)://[^\s<>\]]+>?|\bwww\.[^\s<>\]]+|\b10\.\d{4,9}/[^\s\]]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# URLs and DOIs may hold balanced parentheses, but a ")" they do not open closes the citation around them
+_URLISH = r"[^\s<>\[\]()]+(?:\([^\s()]*\)[^\s<>\[\]()]*)*"
+_URL = re.compile(rf"<?(?:https?|ftp)://{_URLISH}>?|\bwww\.{_URLISH}|\b10\.\d{{4,9}}/{_URLISH}|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _FOOTNOTE_REF = re.compile(r"\[\^[^\]\s]+\]")
 _SUBSCRIPT = re.compile(r"<sub>.*?</sub>", re.S)
 _TAG = re.compile(r"</?(?!sup\b|/sup\b)[A-Za-z][^<>\n]{0,200}>")
