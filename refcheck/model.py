@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import enum
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
 class Severity(enum.IntEnum):
@@ -27,9 +28,12 @@ class Severity(enum.IntEnum):
         return cls[value.strip().upper()]
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
-    """Where something is: 0-based character offsets and 1-based line/column (end exclusive)."""
+class Span(NamedTuple):
+    """Where something is: 0-based character offsets and 1-based line/column (end exclusive).
+
+    A NamedTuple rather than a frozen dataclass: a 10,000-reference manuscript makes
+    hundreds of thousands of them, and tuples are several times cheaper to build.
+    """
 
     path: str
     start: int

@@ -19,6 +19,7 @@ equation numbers, e-mail addresses, Markdown links and footnotes.
 
 from __future__ import annotations
 
+import re as stdre
 from dataclasses import dataclass
 
 import regex as re
@@ -46,14 +47,28 @@ _PAREN_ITEM = re.compile(rf"{AUTHORS}(?P<sep>\s*,\s*|\s+){YEARS}")
 _NARRATIVE = re.compile(
     rf"(?<![\p{{L}}\d@])(?:{AUTHORS})(?P<sep>\s*,?\s*)(?P<open>[(\[])\s*{YEARS}(?P<locator>\s*,\s*(?:pp?\.|chap\.|ch\.)\s*[\w\-–]+)?\s*[)\]]"
 )
-_GROUP = re.compile(
+_GROUP = stdre.compile(  # ASCII only: the stdlib engine scans megabytes faster
+    
     r"(?<!\])\((?P<body>[^()\[\]\n]{2,600}(?:\n(?!\s*\n)[^()\[\]\n]{0,600}){0,4})\)"
     r"|\[(?P<bbody>[^\[\]()\n]{2,600})\](?!\()"
     r"|(?<=\|)(?P<cell>[^|()\[\]\n]{2,600})(?=\|)"  # a Markdown table cell that lists citations
 )
+# where a narrative citation can end: "(2019", "[1987", "(n.d.", "(in press"; the authors are then
+# matched in a short window before it, instead of trying the author pattern at every character
+_NARRATIVE_YEAR = stdre.compile(r"[(\[]\s*(?:1[5-9]\d\d|20\d\d|n\.\s?d\.|in\s+press|forthcoming)")
+NARRATIVE_WINDOW = 160
 _YEAR_ONLY = re.compile(rf"^\s*{YEARS}\s*$")
 _YEAR_TOKEN = re.compile(YEAR)
 _SUFFIX_ONLY = re.compile(r"^[a-z]$")
+_YEAR_OR_SUFFIX = re.compile(rf"{YEAR}|(?<![\p{{L}}])[a-z](?![\p{{L}}\d.])")
+_SPACES = re.compile(r"\s+")
+_ET_AL_WORDS = re.compile(r"\bet\s*al\b")
+_ET_AL_TAIL = re.compile(r"\s*,?\s+et\s*al\.?\s*$")
+_AUTHOR_SEPARATOR = re.compile(r"\s*,\s*|\s+(?:and|&)\s+")
+_TRAILING_INITIALS = re.compile(r"(?<=\p{L}{2})(?:\s+\p{Lu}{1,2}\.?)+$")
+_LEADING_WORD = re.compile(r"(\p{L}+)[\s,]+(?=\p{Lu}|(?:van|von|de|del|della|di|da|du|la|le)\s)")
+_DASH = re.compile(r"[-–—]")
+_WORD_CHAR = re.compile(r"[\d\p{L}]")
 
 # Words that start sentences or name things and are never the first word of a surname.
 STOPWORDS = frozenset(
@@ -73,7 +88,7 @@ _MONTHS = frozenset("january february march april may june july august september
 
 # --- numeric ---------------------------------------------------------------------------
 
-_NUM = r"\d{1,4}"
+_NUM = r"\d{1,5}"
 _NUMLIST = rf"{_NUM}(?:\s*[-–—]\s*{_NUM})?(?:\s*[,;]\s*{_NUM}(?:\s*[-–—]\s*{_NUM})?)*"
 _BRACKET_RUN = re.compile(
     rf"(?<![!\]\w\\])\[\s*{_NUMLIST}\s*\](?:\s*(?:[-–—]|[,;]\s*)?\s*\[\s*{_NUMLIST}\s*\])*(?![\(:\[])"
@@ -88,6 +103,7 @@ _NOT_CITED_BEFORE = re.compile(
     r"p\.|pp\.|no\.)|n\s*=|=|±|×|\^|\s[<>]|≤|≥)\s*$",
     re.IGNORECASE,
 )
+_SUP_GROUP = re.compile(rf"<sup>\s*(?:\[\s*)?({_NUMLIST})")
 _SUPERSCRIPT_DIGITS = str.maketrans("¹²³⁴⁵⁶⁷⁸⁹⁰⁻", "1234567890-")
 
 # --- pandoc keys ------------------------------------------------------------------------
@@ -118,14 +134,14 @@ def _years(text: str, offset: int) -> list[tuple[int, int, str]]:
     """Split ``"2019a, b"`` into [(start, end, "2019a"), (start, end, "2019b")] with offsets."""
     out: list[tuple[int, int, str]] = []
     base = None
-    for m in re.finditer(rf"{YEAR}|(?<![\p{{L}}])[a-z](?![\p{{L}}\d.])", text):
+    for m in _YEAR_OR_SUFFIX.finditer(text):
         token = m.group(0)
         if _SUFFIX_ONLY.match(token):
             if base is None:
                 continue
             year = base + token
         else:
-            year = re.sub(r"\s+", " ", token)
+            year = _SPACES.sub(" ", token)
             base = year[:4] if year[:4].isdigit() else None
         out.append((offset + m.start(), offset + m.end(), year))
     return out
@@ -133,21 +149,21 @@ def _years(text: str, offset: int) -> list[tuple[int, int, str]]:
 
 def _split_authors(authors: str) -> tuple[tuple[str, ...], bool]:
     """``"Smith and Lee"`` -> (("Smith", "Lee"), False); ``"Smith et al."`` -> (("Smith",), True)."""
-    et_al = bool(re.search(r"\bet\s*al\b", authors))
-    body = re.sub(r"\s*,?\s+et\s*al\.?\s*$", "", authors)
-    parts = [p.strip() for p in re.split(r"\s*,\s*|\s+(?:and|&)\s+", body) if p.strip()]
+    et_al = bool(_ET_AL_WORDS.search(authors))
+    body = _ET_AL_TAIL.sub("", authors)
+    parts = [p.strip() for p in _AUTHOR_SEPARATOR.split(body) if p.strip()]
     # "Flinspach M et al." carries the initial too: keep the surname
-    parts = [re.sub(r"(?<=\p{L}{2})(?:\s+\p{Lu}{1,2}\.?)+$", "", p) for p in parts]
-    return tuple(re.sub(r"\s+", " ", p) for p in parts), et_al
+    parts = [_TRAILING_INITIALS.sub("", p) for p in parts]
+    return tuple(_SPACES.sub(" ", p) for p in parts), et_al
 
 
 def _trim_leading_stopwords(masked: str, start: int, end: int) -> int:
     """Move ``start`` past sentence words caught by the surname pattern ("However Smith")."""
     while True:
-        m = re.match(r"(\p{L}+)[\s,]+(?=\p{Lu}|(?:van|von|de|del|della|di|da|du|la|le)\s)", masked[start:end])
+        m = _LEADING_WORD.match(masked, start, end)
         if not m or m.group(1).lower() not in STOPWORDS:
             return start
-        start += m.end()
+        start = m.end()
 
 
 def _is_plausible_author(names: tuple[str, ...], et_al: bool = False) -> bool:
@@ -227,9 +243,23 @@ def find_author_year(masked: str, lo: int, hi: int) -> list[Found]:
         if items:
             start, end = (lo + g.start(), lo + g.end()) if which != "cell" else (items[0][0], items[-1][1])
             found.append(Found(start, end, "author-year", False, tuple(items), frozenset(form)))
-    for m in _NARRATIVE.finditer(region):
-        start = _trim_leading_stopwords(masked, lo + m.start("authors"), lo + m.end("authors"))
-        names, et_al = _split_authors(masked[start : lo + m.end("authors")])
+    for candidate in _NARRATIVE_YEAR.finditer(masked, lo, hi):
+        paren = candidate.start()
+        close = masked.find(")" if masked[paren] == "(" else "]", paren, min(hi, paren + 120))
+        if close == -1 or masked[paren - 1 : paren] not in (" ", "\n", ",", "\xa0"):
+            continue
+        m = None
+        pos = max(lo, paren - NARRATIVE_WINDOW)
+        while pos < paren:
+            m = _NARRATIVE.search(masked, pos, close + 1)
+            if m is None or m.start("open") == paren:
+                break
+            pos = m.end() if m.end() <= paren else paren
+            m = None
+        if m is None:
+            continue
+        start = _trim_leading_stopwords(masked, m.start("authors"), m.end("authors"))
+        names, et_al = _split_authors(masked[start : m.end("authors")])
         if not names or not _is_plausible_author(names, et_al):
             continue
         form = set()
@@ -239,12 +269,12 @@ def find_author_year(masked: str, lo: int, hi: int) -> list[Found]:
             form.add("comma-before-year-parenthesis")
         if et_al and not m.group("etal_dot"):
             form.add("et-al-without-period")
-        years = _years(m.group("years"), lo + m.start("years"))
+        years = _years(m.group("years"), m.start("years"))
         items = tuple(
-            (start if i == 0 else ys, lo + m.end() if i == len(years) - 1 else ye, {"authors": names, "et_al": et_al, "year": y})
+            (start if i == 0 else ys, m.end() if i == len(years) - 1 else ye, {"authors": names, "et_al": et_al, "year": y})
             for i, (ys, ye, y) in enumerate(years)
         )
-        found.append(Found(start, lo + m.end(), "author-year", True, items, frozenset(form)))
+        found.append(Found(start, m.end(), "author-year", True, items, frozenset(form)))
     return found
 
 
@@ -271,7 +301,7 @@ def _bracket_run_numbers(run: str, form: set[str]) -> tuple[int, ...]:
     for i, g in enumerate(groups):
         nums = _numbers(g.group(1), form)
         between = run[groups[i - 1].end() : g.start()] if i else ""
-        if i and re.search(r"[-–—]", between) and numbers and nums and nums[0] > numbers[-1]:
+        if i and _DASH.search(between) and numbers and nums and nums[0] > numbers[-1]:
             numbers.extend(range(numbers[-1] + 1, nums[0]))
         numbers.extend(nums)
     return tuple(numbers)
@@ -320,7 +350,7 @@ def find_numeric(masked: str, lo: int, hi: int, *, parentheses: bool = False) ->
         start, end = lo + m.start(), lo + m.end()
         form = set()
         numbers: tuple[int, ...] = ()
-        for n in re.finditer(rf"<sup>\s*(?:\[\s*)?({_NUMLIST})", m.group(0)):
+        for n in _SUP_GROUP.finditer(m.group(0)):
             numbers += _numbers(n.group(1), form)
         if not numbers or 0 in numbers or _is_exponent(masked[max(0, start - 40) : start], numbers):
             continue
@@ -334,7 +364,7 @@ def find_numeric(masked: str, lo: int, hi: int, *, parentheses: bool = False) ->
     if parentheses:
         for m in _PAREN_NUM.finditer(region):
             start, end = lo + m.start(), lo + m.end()
-            if _preceded_by_non_citation(masked, start) or re.search(r"[\d\p{L}]$", masked[max(0, start - 1) : start]):
+            if _preceded_by_non_citation(masked, start) or _WORD_CHAR.match(masked[max(0, start - 1) : start]):
                 continue
             form = set()
             numbers = _numbers(m.group(1), form)

@@ -408,9 +408,9 @@ def _split_title_container(s: str, has_locator: bool) -> tuple[str | None, str |
         return q.group("q").strip(" ,."), (rest or None)
     cut = None
     for m in _BOUNDARY.finditer(s):
-        before = s[: m.start()]
-        word = _LAST_TOKEN.search(before)
-        if word and before.endswith(".") and _is_abbrev(word.group(1)):
+        before = s[max(0, m.start() - 60) : m.start()]  # a short window: the last word is all we need
+        word = _LAST_TOKEN.search(before) if before.endswith(".") else None
+        if word and _is_abbrev(word.group(1)):
             # "J. Am. Chem. Soc." and "Proc. Natl. Acad. Sci." are not sentence ends,
             # unless nothing but abbreviations follows (then the journal starts here)
             continue

@@ -40,5 +40,21 @@ def to_dict(report: Report) -> dict:
 
 
 def render(report: Report, out: TextIO, **_options) -> None:
-    json.dump(to_dict(report), out, ensure_ascii=False, indent=2)
-    out.write("\n")
+    """One top-level key per line and one array element per line, each element compact.
+
+    Readable with `jq` or by eye, diff-friendly, and written by the C encoder: a fully
+    indented dump of a 10,000-reference report takes seconds in the pure-Python encoder.
+    """
+    data = to_dict(report)
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+    out.write("{\n")
+    last = len(data) - 1
+    for i, (key, value) in enumerate(data.items()):
+        comma = "," if i < last else ""
+        if isinstance(value, list) and value:
+            out.write(f"  {dumps(key)}: [\n")
+            out.write(",\n".join(f"    {dumps(element)}" for element in value))
+            out.write(f"\n  ]{comma}\n")
+        else:
+            out.write(f"  {dumps(key)}: {dumps(value)}{comma}\n")
+    out.write("}\n")
