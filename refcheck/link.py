@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -17,6 +18,7 @@ from refcheck.names import same_surname, surname_key, surname_keys
 FUZZY_SURNAME = 80.0  # rapidfuzz ratio at or above which a misspelt surname still links
 
 
+@lru_cache(maxsize=4096)
 def _year_key(year: str | None) -> str:
     return " ".join((year or "").lower().replace(".", ". ").split()).replace(". ", ".").strip()
 

@@ -59,6 +59,7 @@ def surname_key(name: str) -> str:
     return fold("".join(words[index:]))
 
 
+@lru_cache(maxsize=65536)
 def surname_keys(name: str) -> frozenset[str]:
     """Every key a surname may be cited under: whole, without particles, and each hyphen part.
 

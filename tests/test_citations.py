@@ -60,6 +60,7 @@ def test_author_year(text, expected):
         ("shown [3][5].", [(3, 5)]),
         ("in the cell line [4].", [(4,)]),
         ("ArcGis 10.1 <sup>12</sup>.", [(12,)]),
+        ("the curve (AUC) <sup>19</sup>.", [(19,)]),
     ],
 )
 def test_numeric(text, expected):

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re as stdre
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex as re
 
@@ -132,6 +133,11 @@ def _trim_key(key: str) -> str:
 
 def _years(text: str, offset: int) -> list[tuple[int, int, str]]:
     """Split ``"2019a, b"`` into [(start, end, "2019a"), (start, end, "2019b")] with offsets."""
+    return [(offset + s, offset + e, year) for s, e, year in _years_relative(text)]
+
+
+@lru_cache(maxsize=16384)
+def _years_relative(text: str) -> tuple[tuple[int, int, str], ...]:
     out: list[tuple[int, int, str]] = []
     base = None
     for m in _YEAR_OR_SUFFIX.finditer(text):
@@ -143,10 +149,11 @@ def _years(text: str, offset: int) -> list[tuple[int, int, str]]:
         else:
             year = _SPACES.sub(" ", token)
             base = year[:4] if year[:4].isdigit() else None
-        out.append((offset + m.start(), offset + m.end(), year))
-    return out
+        out.append((m.start(), m.end(), year))
+    return tuple(out)
 
 
+@lru_cache(maxsize=16384)
 def _split_authors(authors: str) -> tuple[tuple[str, ...], bool]:
     """``"Smith and Lee"`` -> (("Smith", "Lee"), False); ``"Smith et al."`` -> (("Smith",), True)."""
     et_al = bool(_ET_AL_WORDS.search(authors))
@@ -314,6 +321,8 @@ _TOKEN_BEFORE = re.compile(r"(\S+)\s*$")
 def _is_exponent(before: str, numbers: tuple[int, ...]) -> bool:
     """``10<sup>4</sup>``, ``r<sup>2</sup>``, ``km <sup>2</sup>``, ``(x - 1)<sup>2</sup>`` are powers, not citations.
 
+    ``(AUC) <sup>39</sup>``, set apart from the bracket, is a citation.
+
     ``Version 3.4.1<sup>25</sup>`` is a citation: a number other than 10 followed by a
     superscript above 3 is read as a citation mark.
     """
@@ -323,7 +332,8 @@ def _is_exponent(before: str, numbers: tuple[int, ...]) -> bool:
     token = m.group(1).strip("*_")
     if not token:
         return False
-    if token[-1] in ")]×^" or token.lower() in _UNITS or (len(token) == 1 and token.isalpha()):
+    attached = not before[-1:].isspace()
+    if token[-1] in "×^" or (token[-1] in ")]" and attached) or token.lower() in _UNITS or (len(token) == 1 and token.isalpha()):
         return True
     if token[-1].isdigit():
         return token.endswith("10") or max(numbers) <= 3

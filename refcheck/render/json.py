@@ -39,22 +39,26 @@ def to_dict(report: Report) -> dict:
     return data
 
 
-def render(report: Report, out: TextIO, **_options) -> None:
-    """One top-level key per line and one array element per line, each element compact.
+CHUNK = 1000
 
-    Readable with `jq` or by eye, diff-friendly, and written by the C encoder: a fully
-    indented dump of a 10,000-reference report takes seconds in the pure-Python encoder.
+
+def render(report: Report, out: TextIO, **_options) -> None:
+    """One top-level key per line, each value compact.
+
+    Readable with `jq`, written by the C encoder (an indented dump of a 10,000-reference report
+    takes seconds in the pure-Python encoder), and streamed in chunks so that a large report is
+    never held in memory twice.
     """
     data = to_dict(report)
-    dumps = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     out.write("{\n")
-    last = len(data) - 1
     for i, (key, value) in enumerate(data.items()):
-        comma = "," if i < last else ""
-        if isinstance(value, list) and value:
-            out.write(f"  {dumps(key)}: [\n")
-            out.write(",\n".join(f"    {dumps(element)}" for element in value))
-            out.write(f"\n  ]{comma}\n")
+        out.write(f"{',' if i else ''}\n{dumps(key)}: " if i else f"{dumps(key)}: ")
+        if isinstance(value, list) and len(value) > CHUNK:
+            out.write("[")
+            for start in range(0, len(value), CHUNK):
+                out.write(("," if start else "") + dumps(value[start : start + CHUNK])[1:-1])
+            out.write("]")
         else:
-            out.write(f"  {dumps(key)}: {dumps(value)}{comma}\n")
-    out.write("}\n")
+            out.write(dumps(value))
+    out.write("\n}\n")
