@@ -102,6 +102,8 @@ def test_pandoc_keys(text, expected):
         "a time interval [140, 160] later",
         "*F*<sub>[1,12]</sub> = 3.2",
         "1775 km <sup>2</sup> and (*x* - 3)<sup>2</sup>",
+        "index ≥ 25 kg/m<sup>2</sup> and 1 W/m<sup>2</sup> and weight/height<sup>2</sup>",
+        "pruned data (r<sup>2</sup> < 0.4) and (*R*<sup>2</sup>)",
     ],
 )
 def test_never_a_citation(text):

@@ -16,14 +16,16 @@ MAX_BYTES = 16 * 1024 * 1024  # a 10,000-reference manuscript is about 3 MB
 
 FORMATS = {".md": "markdown", ".markdown": "markdown", ".txt": "markdown", ".rmd": "markdown", ".qmd": "markdown"}
 
+# format -> module with a ``read(source) -> Manuscript``; imported on first use so that
+# `refcheck --help` does not pay for compiling the grammar
+READERS = {"markdown": "refcheck.readers.markdown"}
+
 
 def _reader(fmt: str):
-    from refcheck.readers import markdown
+    import importlib
 
-    return {"markdown": markdown.read}[fmt]
+    return importlib.import_module(READERS[fmt]).read
 
-
-READERS = {ext: fmt for ext, fmt in FORMATS.items()}
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),

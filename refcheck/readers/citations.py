@@ -329,7 +329,9 @@ def _is_exponent(before: str, numbers: tuple[int, ...]) -> bool:
     m = _TOKEN_BEFORE.search(before)
     if not m:
         return False
-    token = m.group(1).strip("*_")
+    token = m.group(1).strip("*_([{")
+    if "/" in token and before[-1:] != " " and max(numbers) <= 3:
+        return True  # kg/m<sup>2</sup>, weight/height<sup>2</sup>: a quotient's power
     if not token:
         return False
     attached = not before[-1:].isspace()
