@@ -40,6 +40,7 @@ def items(md: str) -> list[tuple]:
         ("However, Kessler et al. (2004) found", [(("Kessler",), True, "2004")]),
         ("(**Gunawardena et al., 2019**)", [(("Gunawardena",), True, "2019")]),
         ("| Lim et al., 2012; Noll et al., 2012 |", [(("Lim",), True, "2012"), (("Noll",), True, "2012")]),
+        ("see Ospina and Ferrari (2010), Ospina and Ferrari, 2012). Next", [(("Ospina", "Ferrari"), False, "2010"), (("Ospina", "Ferrari"), False, "2012")]),
         ("(Watson and Leopold, 2019; copy archived at https://github.com/x/Analysis).", [(("Watson", "Leopold"), False, "2019")]),
     ],
 )

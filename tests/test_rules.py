@@ -170,3 +170,8 @@ def test_et_al_without_period_is_reported_only_as_the_exception():
     style = with_body("A (Abe et al, 2017). B (Kim et al, 2018). C (Lee et al, 2019).", refs)
     assert lint(slip, select=("malformed-citation",)) == [("malformed-citation", 5)]
     assert lint(style, select=("malformed-citation",)) == []
+
+
+def test_a_citation_closing_an_unopened_parenthesis_is_malformed_but_links():
+    md = with_body("See Smith (2010), Smith, 2012). Next.", "- Smith J. 2010. A title here. J 1:1.\n- Smith J. 2012. B title here. J 2:2.")
+    assert lint(md) == [("malformed-citation", 5)]

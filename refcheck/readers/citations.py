@@ -282,7 +282,40 @@ def find_author_year(masked: str, lo: int, hi: int) -> list[Found]:
             for i, (ys, ye, y) in enumerate(years)
         )
         found.append(Found(start, m.end(), "author-year", True, items, frozenset(form)))
+    found.extend(_unopened(masked, lo, hi))
     return found
+
+
+_YEAR_CLOSE = stdre.compile(r"(?<![\d./-])(?:1[5-9]\d\d|20\d\d)[a-z]?\s*\)")
+_PAREN_ITEM_CLOSE = re.compile(rf"{AUTHORS}(?P<sep>\s*,\s*){YEARS}\s*\)")
+
+
+def _unopened(masked: str, lo: int, hi: int) -> list[Found]:
+    """``..., Ospina and Ferrari, 2012)``: an item closing a parenthesis that was never opened.
+
+    Only items no other citation claims survive (to_citations keeps the first of overlapping
+    finds), and they carry the form ``unbalanced-parenthesis`` for malformed-citation.
+    """
+    out: list[Found] = []
+    for candidate in _YEAR_CLOSE.finditer(masked, lo, hi):
+        close = candidate.end()
+        window_start = max(lo, candidate.start() - NARRATIVE_WINDOW)
+        opened = masked.rfind("(", window_start, candidate.start())
+        if opened != -1 and masked.find(")", opened, candidate.start()) == -1:
+            continue  # the parenthesis is open: an ordinary group
+        m = None
+        for m in _PAREN_ITEM_CLOSE.finditer(masked, window_start, close):
+            pass
+        if m is None or m.end() != close:
+            continue
+        start = _trim_leading_stopwords(masked, m.start("authors"), m.end("authors"))
+        names, et_al = _split_authors(masked[start : m.end("authors")])
+        if not names or not _is_plausible_author(names, et_al) or _is_weak(names, et_al, m.group("sep"), m.group("years")):
+            continue
+        years = _years(m.group("years"), m.start("years"))
+        items = tuple((start if i == 0 else ys, ye, {"authors": names, "et_al": et_al, "year": y}) for i, (ys, ye, y) in enumerate(years))
+        out.append(Found(start, close, "author-year", False, items, frozenset({"unbalanced-parenthesis", "comma-before-year"})))
+    return out
 
 
 def _numbers(numlist: str, form: set[str]) -> tuple[int, ...]:

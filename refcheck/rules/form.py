@@ -14,8 +14,9 @@ _COMMA_BEFORE_PAREN = re.compile(r"\s*,\s*(?=\()")
 def malformed_citation(ctx: Context):
     """Citations follow the usual typography.
 
-    Why it matters: `Tan et al., (2021)` (a comma before the parenthesised year) and `et al`
-    without its period are small errors a copy editor will flag.
+    Why it matters: `Tan et al., (2021)` (a comma before the parenthesised year), `et al`
+    without its period, and `..., Smith, 2012)` closing a parenthesis never opened are small
+    errors a copy editor will flag.
 
     Example: `Tan et al., (2021) reported ...` should be `Tan et al. (2021) reported ...`.
     A document that writes "et al" without a period throughout follows a house style and is
@@ -34,6 +35,8 @@ def malformed_citation(ctx: Context):
                 f"{citation.text!r} has a comma before the parenthesised year; write {fixed!r}",
                 Fix(f"write {fixed}", fixed, citation.span),
             )
+        if "unbalanced-parenthesis" in citation.form:
+            yield Problem(citation.span, f"{citation.text!r} closes a parenthesis that was never opened", Fix("add the opening parenthesis or remove the closing one"))
         if "et-al-without-period" in citation.form and not house_style:
             fixed = re.sub(r"\bet\s*al\b(?!\.)", "et al.", citation.text)
             yield Problem(citation.span, f"{citation.text!r}: 'et al' needs a period", Fix(f"write {fixed}", fixed, citation.span))
