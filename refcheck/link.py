@@ -46,8 +46,11 @@ class Index:
                 index.by_key_folded[ref.key.casefold()].append(ref)
             # (entry, work): a merged entry contributes each of its works, all linking to the entry
             for work in ref.parts or (ref,):
-                if work.authors:
-                    for key in surname_keys(work.authors[0].family):
+                # a hierarchy of organisations is cited by any of its units
+                # ("Population Division, 2013" for "United Nations, ..., Population Division")
+                authors = work.authors if work.authors and not any(a.given for a in work.authors) else work.authors[:1]
+                for author in authors:
+                    for key in surname_keys(author.family):
                         index.by_surname[key].append((ref, work))
                 if work.year:
                     index.by_year[_year_key(work.year)[:4]].append((ref, work))
@@ -96,7 +99,8 @@ def link_author_year(citation_id: str, index_in_citation: int, item: CitationIte
         refs = tuple(r.id for r, _ in exact)
         if len(refs) > 1:
             return Link(citation_id, index_in_citation, refs, "ambiguous")
-        how = how_year or same_surname(cited, exact[0][1].authors[0].family) or "particle"
+        work = exact[0][1]
+        how = how_year or next(filter(None, (same_surname(cited, a.family) for a in work.authors)), "particle")
         return Link(citation_id, index_in_citation, refs, how)
     if candidates:
         nearest = sorted(candidates, key=lambda rw: (abs((rw[1].year_number or 0) - int(year[:4] or 0)) if year[:4].isdigit() else 0, rw[0].id))

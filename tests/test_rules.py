@@ -175,3 +175,12 @@ def test_et_al_without_period_is_reported_only_as_the_exception():
 def test_a_citation_closing_an_unopened_parenthesis_is_malformed_but_links():
     md = with_body("See Smith (2010), Smith, 2012). Next.", "- Smith J. 2010. A title here. J 1:1.\n- Smith J. 2012. B title here. J 2:2.")
     assert lint(md) == [("malformed-citation", 5)]
+
+
+def test_an_organisation_is_cited_by_any_unit_of_its_hierarchy():
+    md = with_body(
+        "Population grows (Population Division, 2013) and (WHO, 2015).",
+        "- United Nations, Department of Economic and Social Affairs, Population Division. 2013. World population prospects. New York.\n"
+        "- WHO. 2015. Guidelines for the treatment of malaria. Geneva.",
+    )
+    assert lint(md) == []

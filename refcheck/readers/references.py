@@ -257,7 +257,7 @@ def _scan_names(t: str, pos: int) -> _Names:
                 # a group author only counts next to real names or right before the year
                 nxt = _SEP.match(t, after)
                 if (_YEAR_PAREN.match(t, after) or _YEAR_BARE.match(t, after)) or (
-                    nxt and t[after] in ",;" and any(r.match(t, nxt.end()) for r in (_NAME_A, _NAME_B))
+                    nxt and t[after] in ",;" and (any(r.match(t, nxt.end()) for r in (_NAME_A, _NAME_B)) or _groups_reach_year(t, nxt.end()))
                 ):
                     names.append(Name(gm.group().strip().rstrip("."), ""))
                     end = after
@@ -314,6 +314,19 @@ def _scan_names(t: str, pos: int) -> _Names:
         if ed:
             end = ed.end()
     return _Names(names, end, truncated, strong)
+
+
+def _groups_reach_year(t: str, pos: int, depth: int = 3) -> bool:
+    """``Department of Economic and Social Affairs, Population Division. 2013.``: more
+    organisation names, separated by commas, that end right before the year."""
+    gm = _GROUP.match(t, pos)
+    if not gm or depth == 0:
+        return False
+    after = gm.end()
+    if _YEAR_PAREN.match(t, after) or _YEAR_BARE.match(t, after):
+        return True
+    nxt = _SEP.match(t, after)
+    return bool(nxt and t[after : after + 1] in ",;" and _groups_reach_year(t, nxt.end(), depth - 1))
 
 
 def _looks_like_full_name_list(t: str, pos: int, rx=None, single_end=None) -> bool:
