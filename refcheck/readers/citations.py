@@ -286,7 +286,7 @@ def find_author_year(masked: str, lo: int, hi: int) -> list[Found]:
     return found
 
 
-_YEAR_CLOSE = stdre.compile(r"(?<![\d./-])(?:1[5-9]\d\d|20\d\d)[a-z]?\s*\)")
+_YEAR_CLOSE = re.compile(r"(?<![\d./-])(?:1[5-9]\d\d|20\d\d)[a-z]?\s*\)")
 _PAREN_ITEM_CLOSE = re.compile(rf"{AUTHORS}(?P<sep>\s*,\s*){YEARS}\s*\)")
 
 
