@@ -31,12 +31,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import injections as inj  # noqa: E402
+import results  # noqa: E402
 import scoring  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path("/work/shared/corpus/jats")
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
-START, END = "<!-- accuracy:start -->", "<!-- accuracy:end -->"
 STRATA = ("author-year", "numeric")
 TARGET_F1 = 0.97
 TIMEOUT = 120
@@ -333,21 +333,7 @@ def build_report(args, articles, evals, clean, errors, injected, version, second
 
 def write_results(report: str, path: Path = RESULTS) -> None:
     """Put the report between the accuracy markers of RESULTS.md, keeping everything else."""
-    block = f"{START}\n{report}{END}"
-    if path.exists():
-        text = path.read_text(encoding="utf-8")
-        if START in text and END in text:
-            before, rest = text.split(START, 1)
-            after = rest.split(END, 1)[1]
-            text = before + block + after
-        else:
-            text = text.rstrip("\n") + "\n\n" + block + "\n"
-    else:
-        text = "# Benchmark results\n\n" + block + "\n"
-    path.write_text(text, encoding="utf-8")
-
-
-# --------------------------------------------------------------------------- main
+    results.write_section("accuracy", report, path)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

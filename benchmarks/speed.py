@@ -36,10 +36,12 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import results  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path("/work/shared/corpus/jats/md")
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
-START, END = "<!-- speed:start -->", "<!-- speed:end -->"
 REFCHECK = ROOT / ".venv" / "bin" / "refcheck"
 
 TARGET_SECONDS, TARGET_MB, TARGET_HELP = 2.0, 300.0, 0.3
@@ -259,17 +261,7 @@ def benchmark(sizes: list[int], repeat: int, keep: Path | None, refcheck: str, r
 
 def write_results(report: str, path: Path = RESULTS) -> None:
     """Put the report between the speed markers of RESULTS.md, keeping everything else."""
-    block = f"{START}\n## Speed\n\n{report}{END}"
-    if path.exists():
-        text = path.read_text(encoding="utf-8")
-        if START in text and END in text:
-            before, rest = text.split(START, 1)
-            text = before + block + rest.split(END, 1)[1]
-        else:
-            text = text.rstrip("\n") + "\n\n" + block + "\n"
-    else:
-        text = "# Benchmark results\n\n" + block + "\n"
-    path.write_text(text, encoding="utf-8")
+    results.write_section("speed", "## Speed\n\n" + report, path)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -284,7 +284,7 @@ def test_write_results_replaces_only_the_marked_block(tmp_path):
     accuracy.write_results("second\n", path)
     text = path.read_text()
     assert "second" in text and "first" not in text and "keep me" in text
-    assert text.count(accuracy.START) == 1
+    assert text.count("<!-- accuracy:start -->") == 1
 
 
 def test_classify_misses_names_the_cause():
