@@ -94,8 +94,8 @@ def run_rules(manuscript: Manuscript, config: Config = Config()) -> tuple[list[F
     findings: list[Finding] = []
     suppressed = 0
     for rule in selected_rules(config):
-        if rule.needs and not (manuscript.crossref_consulted or "crossref" not in rule.needs):
-            continue
+        if "crossref" in rule.needs and not manuscript.crossref_consulted:
+            continue  # said once in the report's notes, not per rule
         for problem in rule.check(ctx):
             patterns = ignored_at.get(problem.span.line, ())
             if any(_specificity(rule, p) for p in patterns):
