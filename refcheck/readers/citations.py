@@ -204,31 +204,50 @@ def _is_weak(names: tuple[str, ...], et_al: bool, sep: str, years: str) -> bool:
     return early or ("," not in sep and (acronym or len(words) > 1))
 
 
+@lru_cache(maxsize=65536)
+def _parse_part(part: str) -> tuple[tuple[tuple[int, int, dict], ...], frozenset[str], tuple | None]:
+    """One ';'-separated part of a group: (items with offsets relative to the part, form, last authors).
+
+    Cached: papers cite the same work many times, and a part's parse depends on its text alone.
+    The item field dicts are shared between cache hits and must be treated as read-only.
+    """
+    items: list[tuple[int, int, dict]] = []
+    form: set[str] = set()
+    last: tuple | None = None
+    for m in _PAREN_ITEM.finditer(part):
+        a_start = _trim_leading_stopwords(part, m.start("authors"), m.end("authors"))
+        names, et_al = _split_authors(part[a_start : m.end("authors")])
+        if not names or not _is_plausible_author(names, et_al):
+            continue
+        last = (names, et_al)
+        if _is_weak(names, et_al, m.group("sep"), m.group("years")):
+            form.add("weak")
+        if et_al and not m.group("etal_dot"):
+            form.add("et-al-without-period")
+        form.add("comma-before-year" if "," in m.group("sep") else "no-comma-before-year")
+        fields = None
+        for i, (y_start, y_end, year) in enumerate(_years(m.group("years"), m.start("years"))):
+            fields = {"authors": names, "et_al": et_al, "year": year}
+            items.append((a_start if i == 0 else y_start, y_end, fields))
+    return tuple(items), frozenset(form), last
+
+
 def _author_year_items(masked: str, body_start: int, body: str, form: set[str]) -> list[tuple[int, int, dict]]:
-    """Items of one parenthetical or bracketed group, split on ';'."""
+    """Items of one parenthetical or bracketed group, split on ';'.
+
+    A part that is only years (``1996b`` in ``(Smith, 1996a; 1996b)``) belongs to the authors
+    of the part before it.
+    """
     items: list[tuple[int, int, dict]] = []
     last_authors: tuple[tuple[str, ...], bool] | None = None
     offset = body_start
     for part in body.split(";"):
-        found_in_part = False
-        for m in _PAREN_ITEM.finditer(part):
-            a_start = _trim_leading_stopwords(masked, offset + m.start("authors"), offset + m.end("authors"))
-            authors_text = masked[a_start : offset + m.end("authors")]
-            names, et_al = _split_authors(authors_text)
-            if not names or not _is_plausible_author(names, et_al):
-                continue
-            found_in_part = True
-            last_authors = (names, et_al)
-            if _is_weak(names, et_al, m.group("sep"), m.group("years")):
-                form.add("weak")
-            if et_al and not m.group("etal_dot"):
-                form.add("et-al-without-period")
-            form.add("comma-before-year" if "," in m.group("sep") else "no-comma-before-year")
-            years = _years(m.group("years"), offset + m.start("years"))
-            for i, (y_start, y_end, year) in enumerate(years):
-                item_start = a_start if i == 0 else y_start
-                items.append((item_start, y_end, {"authors": names, "et_al": et_al, "year": year}))
-        if not found_in_part and last_authors and _YEAR_ONLY.match(part):
+        part_items, part_form, last = _parse_part(part)
+        if part_items:
+            items.extend((offset + s, offset + e, fields) for s, e, fields in part_items)
+            form |= part_form
+            last_authors = last
+        elif last_authors and _YEAR_ONLY.match(part):
             lead = len(part) - len(part.lstrip())
             for y_start, y_end, year in _years(part.strip(), offset + lead):
                 items.append((y_start, y_end, {"authors": last_authors[0], "et_al": last_authors[1], "year": year}))
