@@ -32,6 +32,7 @@ class Index:
     by_key: dict[str, list[Reference]] = field(default_factory=lambda: defaultdict(list))
     by_key_folded: dict[str, list[Reference]] = field(default_factory=lambda: defaultdict(list))
     by_surname: dict[str, list[tuple[Reference, Reference]]] = field(default_factory=lambda: defaultdict(list))
+    by_surname_year: dict[tuple[str, str], list[tuple[Reference, Reference]]] = field(default_factory=lambda: defaultdict(list))
     by_year: dict[str, list[tuple[Reference, Reference]]] = field(default_factory=lambda: defaultdict(list))
 
     @classmethod
@@ -49,9 +50,11 @@ class Index:
                 # a hierarchy of organisations is cited by any of its units
                 # ("Population Division, 2013" for "United Nations, ..., Population Division")
                 authors = work.authors if work.authors and not any(a.given for a in work.authors) else work.authors[:1]
+                year = _year_key(work.year)
                 for author in authors:
                     for key in surname_keys(author.family):
                         index.by_surname[key].append((ref, work))
+                        index.by_surname_year[(key, year)].append((ref, work))
                 if work.year:
                     index.by_year[_year_key(work.year)[:4]].append((ref, work))
         return index
@@ -70,6 +73,8 @@ def _work_matches_item(work: Reference, item: CitationItem) -> int:
 
 
 def _unique(pairs: list[tuple[Reference, Reference]]) -> list[tuple[Reference, Reference]]:
+    if len(pairs) < 2:
+        return pairs
     seen: set[str] = set()
     out = []
     for ref, work in pairs:
@@ -81,14 +86,14 @@ def _unique(pairs: list[tuple[Reference, Reference]]) -> list[tuple[Reference, R
 
 def link_author_year(citation_id: str, index_in_citation: int, item: CitationItem, index: Index) -> Link:
     cited = item.authors[0]
-    candidates: list[tuple[Reference, Reference]] = []
-    for key in surname_keys(cited):
-        candidates.extend(index.by_surname.get(key, ()))
-    candidates = _unique(candidates)
+    keys = surname_keys(cited)
     year = _year_key(item.year)
-    exact = [(r, w) for r, w in candidates if _year_key(w.year) == year]
+    exact = _unique([rw for key in keys for rw in index.by_surname_year.get((key, year), ())])
+    candidates: list[tuple[Reference, Reference]] = []
+    if not exact:
+        candidates = _unique([rw for key in keys for rw in index.by_surname.get(key, ())])
     how_year = ""
-    if not exact and year[:4].isdigit():
+    if not exact and candidates and year[:4].isdigit():
         # 2019 cited, list has 2019a (or the other way round): still the same work if unique
         exact = [(r, w) for r, w in candidates if _year_key(w.year)[:4] == year[:4]]
         how_year = "no-suffix" if exact else ""
