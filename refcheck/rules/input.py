@@ -57,8 +57,7 @@ def manuscript_date_unknown(ctx: Context):
     """
     m = ctx.manuscript
     if m.citations and ctx.manuscript_date is None:
-        span = m.source.span(0, min(len(m.source.text), len(m.source.line_text(1))))
-        yield Problem(span, "no received, accepted or published date found; chronology checks were skipped")
+        yield Problem(m.source.span(0, 0), "no received, accepted or published date found; chronology checks were skipped")
 
 
 RULES = (unreadable_input, no_reference_list, manuscript_date_unknown)
