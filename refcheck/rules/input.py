@@ -40,7 +40,11 @@ def no_reference_list(ctx: Context):
     if m.citations and not m.references:
         first = m.citations[0]
         where = "no reference section was found" if m.reference_section is None else "the reference section is empty"
-        yield Problem(first.span, f"{len(m.citations)} citations but {where}; none of them can be checked")
+        if all(c.style == "key" for c in m.citations):
+            # pandoc/Manubot keys are resolved against a bibliography file, which is read by --bib (RC6xx)
+            yield Problem(first.span, f"{len(m.citations)} key citations ([@key]) but {where} and no bibliography file was read; none of them can be checked")
+        else:
+            yield Problem(first.span, f"{len(m.citations)} citations but {where}; none of them can be checked")
 
 
 @rule("RC004", "manuscript-date-unknown", Severity.INFO)
