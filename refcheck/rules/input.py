@@ -41,7 +41,7 @@ def no_reference_list(ctx: Context):
         first = m.citations[0]
         where = "no reference section was found" if m.reference_section is None else "the reference section is empty"
         if all(c.style == "key" for c in m.citations):
-            # pandoc/Manubot keys are resolved against a bibliography file, which is read by --bib (RC6xx)
+            # pandoc/Manubot keys resolve against a bibliography file; reading .bib files is still to come (RC6xx)
             yield Problem(first.span, f"{len(m.citations)} key citations ([@key]) but {where} and no bibliography file was read; none of them can be checked")
         else:
             yield Problem(first.span, f"{len(m.citations)} citations but {where}; none of them can be checked")
