@@ -56,6 +56,8 @@ _MARKUP = re.compile(
     r"|[^\S ]\s*| \s+"
 )
 _NEEDS_CLEANING = ("*", "_", "<", "\\", "\n", "  ", "\t", "\r", "\xa0")
+# the same test as one scan (a generator over _NEEDS_CLEANING costs more than the scan)
+_NEEDS_CLEANING_RX = stdre.compile("|".join(stdre.escape(c) for c in _NEEDS_CLEANING))
 
 
 @dataclass(slots=True)
@@ -71,7 +73,7 @@ class _Clean:
 
 
 def _clean(raw: str) -> _Clean:
-    if not any(c in raw for c in _NEEDS_CLEANING):
+    if not _NEEDS_CLEANING_RX.search(raw):
         stripped = raw.lstrip()
         lead = len(raw) - len(stripped)
         return _Clean(stripped.rstrip(), [0], [lead])
@@ -272,6 +274,7 @@ _FAST_A = stdre.compile(rf"(?P<fam>{_FAST_SURNAME}), (?P<giv>[A-Z]\.(?: [A-Z]\.)
 # separator other than ", " cannot start, so the scanner's checks between names are no-ops.
 _NEXT_NAME = rf", (?=[{_FAST_CAP}]){_NOT_SUFFIX}"
 _RUN_B = stdre.compile(rf"(?:{_FAST_SURNAME} [A-Z]{{1,3}}{_NEXT_NAME})+")
+_RUN_B_NAME = stdre.compile(r"(\S+) (\S+), ")  # one name of a _RUN_B match
 _RUN_A = stdre.compile(rf"(?:{_FAST_SURNAME}, [A-Z]\.(?: [A-Z]\.){{0,3}}{_NEXT_NAME})+")
 
 
@@ -279,7 +282,7 @@ def _name_run(t: str, i: int) -> tuple[str, int, list[Name]] | None:
     """(form, where the next name starts, names) for a run of _FAST_B or _FAST_A names at ``i``."""
     m = _RUN_B.match(t, i)
     if m:
-        return "B", m.end(), [Name(*p.split(" ")) for p in m.group().split(", ")[:-1]]
+        return "B", m.end(), [Name(f, g) for f, g in _RUN_B_NAME.findall(m.group())]
     m = _RUN_A.match(t, i)
     if m:
         p = m.group().split(", ")  # family, given, family, given, ..., ""
@@ -405,7 +408,7 @@ def _scan_names(t: str, pos: int) -> _Names:
                 end = m2.end()
                 break
     if last_form == "B" and names and names[-1].given.endswith(".") and _COMPACT_DOT.match(names[-1].given):
-        if not any("." in n.given for n in names[:-1]):
+        if "." not in "".join([n.given for n in names[:-1]]):
             # "Baldwin PR, Penczek PA. 2007.": that full stop ends the list, not an initial
             names[-1] = Name(names[-1].family, names[-1].given[:-1])
     if names and _MAYBE_EDITORS.match(t, end):
@@ -469,22 +472,31 @@ _YEAR_LAST = re.compile(rf"(?<![\p{{L}}\p{{N}}/.\-–])(?P<y>{_YEAR})(?![\p{{N}}
 _LAST_TOKEN = re.compile(r"(?r)(?:^|[\s(])(\p{L}+)\.$")
 # a sentence end: ". Journal", "? Nature", ". eLife" (lower-case journals like eLife, bioRxiv, mBio)
 _BOUNDARY = re.compile(r"(?<=[.?!])\s+(?=[\p{Lu}\p{N}\"“‘'(\[]|\p{Lo}|\p{Ll}{1,3}\p{Lu})|(?<=\p{Lo})[.。]\s*(?=\p{Lo}|\p{Lu})")
-# Where a _BOUNDARY match can start (a superset): after [.?!] and a blank, or at a full stop
-# after a non-ASCII letter. Trying _BOUNDARY only there is ~2x faster than its own scan.
-_BOUNDARY_AT = stdre.compile(r"(?<=[.?!])\s|(?<=[^\x00-\x7f])[.。]")
-
-
 def _boundaries(s: str) -> list:
-    """The matches of ``_BOUNDARY.finditer(s)``."""
+    """The matches of ``_BOUNDARY.finditer(s)``, found ~3x faster.
+
+    Without "?", "!" and "。" a match can only start right after a full stop followed by a
+    blank, or at a full stop after a non-ASCII letter; str.find visits the full stops and
+    _BOUNDARY is tried there only (its lookbehinds see the text before the position).
+    """
+    if "?" in s or "!" in s or "。" in s:
+        return list(_BOUNDARY.finditer(s))
     found = []
-    after = 0  # finditer goes on where the last match ended
-    for h in _BOUNDARY_AT.finditer(s):
-        p = h.start()
-        if p >= after:
+    after = 0  # like finditer, go on where the last match ended
+    dot = s.find(".")
+    while dot != -1:
+        for p in (dot, dot + 1):
+            if p < after:
+                continue
+            if p == dot and not (dot and not s[dot - 1].isascii()):
+                continue
+            if p > dot and not s[p : p + 1].isspace():  # str.isspace covers the regex module's \s
+                continue
             m = _BOUNDARY.match(s, p)
             if m:
                 found.append(m)
                 after = m.end()
+        dot = s.find(".", dot + 1)
     return found
 
 
@@ -791,6 +803,8 @@ def _parse(t: str, italics: list[tuple[int, int]]) -> _Fields:
 
 
 def _norm_year(y: str) -> str:
+    if y.isdigit():
+        return y  # the common case, unchanged by what follows
     y = y.strip()
     if y[:1] in "nN":
         return "n.d."
