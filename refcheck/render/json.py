@@ -11,10 +11,11 @@ from refcheck.report import Report
 SCHEMA_VERSION = "1.0"
 
 
-def to_dict(report: Report) -> dict:
+def _sections(report: Report) -> dict:
+    """The report's top-level keys; the long arrays as lazy iterables of model objects."""
     manuscript = report.manuscripts[0] if report.manuscripts else None
     counts = report.counts()
-    data = {
+    return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "refcheck", "version": refcheck.__version__},
         "files": [{"path": m.path, "format": m.source.format} for m in report.manuscripts],
@@ -23,10 +24,10 @@ def to_dict(report: Report) -> dict:
             "doi": manuscript.doi if manuscript else None,
             "dates": {k: (manuscript.dates.get(k) if manuscript else None) for k in ("received", "revised", "accepted", "published")},
         },
-        "citations": [c.to_dict() for m in report.manuscripts for c in m.citations],
-        "references": [r.to_dict() for m in report.manuscripts for r in m.references],
-        "links": [link.to_dict() for m in report.manuscripts for link in m.links],
-        "findings": [f.to_dict() for f in report.findings],
+        "citations": [c for m in report.manuscripts for c in m.citations],
+        "references": [r for m in report.manuscripts for r in m.references],
+        "links": [link for m in report.manuscripts for link in m.links],
+        "findings": list(report.findings),
         "summary": {
             "errors": counts.get("error", 0),
             "warnings": counts.get("warning", 0),
@@ -36,6 +37,16 @@ def to_dict(report: Report) -> dict:
         },
         "notes": list(report.notes),
     }
+
+
+_OBJECT_ARRAYS = ("citations", "references", "links", "findings")
+
+
+def to_dict(report: Report) -> dict:
+    """The whole report as plain data (what `render` writes)."""
+    data = _sections(report)
+    for key in _OBJECT_ARRAYS:
+        data[key] = [obj.to_dict() for obj in data[key]]
     return data
 
 
@@ -46,18 +57,18 @@ def render(report: Report, out: TextIO, **_options) -> None:
     """One top-level key per line, each value compact.
 
     Readable with `jq`, written by the C encoder (an indented dump of a 10,000-reference report
-    takes seconds in the pure-Python encoder), and streamed in chunks so that a large report is
-    never held in memory twice.
+    takes seconds in the pure-Python encoder), and streamed: the long arrays are turned into
+    dicts and encoded a chunk at a time, so a large report never exists as one tree of dicts.
     """
-    data = to_dict(report)
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     out.write("{\n")
-    for i, (key, value) in enumerate(data.items()):
-        out.write(f"{',' if i else ''}\n{dumps(key)}: " if i else f"{dumps(key)}: ")
-        if isinstance(value, list) and len(value) > CHUNK:
+    for i, (key, value) in enumerate(_sections(report).items()):
+        out.write(f",\n{dumps(key)}: " if i else f"{dumps(key)}: ")
+        if key in _OBJECT_ARRAYS:
             out.write("[")
             for start in range(0, len(value), CHUNK):
-                out.write(("," if start else "") + dumps(value[start : start + CHUNK])[1:-1])
+                chunk = [obj.to_dict() for obj in value[start : start + CHUNK]]
+                out.write(("," if start else "") + dumps(chunk)[1:-1])
             out.write("]")
         else:
             out.write(dumps(value))
