@@ -126,3 +126,14 @@ def test_a_citation_broken_over_lines_is_one_citation():
 def test_superscripts_count_only_with_a_numbered_list():
     md = "Water boils at 10<sup>2</sup> and cells grow<sup>3</sup>.\n\n## References\n\n- Smith J. 2019. T. J 1:1.\n"
     assert read_text(md).citations == ()
+
+
+def test_key_citations_scale_linearly():
+    """20,000 key groups plus 20,000 narrative keys: an index, not a scan per key (was quadratic)."""
+    import time
+
+    body = " ".join(f"[@k{i}; @j{i}] and @n{i}." for i in range(20000))
+    start = time.process_time()
+    citations = read_text(body).citations
+    assert len(citations) == 40000
+    assert time.process_time() - start < 20  # generous: a quadratic scan took minutes

@@ -19,6 +19,7 @@ equation numbers, e-mail addresses, Markdown links and footnotes.
 
 from __future__ import annotations
 
+import bisect
 import re as stdre
 from dataclasses import dataclass
 from functools import lru_cache
@@ -49,7 +50,6 @@ _NARRATIVE = re.compile(
     rf"(?<![\p{{L}}\d@])(?:{AUTHORS})(?P<sep>\s*,?\s*)(?P<open>[(\[])\s*{YEARS}(?P<locator>\s*,\s*(?:pp?\.|chap\.|ch\.)\s*[\w\-–]+)?\s*[)\]]"
 )
 _GROUP = stdre.compile(  # ASCII only: the stdlib engine scans megabytes faster
-    
     r"(?<!\])\((?P<body>[^()\[\]\n]{2,600}(?:\n(?!\s*\n)[^()\[\]\n]{0,600}){0,4})\)"
     r"|\[(?P<bbody>[^\[\]()\n]{2,600})\](?!\()"
     r"|(?<=\|)(?P<cell>[^|()\[\]\n]{2,600})(?=\|)"  # a Markdown table cell that lists citations
@@ -73,7 +73,7 @@ _WORD_CHAR = re.compile(r"[\d\p{L}]")
 
 # Words that start sentences or name things and are never the first word of a surname.
 STOPWORDS = frozenset(
-    """a an and as at also after although among and are as because before both but by
+    """a an and as at also after although among are because before both but by
     compare consistent data despite during e.g eg for from further furthermore fig figure figs
     following however here i.e ie if in including indeed interestingly it its like many moreover
     most note notably of on or our previously recently reviewed review see similarly since so
@@ -451,9 +451,11 @@ def find_keys(masked: str, lo: int, hi: int) -> list[Found]:
         if items:
             found.append(Found(lo + g.start(), lo + g.end(), "key", False, tuple(items)))
             taken.append((lo + g.start(), lo + g.end()))
+    starts = [a for a, _ in taken]  # groups come in document order: bisect, never a scan per key
     for m in _NARRATIVE_KEY.finditer(region):
         start = lo + m.start()
-        if any(a <= start < b for a, b in taken):
+        i = bisect.bisect_right(starts, start) - 1
+        if i >= 0 and start < taken[i][1]:
             continue
         key = _trim_key(m.group("key"))
         if not key or "@" in masked[lo + m.end() : lo + m.end() + 1]:
