@@ -33,7 +33,9 @@ class Index:
     by_key_folded: dict[str, list[Reference]] = field(default_factory=lambda: defaultdict(list))
     by_surname: dict[str, list[tuple[Reference, Reference]]] = field(default_factory=lambda: defaultdict(list))
     by_surname_year: dict[tuple[str, str], list[tuple[Reference, Reference]]] = field(default_factory=lambda: defaultdict(list))
-    by_year: dict[str, list[tuple[Reference, Reference]]] = field(default_factory=lambda: defaultdict(list))
+    # (year, first letter of the surname key) -> works: misspellings keep the first letter
+    # (Diomedede / Diomede), and the bucket keeps fuzzy matching far from citations x references
+    by_year_initial: dict[tuple[str, str], list[tuple[Reference, Reference]]] = field(default_factory=lambda: defaultdict(list))
 
     @classmethod
     def build(cls, references: tuple[Reference, ...]) -> Index:
@@ -55,8 +57,9 @@ class Index:
                     for key in surname_keys(author.family):
                         index.by_surname[key].append((ref, work))
                         index.by_surname_year[(key, year)].append((ref, work))
-                if work.year:
-                    index.by_year[_year_key(work.year)[:4]].append((ref, work))
+                if work.year and work.authors:
+                    key = surname_key(work.authors[0].family)
+                    index.by_year_initial[(year[:4], key[:1])].append((ref, work))
         return index
 
 
@@ -111,9 +114,10 @@ def link_author_year(citation_id: str, index_in_citation: int, item: CitationIte
         nearest = sorted(candidates, key=lambda rw: (abs((rw[1].year_number or 0) - int(year[:4] or 0)) if year[:4].isdigit() else 0, rw[0].id))
         return Link(citation_id, index_in_citation, (), "none", tuple(r.id for r, _ in nearest[:3]), year_differs=True)
     # Same year, surname spelt differently (Diomedede / Diomede): link if one clearly wins.
-    same_year = index.by_year.get(year[:4], ()) if year[:4].isdigit() else ()
+    cited_key = surname_key(cited)
+    same_year = index.by_year_initial.get((year[:4], cited_key[:1]), ()) if year[:4].isdigit() else ()
     scored = sorted(
-        ((fuzz.ratio(surname_key(cited), surname_key(w.authors[0].family)), r.id, r, w) for r, w in same_year if w.authors),
+        ((fuzz.ratio(cited_key, surname_key(w.authors[0].family)), r.id, r, w) for r, w in same_year),
         key=lambda s: (-s[0], s[1]),
     )
     if scored and scored[0][0] >= FUZZY_SURNAME and (len(scored) == 1 or scored[1][0] < scored[0][0]):
