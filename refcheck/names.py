@@ -43,7 +43,7 @@ def fold(text: str) -> str:
     return _NON_LETTER.sub("", anyascii(text).lower())
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=1 << 18)
 def surname_key(name: str) -> str:
     """The comparison key of a surname: folded, leading particles dropped.
 
@@ -59,7 +59,7 @@ def surname_key(name: str) -> str:
     return fold("".join(words[index:]))
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=1 << 18)
 def surname_keys(name: str) -> frozenset[str]:
     """Every key a surname may be cited under: whole, without particles, and each hyphen part.
 

@@ -136,7 +136,7 @@ def _years(text: str, offset: int) -> list[tuple[int, int, str]]:
     return [(offset + s, offset + e, year) for s, e, year in _years_relative(text)]
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=1 << 16)
 def _years_relative(text: str) -> tuple[tuple[int, int, str], ...]:
     out: list[tuple[int, int, str]] = []
     base = None
@@ -153,7 +153,7 @@ def _years_relative(text: str) -> tuple[tuple[int, int, str], ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=1 << 18)
 def _split_authors(authors: str) -> tuple[tuple[str, ...], bool]:
     """``"Smith and Lee"`` -> (("Smith", "Lee"), False); ``"Smith et al."`` -> (("Smith",), True)."""
     et_al = bool(_ET_AL_WORDS.search(authors))
@@ -204,12 +204,12 @@ def _is_weak(names: tuple[str, ...], et_al: bool, sep: str, years: str) -> bool:
     return early or ("," not in sep and (acronym or len(words) > 1))
 
 
-@lru_cache(maxsize=65536)
 def _parse_part(part: str) -> tuple[tuple[tuple[int, int, dict], ...], frozenset[str], tuple | None]:
     """One ';'-separated part of a group: (items with offsets relative to the part, form, last authors).
 
-    Cached: papers cite the same work many times, and a part's parse depends on its text alone.
-    The item field dicts are shared between cache hits and must be treated as read-only.
+    Memoised per document by ``find_author_year``: papers cite the same work many times, and
+    a part's parse depends on its text alone. The item field dicts are shared between repeats
+    and must be treated as read-only.
     """
     items: list[tuple[int, int, dict]] = []
     form: set[str] = set()
@@ -232,7 +232,7 @@ def _parse_part(part: str) -> tuple[tuple[tuple[int, int, dict], ...], frozenset
     return tuple(items), frozenset(form), last
 
 
-def _author_year_items(masked: str, body_start: int, body: str, form: set[str]) -> list[tuple[int, int, dict]]:
+def _author_year_items(masked: str, body_start: int, body: str, form: set[str], parts: dict) -> list[tuple[int, int, dict]]:
     """Items of one parenthetical or bracketed group, split on ';'.
 
     A part that is only years (``1996b`` in ``(Smith, 1996a; 1996b)``) belongs to the authors
@@ -242,7 +242,10 @@ def _author_year_items(masked: str, body_start: int, body: str, form: set[str]) 
     last_authors: tuple[tuple[str, ...], bool] | None = None
     offset = body_start
     for part in body.split(";"):
-        part_items, part_form, last = _parse_part(part)
+        parsed = parts.get(part)
+        if parsed is None:
+            parsed = parts[part] = _parse_part(part)
+        part_items, part_form, last = parsed
         if part_items:
             items.extend((offset + s, offset + e, fields) for s, e, fields in part_items)
             form |= part_form
@@ -257,6 +260,7 @@ def _author_year_items(masked: str, body_start: int, body: str, form: set[str]) 
 
 def find_author_year(masked: str, lo: int, hi: int) -> list[Found]:
     found: list[Found] = []
+    parts: dict[str, tuple] = {}  # part text -> parse, for this document only
     region = masked[lo:hi]
     for g in _GROUP.finditer(region):
         which = "body" if g.group("body") is not None else "bbody" if g.group("bbody") is not None else "cell"
@@ -265,7 +269,7 @@ def find_author_year(masked: str, lo: int, hi: int) -> list[Found]:
             continue
         body_start = lo + g.start(which)
         form: set[str] = set()
-        items = _author_year_items(masked, body_start, body, form)
+        items = _author_year_items(masked, body_start, body, form, parts)
         if items:
             start, end = (lo + g.start(), lo + g.end()) if which != "cell" else (items[0][0], items[-1][1])
             found.append(Found(start, end, "author-year", False, tuple(items), frozenset(form)))
