@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from refcheck.model import Finding, Manuscript, Severity
 from refcheck.rule import Rule

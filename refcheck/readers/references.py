@@ -461,7 +461,7 @@ _LOC_END = re.compile(
     rf"(?:\s*(?::|,|\.)\s*(?:pp?\.\s*|[Aa]rt(?:icle)?\.?\s*(?:[Nn]o\.?|[Nn]umber|ID)?\.?\s*(?P<art>)|)(?P<pg>{_PAGES}))?"
     r"\s*[.;,]?\s*$"
 )
-_PAGES_END = re.compile(rf"(?r)(?:^|(?<=[\s,.;:]))(?:pp?\.\s*)?(?P<pg>\d{{1,9}}\s?[-–—‒]\s?\d{{1,9}}|[A-Za-z]{{1,3}}\d{{1,9}}\s?[-–—‒]\s?[A-Za-z]{{1,3}}\d{{1,9}})\s*[.;,]?\s*$")
+_PAGES_END = re.compile(r"(?r)(?:^|(?<=[\s,.;:]))(?:pp?\.\s*)?(?P<pg>\d{1,9}\s?[-–—‒]\s?\d{1,9}|[A-Za-z]{1,3}\d{1,9}\s?[-–—‒]\s?[A-Za-z]{1,3}\d{1,9})\s*[.;,]?\s*$")
 _PP_ANY = re.compile(rf"\bpp?\.\s?(?P<pg>{_PAGES})")
 _ARTICLE_NO = re.compile(r"\b[Aa]rt(?:icle)?\.?\s*(?:[Nn]o\.?|[Nn]umber|ID|#)?\s*:?\s*(?P<n>[A-Za-z]?\d{1,9}(?:[A-Za-z]\d{0,6})?)\b")
 _YEAR_VANC = re.compile(

@@ -29,7 +29,9 @@ def invalid_doi(ctx: Context):
     Fix: copy the DOI from the publisher's page; decorated forms (`https://doi.org/...`) are fine.
     """
     for ref in ctx.manuscript.references:
-        printed = [m.group("doi").rstrip(".,;") for m in _PRINTED_DOI.finditer(ref.raw)]
+        raw = ref.raw
+        has_doi_word = "doi" in raw or "DOI" in raw or "Doi" in raw
+        printed = [m.group("doi").rstrip(".,;") for m in _PRINTED_DOI.finditer(raw)] if has_doi_word else []
         for doi in printed or ([ref.doi] if ref.doi else []):
             if not DOI.match(normalise_doi(doi)):
                 yield Problem(ref.span, f"{doi!r} is not a valid DOI (expected 10.<registrant>/<suffix>)")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-import regex as re
 
 from refcheck.model import Fix, Problem, Reference, Severity
 from refcheck.names import fold, surname_key, surname_keys
@@ -147,23 +146,30 @@ def duplicate_reference(ctx: Context):
 
     Fix: keep one entry and point all citations at it.
     """
-    seen: dict[tuple, Reference] = {}
+    by_author_year: dict[tuple, list[Reference]] = defaultdict(list)
     for ref in ctx.manuscript.references:
-        if not ref.authors or not ref.year or len(_title_key(ref)) < 10:
-            continue
-        key = (surname_key(ref.authors[0].family), ref.year, _title_key(ref))
-        if key in seen and not (ref.doi and seen[key].doi):  # same DOIs: duplicate-doi says it; different: two works
-            yield Problem(ref.span, f"{_entry(ref)} repeats {_entry(seen[key])} (line {seen[key].span.line}): same authors, year and title")
-        else:
-            seen[key] = ref
+        if ref.authors and ref.year and ref.title:
+            by_author_year[(surname_key(ref.authors[0].family), ref.year)].append(ref)
+    for refs in by_author_year.values():
+        if len(refs) < 2:
+            continue  # titles are only folded where authors and year already collide
+        seen: dict[str, Reference] = {}
+        for ref in refs:
+            title = _title_key(ref)
+            if len(title) < 10:
+                continue
+            first = seen.get(title)
+            if first is None:
+                seen[title] = ref
+            elif not (ref.doi and first.doi):  # same DOIs: duplicate-doi says it; different: two works
+                yield Problem(ref.span, f"{_entry(ref)} repeats {_entry(first)} (line {first.span.line}): same authors, year and title")
 
 
 def _in_text_form(ref: Reference) -> tuple:
     """How an author-year style would cite the entry: (first, second) or (first, 'et al.')."""
-    keys = [surname_key(a.family) for a in ref.authors]
-    if len(keys) >= 3 or ref.authors_truncated:
-        return (keys[0], "et al.")
-    return tuple(keys)
+    if len(ref.authors) >= 3 or ref.authors_truncated:
+        return (surname_key(ref.authors[0].family), "et al.")
+    return tuple(surname_key(a.family) for a in ref.authors)
 
 
 @rule("RC206", "missing-year-suffix", Severity.WARNING)
