@@ -36,11 +36,16 @@ def _latex(match: re.Match) -> str:
     return _LATEX_LETTERS.get(text, "")
 
 
+def _delatex(text: str) -> str:
+    """``Heged{\\H u}s`` -> ``Hegedus``: accent commands keep their letter, braces go."""
+    if "\\" in text or "{" in text:
+        return _LATEX_ACCENT.sub(_latex, text)
+    return text
+
+
 def fold(text: str) -> str:
     """Lower-case ASCII letters only: ``"Sendon-Lago"`` -> ``"sendonlago"``, ``"Sørensen"`` -> ``"sorensen"``."""
-    if "\\" in text or "{" in text:
-        text = _LATEX_ACCENT.sub(_latex, text)
-    return _NON_LETTER.sub("", anyascii(text).lower())
+    return _NON_LETTER.sub("", anyascii(_delatex(text)).lower())
 
 
 @lru_cache(maxsize=1 << 18)
@@ -50,7 +55,7 @@ def surname_key(name: str) -> str:
     ``"van der Berg"`` and ``"Berg"`` share the key ``"berg"``; ``"O'Carroll"`` is ``"ocarroll"``;
     a surname that is nothing but particles (``"De"``) keeps them.
     """
-    words = _WORDS.findall(unicodedata.normalize("NFC", name))
+    words = _WORDS.findall(unicodedata.normalize("NFC", _delatex(name)))
     if not words:
         return fold(name)
     index = 0
