@@ -68,7 +68,7 @@ def inconsistent_citation_format(ctx: Context):
                 yield Problem(
                     citation.span,
                     f"{citation.text!r}: {advice}, as {len(majority)} of {total} citations do",
-                    Fix(advice, fixed, citation.span),
+                    Fix(f"write {fixed}", fixed, citation.span),
                 )
 
 
