@@ -119,11 +119,35 @@ def link_manuscript(manuscript: Manuscript) -> Manuscript:
     return dataclasses.replace(manuscript, links=links)
 
 
+def _namespaced(manuscript: Manuscript, prefix: str) -> Manuscript:
+    """Prefix every citation and reference id (``2:c5``) so ids stay unique across files."""
+
+    def ref(r):
+        return dataclasses.replace(r, id=prefix + r.id, parts=tuple(ref(p) for p in r.parts))
+
+    return dataclasses.replace(
+        manuscript,
+        citations=tuple(dataclasses.replace(c, id=prefix + c.id) for c in manuscript.citations),
+        references=tuple(ref(r) for r in manuscript.references),
+        links=tuple(
+            dataclasses.replace(l, citation=prefix + l.citation, references=tuple(prefix + r for r in l.references),
+                                nearest=tuple(prefix + r for r in l.nearest))
+            for l in manuscript.links
+        ),
+    )
+
+
 def check(manuscripts: Manuscript | Iterable[Manuscript], config: Config = Config()) -> Report:
-    """Link each manuscript and run the rules over it. Pure: no I/O."""
+    """Link each manuscript and run the rules over it. Pure: no I/O.
+
+    With several manuscripts, ids are prefixed with the file's position (``2:c5``, ``2:r3``) so
+    that a report's ids are unique; a single manuscript keeps plain ids (``c5``).
+    """
     if isinstance(manuscripts, Manuscript):
         manuscripts = (manuscripts,)
     linked = [link_manuscript(m) for m in manuscripts]
+    if len(linked) > 1:
+        linked = [_namespaced(m, f"{i + 1}:") for i, m in enumerate(linked)]
     findings: list[Finding] = []
     suppressed = 0
     for manuscript in linked:

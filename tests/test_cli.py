@@ -101,3 +101,15 @@ def test_suppression_comment_in_a_file(tmp_path):
     result = refcheck(str(paper), "--format", "json")
     data = json.loads(result.stdout)
     assert data["findings"] == [] and data["summary"]["suppressed"] == 1
+
+
+def test_several_files_get_unique_ids_and_their_own_metadata(tmp_path):
+    other = tmp_path / "other.md"
+    other.write_text("Accepted: 1 March 2020.\n\nCells (Lee, 2019).\n\n## References\n\n- Lee K. 2019. A title. J 1:1.\n", encoding="utf-8")
+    data = json.loads(refcheck("review.md", str(other), "--format", "json").stdout)
+    ids = [c["id"] for c in data["citations"]] + [r["id"] for r in data["references"]]
+    assert len(ids) == len(set(ids))
+    assert {c["id"].split(":")[0] for c in data["citations"]} == {"1", "2"}
+    known = set(ids)
+    assert all(link["citation"] in known and set(link["references"]) <= known for link in data["links"])
+    assert [m["dates"]["accepted"] for m in data["manuscripts"]] == ["2023-07-14", "2020-03-01"]

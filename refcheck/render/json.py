@@ -12,6 +12,15 @@ from refcheck.report import Report
 SCHEMA_VERSION = "1.0"
 
 
+def _metadata(manuscript) -> dict:
+    dates = manuscript.dates if manuscript else {}
+    return {
+        "title": manuscript.title if manuscript else None,
+        "doi": manuscript.doi if manuscript else None,
+        "dates": {k: dates.get(k) for k in ("received", "revised", "accepted", "published")},
+    }
+
+
 def _sections(report: Report) -> dict:
     """The report's top-level keys; the long arrays as lazy iterables of model objects."""
     manuscript = report.manuscripts[0] if report.manuscripts else None
@@ -20,11 +29,8 @@ def _sections(report: Report) -> dict:
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "refcheck", "version": refcheck.__version__},
         "files": [{"path": m.path, "format": m.source.format} for m in report.manuscripts],
-        "manuscript": {
-            "title": manuscript.title if manuscript else None,
-            "doi": manuscript.doi if manuscript else None,
-            "dates": {k: (manuscript.dates.get(k) if manuscript else None) for k in ("received", "revised", "accepted", "published")},
-        },
+        "manuscript": _metadata(manuscript),
+        "manuscripts": [{"path": m.path, **_metadata(m)} for m in report.manuscripts],
         "citations": [c for m in report.manuscripts for c in m.citations],
         "references": [r for m in report.manuscripts for r in m.references],
         "links": [link for m in report.manuscripts for link in m.links],
