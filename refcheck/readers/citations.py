@@ -305,7 +305,7 @@ def find_author_year(masked: str, lo: int, hi: int) -> list[Found]:
             for i, (ys, ye, y) in enumerate(years)
         )
         found.append(Found(start, m.end(), "author-year", True, items, frozenset(form)))
-    found.extend(_unopened(masked, lo, hi))
+    found.extend(_unopened(masked, lo, hi, {f.end for f in found}))
     return found
 
 
@@ -313,7 +313,7 @@ _YEAR_CLOSE = re.compile(r"(?<![\d./-])(?:1[5-9]\d\d|20\d\d)[a-z]?\s*\)")
 _PAREN_ITEM_CLOSE = re.compile(rf"{AUTHORS}(?P<sep>\s*,\s*){YEARS}\s*\)")
 
 
-def _unopened(masked: str, lo: int, hi: int) -> list[Found]:
+def _unopened(masked: str, lo: int, hi: int, closed: set[int]) -> list[Found]:
     """``..., Ospina and Ferrari, 2012)``: an item closing a parenthesis that was never opened.
 
     Only items no other citation claims survive (to_citations keeps the first of overlapping
@@ -322,6 +322,8 @@ def _unopened(masked: str, lo: int, hi: int) -> list[Found]:
     out: list[Found] = []
     for candidate in _YEAR_CLOSE.finditer(masked, lo, hi):
         close = candidate.end()
+        if close in closed:
+            continue  # the ")" of a group already read
         window_start = max(lo, candidate.start() - NARRATIVE_WINDOW)
         opened = masked.rfind("(", window_start, candidate.start())
         if opened != -1 and masked.find(")", opened, candidate.start()) == -1:
