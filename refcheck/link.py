@@ -104,12 +104,14 @@ def link_author_year(citation_id: str, index_in_citation: int, item: CitationIte
         if len(exact) > 1:
             best = max(_work_matches_item(w, item) for _, w in exact)
             exact = [(r, w) for r, w in exact if _work_matches_item(w, item) == best]
-        refs = tuple(r.id for r, _ in exact)
-        if len(refs) > 1:
-            return Link(citation_id, index_in_citation, refs, "ambiguous")
-        work = exact[0][1]
-        how = how_year or next(filter(None, (same_surname(cited, a.family) for a in work.authors)), "particle")
-        return Link(citation_id, index_in_citation, refs, how)
+        if len(exact) > 1:
+            return Link(citation_id, index_in_citation, tuple(r.id for r, _ in exact), "ambiguous")
+        ref, work = exact[0]
+        # the first author nearly always; any unit of an organisation hierarchy otherwise
+        how = how_year or same_surname(cited, work.authors[0].family) or next(
+            filter(None, (same_surname(cited, a.family) for a in work.authors[1:])), "particle"
+        )
+        return Link(citation_id, index_in_citation, (ref.id,), how)
     if candidates:
         nearest = sorted(candidates, key=lambda rw: (abs((rw[1].year_number or 0) - int(year[:4] or 0)) if year[:4].isdigit() else 0, rw[0].id))
         return Link(citation_id, index_in_citation, (), "none", tuple(r.id for r, _ in nearest[:3]), year_differs=True)
