@@ -91,7 +91,11 @@ def link_author_year(citation_id: str, index_in_citation: int, item: CitationIte
     cited = item.authors[0]
     keys = surname_keys(cited)
     year = _year_key(item.year)
-    exact = _unique([rw for key in keys for rw in index.by_surname_year.get((key, year), ())])
+    if len(keys) == 1:  # the usual case: one key, one dictionary lookup
+        (key,) = keys
+        exact = _unique(index.by_surname_year.get((key, year), []))
+    else:
+        exact = _unique([rw for key in keys for rw in index.by_surname_year.get((key, year), ())])
     candidates: list[tuple[Reference, Reference]] = []
     if not exact:
         candidates = _unique([rw for key in keys for rw in index.by_surname.get(key, ())])

@@ -474,33 +474,20 @@ def find_keys(masked: str, lo: int, hi: int) -> list[Found]:
 def to_citations(source: Source, found: list[Found]) -> tuple[Citation, ...]:
     """Number citations in document order and attach Spans; overlapping finds keep the first."""
     text = source.text
+    span = source.span
     out: list[Citation] = []
     last_end = -1
     for f in sorted(found, key=lambda f: (f.start, -f.end)):
         if f.start < last_end:
             continue
         last_end = f.end
-        items = tuple(
+        # positional arguments, in field order: this runs for every citation of a long paper
+        items = tuple([
             CitationItem(
-                span=source.span(s, e),
-                text=text[s:e],
-                authors=fields.get("authors", ()),
-                et_al=fields.get("et_al", False),
-                year=fields.get("year"),
-                numbers=fields.get("numbers", ()),
-                key=fields.get("key"),
+                span(s, e), text[s:e], fields.get("authors", ()), fields.get("et_al", False),
+                fields.get("year"), fields.get("numbers", ()), fields.get("key"),
             )
             for s, e, fields in f.items
-        )
-        out.append(
-            Citation(
-                id=f"c{len(out) + 1}",
-                span=source.span(f.start, f.end),
-                text=text[f.start : f.end],
-                style=f.style,
-                narrative=f.narrative,
-                items=items,
-                form=f.form,
-            )
-        )
+        ])
+        out.append(Citation(f"c{len(out) + 1}", span(f.start, f.end), text[f.start : f.end], f.style, f.narrative, items, f.form))
     return tuple(out)
