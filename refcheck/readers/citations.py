@@ -156,17 +156,20 @@ def _years_relative(text: str) -> tuple[tuple[int, int, str], ...]:
 @lru_cache(maxsize=1 << 18)
 def _split_authors(authors: str) -> tuple[tuple[str, ...], bool]:
     """``"Smith and Lee"`` -> (("Smith", "Lee"), False); ``"Smith et al."`` -> (("Smith",), True)."""
-    et_al = bool(_ET_AL_WORDS.search(authors))
-    body = _ET_AL_TAIL.sub("", authors)
-    parts = [p.strip() for p in _AUTHOR_SEPARATOR.split(body) if p.strip()]
-    # "Flinspach M et al." carries the initial too: keep the surname
-    parts = [_TRAILING_INITIALS.sub("", p) for p in parts]
-    return tuple(_SPACES.sub(" ", p) for p in parts), et_al
+    et_al = "et" in authors and bool(_ET_AL_WORDS.search(authors))
+    body = _ET_AL_TAIL.sub("", authors) if et_al else authors
+    parts = [p.strip() for p in _AUTHOR_SEPARATOR.split(body)] if ("," in body or " " in body) else [body.strip()]
+    # "Flinspach M et al." carries the initial too: keep the surname. (Both substitutions are
+    # skipped for one-word names, the common case.)
+    return tuple(_SPACES.sub(" ", _TRAILING_INITIALS.sub("", p)) if " " in p or "\n" in p or "\t" in p else p for p in parts if p), et_al
 
 
 def _trim_leading_stopwords(masked: str, start: int, end: int) -> int:
     """Move ``start`` past sentence words caught by the surname pattern ("However Smith")."""
     while True:
+        first = masked[start : min(end, start + 20)].split(None, 1)[0].rstrip(",").lower() if start < end else ""
+        if first not in STOPWORDS:
+            return start  # the usual case, decided without a regex
         m = _LEADING_WORD.match(masked, start, end)
         if not m or m.group(1).lower() not in STOPWORDS:
             return start
