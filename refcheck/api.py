@@ -86,14 +86,14 @@ def _stamp(rule: Rule, problem: Problem, config: Config) -> Finding:
     return Finding(rule.code, rule.name, severity, problem.span, problem.message, problem.fix, problem.notes)
 
 
-def run_rules(manuscript: Manuscript, config: Config = Config()) -> tuple[list[Finding], int]:
+def run_rules(manuscript: Manuscript, config: Config = Config(), rules: Sequence[Rule] | None = None) -> tuple[list[Finding], int]:
     """Findings of the selected rules on one linked manuscript, and how many were suppressed."""
     options = Options(manuscript_date=config.manuscript_date, today=config.today or dt.date.today())
     ctx = Context(manuscript, options)
     ignored_at = suppressions(manuscript)
     findings: list[Finding] = []
     suppressed = 0
-    for rule in selected_rules(config):
+    for rule in selected_rules(config) if rules is None else rules:
         if "crossref" in rule.needs and not manuscript.crossref_consulted:
             continue  # said once in the report's notes, not per rule
         for problem in rule.check(ctx):
@@ -148,16 +148,17 @@ def check(manuscripts: Manuscript | Iterable[Manuscript], config: Config = Confi
     linked = [link_manuscript(m) for m in manuscripts]
     if len(linked) > 1:
         linked = [_namespaced(m, f"{i + 1}:") for i, m in enumerate(linked)]
+    rules = selected_rules(config)
     findings: list[Finding] = []
     suppressed = 0
     for manuscript in linked:
-        found, hidden = run_rules(manuscript, config)
+        found, hidden = run_rules(manuscript, config, rules)
         findings.extend(found)
         suppressed += hidden
     notes = []
-    if any(r.needs for r in selected_rules(config)):
+    if any(r.needs for r in rules):
         notes.append("Crossref was not consulted: identifier and metadata verification was skipped")
-    return Report.build(findings, linked, selected_rules(config), notes, suppressed)
+    return Report.build(findings, linked, rules, notes, suppressed)
 
 
 def check_paths(paths: Iterable[str | os.PathLike], config: Config = Config(), *, max_bytes: int | None = None) -> Report:

@@ -184,6 +184,11 @@ class Reference:
         return self.authors[0].family if self.authors else None
 
     @property
+    def number(self) -> int | None:
+        """The printed label as a number (``15``), or None for unnumbered or odd labels."""
+        return int(self.label) if self.label and self.label.isdigit() else None
+
+    @property
     def year_number(self) -> int | None:
         digits = (self.year or "")[:4]
         return int(digits) if digits.isdigit() else None

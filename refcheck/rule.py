@@ -85,6 +85,11 @@ class Context:
         return bool(refs) and sum(1 for r in refs if r.label) * 2 > len(refs)
 
     @cached_property
+    def last_number(self) -> int:
+        """The highest printed number of the list (0 when the list is not numbered)."""
+        return max((r.number for r in self.manuscript.references if r.number is not None), default=0)
+
+    @cached_property
     def manuscript_date(self) -> tuple[str, str] | None:
         """(ISO date, which event) used for chronology: configured, else accepted, published, revised, received."""
         if self.options.manuscript_date:
@@ -94,3 +99,28 @@ class Context:
             if dates.get(event):
                 return dates[event], event
         return None
+
+
+# --- how findings name references (one wording for every rule) ----------------------------
+
+
+def short(work: Reference) -> str:
+    """``Smith et al. 2019``, ``Gnecchi and Melo 2009``, or the start of the title."""
+    if not work.authors:
+        return (work.title or work.raw)[:40]
+    year = work.year or "n.d."
+    if len(work.authors) == 2 and not work.authors_truncated:
+        return f"{work.authors[0].family} and {work.authors[1].family} {year}"
+    etal = " et al." if len(work.authors) > 2 or work.authors_truncated else ""
+    return f"{work.authors[0].family}{etal} {year}"
+
+
+def entry(ref: Reference) -> str:
+    """``entry 15`` in a numbered list, ``the entry on line 42`` otherwise."""
+    return f"entry {ref.label}" if ref.label else f"the entry on line {ref.span.line}"
+
+
+def describe(ref: Reference) -> str:
+    """``entry 6 (Chang et al. 2021, line 119)``: where to look, and what to look for."""
+    label = f"entry {ref.label} " if ref.label else ""
+    return f"{label}({short(ref)}, line {ref.span.line})"

@@ -187,13 +187,13 @@ def read(source: Source) -> Manuscript:
         for i, (start, end, label) in enumerate(split_entries(text, section)):
             references.append(parse_reference(source, start, end, id=f"r{i + 1}", label=label))
     numbered = any(r.label for r in references)
+    top = max((r.number for r in references if r.number is not None), default=0)
 
     found = grammar.find_keys(masked, 0, body_end)
     numeric = grammar.find_numeric(masked, 0, body_end)
     if numbered and not numeric:
         # "(1, 2)" cites only in documents that cite no other way, and only within the list:
         # "(18,400)" and "(1975)" are quantities.
-        top = max((int(r.label) for r in references if r.label and r.label.isdigit()), default=0)
         numeric = [
             f for f in grammar.find_numeric(masked, 0, body_end, parentheses=True)
             if all(n <= top for _, _, fields in f.items for n in fields["numbers"])
@@ -203,7 +203,6 @@ def read(source: Source) -> Manuscript:
         numeric = [f for f in numeric if "superscript" not in f.form and "parentheses" not in f.form]
     if numbered:
         # "[140, 160]" in a list of 59 is an interval; "[27]" in a list of 24 is a citation error.
-        top = max((int(r.label) for r in references if r.label and r.label.isdigit()), default=0)
         numeric = [f for f in numeric if all(n <= 2 * top for _, _, fields in f.items for n in fields["numbers"])]
     found += numeric
     found += grammar.find_author_year(masked, 0, body_end)

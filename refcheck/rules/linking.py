@@ -3,13 +3,7 @@
 from __future__ import annotations
 
 from refcheck.model import Fix, Problem, Severity
-from refcheck.rule import Context, rule
-
-
-def _describe(ref) -> str:
-    author = ref.first_author or "?"
-    label = f"entry {ref.label} " if ref.label else ""
-    return f"{label}({author}{' et al.' if len(ref.authors) > 2 or ref.authors_truncated else ''}, {ref.year or 'n.d.'}, line {ref.span.line})"
+from refcheck.rule import Context, describe as _describe, rule
 
 
 @rule("RC101", "citation-without-reference", Severity.ERROR)
@@ -23,13 +17,12 @@ def citation_without_reference(ctx: Context):
 
     Fix: add the missing entry, or correct the citation (refcheck suggests the closest entry).
     """
-    max_label = max((int(r.label) for r in ctx.manuscript.references if r.label and r.label.isdigit()), default=0)
     for link in ctx.manuscript.links:
         if link.how != "none" or link.year_differs:
             continue
         item = ctx.item(link)
         if link.number is not None:
-            if link.number > max_label:
+            if link.number > ctx.last_number:
                 continue  # numeric-citation-out-of-range says it better
             what = f"[{link.number}]"
         elif item.key is not None:
@@ -148,10 +141,9 @@ def numeric_citation_out_of_range(ctx: Context):
 
     Fix: renumber the citation, or restore the missing entries.
     """
-    labels = [int(r.label) for r in ctx.manuscript.references if r.label and r.label.isdigit()]
-    if not labels:
+    top = ctx.last_number
+    if not top:
         return
-    top = max(labels)
     for citation in ctx.manuscript.citations:
         if citation.style != "numeric":
             continue

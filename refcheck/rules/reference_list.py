@@ -4,23 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-
 from refcheck.model import Fix, Problem, Reference, Severity
 from refcheck.names import fold, surname_key, surname_keys
-from refcheck.rule import Context, rule
-
-
-def _short(work: Reference) -> str:
-    if not work.authors:
-        return (work.title or work.raw)[:40]
-    etal = " et al." if len(work.authors) > 2 or work.authors_truncated else ""
-    if len(work.authors) == 2 and not work.authors_truncated:
-        return f"{work.authors[0].family} and {work.authors[1].family} {work.year or 'n.d.'}"
-    return f"{work.authors[0].family}{etal} {work.year or 'n.d.'}"
-
-
-def _entry(ref: Reference) -> str:
-    return f"entry {ref.label}" if ref.label else f"the entry on line {ref.span.line}"
+from refcheck.rule import Context, entry as _entry, rule, short as _short
 
 
 @rule("RC201", "duplicate-reference-number", Severity.ERROR)
@@ -59,9 +45,9 @@ def reference_numbering_gap(ctx: Context):
     previous: int | None = None
     duplicated = False
     for ref in ctx.manuscript.references:
-        if not (ref.label and ref.label.isdigit()):
+        number = ref.number
+        if number is None:
             continue
-        number = int(ref.label)
         if number == previous:
             duplicated = True  # duplicate-reference-number reports it; the step after it is its echo
             continue
