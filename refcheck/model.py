@@ -186,7 +186,7 @@ class Reference:
     @property
     def number(self) -> int | None:
         """The printed label as a number (``15``), or None for unnumbered or odd labels."""
-        return int(self.label) if self.label and self.label.isdigit() else None
+        return int(self.label) if self.label and self.label.isdecimal() else None
 
     @property
     def year_number(self) -> int | None:

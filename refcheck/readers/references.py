@@ -36,12 +36,13 @@ the text says so (``Article 123``, ``Art. no. 123``, ``Article ID 123``).
 from __future__ import annotations
 
 import bisect
+import marshal
 import re as stdre
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 
 import regex as re
 
-from refcheck.model import Name, Reference, Source
+from refcheck.model import Name, Reference, Source, Span
 
 __all__ = ["parse_reference"]
 
@@ -941,3 +942,39 @@ def parse_reference(source: Source, start: int, end: int, *, id: str, label: str
         return Reference(
             id=id, span=source.span(start, end), raw=source.text[start:end], label=label, confidence=0.0
         )
+
+
+def parse_references(source: Source, entries) -> list[Reference]:
+    """Parse every ``(start, end, label)`` entry of a list; ids are ``r1``, ``r2``... in order."""
+    return [parse_reference(source, s, e, id=f"r{i + 1}", label=label) for i, (s, e, label) in enumerate(entries)]
+
+
+# A compact wire form of References for handing them between processes (refcheck.background):
+# plain tuples that marshal encodes and decodes many times faster than pickle does dataclasses.
+_FIELDS = tuple(f.name for f in fields(Reference))
+_SPAN, _AUTHORS, _PARTS = (_FIELDS.index(n) for n in ("span", "authors", "parts"))
+
+
+def _row(ref: Reference) -> tuple:
+    row = [getattr(ref, name) for name in _FIELDS]
+    row[_SPAN] = tuple(ref.span)
+    row[_AUTHORS] = tuple((n.family, n.given) for n in ref.authors)
+    row[_PARTS] = tuple(_row(p) for p in ref.parts)
+    return tuple(row)
+
+
+def _unrow(row: tuple) -> Reference:
+    row = list(row)
+    row[_SPAN] = Span(*row[_SPAN])
+    row[_AUTHORS] = tuple(Name(f, g) for f, g in row[_AUTHORS])
+    row[_PARTS] = tuple(_unrow(p) for p in row[_PARTS])
+    return Reference(*row)
+
+
+def dump_references(references: list[Reference]) -> bytes:
+    """References as bytes; ``load_references(dump_references(refs)) == refs``."""
+    return marshal.dumps([_row(r) for r in references])
+
+
+def load_references(data: bytes) -> list[Reference]:
+    return [_unrow(row) for row in marshal.loads(data)]

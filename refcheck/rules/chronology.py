@@ -25,18 +25,18 @@ def citation_after_manuscript_date(ctx: Context):
     iso, event = date
     year = int(iso[:4])
     reported: set[str] = set()
+    references, item_of = ctx.references, ctx.item
     for link in ctx.manuscript.links:
         if len(link.references) != 1 or link.references[0] in reported:
             continue
-        ref = ctx.references[link.references[0]]
-        work_year = ctx.item(link).year if ctx.item(link).year else ref.year
-        number = int(work_year[:4]) if work_year and work_year[:4].isdigit() else ref.year_number
+        item = item_of(link)
+        ref = references[link.references[0]]
+        cited = item.year or ref.year
+        number = int(cited[:4]) if cited and cited[:4].isdigit() else ref.year_number
         if number is not None and number > year:
             reported.add(ref.id)
-            item = ctx.item(link)
             label = f"{item.text}" if item.authors else f"[{link.number}] ({ref.first_author}, {ref.year})"
             yield Problem(item.span, f"{label} is dated {number}, after the manuscript's {event} date {iso}")
-
 
 @rule("RC402", "future-year", Severity.ERROR)
 def future_year(ctx: Context):
