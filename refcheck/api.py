@@ -134,35 +134,60 @@ def _namespaced(manuscript: Manuscript, prefix: str) -> Manuscript:
                                 nearest=tuple(prefix + r for r in l.nearest))
             for l in manuscript.links
         ),
+        matches=tuple(dataclasses.replace(m, reference=prefix + m.reference) for m in manuscript.matches),
     )
 
 
-def check(manuscripts: Manuscript | Iterable[Manuscript], config: Config = Config()) -> Report:
-    """Link each manuscript and run the rules over it. Pure: no I/O.
+def check(
+    manuscripts: Manuscript | Iterable[Manuscript],
+    config: Config = Config(),
+    *,
+    crossref=None,
+    lock: dict | None = None,
+    progress=None,
+) -> Report:
+    """Link each manuscript, ask Crossref about its references if given a client, run the rules.
 
+    Pure except for ``crossref`` (a ``refcheck.crossref.client.CrossrefClient``), the one
+    phase that waits on the network. ``lock`` is a lockfile's content (``refcheck.lockfile``):
+    references it knows are not asked again. ``progress(n)`` is told as works settle.
     With several manuscripts, ids are prefixed with the file's position (``2:c5``, ``2:r3``) so
     that a report's ids are unique; a single manuscript keeps plain ids (``c5``).
     """
     if isinstance(manuscripts, Manuscript):
         manuscripts = (manuscripts,)
     linked = [link_manuscript(m) for m in manuscripts]
+    rules = selected_rules(config)
+    if (crossref is not None or lock) and any("crossref" in r.needs for r in rules):
+        from refcheck.enrich import enrich
+        from refcheck.lockfile import locked_matches
+
+        linked = [enrich(m, crossref, locked=locked_matches(m, lock or {}), progress=progress) for m in linked]
     if len(linked) > 1:
         linked = [_namespaced(m, f"{i + 1}:") for i, m in enumerate(linked)]
-    rules = selected_rules(config)
     findings: list[Finding] = []
     suppressed = 0
     for manuscript in linked:
         found, hidden = run_rules(manuscript, config, rules)
         findings.extend(found)
         suppressed += hidden
-    notes = []
-    if any(r.needs for r in rules):
-        notes.append("Crossref was not consulted: identifier and metadata verification was skipped")
+    notes = [note for m in linked for note in m.notes]
+    if any("crossref" in r.needs for r in rules) and not any(m.crossref_consulted for m in linked):
+        notes.append("Crossref was not consulted (--offline): identifier and metadata verification was skipped")
     return Report.build(findings, linked, rules, notes, suppressed)
 
 
-def check_paths(paths: Iterable[str | os.PathLike], config: Config = Config(), *, max_bytes: int | None = None) -> Report:
+def check_paths(
+    paths: Iterable[str | os.PathLike],
+    config: Config = Config(),
+    *,
+    max_bytes: int | None = None,
+    crossref=None,
+    lock: dict | None = None,
+    progress=None,
+) -> Report:
     """Read each file (bad input becomes unreadable-input findings) and check it."""
     from refcheck.readers import MAX_BYTES, load
 
-    return check([load(p, max_bytes=max_bytes or MAX_BYTES) for p in paths], config)
+    manuscripts = [load(p, max_bytes=max_bytes or MAX_BYTES) for p in paths]
+    return check(manuscripts, config, crossref=crossref, lock=lock, progress=progress)

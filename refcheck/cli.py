@@ -71,7 +71,12 @@ def check_command(
     ignore: Annotated[Optional[list[str]], typer.Option("--ignore", help="Rules to skip: codes, prefixes or names.")] = None,
     fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 when a finding is at least this severe.")] = FailOn.error,
     manuscript_date: Annotated[Optional[str], typer.Option("--manuscript-date", help="ISO date (YYYY-MM-DD) for chronology checks, overriding the dates in the text.")] = None,
-    offline: Annotated[bool, typer.Option("--offline", help="Do not consult Crossref (only offline checks run).")] = False,
+    offline: Annotated[bool, typer.Option("--offline", help="Do not consult Crossref (only offline checks run, plus what --lock already knows).")] = False,
+    mailto: Annotated[Optional[str], typer.Option("--mailto", envvar="REFCHECK_MAILTO", help="Your e-mail address: joins Crossref's polite pool (sent in the User-Agent only).", show_default=False)] = None,
+    crossref_url: Annotated[str, typer.Option("--crossref-url", envvar="REFCHECK_CROSSREF_URL", help="Crossref API base URL (a mirror or a test server).")] = "https://api.crossref.org",
+    cache: Annotated[Optional[str], typer.Option("--cache", help="HTTP cache: a SQLite file path or a redis:// URL (default: the user cache directory; REFCHECK_CACHE).", show_default=False)] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the HTTP cache.")] = False,
+    lock: Annotated[Optional[Path], typer.Option("--lock", help="Lockfile (e.g. refcheck.lock.json): references it knows are not looked up again; rewritten after the run.", show_default=False)] = None,
     color: Annotated[Optional[bool], typer.Option("--color/--no-color", help="Force or disable colour (default: auto; NO_COLOR is honoured).")] = None,
     max_bytes: Annotated[int, typer.Option("--max-bytes", help="Refuse input files larger than this.")] = 16 * 1024 * 1024,
     version: Annotated[Optional[bool], typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = None,
@@ -106,11 +111,18 @@ def check_command(
             dt.date.fromisoformat(manuscript_date)
         except ValueError:
             raise _usage(f"--manuscript-date {manuscript_date!r} is not an ISO date (YYYY-MM-DD)") from None
-    # --offline is accepted now so that CI scripts written today keep working once Crossref
-    # verification lands; until then every run is offline.
-    _ = offline
     config = Config(select=selected, ignore=ignored, manuscript_date=manuscript_date)
-    report = check_paths(paths, config, max_bytes=max_bytes)
+    locked = _read_lock(lock)
+    client = None if offline else _client(crossref_url, mailto, cache, no_cache)
+    with _progress() as progress:
+        report = check_paths(paths, config, max_bytes=max_bytes, crossref=client, lock=locked, progress=progress)
+    if lock is not None and any(m.crossref_consulted for m in report.manuscripts):
+        from refcheck import lockfile
+
+        try:
+            _write_atomically(lock, lambda out: out.write(lockfile.dumps(lockfile.content(report.manuscripts))))
+        except OSError as err:
+            raise _usage(f"cannot write {lock}: {err.strerror or err}") from None
     render = RENDERERS[format.value]
     if output is not None:
         try:
@@ -121,6 +133,54 @@ def check_command(
         render(report, sys.stdout, color=color)
     code = 0 if fail_on is FailOn.never else report.exit_code(Severity.parse(fail_on.value))
     raise typer.Exit(code)
+
+
+def _read_lock(path: Path | None) -> dict | None:
+    """The lockfile's content; a missing file is an empty lock, a broken one a usage error."""
+    if path is None or not path.exists():
+        return {} if path is not None else None
+    from refcheck import lockfile
+
+    try:
+        return lockfile.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as err:
+        raise _usage(f"{path}: cannot use this lockfile ({err}); fix or delete it") from None
+
+
+def _client(base_url: str, mailto: str | None, cache: str | None, no_cache: bool):
+    from refcheck.crossref.client import CrossrefClient
+    from refcheck.crossref.session import make_session
+
+    try:
+        session = make_session(cache, enabled=not no_cache)
+    except Exception as err:  # noqa: BLE001 - an unusable cache must not stop the offline checks
+        typer.echo(f"refcheck: warning: HTTP cache unavailable ({err}); continuing without it", err=True)
+        session = make_session(enabled=False)
+    return CrossrefClient(session, base_url=base_url, mailto=mailto)
+
+
+class _progress:
+    """A progress bar on stderr while references resolve; nothing when stderr is not a terminal."""
+
+    def __enter__(self):
+        if not sys.stderr.isatty() or os.environ.get("CI"):
+            return None
+        from rich.console import Console
+        from rich.progress import Progress
+
+        self.bar = Progress(transient=True, console=Console(stderr=True))
+        self.task = None
+        self.bar.start()
+        return self.advance
+
+    def advance(self, n: int, total: int) -> None:
+        if self.task is None:
+            self.task = self.bar.add_task("Checking references with Crossref", total=total)
+        self.bar.update(self.task, advance=n)
+
+    def __exit__(self, *exc) -> None:
+        if hasattr(self, "bar"):
+            self.bar.stop()
 
 
 def rules_command() -> None:

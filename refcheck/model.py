@@ -253,7 +253,12 @@ class Link:
 
 @dataclass(frozen=True, slots=True)
 class Work:
-    """A bibliographic record from Crossref, reduced to the fields refcheck compares."""
+    """A bibliographic record from Crossref, reduced to the fields refcheck compares.
+
+    ``updates`` are notices about this work (``("retraction", "publisher", "10.1/notice")``,
+    source ``publisher`` or ``retraction-watch``); ``relations`` are links to other works
+    (``("has-preprint", "10.1101/x")``, ``("is-preprint-of", "10.1/y")``).
+    """
 
     doi: str
     title: str | None = None
@@ -265,18 +270,41 @@ class Work:
     page: str | None = None
     article_number: str | None = None
     type: str | None = None
-    updates: tuple[tuple[str, str], ...] = ()  # (update type, source)
+    updates: tuple[tuple[str, str, str], ...] = ()  # (update type, source, notice DOI)
+    relations: tuple[tuple[str, str], ...] = ()  # (relation type, DOI)
+    container_titles: tuple[str, ...] = ()  # every container title (a chapter has series and book)
+    score: float | None = None  # the search's relevance score, when the work came from a search
 
 
 @dataclass(frozen=True, slots=True)
 class Match:
-    """Ties a Reference to a Work: status ``verified`` | ``mismatch`` | ``not-found`` | ``error``."""
+    """Ties a Reference (or one work of a merged entry) to what Crossref said about it.
+
+    ``status``: ``verified`` (found, agrees), ``mismatch`` (found, ``differences`` listed),
+    ``not-found`` (no record validates; ``work`` is the best candidate, if any),
+    ``doi-not-found`` (no agency knows the printed DOI), ``other-agency`` (a DataCite, mEDRA...
+    DOI: not Crossref's to verify), ``elsewhere`` (the printed DOI is another work),
+    ``unverified`` (not asked or no answer: ``evidence`` says why), ``incomplete`` (too
+    little to search). ``via`` is how the record was reached: ``doi``, ``search`` or ``lock``.
+    """
 
     reference: str
     status: str
     work: Work | None = None
     differences: tuple[tuple[str, str, str], ...] = ()  # (field, printed, record)
     evidence: str = ""
+    via: str = ""
+
+    def to_dict(self) -> dict:
+        work = self.work
+        return {
+            "reference": self.reference,
+            "status": self.status,
+            "via": self.via,
+            "doi": work.doi if work else None,
+            "differences": [{"field": f, "printed": p, "record": r} for f, p, r in self.differences],
+            "evidence": self.evidence,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -353,6 +381,7 @@ class Manuscript:
     dates: dict[str, str | None] = field(default_factory=dict)  # received/revised/accepted/published: ISO
     reference_section: Span | None = None
     crossref_consulted: bool = False
+    notes: tuple[str, ...] = ()  # said once in the report: what could not be done for this manuscript
 
     @property
     def path(self) -> str:

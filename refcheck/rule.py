@@ -64,6 +64,11 @@ class Context:
         return {r.id: r for r in self.manuscript.references}
 
     @cached_property
+    def works(self) -> dict[str, tuple[Reference, Reference]]:
+        """Work id -> (entry, work): each reference is its own work; a merged entry's parts are too."""
+        return {work.id: (ref, work) for ref in self.manuscript.references for work in (ref, *ref.parts)}
+
+    @cached_property
     def citations(self) -> dict[str, Citation]:
         return {c.id: c for c in self.manuscript.citations}
 

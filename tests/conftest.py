@@ -33,3 +33,31 @@ def rules_of(md: str, **config) -> set[str]:
 @pytest.fixture(scope="session")
 def review_path() -> Path:
     return ROOT / "review.md"
+
+
+# --- no test reaches the live network -------------------------------------------------------
+
+_LOCAL = ("127.0.0.1", "::1", "localhost")
+
+
+@pytest.fixture(autouse=True)
+def no_live_network(monkeypatch, tmp_path_factory):
+    """Crossref points at a closed local port and the cache at a temporary file, for the CLI run
+    in subprocesses too; in this process, any connection to a non-local address fails loudly.
+    Recorded traffic (vcrpy) and the local fake server still work."""
+    import os
+    import socket
+
+    if os.environ.get("REFCHECK_RECORD") == "1":  # re-recording the cassettes for real (cassettes/README.md)
+        return
+    monkeypatch.setenv("REFCHECK_CROSSREF_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("REFCHECK_CACHE", str(tmp_path_factory.getbasetemp() / "crossref-cache.sqlite"))
+    real_connect = socket.socket.connect
+
+    def connect(self, address):
+        host = address[0] if isinstance(address, tuple) else address
+        if isinstance(host, str) and host not in _LOCAL and not host.startswith("/"):
+            raise OSError(f"test tried to reach the live network: {address!r}")
+        return real_connect(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)

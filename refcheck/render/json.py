@@ -9,7 +9,7 @@ import orjson
 import refcheck
 from refcheck.report import Report
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1 added "matches" (what Crossref said about each work)
 
 
 def _metadata(manuscript) -> dict:
@@ -34,6 +34,7 @@ def _sections(report: Report) -> dict:
         "citations": [c for m in report.manuscripts for c in m.citations],
         "references": [r for m in report.manuscripts for r in m.references],
         "links": [link for m in report.manuscripts for link in m.links],
+        "matches": [match for m in report.manuscripts for match in m.matches],
         "findings": list(report.findings),
         "summary": {
             "errors": counts.get("error", 0),
@@ -46,7 +47,7 @@ def _sections(report: Report) -> dict:
     }
 
 
-_OBJECT_ARRAYS = ("citations", "references", "links", "findings")
+_OBJECT_ARRAYS = ("citations", "references", "links", "matches", "findings")
 
 
 def to_dict(report: Report) -> dict:

@@ -1,0 +1,1 @@
+"""Crossref: the HTTP session, the API client, and matching references to records."""

@@ -1,0 +1,160 @@
+"""Ask Crossref about every reference: the one phase of the pipeline that waits on I/O.
+
+``enrich(manuscript, client)`` returns the manuscript with one Match per work (a merged entry
+contributes each of its works): references that print a DOI are fetched in batches, then one
+by one where a batch did not return them (a 404 asks which agency registered the DOI);
+references without a DOI are searched with their whole text and each candidate is validated
+(``crossref.match.validates``). A network failure never becomes a finding: the references it
+affects are ``unverified`` and the manuscript carries one note saying how many and why.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+from refcheck.crossref.client import BATCH, CrossrefClient, RequestFailed, Unavailable, batchable
+from refcheck.crossref.match import differences, signals, validates
+from refcheck.model import Manuscript, Match, Reference, Work
+
+Progress = Callable[[int, int], None]  # called with (works just settled, all works)
+
+_MARKUP = re.compile(r"[*_`]+|<[^>]{1,40}>")
+
+
+def works_of(manuscript: Manuscript) -> list[Reference]:
+    """What gets verified: each reference, or each work of a merged entry (``r3.1``, ``r3.2``)."""
+    return [work for ref in manuscript.references for work in (ref.parts or (ref,))]
+
+
+def query_text(reference: Reference) -> str:
+    """The text sent to ``query.bibliographic``: the entry as printed, markup and DOI removed.
+
+    >>> query_text(Reference("r1", None, "**Smith, J. (2019).** A title. *J*, 1, 2."))
+    'Smith, J. (2019). A title. J, 1, 2.'
+    """
+    text = _MARKUP.sub("", reference.raw)
+    return " ".join(text.split())[:1000]
+
+
+def too_incomplete(reference: Reference) -> str | None:
+    """Why a reference is not worth a search (a fragment matches anything), or None."""
+    if reference.doi:
+        return None
+    if not reference.authors and not reference.year:
+        return "it has neither authors nor a year"
+    if not reference.title and not reference.container_title:
+        return "it has no title"
+    return None
+
+
+def compare(reference: Reference, work: Work, via: str) -> Match:
+    """Verified, or mismatch with the differing fields, or (for a printed DOI) elsewhere."""
+    if via == "doi":
+        agree = signals(reference, work)
+        if agree.get("title") is False and agree.get("author") is False:
+            return Match(reference.id, "elsewhere", work, evidence="title and first author disagree with the DOI's record", via=via)
+    diffs = differences(reference, work)
+    return Match(reference.id, "mismatch" if diffs else "verified", work, diffs, via=via)
+
+
+def _by_doi(client: CrossrefClient, references: list[Reference]) -> dict[str, Match]:
+    out: dict[str, Match] = {}
+    found = client.works(sorted({r.doi for r in references if batchable(r.doi)}))
+    for ref in references:
+        work = found.get(ref.doi.lower())
+        if work is None:
+            work = client.work(ref.doi)
+        if work is not None:
+            out[ref.id] = compare(ref, work, "doi")
+            continue
+        agency = client.agency(ref.doi)
+        if agency and agency != "crossref":
+            out[ref.id] = Match(ref.id, "other-agency", evidence=f"registered with {_agency_name(agency)}, not Crossref", via="doi")
+        else:
+            out[ref.id] = Match(ref.id, "doi-not-found", evidence="Crossref and the DOI agency look-up do not know it", via="doi")
+    return out
+
+
+def _agency_name(agency: str) -> str:
+    return {"datacite": "DataCite", "medra": "mEDRA", "jalc": "JaLC", "kisti": "KISTI", "cnki": "CNKI", "airiti": "Airiti", "op": "the Publications Office of the EU"}.get(agency, agency)
+
+
+def _search(client: CrossrefClient, ref: Reference) -> Match:
+    candidates = client.search(query_text(ref))
+    valid = [w for w in candidates if validates(ref, w)]
+    if valid:
+        return compare(ref, valid[0], "search")
+    best = candidates[0] if candidates else None
+    return Match(ref.id, "not-found", best, evidence=f"{len(candidates)} candidates, none agrees on three of title, year, volume, first author, pages", via="search")
+
+
+def enrich(
+    manuscript: Manuscript,
+    client: CrossrefClient | None,
+    *,
+    locked: dict[str, Match] | None = None,
+    progress: Progress | None = None,
+) -> Manuscript:
+    """The manuscript with ``matches`` (one per work, in list order) and notes on what was not verified.
+
+    ``locked`` maps reference ids to Matches already known (from the lockfile): not asked again.
+    With no client (``--offline`` with a lockfile) only the lockfile answers.
+    """
+    locked = locked or {}
+    works = works_of(manuscript)
+    matches: dict[str, Match] = {}
+    for ref in works:
+        if ref.id in locked:
+            matches[ref.id] = locked[ref.id]
+        elif reason := too_incomplete(ref):
+            matches[ref.id] = Match(ref.id, "incomplete", evidence=f"not searched: {reason}")
+    if progress and matches:
+        progress(len(matches), len(works))
+    pending = [r for r in works if r.id not in matches]
+    with_doi = [r for r in pending if r.doi]
+    to_search = [r for r in pending if not r.doi]
+    unverified: dict[str, str] = {}
+    if client is None:
+        with_doi, to_search = [], []
+        unverified.update((r.id, "--offline") for r in pending)
+
+    try:
+        for start in range(0, len(with_doi), BATCH):
+            chunk = with_doi[start : start + BATCH]
+            try:
+                matches.update(_by_doi(client, chunk))
+            except RequestFailed as error:
+                unverified.update((r.id, str(error)) for r in chunk)
+            if progress:
+                progress(len(chunk), len(works))
+    except Unavailable:
+        pass
+
+    if to_search and client and not client.down:
+        with ThreadPoolExecutor(max_workers=max(1, min(getattr(client, "threads", 1), len(to_search)))) as pool:
+            futures = {pool.submit(_search, client, ref): ref for ref in to_search}
+            for future, ref in futures.items():
+                try:
+                    matches[ref.id] = future.result()
+                except RequestFailed as error:
+                    unverified[ref.id] = str(error)
+                except Unavailable:
+                    pass
+                if progress:
+                    progress(1, len(works))
+
+    reason_down = client.down if client else None
+    for ref in works:
+        if ref.id not in matches:
+            why = unverified.get(ref.id) or reason_down or "not asked"
+            matches[ref.id] = Match(ref.id, "unverified", evidence=why)
+    ordered = tuple(matches[r.id] for r in works)
+    notes = list(manuscript.notes)
+    missing = [m for m in ordered if m.status == "unverified"]
+    if missing:
+        why = reason_down or "; ".join(sorted({m.evidence for m in missing}))
+        notes.append(f"{len(missing)} of {len(works)} references were not verified against Crossref: {why}")
+    return dataclasses.replace(manuscript, matches=ordered, crossref_consulted=True, notes=tuple(notes))
