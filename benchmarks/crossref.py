@@ -39,8 +39,6 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(HERE))
 
-import requests  # noqa: E402
-
 from crossref_server import FakeCrossref, Limits, work_item  # noqa: E402
 from refcheck import __version__  # noqa: E402
 from refcheck.crossref.client import CrossrefClient  # noqa: E402
@@ -192,7 +190,7 @@ def run(args: argparse.Namespace) -> tuple[str, bool]:
         f"- date: {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC; refcheck {__version__}",
         f"- server: `tests/crossref_server.py` on 127.0.0.1, announcing and enforcing {args.lookup_limit} lookups / 1 s "
         f"and {args.search_limit} searches / 1 s (sliding window), concurrency {args.concurrency}, +{args.latency * 1000:.0f} ms per answer",
-        f"- client: `CrossrefClient(make_session(tmp.sqlite), mailto=...)`, `enrich()`; synthetic APA entries, seed 2026",
+        "- client: `CrossrefClient(make_session(tmp.sqlite), mailto=...)`, `enrich()`; synthetic APA entries, seed 2026",
         "",
         "| scenario | measure | result | target | met |",
         "|---|---|---|---|---|",

@@ -119,22 +119,24 @@ def enrich(
     unverified: dict[str, str] = {}
     if client is None:
         with_doi, to_search = [], []
-        unverified.update((r.id, "--offline") for r in pending)
+        unverified.update((r.id, "not in the lockfile, and --offline") for r in pending)
 
-    try:
-        for start in range(0, len(with_doi), BATCH):
-            chunk = with_doi[start : start + BATCH]
-            try:
-                matches.update(_by_doi(client, chunk))
-            except RequestFailed as error:
-                unverified.update((r.id, str(error)) for r in chunk)
-            if progress:
-                progress(len(chunk), len(works))
-    except Unavailable:
-        pass
+    # Once the client is down it still answers from its cache and raises Unavailable at once
+    # for the rest, so every reference is still offered to it: nothing is skipped unasked.
+    for start in range(0, len(with_doi), BATCH):
+        chunk = with_doi[start : start + BATCH]
+        try:
+            matches.update(_by_doi(client, chunk))
+        except RequestFailed as error:
+            unverified.update((r.id, str(error)) for r in chunk)
+        except Unavailable:
+            pass  # unverified below, with the client's reason
+        if progress:
+            progress(len(chunk), len(works))
 
-    if to_search and client and not client.down:
-        with ThreadPoolExecutor(max_workers=max(1, min(getattr(client, "threads", 1), len(to_search)))) as pool:
+    if to_search:
+        threads = 1 if client.down else max(1, min(client.threads, len(to_search)))
+        with ThreadPoolExecutor(max_workers=threads) as pool:
             futures = {pool.submit(_search, client, ref): ref for ref in to_search}
             for future, ref in futures.items():
                 try:

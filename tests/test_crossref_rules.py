@@ -11,6 +11,7 @@ import dataclasses
 import pytest
 
 from refcheck.api import Config, check
+from refcheck.crossref.client import Unavailable
 from refcheck.model import Name, Work
 from refcheck.readers import read_text
 from refcheck.rules import RULES
@@ -18,7 +19,12 @@ from tests.conftest import TODAY
 
 
 class FakeCrossref:
-    """Answers lookups and searches from ``records``; ``agencies`` for DOIs it does not hold."""
+    """Answers lookups and searches from ``records``; ``agencies`` for DOIs it does not hold.
+
+    When ``down`` (no network), every question raises Unavailable, as the real client does.
+    """
+
+    threads = 1
 
     def __init__(self, *records: Work, agencies: dict[str, str] | None = None, down: str | None = None):
         self.by_doi = {r.doi.lower(): r for r in records}
@@ -27,20 +33,25 @@ class FakeCrossref:
         self.down = down
         self.asked: list[str] = []
 
+    def _ask(self, what: str) -> None:
+        if self.down:
+            raise Unavailable(self.down)
+        self.asked.append(what)
+
     def works(self, dois):
-        self.asked.append(f"batch:{len(dois)}")
+        self._ask(f"batch:{len(dois)}")
         return {d.lower(): self.by_doi[d.lower()] for d in dois if d.lower() in self.by_doi}
 
     def work(self, doi):
-        self.asked.append(f"work:{doi}")
+        self._ask(f"work:{doi}")
         return self.by_doi.get(doi.lower())
 
     def agency(self, doi):
-        self.asked.append(f"agency:{doi}")
+        self._ask(f"agency:{doi}")
         return self.agencies.get(doi.lower())
 
     def search(self, text, rows=5):
-        self.asked.append("search")
+        self._ask("search")
         return list(self.records[:rows])
 
 

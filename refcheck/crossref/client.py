@@ -30,7 +30,7 @@ SEARCH_ROWS = 5
 # these are only the starting values: every response's headers replace them.
 START_LIMIT, START_CONCURRENCY = 3, 1
 RATE_MARGIN = 0.95  # requests are spaced to 95% of the permitted rate: full speed, no 429s
-ERROR_BUDGET = 0.10  # stop asking once more than 10% of requests have failed
+ERROR_BUDGET = 0.10  # stop asking once more than 10% of questions stayed unanswered after retries
 ERROR_FLOOR = 3  # ...and at least this many (one bad answer in five is not yet a pattern)
 RETRIES = 4
 THREADS = 8  # an upper bound on concurrent searches: x-concurrency-limit decides how many run
@@ -101,7 +101,8 @@ def _first(values) -> str | None:
 
 def _year(item: dict) -> str | None:
     # "issued" is the earliest of print and online publication: what a citation usually gives
-    for key in ("issued", "published-print", "published-online", "published", "posted", "created"):
+    # never "created" or "deposited": those date the DOI's registration, not the work
+    for key in ("issued", "published-print", "published-online", "published", "posted"):
         parts = (item.get(key) or {}).get("date-parts") or [[None]]
         if parts and parts[0] and isinstance(parts[0][0], int):
             return str(parts[0][0])
@@ -252,9 +253,11 @@ class RateLimit:
 
 @dataclass
 class Stats:
-    requests: int = 0  # sent to the server (cache hits are not requests)
-    cached: int = 0
-    errors: int = 0
+    asked: int = 0  # questions that needed the server (each may take several requests)
+    requests: int = 0  # HTTP requests sent (cache hits are not requests)
+    cached: int = 0  # questions answered by the cache
+    errors: int = 0  # requests that failed (429, 5xx, no connection...), retried or not
+    failed: int = 0  # questions that stayed unanswered after their retries: the error budget
     retries: int = 0
     throttled: int = 0  # 429 answers
 
@@ -293,6 +296,7 @@ class CrossrefClient:
         self.stats = Stats()
         self.down: str | None = None
         self._lock = threading.Lock()
+        self._refresh = {"force_refresh": True} if hasattr(session, "cache") else {}
 
     # -- the four questions --
 
@@ -338,15 +342,17 @@ class CrossrefClient:
         try:
             return parse(body)
         except (ValueError, TypeError, KeyError, AttributeError) as error:
-            self._count_error()
+            self._error()
+            self._failed()
             raise RequestFailed(f"an unreadable answer ({error.__class__.__name__})") from None
 
-    def _count_error(self) -> None:
+    def _failed(self) -> None:
+        """One question could not be answered (after its retries): maybe the last straw."""
         with self._lock:
-            self.stats.errors += 1
             s = self.stats
-            if s.errors >= ERROR_FLOOR and s.errors > self.error_budget * max(s.requests, 1) and not self.down:
-                self.down = f"Crossref answered {s.errors} of {s.requests} requests with errors"
+            s.failed += 1
+            if s.failed >= ERROR_FLOOR and s.failed > self.error_budget * max(s.asked, 1) and not self.down:
+                self.down = f"Crossref failed to answer {s.failed} of {s.asked} requests"
 
     def _stop(self, reason: str) -> None:
         with self._lock:
@@ -354,6 +360,7 @@ class CrossrefClient:
                 self.down = reason
 
     def _get(self, url: str, kind: str) -> tuple[int, bytes]:
+        """One question: from the cache if it has the answer, else asked (paced, retried)."""
         import requests  # noqa: PLC0415 - only online runs pay for importing requests
 
         cached = self._from_cache(url, stale=bool(self.down))
@@ -361,42 +368,48 @@ class CrossrefClient:
             return cached
         if self.down:
             raise Unavailable(self.down)
+        with self._lock:
+            self.stats.asked += 1
         limit = self.limits[kind]
         for attempt in range(self.retries + 1):
             limit.acquire()
             try:
+                if self.down:  # it went down while this request waited for a slot
+                    raise Unavailable(self.down)
                 with self._lock:
                     self.stats.requests += 1
-                response = self.session.get(url, headers=self.headers, timeout=self.timeout)
+                # the cache was consulted above: this request goes to the server (a 429 must
+                # not be papered over with an expired copy, which would look like a dead network)
+                response = self.session.get(url, headers=self.headers, timeout=self.timeout, **self._refresh)
                 body = response.content
             except (requests.ConnectionError, requests.Timeout) as error:
-                # no network, DNS failure, refused, or a server that never answers: stop asking
-                self._count_error()
+                # no network, DNS failure, refused, or a server that never answers: stop asking,
+                # and from now on let the cache answer what it can, even when expired
+                self._error()
                 self._stop(_describe(error, self.base))
+                stale = self._from_cache(url, stale=True)
+                if stale is not None:
+                    return stale
                 raise Unavailable(self.down) from None
-            except requests.RequestException as error:
-                self._count_error()
-                raise RequestFailed(error.__class__.__name__) from None
-            except RequestFailed:
-                self._count_error()
+            except (Unavailable, RequestFailed):
                 raise
-            except Exception as error:  # noqa: BLE001 - a session layer failing (the cache's database locked...)
-                self._count_error()
+            except Exception as error:  # noqa: BLE001 - requests' other errors, or a session layer failing
+                self._error()
+                self._failed()
                 raise RequestFailed(f"{error.__class__.__name__}: {error}"[:200]) from None
             finally:
                 limit.release()
             limit.update(response.headers)
             status = response.status_code
             if status == 429 or status >= 500:
-                with self._lock:
-                    self.stats.throttled += status == 429
-                self._count_error()
+                self._error(throttled=status == 429)
                 wait = retry_after(response.headers.get("Retry-After"))
                 if wait is not None and wait > MAX_WAIT:
                     self._stop(f"Crossref asked to wait {wait:.0f} s (HTTP {status})")
                 if self.down:
                     raise Unavailable(self.down)
                 if attempt == self.retries:
+                    self._failed()
                     raise RequestFailed(f"HTTP {status} after {self.retries + 1} attempts")
                 limit.pause(wait if wait is not None else self.backoff * 2**attempt)
                 with self._lock:
@@ -404,6 +417,11 @@ class CrossrefClient:
                 continue
             return status, body
         raise RequestFailed("no answer")  # not reached: the loop returns or raises
+
+    def _error(self, throttled: bool = False) -> None:
+        with self._lock:
+            self.stats.errors += 1
+            self.stats.throttled += throttled
 
     def _from_cache(self, url: str, *, stale: bool) -> tuple[int, bytes] | None:
         """A requests-cache session's stored answer, without pacing (a cache hit is not a request).
@@ -427,9 +445,13 @@ class RequestFailed(Exception):
     """One request failed for good (after retries); the reference it was for is unverified."""
 
 
+def _host(base: str) -> str:
+    return re.sub(r"^\w+://", "", base).split("/")[0]
+
+
 def _describe(error: Exception, base: str) -> str:
     text = str(error)
-    host = re.sub(r"^\w+://", "", base).split("/")[0]
+    host = _host(base)
     if "NameResolution" in text or "Name or service not known" in text or "getaddrinfo" in text:
         return f"{host} could not be reached (no network or DNS)"
     if "timed out" in text.lower() or "Timeout" in error.__class__.__name__:

@@ -40,6 +40,8 @@ def make_session(cache: str | os.PathLike | None = None, *, enabled: bool = True
         allowable_codes=CACHEABLE,
         stale_if_error=True,
         match_headers=False,  # the User-Agent (which carries the contact address) is never part of a key
+        # ...and never stored: requests-cache redacts these from the requests it keeps
+        ignored_parameters=["Authorization", "X-API-KEY", "access_token", "api_key", "User-Agent", "mailto"],
     )
     target = str(cache) if cache is not None else None
     if target and target.startswith(("redis://", "rediss://", "unix://")):
