@@ -16,7 +16,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from refcheck.crossref.client import BATCH, CrossrefClient, RequestFailed, Unavailable, batchable
-from refcheck.crossref.match import differences, signals, validates
+from refcheck.crossref.match import differences, signals, title_similarity, validates
 from refcheck.model import Manuscript, Match, Reference, Work
 
 Progress = Callable[[int, int], None]  # called with (works just settled, all works)
@@ -87,8 +87,15 @@ def _search(client: CrossrefClient, ref: Reference) -> Match:
     valid = [w for w in candidates if validates(ref, w)]
     if valid:
         return compare(ref, valid[0], "search")
-    best = candidates[0] if candidates else None
+    # the closest candidate is worth showing only if it resembles the reference at all
+    best = next((w for w in candidates if _resembles(ref, w)), None)
     return Match(ref.id, "not-found", best, evidence=f"{len(candidates)} candidates, none agrees on three of title, year, volume, first author, pages", via="search")
+
+
+def _resembles(ref: Reference, work: Work) -> bool:
+    """Two signals agree, or the titles are at least half alike: a "closest record" worth naming."""
+    similarity = title_similarity(ref.title, work.title)
+    return sum(v is True for v in signals(ref, work).values()) >= 2 or (similarity or 0) >= 0.5
 
 
 def enrich(

@@ -76,7 +76,8 @@ CASES = {
     "doi-not-found": (ENTRY + " doi:10.1000/nothing.here", FakeCrossref()),
     "metadata-mismatch": (ENTRY, FakeCrossref(dataclasses.replace(SMITH, volume="13"))),
     "doi-available": (ENTRY, FakeCrossref(SMITH)),
-    "reference-not-found": (ENTRY, FakeCrossref(dataclasses.replace(SMITH, title="Something else entirely about mice", year="2001", volume="1", page="5-9"))),
+    # same authors and title, but another year, volume and pages: close, yet not the printed work
+    "reference-not-found": (ENTRY, FakeCrossref(dataclasses.replace(SMITH, doi="10.1000/smith.2001", year="2001", volume="1", page="5-9"))),
     "retracted-work": (ENTRY, FakeCrossref(dataclasses.replace(SMITH, updates=(("retraction", "retraction-watch", "10.1000/notice"),)))),
     "work-has-update": (ENTRY, FakeCrossref(dataclasses.replace(SMITH, updates=(("correction", "publisher", "10.1000/corr"),)))),
     "preprint-has-published-version": (ENTRY, FakeCrossref(dataclasses.replace(SMITH, type="posted-content", relations=(("is-preprint-of", "10.1000/published"),)))),
@@ -144,3 +145,9 @@ def test_offline_runs_say_once_that_crossref_was_not_consulted():
     md = f"Cells divide (Smith and Lee, 2019).\n\n## References\n\n{ENTRY}\n"
     report = check(read_text(md, "paper.md"), Config(today=TODAY))
     assert len([n for n in report.notes if "Crossref was not consulted" in n]) == 1
+
+
+def test_an_unrelated_closest_candidate_is_not_named():
+    unrelated = Work("10.1000/other", "Quantum effects in superconducting rings", (Name("Zhou", "W"),), "2011", "Phys Rev B", "4", None, "1-9")
+    (message,) = [m for n, m in findings(ENTRY, FakeCrossref(unrelated)) if n == "reference-not-found"]
+    assert message == "the entry Smith and Lee 2019 was not found in Crossref"

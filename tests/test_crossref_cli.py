@@ -1,0 +1,100 @@
+"""The command line with Crossref: a local fake server, the cache, the lockfile, no network."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.crossref_server import FakeCrossref
+from tests.test_crossref_faults import AGENCIES, MANUSCRIPT, RECORDS
+
+MAILTO = "editor@example.org"
+
+
+def refcheck(*args: str, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "refcheck", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120, env={**os.environ, "NO_COLOR": "1", **env})
+
+
+@pytest.fixture
+def server():
+    with FakeCrossref(RECORDS, agencies=AGENCIES) as fake:
+        yield fake
+
+
+@pytest.fixture
+def paper(tmp_path):
+    path = tmp_path / "paper.md"
+    path.write_text(MANUSCRIPT, encoding="utf-8")
+    return path
+
+
+def online(server, paper, tmp_path, *args):
+    return refcheck(str(paper), "--crossref-url", server.url, "--cache", str(tmp_path / "cache.sqlite"),
+                    "--mailto", MAILTO, "--format", "json", *args)
+
+
+def test_findings_come_from_the_server_and_the_contact_is_only_in_the_user_agent(server, paper, tmp_path):
+    result = online(server, paper, tmp_path)
+    rules = {f["rule"] for f in json.loads(result.stdout)["findings"]}
+    assert {"doi-not-found", "metadata-mismatch", "doi-available", "reference-not-found"} <= rules
+    assert "doi-points-elsewhere" not in rules
+    seen = server.requests
+    assert seen and all(MAILTO in s.headers.get("user-agent", "") for s in seen)
+    assert not any(MAILTO in s.path or MAILTO in json.dumps(s.query) for s in seen)
+    assert MAILTO.encode() not in (tmp_path / "cache.sqlite").read_bytes()
+
+
+def test_a_warm_cache_asks_nothing(server, paper, tmp_path):
+    first = online(server, paper, tmp_path)
+    asked = len(server.requests)
+    second = online(server, paper, tmp_path)
+    assert len(server.requests) == asked
+    assert json.loads(second.stdout)["findings"] == json.loads(first.stdout)["findings"]
+
+
+def test_the_lockfile_settles_unchanged_references_and_asks_only_about_edited_ones(server, paper, tmp_path):
+    lock = tmp_path / "refcheck.lock.json"
+    first = online(server, paper, tmp_path, "--no-cache", "--lock", str(lock))
+    data = json.loads(lock.read_text(encoding="utf-8"))
+    assert data["version"] == 1 and list(data["references"]) == sorted(data["references"])
+    assert MAILTO not in lock.read_text(encoding="utf-8")
+    asked = len(server.requests)
+    again = online(server, paper, tmp_path, "--no-cache", "--lock", str(lock))
+    assert len(server.requests) == asked  # nothing new: no request at all
+    assert json.loads(again.stdout)["findings"] == json.loads(first.stdout)["findings"]
+    paper.write_text(MANUSCRIPT.replace("Growth hormone secretagogue", "Growth-hormone secretagogue"), encoding="utf-8")
+    online(server, paper, tmp_path, "--no-cache", "--lock", str(lock))
+    assert 1 <= len(server.requests) - asked <= 2  # the edited entry (a batch, maybe its DOI alone)
+
+
+def test_offline_with_a_lockfile_still_reports_what_the_lockfile_knows(server, paper, tmp_path):
+    lock = tmp_path / "refcheck.lock.json"
+    online(server, paper, tmp_path, "--no-cache", "--lock", str(lock))
+    server.stop()
+    result = refcheck(str(paper), "--offline", "--lock", str(lock), "--format", "json")
+    rules = {f["rule"] for f in json.loads(result.stdout)["findings"]}
+    assert {"doi-not-found", "doi-available"} <= rules
+
+
+def test_a_broken_lockfile_is_a_usage_error_not_a_traceback(paper, tmp_path):
+    lock = tmp_path / "refcheck.lock.json"
+    lock.write_text("{not json", encoding="utf-8")
+    result = refcheck(str(paper), "--offline", "--lock", str(lock))
+    assert result.returncode == 2 and "lockfile" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_without_network_the_run_is_quick_says_so_once_and_exits_on_findings_alone(paper, tmp_path):
+    start = time.monotonic()
+    result = refcheck(str(paper), "--crossref-url", "http://127.0.0.1:9", "--cache", str(tmp_path / "c.sqlite"))
+    assert time.monotonic() - start < 10  # the process, imports included; online work ends at the first failure
+    assert result.stdout.count("were not verified against Crossref") == 1
+    assert "Traceback" not in result.stderr
+    offline = refcheck(str(paper), "--offline")
+    assert result.returncode == offline.returncode
