@@ -148,14 +148,18 @@ def _read_lock(path: Path | None) -> dict | None:
 
 
 def _client(base_url: str, mailto: str | None, cache: str | None, no_cache: bool):
+    """A Crossref client whose HTTP session (and cache) is made on its first question."""
     from refcheck.crossref.client import CrossrefClient
-    from refcheck.crossref.session import make_session
 
-    try:
-        session = make_session(cache, enabled=not no_cache)
-    except Exception as err:  # noqa: BLE001 - an unusable cache must not stop the offline checks
-        typer.echo(f"refcheck: warning: HTTP cache unavailable ({err}); continuing without it", err=True)
-        session = make_session(enabled=False)
+    def session():
+        from refcheck.crossref.session import make_session
+
+        try:
+            return make_session(cache, enabled=not no_cache)
+        except Exception as err:  # noqa: BLE001 - an unusable cache must not stop the run
+            typer.echo(f"refcheck: warning: HTTP cache unavailable ({err}); continuing without it", err=True)
+            return make_session(enabled=False)
+
     return CrossrefClient(session, base_url=base_url, mailto=mailto)
 
 

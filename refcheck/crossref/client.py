@@ -282,7 +282,10 @@ class CrossrefClient:
         threads: int = THREADS,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        self.session = session
+        # a callable is a factory, called on the first question: a run that the lockfile
+        # answers entirely never imports the HTTP stack or opens the cache
+        self._session = None if callable(session) and not hasattr(session, "get") else session
+        self._make_session = session if self._session is None else None
         self.base = base_url.rstrip("/")
         self.timeout = timeout
         self.retries = retries
@@ -296,7 +299,17 @@ class CrossrefClient:
         self.stats = Stats()
         self.down: str | None = None
         self._lock = threading.Lock()
-        self._refresh = {"force_refresh": True} if hasattr(session, "cache") else {}
+
+    @property
+    def session(self):
+        with self._lock:
+            if self._session is None:
+                self._session = self._make_session()
+            return self._session
+
+    @property
+    def _refresh(self) -> dict:
+        return {"force_refresh": True} if hasattr(self.session, "cache") else {}
 
     # -- the four questions --
 
