@@ -98,3 +98,9 @@ def test_without_network_the_run_is_quick_says_so_once_and_exits_on_findings_alo
     assert "Traceback" not in result.stderr
     offline = refcheck(str(paper), "--offline")
     assert result.returncode == offline.returncode
+
+
+def test_an_unreachable_shared_cache_is_said_once_and_the_run_goes_on(paper, tmp_path):
+    result = refcheck(str(paper), "--crossref-url", "http://127.0.0.1:9", "--cache", "redis://127.0.0.1:9/0")
+    assert result.stderr.count("HTTP cache unavailable") == 1 and "Traceback" not in result.stderr
+    assert "were not verified against Crossref" in result.stdout

@@ -47,7 +47,9 @@ def make_session(cache: str | os.PathLike | None = None, *, enabled: bool = True
     if target and target.startswith(("redis://", "rediss://", "unix://")):
         import redis  # noqa: PLC0415 - optional: pip install 'refcheck-manuscript[redis]'
 
-        backend = requests_cache.RedisCache(connection=redis.Redis.from_url(target))
+        connection = redis.Redis.from_url(target, socket_connect_timeout=1, socket_timeout=5)
+        connection.ping()  # an unreachable cache is said once, up front (the caller goes on without it)
+        backend = requests_cache.RedisCache(connection=connection)
         return requests_cache.CachedSession(backend=backend, **options)
     path = Path(target) if target else default_cache_path()
     path.parent.mkdir(parents=True, exist_ok=True)
