@@ -129,6 +129,7 @@ def _namespaced(manuscript: Manuscript, prefix: str) -> Manuscript:
         manuscript,
         citations=tuple(dataclasses.replace(c, id=prefix + c.id) for c in manuscript.citations),
         references=tuple(ref(r) for r in manuscript.references),
+        bib=tuple(ref(r) for r in manuscript.bib),
         links=tuple(
             dataclasses.replace(l, citation=prefix + l.citation, references=tuple(prefix + r for r in l.references),
                                 nearest=tuple(prefix + r for r in l.nearest))
@@ -182,12 +183,16 @@ def check_paths(
     config: Config = Config(),
     *,
     max_bytes: int | None = None,
+    bib: Iterable[str | os.PathLike] = (),
     crossref=None,
     lock: dict | None = None,
     progress=None,
 ) -> Report:
-    """Read each file (bad input becomes unreadable-input findings) and check it."""
+    """Read each file and its bibliography (bad input becomes unreadable-input findings) and check it.
+
+    ``bib`` names .bib files read for every manuscript, beside those the manuscripts name.
+    """
     from refcheck.readers import MAX_BYTES, load
 
-    manuscripts = [load(p, max_bytes=max_bytes or MAX_BYTES) for p in paths]
+    manuscripts = [load(p, max_bytes=max_bytes or MAX_BYTES, bib=bib) for p in paths]
     return check(manuscripts, config, crossref=crossref, lock=lock, progress=progress)

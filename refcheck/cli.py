@@ -76,6 +76,7 @@ def check_command(
     crossref_url: Annotated[str, typer.Option("--crossref-url", envvar="REFCHECK_CROSSREF_URL", help="Crossref API base URL (a mirror or a test server).")] = "https://api.crossref.org",
     cache: Annotated[Optional[str], typer.Option("--cache", help="HTTP cache: a SQLite file path or a redis:// URL (default: the user cache directory; REFCHECK_CACHE).", show_default=False)] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the HTTP cache.")] = False,
+    bib: Annotated[Optional[list[Path]], typer.Option("--bib", help="A .bib file to read with the manuscript (repeatable), beside those it names itself.", show_default=False)] = None,
     lock: Annotated[Optional[Path], typer.Option("--lock", help="Lockfile (e.g. refcheck.lock.json): references it knows are not looked up again; rewritten after the run.", show_default=False)] = None,
     color: Annotated[Optional[bool], typer.Option("--color/--no-color", help="Force or disable colour (default: auto; NO_COLOR is honoured).")] = None,
     max_bytes: Annotated[int, typer.Option("--max-bytes", help="Refuse input files larger than this.")] = 16 * 1024 * 1024,
@@ -98,7 +99,7 @@ def check_command(
     from refcheck.render import RENDERERS
     from refcheck.rules import lookup
 
-    for path in paths:
+    for path in (*paths, *(bib or ())):
         if not path.exists():
             raise _usage(f"{path}: no such file")
     selected, ignored = _split(select), _split(ignore)
@@ -115,7 +116,7 @@ def check_command(
     locked = _read_lock(lock)
     client = None if offline else _client(crossref_url, mailto, cache, no_cache)
     with _progress() as progress:
-        report = check_paths(paths, config, max_bytes=max_bytes, crossref=client, lock=locked, progress=progress)
+        report = check_paths(paths, config, max_bytes=max_bytes, bib=bib or (), crossref=client, lock=locked, progress=progress)
     if lock is not None and any(m.crossref_consulted for m in report.manuscripts):
         from refcheck import lockfile
 

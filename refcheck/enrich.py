@@ -25,7 +25,13 @@ _MARKUP = re.compile(r"[*_`]+|<[^>]{1,40}>")
 
 
 def works_of(manuscript: Manuscript) -> list[Reference]:
-    """What gets verified: each reference, or each work of a merged entry (``r3.1``, ``r3.2``)."""
+    """What gets verified: each reference, or each work of a merged entry (``r3.1``, ``r3.2``).
+
+    A manuscript with no printed list but a .bib file has its .bib entries verified instead
+    (with both, the printed list is verified and compared with the .bib by bib-list-disagreement).
+    """
+    if not manuscript.references:
+        return list(manuscript.bib)
     return [work for ref in manuscript.references for work in (ref.parts or (ref,))]
 
 
@@ -35,7 +41,13 @@ def query_text(reference: Reference) -> str:
     >>> query_text(Reference("r1", None, "**Smith, J. (2019).** A title. *J*, 1, 2."))
     'Smith, J. (2019). A title. J, 1, 2.'
     """
-    text = _MARKUP.sub("", reference.raw)
+    if reference.type is not None:  # a .bib entry: its fields in citation order, not its BibTeX source
+        names = ", ".join(f"{a.family}, {a.given}".strip(", ") for a in reference.authors[:10])
+        parts = (names, f"({reference.year})" if reference.year else "", reference.title, reference.container_title,
+                 reference.volume, reference.page or reference.article_number)
+        text = ". ".join(p for p in parts if p)
+    else:
+        text = _MARKUP.sub("", reference.raw)
     return " ".join(text.split())[:1000]
 
 

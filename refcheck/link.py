@@ -38,8 +38,13 @@ class Index:
     by_year_initial: dict[tuple[str, str], list[tuple[Reference, Reference]]] = field(default_factory=lambda: defaultdict(list))
 
     @classmethod
-    def build(cls, references: tuple[Reference, ...]) -> Index:
+    def build(cls, references: tuple[Reference, ...], bib: tuple[Reference, ...] = ()) -> Index:
+        """Indexes over the reference list; .bib entries (``bib``) are reached by key only."""
         index = cls()
+        for entry in bib:
+            index.by_id[entry.id] = entry
+            index.by_key[entry.key].append(entry)
+            index.by_key_folded[entry.key.casefold()].append(entry)
         for ref in references:
             index.by_id[ref.id] = ref
             if ref.label:
@@ -134,7 +139,7 @@ def link_author_year(citation_id: str, index_in_citation: int, item: CitationIte
 
 def link(manuscript: Manuscript) -> tuple[Link, ...]:
     """Every citation item's Link, in document order."""
-    index = Index.build(manuscript.references)
+    index = Index.build(manuscript.references, manuscript.bib)
     links: list[Link] = []
     for citation in manuscript.citations:
         for i, item in enumerate(citation.items):

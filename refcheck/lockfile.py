@@ -75,11 +75,11 @@ def locked_matches(manuscript: Manuscript, lock: dict) -> dict[str, Match]:
 
 def content(manuscripts: Iterable[Manuscript]) -> dict:
     """The lockfile for these manuscripts: every settled work, keyed by its text."""
-    from refcheck.enrich import query_text
+    from refcheck.enrich import query_text, works_of
 
     references: dict[str, dict] = {}
     for manuscript in manuscripts:
-        works = {w.id: w for r in manuscript.references for w in (r, *r.parts)}
+        works = {w.id: w for w in works_of(manuscript)}
         for match in manuscript.matches:
             ref = works.get(match.reference)
             if ref is None or match.status not in SETTLED:

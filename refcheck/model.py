@@ -179,6 +179,8 @@ class Reference:
     url: str | None = None
     confidence: float = 0.0
     parts: tuple[Reference, ...] = ()
+    type: str | None = None  # a .bib entry's type ("article", "inproceedings"); None for a printed entry
+    fields: tuple[str, ...] = ()  # a .bib entry's field names as written, lower-cased ("author", "journal")
 
     @property
     def first_author(self) -> str | None:
@@ -214,6 +216,8 @@ class Reference:
             "url": self.url,
             "confidence": round(self.confidence, 2),
         }
+        if self.type is not None:
+            data["type"] = self.type
         if self.parts:
             data["parts"] = [part.to_dict() for part in self.parts]
         return data
@@ -382,6 +386,9 @@ class Manuscript:
     reference_section: Span | None = None
     crossref_consulted: bool = False
     notes: tuple[str, ...] = ()  # said once in the report: what could not be done for this manuscript
+    bib_files: tuple[str, ...] = ()  # bibliography files the text names (front matter, \bibliography{})
+    bib: tuple[Reference, ...] = ()  # the entries of those .bib files (ids b1, b2...), keys in ``key``
+    sources: tuple[Source, ...] = ()  # the other files read for it (.bib, \input): spans may point there
 
     @property
     def path(self) -> str:

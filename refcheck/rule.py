@@ -65,8 +65,10 @@ class Context:
 
     @cached_property
     def works(self) -> dict[str, tuple[Reference, Reference]]:
-        """Work id -> (entry, work): each reference is its own work; a merged entry's parts are too."""
-        return {work.id: (ref, work) for ref in self.manuscript.references for work in (ref, *ref.parts)}
+        """Work id -> (entry, work): each reference is its own work; a merged entry's parts and .bib entries are too."""
+        works = {work.id: (ref, work) for ref in self.manuscript.references for work in (ref, *ref.parts)}
+        works.update((entry.id, (entry, entry)) for entry in self.manuscript.bib)
+        return works
 
     @cached_property
     def citations(self) -> dict[str, Citation]:

@@ -7,18 +7,21 @@ is not readable text into an ``unreadable-input`` problem instead of an exceptio
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 from refcheck.model import Manuscript, Problem, Source
 
 MAX_BYTES = 16 * 1024 * 1024  # a 10,000-reference manuscript is about 3 MB
 
-FORMATS = {".md": "markdown", ".markdown": "markdown", ".txt": "markdown", ".rmd": "markdown", ".qmd": "markdown"}
+FORMATS = {".md": "markdown", ".markdown": "markdown", ".txt": "markdown", ".rmd": "markdown", ".qmd": "markdown",
+           ".tex": "latex", ".ltx": "latex", ".bib": "bibtex"}
 
 # format -> module with a ``read(source) -> Manuscript``; imported on first use so that
 # `refcheck --help` does not pay for compiling the grammar
-READERS = {"markdown": "refcheck.readers.markdown"}
+READERS = {"markdown": "refcheck.readers.markdown", "latex": "refcheck.readers.latex", "bibtex": "refcheck.readers.bibtex"}
 
 
 def _reader(fmt: str):
@@ -71,8 +74,52 @@ def _unreadable(path: str, message: str) -> Manuscript:
     return Manuscript(source=source, problems=(Problem(source.span(0, 0), f"{path} {message}", rule="unreadable-input"),))
 
 
-def load(path: str | os.PathLike, *, max_bytes: int = MAX_BYTES) -> Manuscript:
-    """Read one manuscript file; never raises for bad content (only the caller checks existence)."""
+def _read_file(path: Path, max_bytes: int) -> str:
+    """A file's text; Unreadable (with the reason) for directories, huge, binary or undecodable files."""
+    try:
+        if path.is_dir():
+            raise Unreadable("is a directory")
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise Unreadable(f"is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit (see --max-bytes)")
+        data = path.read_bytes()
+    except OSError as err:
+        raise Unreadable(f"cannot be read: {err.strerror or err}") from None
+    return decode(data)
+
+
+def with_bibliography(manuscript: Manuscript, extra: Iterable[str | os.PathLike] = (), *, max_bytes: int = MAX_BYTES) -> Manuscript:
+    """Read the .bib files the manuscript names (relative to it) and ``extra`` ones (``--bib``).
+
+    Entries are numbered ``b1``, ``b2``... across files; a file that cannot be read is an
+    unreadable-input problem at the place that names it (the front matter, or line 1).
+    """
+    base = Path(manuscript.path).parent
+    paths = [base / name for name in manuscript.bib_files] + [Path(p) for p in extra]
+    if not paths:
+        return manuscript
+    from refcheck.readers.bibtex import read_bib  # noqa: PLC0415 - only manuscripts with a bibliography pay for it
+    entries, problems, sources = [], list(manuscript.problems), list(manuscript.sources)
+    seen = set()
+    for path in paths:
+        if path.resolve() in seen:
+            continue
+        seen.add(path.resolve())
+        try:
+            source = Source(str(path), _read_file(path, max_bytes), "bibtex")
+        except Unreadable as err:
+            problems.append(Problem(manuscript.source.span(0, 0), f"the bibliography {path} {err}", rule="unreadable-input"))
+            continue
+        found, found_problems = read_bib(source)
+        offset = len(entries)
+        entries.extend(dataclasses.replace(e, id=f"b{offset + i + 1}") for i, e in enumerate(found))
+        problems.extend(found_problems)
+        sources.append(source)
+    return dataclasses.replace(manuscript, bib=tuple(entries), problems=tuple(problems), sources=tuple(sources))
+
+
+def load(path: str | os.PathLike, *, max_bytes: int = MAX_BYTES, bib: Iterable[str | os.PathLike] = ()) -> Manuscript:
+    """Read one manuscript file and its bibliography; never raises for bad content (only the caller checks existence)."""
     p = Path(path)
     name = str(path)
     try:
@@ -88,10 +135,19 @@ def load(path: str | os.PathLike, *, max_bytes: int = MAX_BYTES) -> Manuscript:
         text = decode(data)
     except Unreadable as err:
         return _unreadable(name, str(err))
-    return read_text(text, name)
+    open_file = None
+    if FORMATS.get(p.suffix.lower()) == "latex":
+        from refcheck.readers.latex import opener
+
+        open_file = opener(p, max_bytes=max_bytes)
+    return with_bibliography(read_text(text, name, open_file=open_file), bib, max_bytes=max_bytes)
 
 
-def read_text(text: str, path: str = "<text>", fmt: str | None = None) -> Manuscript:
-    """Read manuscript text already in memory (the format from the path's extension, else Markdown)."""
+def read_text(text: str, path: str = "<text>", fmt: str | None = None, *, open_file=None) -> Manuscript:
+    """Read manuscript text already in memory (the format from the path's extension, else Markdown).
+
+    ``open_file(relative path) -> Source | None`` lets a LaTeX manuscript follow ``\\input``.
+    """
     fmt = fmt or FORMATS.get(Path(path).suffix.lower(), "markdown")
-    return _reader(fmt)(Source(path, text, fmt))
+    source = Source(path, text, fmt)
+    return _reader(fmt)(source, open_file=open_file) if fmt == "latex" else _reader(fmt)(source)

@@ -180,6 +180,28 @@ def split_entries(text: str, section: Section) -> list[tuple[int, int, str | Non
     return [(*_trimmed(text, s, e), label) for s, e, label in entries]
 
 
+_BIBLIOGRAPHY = stdre.compile(r"^bibliography:[ \t]*(?P<inline>\S.*)?\n?(?P<items>(?:[ \t]+-[ \t]*\S.*\n?)*)", stdre.M)
+
+
+def bibliography_files(text: str) -> tuple[str, ...]:
+    r"""The ``bibliography:`` of YAML front matter (pandoc): one path, a ``[a, b]`` list or a ``- a`` list.
+
+    >>> bibliography_files("---\ntitle: X\nbibliography: refs.bib\n---\nText")
+    ('refs.bib',)
+    >>> bibliography_files("---\nbibliography:\n  - a.bib\n  - 'b.bib'\n---\n")
+    ('a.bib', 'b.bib')
+    """
+    front = _FRONT_MATTER.match(text)
+    if not front:
+        return ()
+    m = _BIBLIOGRAPHY.search(front.group())
+    if not m:
+        return ()
+    inline = (m.group("inline") or "").strip()
+    values = inline.strip("[]").split(",") if inline else [line.strip()[1:] for line in m.group("items").splitlines()]
+    return tuple(v.strip().strip("'\"") for v in values if v.strip().strip("'\""))
+
+
 def _citations(source: Source, masked: str, body_end: int, numbered: bool, top: int):
     """The body's citations; ``numbered`` and ``top`` (the highest label) describe the list."""
     found = grammar.find_keys(masked, 0, body_end)
@@ -229,4 +251,5 @@ def read(source: Source) -> Manuscript:
         doi=metadata.doi,
         dates=metadata.dates,
         reference_section=source.span(section.heading_start, section.end) if section else None,
+        bib_files=bibliography_files(text) if text.startswith("---") else (),
     )

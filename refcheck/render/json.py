@@ -9,7 +9,7 @@ import orjson
 import refcheck
 from refcheck.report import Report
 
-SCHEMA_VERSION = "1.1"  # 1.1 added "matches" (what Crossref said about each work)
+SCHEMA_VERSION = "1.1"  # 1.1 added "matches" (Crossref), "bib" (.bib entries), references[].type
 
 
 def _metadata(manuscript) -> dict:
@@ -28,11 +28,12 @@ def _sections(report: Report) -> dict:
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "refcheck", "version": refcheck.__version__},
-        "files": [{"path": m.path, "format": m.source.format} for m in report.manuscripts],
+        "files": [{"path": s.path, "format": s.format} for m in report.manuscripts for s in (m.source, *m.sources)],
         "manuscript": _metadata(manuscript),
         "manuscripts": [{"path": m.path, **_metadata(m)} for m in report.manuscripts],
         "citations": [c for m in report.manuscripts for c in m.citations],
         "references": [r for m in report.manuscripts for r in m.references],
+        "bib": [r for m in report.manuscripts for r in m.bib],
         "links": [link for m in report.manuscripts for link in m.links],
         "matches": [match for m in report.manuscripts for match in m.matches],
         "findings": list(report.findings),
@@ -47,7 +48,7 @@ def _sections(report: Report) -> dict:
     }
 
 
-_OBJECT_ARRAYS = ("citations", "references", "links", "matches", "findings")
+_OBJECT_ARRAYS = ("citations", "references", "bib", "links", "matches", "findings")
 
 
 def to_dict(report: Report) -> dict:

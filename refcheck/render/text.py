@@ -60,7 +60,7 @@ def render(report: Report, out: TextIO, *, color: bool | None = None, **_options
         emoji=False,
         markup=False,
     )
-    sources = {m.path: m.source for m in report.manuscripts}
+    sources = {s.path: s for m in report.manuscripts for s in (m.source, *m.sources)}
     for path in dict.fromkeys(f.span.path for f in report.findings):
         console.print(Text(path, style="bold underline"))
         for f in report.findings:

@@ -34,7 +34,7 @@ def _matches(ctx: Context, *statuses: str):
 
 def _where(ctx: Context, work: Reference) -> Span:
     """The printed DOI inside the entry if there is one, else the work's own span."""
-    if work.doi:
+    if work.doi and work.span.path == ctx.manuscript.source.path:
         at = work.raw.lower().find(work.doi.lower())
         if at >= 0:
             return ctx.manuscript.source.span(work.span.start + at, work.span.start + at + len(work.doi))
@@ -45,6 +45,8 @@ def _name(entry: Reference, work: Reference) -> str:
     """``entry 10 (Sendon-Lago et al. 2021)``, ``the entry Smith and Lee 2019``, ``Song et al. 2020 in entry 3``."""
     if work is not entry:
         return f"{short(work)} in {_name(entry, entry)}"
+    if entry.type is not None:  # a .bib entry
+        return f"the .bib entry {entry.key!r} ({short(entry)})"
     return f"entry {entry.label} ({short(entry)})" if entry.label else f"the entry {short(entry)}"
 
 

@@ -24,6 +24,22 @@ def unreadable_input(ctx: Context):
     return _recorded(ctx, "unreadable-input")
 
 
+@rule("RC002", "bibtex-syntax-error", Severity.ERROR)
+def bibtex_syntax_error(ctx: Context):
+    """Every block of a .bib file parses.
+
+    Why it matters: BibTeX and biber skip a block they cannot parse, silently or with a warning
+    lost in a long log; every citation of that entry then prints as "?" or a bare key.
+
+    Example: `@article{smith2019, title = {Unbalanced {braces}, year = 2019}` (a brace is
+    never closed), or `journal = jbiol` with no `@string{jbiol = ...}`.
+
+    Fix: balance the braces, define the @string, or quote the value; the finding points at the
+    line where the block starts.
+    """
+    return _recorded(ctx, "bibtex-syntax-error")
+
+
 @rule("RC003", "no-reference-list", Severity.WARNING)
 def no_reference_list(ctx: Context):
     """A manuscript that cites works has a reference list.
@@ -37,12 +53,12 @@ def no_reference_list(ctx: Context):
     the bibliography file.
     """
     m = ctx.manuscript
-    if m.citations and not m.references:
+    if m.citations and not m.references and not m.bib:
         first = m.citations[0]
         where = "no reference section was found" if m.reference_section is None else "the reference section is empty"
         if all(c.style == "key" for c in m.citations):
-            # pandoc/Manubot keys resolve against a bibliography file; reading .bib files is still to come (RC6xx)
-            yield Problem(first.span, f"{len(m.citations)} key citations ([@key]) but {where} and no bibliography file was read; none of them can be checked")
+            yield Problem(first.span, f"{len(m.citations)} key citations ([@key], \\cite) but no bibliography: name the .bib file "
+                                      "(`bibliography:` in the front matter, \\bibliography{} or --bib PATH)")
         else:
             yield Problem(first.span, f"{len(m.citations)} citations but {where}; none of them can be checked")
 
@@ -64,4 +80,4 @@ def manuscript_date_unknown(ctx: Context):
         yield Problem(m.source.span(0, 0), "no received, accepted or published date found; chronology checks were skipped")
 
 
-RULES = (unreadable_input, no_reference_list, manuscript_date_unknown)
+RULES = (unreadable_input, bibtex_syntax_error, no_reference_list, manuscript_date_unknown)

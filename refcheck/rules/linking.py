@@ -71,7 +71,8 @@ def ambiguous_citation(ctx: Context):
     Fix: add year suffixes (2019a, 2019b) to the entries and the citations.
     """
     for link in ctx.manuscript.links:
-        if link.how == "ambiguous" and link.number is None:  # numbers used twice: duplicate-reference-number
+        # numbers used twice: duplicate-reference-number; keys defined twice: duplicate-bib-key
+        if link.how == "ambiguous" and link.number is None and ctx.item(link).key is None:
             refs = ", ".join(_describe(ctx.references[r]) for r in link.references)
             yield Problem(ctx.item(link).span, f"{ctx.item(link).text} matches {len(link.references)} entries: {refs}")
 

@@ -1,0 +1,93 @@
+"""RC002 and RC6xx: a manuscript citing by key, and the .bib file beside it."""
+
+from __future__ import annotations
+
+import pytest
+
+from refcheck.api import Config, check_paths
+from refcheck.rules import RULES
+from tests.conftest import TODAY
+
+BIB = """\
+@article{smith2019,
+  author = {Smith, John and Lee, Kim},
+  title = {A study of cell division},
+  journal = {Journal of Biology},
+  year = {2019},
+  volume = {12},
+  pages = {100--110},
+}
+
+@article{Hegedus2020,
+  author = {Heged{\\H u}s, P{\\'e}ter},
+  title = {Yeast again},
+  journal = {Yeast},
+  year = {2020},
+}
+"""
+
+
+def check(tmp_path, md: str, bib: str = BIB, **config):
+    (tmp_path / "refs.bib").write_text(bib, encoding="utf-8")
+    paper = tmp_path / "paper.md"
+    paper.write_text("---\nbibliography: refs.bib\n---\n\n" + md, encoding="utf-8")
+    config.setdefault("today", TODAY)
+    config.setdefault("ignore", ("manuscript-date-unknown",))
+    return check_paths([paper], Config(**config))
+
+
+def found(tmp_path, md: str, bib: str = BIB, **config) -> list[tuple[str, int, str]]:
+    """(rule, line, file name) of each finding."""
+    return [(f.rule, f.span.line, f.span.path.rsplit("/", 1)[-1]) for f in check(tmp_path, md, bib, **config).findings]
+
+
+def test_keys_that_resolve_give_nothing(tmp_path):
+    assert found(tmp_path, "Cells divide [@smith2019; @Hegedus2020, p. 3].\n") == []
+
+
+CASES = {
+    "bibtex-syntax-error": ("Cells [@smith2019].\n", BIB + "\n@article{broken,\n  title = {Unbalanced {braces},\n  year = 2019\n"),
+    "undefined-citation-key": ("Cells [@smith2018].\n", BIB),
+    "unused-bib-entry": ("Cells [@smith2019].\n", BIB),
+    "duplicate-bib-key": ("Cells [@smith2019; @Hegedus2020].\n", BIB + "\n@article{smith2019, author = {Smith, J.}, title = {Other}, journal = {J}, year = {2019}}\n"),
+    "missing-required-field": ("Cells [@smith2019; @Hegedus2020; @nojournal].\n", BIB + "\n@article{nojournal, author = {Wu, H.}, title = {T}, year = {2001}}\n"),
+    "bib-list-disagreement": ("Cells (Smith and Lee, 2019).\n\n## References\n\n- Smith J, Lee K. 2019. A study of cell division. J Biol 12:100.\n", BIB),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_rule_fires(tmp_path, name):
+    md, bib = CASES[name]
+    assert name in {rule for rule, _, _ in found(tmp_path, md, bib)}
+
+
+def test_every_bibliography_rule_has_a_case():
+    assert {r.name for r in RULES if r.code.startswith("RC6")} | {"bibtex-syntax-error"} == set(CASES)
+
+
+def test_findings_in_the_bib_point_into_the_bib(tmp_path):
+    md, bib = CASES["duplicate-bib-key"]
+    second = bib.splitlines().index("@article{smith2019, author = {Smith, J.}, title = {Other}, journal = {J}, year = {2019}}") + 1
+    assert ("duplicate-bib-key", second, "refs.bib") in found(tmp_path, md, bib)
+
+
+def test_the_closest_key_is_offered(tmp_path):
+    (finding,) = [f for f in check(tmp_path, "Cells [@smith2018].\n").findings if f.rule == "undefined-citation-key"]
+    assert finding.fix.replacement == "smith2019"
+
+
+def test_a_key_that_differs_only_in_case_is_a_warning_that_says_so(tmp_path):
+    (finding,) = [f for f in check(tmp_path, "Cells [@smith2019; @hegedus2020].\n").findings if f.rule == "undefined-citation-key"]
+    assert str(finding.severity) == "warning" and "only when case is ignored" in finding.message
+
+
+def test_accents_in_latex_do_not_make_a_disagreement(tmp_path):
+    md = "Cells (Hegedűs, 2020).\n\n## References\n\n- Hegedűs P. 2020. Yeast again. Yeast.\n"
+    assert "bib-list-disagreement" not in {r for r, _, _ in found(tmp_path, md)}
+
+
+def test_a_missing_bib_file_is_said_at_the_manuscript(tmp_path):
+    paper = tmp_path / "paper.md"
+    paper.write_text("---\nbibliography: missing.bib\n---\n\nCells [@smith2019].\n", encoding="utf-8")
+    report = check_paths([paper], Config(today=TODAY))
+    assert [(f.rule, "missing.bib" in f.message) for f in report.findings if f.rule == "unreadable-input"] == [("unreadable-input", True)]
