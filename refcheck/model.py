@@ -389,6 +389,7 @@ class Manuscript:
     bib_files: tuple[str, ...] = ()  # bibliography files the text names (front matter, \bibliography{})
     bib: tuple[Reference, ...] = ()  # the entries of those .bib files (ids b1, b2...), keys in ``key``
     sources: tuple[Source, ...] = ()  # the other files read for it (.bib, \input): spans may point there
+    aliases: tuple[tuple[str, str], ...] = ()  # Manubot tag definitions: ("tag:name", "doi:10...")
 
     @property
     def path(self) -> str:

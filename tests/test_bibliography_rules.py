@@ -91,3 +91,53 @@ def test_a_missing_bib_file_is_said_at_the_manuscript(tmp_path):
     paper.write_text("---\nbibliography: missing.bib\n---\n\nCells [@smith2019].\n", encoding="utf-8")
     report = check_paths([paper], Config(today=TODAY))
     assert [(f.rule, "missing.bib" in f.message) for f in report.findings if f.rule == "unreadable-input"] == [("unreadable-input", True)]
+
+
+def test_an_entry_without_a_key_cannot_be_cited(tmp_path):
+    bib = BIB + "\n@manual{,\n  title = {SymPy},\n  year = {2016},\n}\n"
+    line = bib.splitlines().index("@manual{,") + 1
+    assert [(r, n) for r, n, _ in found(tmp_path, "Cells [@smith2019; @Hegedus2020].\n", bib)] == [("bibtex-syntax-error", line)]
+
+
+def test_fields_of_entries_never_cited_are_not_checked(tmp_path):
+    bib = BIB + "\n@article{unused, author = {Wu, H.}, title = {T}, year = {2001}, journal = undefinedmacro}\n"
+    rules = {r for r, _, _ in found(tmp_path, "Cells [@smith2019; @Hegedus2020].\n", bib)}
+    assert "missing-required-field" not in rules and "bibtex-syntax-error" not in rules
+    assert "unused-bib-entry" in rules
+
+
+def test_a_field_disabled_on_purpose_is_not_missing(tmp_path):
+    bib = BIB + "\n@article{news, author = {Port, O.}, title = {Simple solutions}, journal = {BusinessWeek}, IGNOREyear = {2005}}\n"
+    assert "missing-required-field" not in {r for r, _, _ in found(tmp_path, "Cells [@smith2019; @Hegedus2020; @news].\n", bib)}
+
+
+# --- Manubot: keys that name the work by an identifier --------------------------------------
+
+MANUBOT = """\
+Open review [@doi:10.7554/eLife.38532; @tag:avasthi-preprints] and a figure (@fig:workflow, @tbl:platforms).
+Also [@pmid:31233491] and [@url:https://example.org/post-1] and [@tag:undefined-one].
+
+[@tag:avasthi-preprints]: doi:10.7554/ELIFE.38532
+"""
+
+
+def manubot(tmp_path):
+    paper = tmp_path / "main.md"
+    paper.write_text(MANUBOT, encoding="utf-8")
+    return check_paths([paper], Config(today=TODAY, ignore=("manuscript-date-unknown",)))
+
+
+def test_manubot_keys_are_read_whole_and_crossref_labels_are_not_citations(tmp_path):
+    keys = [i.key for c in manubot(tmp_path).manuscripts[0].citations for i in c.items]
+    assert keys == ["doi:10.7554/eLife.38532", "tag:avasthi-preprints", "pmid:31233491", "url:https://example.org/post-1", "tag:undefined-one"]
+
+
+def test_manubot_identifiers_need_no_bibliography_but_tags_need_a_definition(tmp_path):
+    findings = [(f.rule, f.span.line) for f in manubot(tmp_path).findings]
+    assert ("undefined-citation-key", 2) in findings
+    assert "no-reference-list" not in {rule for rule, _ in findings}
+
+
+def test_two_keys_for_one_work_are_a_duplicate_reference(tmp_path):
+    (finding,) = [f for f in manubot(tmp_path).findings if f.rule == "duplicate-reference"]
+    assert "@tag:avasthi-preprints" in finding.message and "doi:10.7554/elife.38532" in finding.message

@@ -113,6 +113,10 @@ _KEY = r"[\p{L}\d_][\p{L}\d_:.#$%&\-+?<>~/]*"
 _KEY_GROUP = re.compile(rf"\[(?P<body>[^\[\]\n]*?-?@{_KEY}[^\[\]\n]*)\](?!\()")
 _KEY_IN_GROUP = re.compile(rf"(?P<suppress>-)?@(?P<key>{_KEY})")
 _NARRATIVE_KEY = re.compile(rf"(?<![\p{{L}}\d_@.\\/`\[])@(?P<key>{_KEY})")
+# pandoc-crossref labels (@fig:workflow, @tbl:platforms) refer to the document, not to a work
+CROSSREF_LABELS = ("fig:", "tbl:", "eq:", "sec:", "lst:")
+# Manubot citation keys name the work by an identifier: they need no bibliography entry
+MANUBOT_PREFIXES = ("doi:", "pmid:", "pmcid:", "pmc:", "arxiv:", "url:", "isbn:", "wikidata:", "tag:", "raw:")
 
 
 @dataclass(frozen=True, slots=True)
@@ -446,7 +450,19 @@ def find_numeric(masked: str, lo: int, hi: int, *, parentheses: bool = False) ->
     return found
 
 
-def find_keys(masked: str, lo: int, hi: int) -> list[Found]:
+_WHOLE_KEY = re.compile(_KEY)
+
+
+def _key_at(masked: str, text: str | None, start: int, masked_key: str) -> str:
+    """The key as written: the mask blanks URLs and DOIs, which Manubot keys (``doi:10.1/x``) contain."""
+    if text is None or not masked_key.lower().startswith(MANUBOT_PREFIXES):
+        return masked_key
+    m = _WHOLE_KEY.match(text, start)
+    return m.group() if m else masked_key
+
+
+def find_keys(masked: str, lo: int, hi: int, text: str | None = None) -> list[Found]:
+    """Pandoc and Manubot key citations; ``text`` (the unmasked original) completes identifier keys."""
     found: list[Found] = []
     region = masked[lo:hi]
     taken: list[tuple[int, int]] = []
@@ -454,9 +470,12 @@ def find_keys(masked: str, lo: int, hi: int) -> list[Found]:
         body_start = lo + g.start("body")
         items = []
         for k in _KEY_IN_GROUP.finditer(g.group("body")):
-            key = _trim_key(k.group("key"))
             s = body_start + k.start()
-            items.append((s, s + len(k.group(0)) - (len(k.group("key")) - len(key)), {"key": key}))
+            raw_key = _key_at(masked, text, body_start + k.start("key"), k.group("key"))
+            key = _trim_key(raw_key)
+            if key.lower().startswith(CROSSREF_LABELS):
+                continue
+            items.append((s, body_start + k.start("key") + len(key), {"key": key}))
         if items:
             found.append(Found(lo + g.start(), lo + g.end(), "key", False, tuple(items)))
             taken.append((lo + g.start(), lo + g.end()))
@@ -466,8 +485,8 @@ def find_keys(masked: str, lo: int, hi: int) -> list[Found]:
         i = bisect.bisect_right(starts, start) - 1
         if i >= 0 and start < taken[i][1]:
             continue
-        key = _trim_key(m.group("key"))
-        if not key or "@" in masked[lo + m.end() : lo + m.end() + 1]:
+        key = _trim_key(_key_at(masked, text, lo + m.start("key"), m.group("key")))
+        if not key or "@" in masked[lo + m.end() : lo + m.end() + 1] or key.lower().startswith(CROSSREF_LABELS):
             continue
         end = start + 1 + len(key)
         found.append(Found(start, end, "key", True, ((start, end, {"key": key}),)))

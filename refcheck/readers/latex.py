@@ -29,7 +29,7 @@ import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
-from refcheck.model import Citation, CitationItem, Manuscript, Problem, Reference, Source
+from refcheck.model import Citation, CitationItem, Manuscript, Problem, Reference, Severity, Source
 from refcheck.readers.references import parse_reference
 
 MAX_DEPTH = 20  # \input nesting followed at most this deep
@@ -489,7 +489,9 @@ class _Reader:
             if included is not None:
                 break
         if included is None:
-            self.problems.append(Problem(span, f"{candidates[0]} (named by {command}) cannot be read", rule="unreadable-input"))
+            # a warning, not an error: the manuscript itself was read; the citations in that file were not
+            self.problems.append(Problem(span, f"{candidates[0]} (named by {command}) cannot be read; citations in it were not checked",
+                                         rule="unreadable-input", severity=Severity.WARNING))
             return m.end()
         key = os.path.normpath(included.path)
         if key in stack:

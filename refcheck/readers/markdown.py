@@ -202,9 +202,23 @@ def bibliography_files(text: str) -> tuple[str, ...]:
     return tuple(v.strip().strip("'\"") for v in values if v.strip().strip("'\""))
 
 
-def _citations(source: Source, masked: str, body_end: int, numbered: bool, top: int):
-    """The body's citations; ``numbered`` and ``top`` (the highest label) describe the list."""
-    found = grammar.find_keys(masked, 0, body_end)
+# Manubot tag definitions, Markdown link-reference style: "[@tag:avasthi-preprints]: doi:10.7554/eLife.38532"
+_TAG_DEFINITION = stdre.compile(r"^[ \t]{0,3}\[@(tag:[^\]\s]+)\]:[ \t]*(\S+)", stdre.M)
+
+
+def tag_definitions(text: str) -> dict[int, tuple[str, str]]:
+    """Offset of each ``[@tag:name]: target`` definition -> (``tag:name``, target)."""
+    if "[@tag:" not in text:
+        return {}
+    return {m.start(): (m.group(1), m.group(2)) for m in _TAG_DEFINITION.finditer(text)}
+
+
+def _citations(source: Source, masked: str, body_end: int, numbered: bool, top: int, skip: frozenset[int] = frozenset()):
+    """The body's citations; ``numbered`` and ``top`` (the highest label) describe the list.
+
+    ``skip``: offsets where something that looks like a citation is a definition (Manubot tags).
+    """
+    found = [f for f in grammar.find_keys(masked, 0, body_end, source.text) if f.start not in skip]
     numeric = grammar.find_numeric(masked, 0, body_end)
     if numbered and not numeric:
         # "(1, 2)" cites only in documents that cite no other way, and only within the list:
@@ -237,8 +251,9 @@ def read(source: Source) -> Manuscript:
     pending = None
     if len(entries) >= BACKGROUND_ENTRIES and background.usable():
         pending = background.start(lambda: dump_references(parse_references(source, entries)))
+    tags = tag_definitions(text)
     try:
-        citations = _citations(source, masked, body_end, numbered, top)
+        citations = _citations(source, masked, body_end, numbered, top, frozenset(tags))
         metadata = read_metadata(text, masked, body_end)
     finally:  # the child is always waited for, even if scanning the body fails
         data = pending() if pending else None
@@ -252,4 +267,5 @@ def read(source: Source) -> Manuscript:
         dates=metadata.dates,
         reference_section=source.span(section.heading_start, section.end) if section else None,
         bib_files=bibliography_files(text) if text.startswith("---") else (),
+        aliases=tuple(sorted(tags.values())),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from rapidfuzz import fuzz, process
@@ -27,6 +28,7 @@ REQUIRED: dict[str, tuple[str | tuple[str, ...], ...]] = {
     "proceedings": (("title",), ("year", "date")),
     "unpublished": (("author",), ("title",), ("note",)),
 }
+_DISABLED = re.compile(r"^(?:opt|alt|ignore)(?=[a-z])")
 CLOSE_KEY = 80  # rapidfuzz WRatio at or above which a key is offered as "did you mean"
 
 
@@ -53,6 +55,14 @@ def undefined_citation_key(ctx: Context):
 
     Fix: add the entry, or correct the key (refcheck offers the closest key).
     """
+    from refcheck.readers.citations import MANUBOT_PREFIXES
+
+    aliases = dict(ctx.manuscript.aliases)
+    for citation in ctx.manuscript.citations:  # Manubot: a tag must be defined; other identifiers resolve themselves
+        for item in citation.items:
+            if item.key and item.key.lower().startswith("tag:") and item.key not in aliases:
+                yield Problem(item.span, f"the Manubot tag {item.key!r} is not defined",
+                              Fix(f"define it: [@{item.key}]: doi:... (or url:...)"))
     entries = _keyed(ctx)
     if not entries:
         return  # no-reference-list says there is nothing to resolve keys against
@@ -60,7 +70,7 @@ def undefined_citation_key(ctx: Context):
     by_id = {e.id: e for e in entries}
     for link in ctx.manuscript.links:
         item = ctx.item(link)
-        if item.key is None or item.key == "*":
+        if item.key is None or item.key == "*" or item.key.lower().startswith(MANUBOT_PREFIXES):
             continue
         if link.how == "key-case":
             found = by_id[link.references[0]].key
@@ -88,7 +98,7 @@ def unused_bib_entry(ctx: Context):
         return  # with no key citations the .bib is only compared with the printed list (RC605)
     cited = {r for link in m.links for r in link.references}
     for entry in m.bib:
-        if entry.id not in cited:
+        if entry.id not in cited and entry.key.strip():  # an entry without a key: bibtex-syntax-error
             yield Problem(entry.span, f"the .bib entry {entry.key!r} is never cited")
 
 
@@ -114,7 +124,11 @@ def duplicate_bib_key(ctx: Context):
             first[folded] = entry
 
 
-@rule("RC604", "missing-required-field", Severity.WARNING)
+# info, not the catalogue's warning: BibTeX already warns at compile time, and on the corpus
+# every hit was an entry its authors kept that way on purpose (news items dated in the title,
+# software as @book, a preprint as @article); it changes how an entry prints, not whether the
+# work can be found (docs/DEVELOPMENT.md)
+@rule("RC604", "missing-required-field", Severity.INFO)
 def missing_required_field(ctx: Context):
     """Every .bib entry has the fields its type requires.
 
@@ -123,11 +137,20 @@ def missing_required_field(ctx: Context):
 
     Example: `@article{smith2019, author = ..., title = ..., year = 2019}` without `journal`.
 
-    Fix: add the field (Crossref's record, if refcheck verified the entry, has it).
+    Fix: add the field (Crossref's record, if refcheck verified the entry, has it). Entries
+    that are never cited are not checked when the manuscript cites by key.
     """
-    for entry in ctx.manuscript.bib:
-        present = set(entry.fields)
-        missing = [" or ".join(options) for options in REQUIRED.get(entry.type or "", ()) if not present & set(options)]
+    m = ctx.manuscript
+    cited = None  # every entry, when the .bib is not cited by key (checked alone, or beside a printed list)
+    if any(c.style == "key" for c in m.citations) and not _nocite_all(ctx):
+        cited = {r for link in m.links for r in link.references}
+    for entry in m.bib:
+        if cited is not None and entry.id not in cited:
+            continue  # BibTeX only formats cited entries: a gap in an unused one never prints
+        # "OPTyear", "ALTjournal" (Emacs bibtex-mode) or "IGNOREyear": the author disabled it on purpose
+        present = {_DISABLED.sub("", f) for f in entry.fields}
+        missing = [" or ".join(options) for options in REQUIRED.get(entry.type or "", ()) if not present & set(options)
+                   and not (entry.doi and options[0] == "journal")]  # a DOI finds the work without its venue
         if missing:
             yield Problem(entry.span, f"@{entry.type}{{{entry.key}}} lacks {', '.join(missing)}")
 

@@ -35,9 +35,22 @@ def bibtex_syntax_error(ctx: Context):
     never closed), or `journal = jbiol` with no `@string{jbiol = ...}`.
 
     Fix: balance the braces, define the @string, or quote the value; the finding points at the
-    line where the block starts.
+    line where the block starts. Problems inside an entry that is never cited are not reported
+    when the manuscript cites by key (BibTeX never reads those fields); an entry without a key
+    is, since nothing can cite it.
     """
-    return _recorded(ctx, "bibtex-syntax-error")
+    m = ctx.manuscript
+    skip = []
+    if any(c.style == "key" for c in m.citations) and not any("nocite-all" in c.form for c in m.citations):
+        cited = {r for link in m.links for r in link.references}
+        skip = [e.span for e in m.bib if e.id not in cited]
+    for problem in _recorded(ctx, "bibtex-syntax-error"):
+        at = problem.span
+        if not any(s.path == at.path and s.start <= at.start < s.end for s in skip):
+            yield problem
+    for entry in m.bib:
+        if not entry.key.strip():
+            yield Problem(entry.span, f"this @{entry.type} entry has no key, so nothing can cite it")
 
 
 @rule("RC003", "no-reference-list", Severity.WARNING)
@@ -53,7 +66,10 @@ def no_reference_list(ctx: Context):
     the bibliography file.
     """
     m = ctx.manuscript
-    if m.citations and not m.references and not m.bib:
+    from refcheck.readers.citations import MANUBOT_PREFIXES
+
+    self_resolving = all(i.key and i.key.lower().startswith(MANUBOT_PREFIXES) for c in m.citations for i in c.items)
+    if m.citations and not m.references and not m.bib and not self_resolving:
         first = m.citations[0]
         where = "no reference section was found" if m.reference_section is None else "the reference section is empty"
         if all(c.style == "key" for c in m.citations):

@@ -149,6 +149,39 @@ def duplicate_reference(ctx: Context):
                 seen[title] = ref
             elif not (ref.doi and first.doi):  # same DOIs: duplicate-doi says it; different: two works
                 yield Problem(ref.span, f"{_entry(ref)} repeats {_entry(first)} (line {first.span.line}): same authors, year and title")
+    yield from _same_identifier(ctx)
+
+
+def _identifier(key: str, aliases: dict[str, str]) -> str:
+    """A Manubot key as the identifier it resolves to: tags followed, DOIs case-folded, ``pmc:`` = ``pmcid:``."""
+    seen = set()
+    while key.lower().startswith("tag:") and key in aliases and key not in seen:
+        seen.add(key)
+        key = aliases[key]
+    prefix, _, rest = key.partition(":")
+    prefix = {"pmc": "pmcid"}.get(prefix.lower(), prefix.lower())
+    return f"{prefix}:{rest.lower() if prefix in ('doi', 'pmcid', 'arxiv') else rest}"
+
+
+def _same_identifier(ctx: Context):
+    """Manubot keys written differently for one work (``@tag:x`` defined as ``doi:A``, and ``@doi:A``)."""
+    from refcheck.readers.citations import MANUBOT_PREFIXES
+
+    aliases = dict(ctx.manuscript.aliases)
+    first: dict[str, tuple[str, object]] = {}
+    for citation in ctx.manuscript.citations:
+        for item in citation.items:
+            key = item.key
+            if not key or not key.lower().startswith(MANUBOT_PREFIXES):
+                continue
+            ident = _identifier(key, aliases)
+            if ident not in first:
+                first[ident] = (key, item)
+            elif first[ident][0] != key and first[ident][0].lower() != key.lower():
+                other, at = first[ident]
+                first[ident] = (key, item)  # report each further spelling once, at its first use
+                yield Problem(item.span, f"@{key} and @{other} (line {at.span.line}) are the same work ({ident}): "
+                                         "the reference list will hold it twice", Fix(f"cite it as @{other} everywhere"))
 
 
 def _in_text_form(ref: Reference) -> tuple:
