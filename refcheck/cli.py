@@ -5,6 +5,7 @@
     refcheck paper.md --select RC1 --ignore reference-order --fail-on warning
     refcheck rules                          list every rule
     refcheck rule reference-never-cited     print one rule's documentation
+    refcheck export review.md -o refs.bib   the reference list as BibTeX (Crossref-enriched)
 """
 
 from __future__ import annotations
@@ -218,7 +219,43 @@ def _app(command) -> typer.Typer:
     return app
 
 
-SUBCOMMANDS = {"rules": rules_command, "rule": rule_command}
+def export_command(
+    path: Annotated[Path, typer.Argument(help="The manuscript whose reference list to export.", show_default=False)],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The .bib file to write (atomically).", show_default=False)],
+    force: Annotated[bool, typer.Option("--force", help="Overwrite OUTPUT if it exists.")] = False,
+    offline: Annotated[bool, typer.Option("--offline", help="Do not consult Crossref: export the printed fields only.")] = False,
+    mailto: Annotated[Optional[str], typer.Option("--mailto", envvar="REFCHECK_MAILTO", help="Your e-mail address for Crossref's polite pool.", show_default=False)] = None,
+    crossref_url: Annotated[str, typer.Option("--crossref-url", envvar="REFCHECK_CROSSREF_URL", help="Crossref API base URL.")] = "https://api.crossref.org",
+    cache: Annotated[Optional[str], typer.Option("--cache", help="HTTP cache path or redis:// URL.", show_default=False)] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not use the HTTP cache.")] = False,
+) -> None:
+    """Write the manuscript's reference list as BibTeX, with Crossref's metadata and DOI for verified works."""
+    from refcheck.api import Config, check_paths
+    from refcheck.export import to_bibtex
+
+    if not path.exists():
+        raise _usage(f"{path}: no such file")
+    if output.exists() and not force:
+        raise _usage(f"{output} exists; pass --force to overwrite it")
+    client = None if offline else _client(crossref_url, mailto, cache, no_cache)
+    with _progress() as progress:
+        report = check_paths([path], Config(select=("RC7",)), crossref=client, progress=progress)
+    manuscript = report.manuscripts[0]
+    if not manuscript.references and not manuscript.bib:
+        raise _usage(f"{path}: no reference list found, nothing to export")
+    text = to_bibtex(manuscript)
+    try:
+        _write_atomically(output, lambda out: out.write(text))
+    except OSError as err:
+        raise _usage(f"cannot write {output}: {err.strerror or err}") from None
+    verified = sum(m.status in ("verified", "mismatch") for m in manuscript.matches)
+    entries = sum(1 for line in text.splitlines() if line.startswith("@"))
+    typer.echo(f"wrote {entries} entries to {output} ({verified} with Crossref metadata)", err=True)
+    for note in report.notes:
+        typer.echo(f"note: {note}", err=True)
+
+
+SUBCOMMANDS = {"rules": rules_command, "rule": rule_command, "export": export_command}
 
 
 def main(argv: list[str] | None = None) -> None:

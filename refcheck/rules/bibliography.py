@@ -149,6 +149,8 @@ def missing_required_field(ctx: Context):
             continue  # BibTeX only formats cited entries: a gap in an unused one never prints
         # "OPTyear", "ALTjournal" (Emacs bibtex-mode) or "IGNOREyear": the author disabled it on purpose
         present = {_DISABLED.sub("", f) for f in entry.fields}
+        if "crossref" in present or "xdata" in present:
+            continue  # fields inherited from the parent entry: BibTeX fills them in
         missing = [" or ".join(options) for options in REQUIRED.get(entry.type or "", ()) if not present & set(options)
                    and not (entry.doi and options[0] == "journal")]  # a DOI finds the work without its venue
         if missing:
