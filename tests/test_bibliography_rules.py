@@ -141,3 +141,7 @@ def test_manubot_identifiers_need_no_bibliography_but_tags_need_a_definition(tmp
 def test_two_keys_for_one_work_are_a_duplicate_reference(tmp_path):
     (finding,) = [f for f in manubot(tmp_path).findings if f.rule == "duplicate-reference"]
     assert "@tag:avasthi-preprints" in finding.message and "doi:10.7554/elife.38532" in finding.message
+
+
+def test_identifier_keys_must_be_in_the_bib_when_there_is_one(tmp_path):
+    assert ("undefined-citation-key", 5) in [(r, n) for r, n, _ in found(tmp_path, "Cells [@smith2019; @Hegedus2020; @doi:10.1/missing].\n")]

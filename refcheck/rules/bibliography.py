@@ -70,8 +70,8 @@ def undefined_citation_key(ctx: Context):
     by_id = {e.id: e for e in entries}
     for link in ctx.manuscript.links:
         item = ctx.item(link)
-        if item.key is None or item.key == "*" or item.key.lower().startswith(MANUBOT_PREFIXES):
-            continue
+        if item.key is None or item.key == "*":
+            continue  # (Manubot identifier keys resolve themselves only where there is no bibliography)
         if link.how == "key-case":
             found = by_id[link.references[0]].key
             yield Problem(item.span, f"the key {item.key!r} matches {found!r} only when case is ignored (BibTeX accepts it with a warning; biber and pandoc do not)",
