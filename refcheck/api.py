@@ -63,21 +63,27 @@ def selected_rules(config: Config, rules: Sequence[Rule] = RULES) -> tuple[Rule,
 _SUPPRESS = re.compile(r"<!--\s*refcheck:\s*ignore\b(?P<names>[^>]*?)\s*-->|^\s*%\s*refcheck:\s*ignore\b(?P<tex>.*)$", re.M)
 
 
-def suppressions(manuscript: Manuscript) -> dict[int, tuple[str, ...]]:
-    """Line -> rule patterns ignored there: a comment covers its own line and the next non-blank one."""
-    text = manuscript.source.text
-    out: dict[int, tuple[str, ...]] = {}
-    if "refcheck:" not in text:
-        return out
-    for m in _SUPPRESS.finditer(text):
-        names = tuple(n for n in re.split(r"[\s,]+", (m.group("names") or m.group("tex") or "").strip()) if n) or ("ALL",)
-        line, _ = manuscript.source.position(m.start())
-        end_line, _ = manuscript.source.position(m.end())
-        out[line] = out.get(line, ()) + names
-        nxt = end_line + 1
-        while nxt <= text.count("\n") + 1 and not manuscript.source.line_text(nxt).strip():
-            nxt += 1
-        out[nxt] = out.get(nxt, ()) + names
+def suppressions(manuscript: Manuscript) -> dict[tuple[str, int], tuple[str, ...]]:
+    """(path, line) -> rule patterns ignored there: a comment covers its own line and the next non-blank one.
+
+    Every file of the manuscript is scanned (its ``\\input`` files and .bib files too), and a
+    comment only covers lines of its own file.
+    """
+    out: dict[tuple[str, int], tuple[str, ...]] = {}
+    for source in (manuscript.source, *manuscript.sources):
+        text = source.text
+        if "refcheck:" not in text:
+            continue
+        last_line = text.count("\n") + 1
+        for m in _SUPPRESS.finditer(text):
+            names = tuple(n for n in re.split(r"[\s,]+", (m.group("names") or m.group("tex") or "").strip()) if n) or ("ALL",)
+            line, _ = source.position(m.start())
+            end_line, _ = source.position(m.end())
+            out[(source.path, line)] = out.get((source.path, line), ()) + names
+            nxt = end_line + 1
+            while nxt <= last_line and not source.line_text(nxt).strip():
+                nxt += 1
+            out[(source.path, nxt)] = out.get((source.path, nxt), ()) + names
     return out
 
 
@@ -97,7 +103,7 @@ def run_rules(manuscript: Manuscript, config: Config = Config(), rules: Sequence
         if "crossref" in rule.needs and not manuscript.crossref_consulted:
             continue  # said once in the report's notes, not per rule
         for problem in rule.check(ctx):
-            patterns = ignored_at.get(problem.span.line, ())
+            patterns = ignored_at.get((problem.span.path, problem.span.line), ())
             if any(_specificity(rule, p) for p in patterns):
                 suppressed += 1
                 continue

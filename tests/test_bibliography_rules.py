@@ -145,3 +145,9 @@ def test_two_keys_for_one_work_are_a_duplicate_reference(tmp_path):
 
 def test_identifier_keys_must_be_in_the_bib_when_there_is_one(tmp_path):
     assert ("undefined-citation-key", 5) in [(r, n) for r, n, _ in found(tmp_path, "Cells [@smith2019; @Hegedus2020; @doi:10.1/missing].\n")]
+
+
+def test_a_suppression_in_the_bib_covers_the_entry_below_it_and_nothing_in_the_manuscript(tmp_path):
+    bib = BIB + "\n% refcheck: ignore missing-required-field\n@article{nojournal, author = {Wu, H.}, title = {T}, year = {2001}}\n"
+    rules = {r for r, _, f in found(tmp_path, "Cells [@smith2019; @Hegedus2020; @nojournal].\n", bib)}
+    assert "missing-required-field" not in rules
