@@ -162,7 +162,10 @@ def _client(base_url: str, mailto: str | None, cache: str | None, no_cache: bool
             typer.echo(f"refcheck: warning: HTTP cache unavailable ({err}); continuing without it", err=True)
             return make_session(enabled=False)
 
-    return CrossrefClient(session, base_url=base_url, mailto=mailto)
+    from refcheck.crossref.client import DOI_RESOLVER
+
+    # shortDOIs (Manubot's doi:10/abcd) are expanded at doi.org; REFCHECK_DOI_URL points elsewhere
+    return CrossrefClient(session, base_url=base_url, doi_base=os.environ.get("REFCHECK_DOI_URL", DOI_RESOLVER), mailto=mailto)
 
 
 class _progress:

@@ -172,10 +172,29 @@ def enrich(
         if ref.id not in matches:
             why = unverified.get(ref.id) or reason_down or "not asked"
             matches[ref.id] = Match(ref.id, "unverified", evidence=why)
+    aliases = _expand_short_dois(manuscript, client)
     ordered = tuple(matches[r.id] for r in works)
     notes = list(manuscript.notes)
     missing = [m for m in ordered if m.status == "unverified"]
     if missing:
         why = reason_down or "; ".join(sorted({m.evidence for m in missing}))
         notes.append(f"{len(missing)} of {len(works)} references were not verified against Crossref: {why}")
-    return dataclasses.replace(manuscript, matches=ordered, crossref_consulted=True, notes=tuple(notes))
+    return dataclasses.replace(manuscript, matches=ordered, crossref_consulted=True, notes=tuple(notes),
+                               aliases=tuple(sorted({*manuscript.aliases, *aliases})))
+
+
+_SHORT_DOI = re.compile(r"^doi:(10/[A-Za-z0-9]+)$")
+
+
+def _expand_short_dois(manuscript: Manuscript, client: CrossrefClient | None) -> list[tuple[str, str]]:
+    """Manubot ``@doi:10/gddkhn`` keys resolved to the DOI they stand for (so duplicates show)."""
+    shorts = sorted({m.group(1) for c in manuscript.citations for i in c.items if i.key and (m := _SHORT_DOI.match(i.key))})
+    out = []
+    for short in shorts if client is not None else ():
+        try:
+            doi = client.expand_short_doi(short)
+        except (RequestFailed, Unavailable):
+            continue
+        if doi:
+            out.append((f"doi:{short}", f"doi:{doi}"))
+    return out

@@ -51,6 +51,7 @@ def no_live_network(monkeypatch, tmp_path_factory):
     if os.environ.get("REFCHECK_RECORD") == "1":  # re-recording the cassettes for real (cassettes/README.md)
         return
     monkeypatch.setenv("REFCHECK_CROSSREF_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("REFCHECK_DOI_URL", "http://127.0.0.1:9")
     monkeypatch.setenv("REFCHECK_CACHE", str(tmp_path_factory.getbasetemp() / "crossref-cache.sqlite"))
     real_connect = socket.socket.connect
 

@@ -151,3 +151,18 @@ def test_a_suppression_in_the_bib_covers_the_entry_below_it_and_nothing_in_the_m
     bib = BIB + "\n% refcheck: ignore missing-required-field\n@article{nojournal, author = {Wu, H.}, title = {T}, year = {2001}}\n"
     rules = {r for r, _, f in found(tmp_path, "Cells [@smith2019; @Hegedus2020; @nojournal].\n", bib)}
     assert "missing-required-field" not in rules
+
+
+def test_a_short_doi_is_resolved_online_and_then_seen_as_the_same_work(tmp_path):
+    from refcheck.api import check
+    from refcheck.readers import read_text
+    from tests.test_crossref_rules import FakeCrossref
+
+    md = "Shown before [@doi:10.1098/rsif.2017.0387] and again [@doi:10/gddkhn].\n"
+    offline = check(read_text(md, "main.md"), Config(today=TODAY))
+    assert "duplicate-reference" not in {f.rule for f in offline.findings}  # a shortDOI needs doi.org
+    client = FakeCrossref()
+    client.short_dois["10/gddkhn"] = "10.1098/rsif.2017.0387"
+    online = check(read_text(md, "main.md"), Config(today=TODAY), crossref=client)
+    assert [f.rule for f in online.findings if f.rule == "duplicate-reference"] == ["duplicate-reference"]
+    assert client.asked == ["handle:10/gddkhn"]

@@ -32,6 +32,7 @@ class FakeCrossref:
         self.agencies = agencies or {}
         self.down = down
         self.asked: list[str] = []
+        self.short_dois: dict[str, str] = {}
 
     def _ask(self, what: str) -> None:
         if self.down:
@@ -49,6 +50,10 @@ class FakeCrossref:
     def agency(self, doi):
         self._ask(f"agency:{doi}")
         return self.agencies.get(doi.lower())
+
+    def expand_short_doi(self, short):
+        self._ask(f"handle:{short}")
+        return self.short_dois.get(short.lower())
 
     def search(self, text, rows=5):
         self._ask("search")

@@ -24,6 +24,7 @@ from refcheck import __version__
 from refcheck.model import Name, Work
 
 API = "https://api.crossref.org"
+DOI_RESOLVER = "https://doi.org"  # the Handle System's proxy: shortDOIs (10/abcd) are aliases there
 BATCH = 40  # DOIs per filter request: 200 references cost 5 requests; the URL stays under 2 KB
 SEARCH_ROWS = 5
 # Crossref's polite pool in 2026 allows about 10 lookups and 3 searches a second, 3 at once;
@@ -169,6 +170,35 @@ def parse_items(body: bytes | str) -> list[Work]:
     return [parse_work(i) for i in items if isinstance(i, dict)]
 
 
+def handle_url(doi_base: str, short_doi: str) -> str:
+    """The Handle System's record of a shortDOI: ``10/gddkhn`` is an alias (HS_ALIAS) of a DOI.
+
+    >>> handle_url("https://doi.org", "10/GDDKHN")
+    'https://doi.org/api/handles/10/gddkhn?type=HS_ALIAS'
+    """
+    return f"{doi_base.rstrip('/')}/api/handles/{quote(short_doi.lower(), safe='/')}?type=HS_ALIAS"
+
+
+def parse_handle(body: bytes | str) -> str | None:
+    """The DOI a shortDOI stands for, from a handle proxy answer; None when the handle has no alias.
+
+    >>> parse_handle('{"responseCode": 1, "handle": "10/gddkhn", "values": [{"index": 1, "type": "HS_ALIAS", '
+    ...              '"data": {"format": "string", "value": "10.1098/rsif.2017.0387"}}]}')
+    '10.1098/rsif.2017.0387'
+    """
+    data = json.loads(body)
+    if not isinstance(data, dict):
+        raise ValueError("not a handle record")
+    if data.get("responseCode") != 1:
+        return None  # 100: no such handle; 200: no alias value
+    for value in data.get("values") or ():
+        if isinstance(value, dict) and value.get("type") == "HS_ALIAS":
+            target = (value.get("data") or {}).get("value")
+            if isinstance(target, str) and target.startswith("10."):
+                return target
+    return None
+
+
 def parse_agency(body: bytes | str) -> str | None:
     """``"crossref"``, ``"datacite"``, ``"medra"``... from ``/works/{doi}/agency``."""
     message = parse_message(body)
@@ -274,6 +304,7 @@ class CrossrefClient:
         session,
         *,
         base_url: str = API,
+        doi_base: str = DOI_RESOLVER,
         mailto: str | None = None,
         timeout: tuple[float, float] = (1.0, 20.0),
         retries: int = RETRIES,
@@ -287,6 +318,7 @@ class CrossrefClient:
         self._session = None if callable(session) and not hasattr(session, "get") else session
         self._make_session = session if self._session is None else None
         self.base = base_url.rstrip("/")
+        self.doi_base = doi_base.rstrip("/")
         self.timeout = timeout
         self.retries = retries
         self.backoff = backoff
@@ -342,6 +374,15 @@ class CrossrefClient:
         if status != 200:
             raise RequestFailed(f"HTTP {status} for the agency of {doi}")
         return self._parse(parse_agency, body)
+
+    def expand_short_doi(self, short_doi: str) -> str | None:
+        """``10/gddkhn`` -> ``10.1098/rsif.2017.0387`` through doi.org's handle API; None if unknown."""
+        status, body = self._get(handle_url(self.doi_base, short_doi), "lookup")
+        if status == 404:
+            return None
+        if status != 200:
+            raise RequestFailed(f"HTTP {status} for the shortDOI {short_doi}")
+        return self._parse(parse_handle, body)
 
     def search(self, text: str, rows: int = SEARCH_ROWS) -> list[Work]:
         status, body = self._get(search_url(self.base, text, rows), "search")

@@ -153,9 +153,9 @@ def duplicate_reference(ctx: Context):
 
 
 def _identifier(key: str, aliases: dict[str, str]) -> str:
-    """A Manubot key as the identifier it resolves to: tags followed, DOIs case-folded, ``pmc:`` = ``pmcid:``."""
+    """A Manubot key as the identifier it resolves to: aliases followed, DOIs case-folded, ``pmc:`` = ``pmcid:``."""
     seen = set()
-    while key.lower().startswith("tag:") and key in aliases and key not in seen:
+    while key in aliases and key not in seen:  # tags, and shortDOIs once Crossref work resolved them
         seen.add(key)
         key = aliases[key]
     prefix, _, rest = key.partition(":")
