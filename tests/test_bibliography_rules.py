@@ -166,3 +166,9 @@ def test_a_short_doi_is_resolved_online_and_then_seen_as_the_same_work(tmp_path)
     online = check(read_text(md, "main.md"), Config(today=TODAY), crossref=client)
     assert [f.rule for f in online.findings if f.rule == "duplicate-reference"] == ["duplicate-reference"]
     assert client.asked == ["handle:10/gddkhn"]
+
+
+def test_an_unreadable_bib_is_said_once_not_as_a_missing_bibliography(tmp_path):
+    report = check(tmp_path, "Cells [@smith2019].\n", bib="\x00\x01binary" * 100)
+    assert [f.rule for f in report.findings] == ["unreadable-input"]
+    assert "refs.bib" in report.findings[0].message and "binary" in report.findings[0].message

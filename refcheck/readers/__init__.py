@@ -81,7 +81,7 @@ def _read_file(path: Path, max_bytes: int) -> str:
             raise Unreadable("is a directory")
         size = path.stat().st_size
         if size > max_bytes:
-            raise Unreadable(f"is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit (see --max-bytes)")
+            raise Unreadable(f"is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.1f} MB limit (see --max-bytes)")
         data = path.read_bytes()
     except OSError as err:
         raise Unreadable(f"cannot be read: {err.strerror or err}") from None
@@ -115,7 +115,8 @@ def with_bibliography(manuscript: Manuscript, extra: Iterable[str | os.PathLike]
         entries.extend(dataclasses.replace(e, id=f"b{offset + i + 1}") for i, e in enumerate(found))
         problems.extend(found_problems)
         sources.append(source)
-    return dataclasses.replace(manuscript, bib=tuple(entries), problems=tuple(problems), sources=tuple(sources))
+    return dataclasses.replace(manuscript, bib=tuple(entries), problems=tuple(problems), sources=tuple(sources),
+                               bib_files=(*manuscript.bib_files, *(str(p) for p in extra)))
 
 
 def load(path: str | os.PathLike, *, max_bytes: int = MAX_BYTES, bib: Iterable[str | os.PathLike] = ()) -> Manuscript:
@@ -127,7 +128,7 @@ def load(path: str | os.PathLike, *, max_bytes: int = MAX_BYTES, bib: Iterable[s
             return _unreadable(name, "is a directory; pass the manuscript file inside it")
         size = p.stat().st_size
         if size > max_bytes:
-            return _unreadable(name, f"is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit (see --max-bytes)")
+            return _unreadable(name, f"is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.1f} MB limit (see --max-bytes)")
         data = p.read_bytes()
     except OSError as err:
         return _unreadable(name, f"cannot be read: {err.strerror or err}")

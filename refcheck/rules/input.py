@@ -69,7 +69,8 @@ def no_reference_list(ctx: Context):
     from refcheck.readers.citations import MANUBOT_PREFIXES
 
     self_resolving = all(i.key and i.key.lower().startswith(MANUBOT_PREFIXES) for c in m.citations for i in c.items)
-    if m.citations and not m.references and not m.bib and not self_resolving:
+    # a bibliography that is named but cannot be read is reported as unreadable-input instead
+    if m.citations and not m.references and not m.bib and not m.bib_files and not self_resolving:
         first = m.citations[0]
         where = "no reference section was found" if m.reference_section is None else "the reference section is empty"
         if all(c.style == "key" for c in m.citations):
