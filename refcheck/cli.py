@@ -27,6 +27,8 @@ EXIT_USAGE = 2
 class Format(str, Enum):
     text = "text"
     json = "json"
+    sarif = "sarif"
+    github = "github"
 
 
 class FailOn(str, Enum):
@@ -65,22 +67,24 @@ def _version(value: bool) -> None:
 
 
 def check_command(
-    paths: Annotated[list[Path], typer.Argument(help="Manuscript files to check (Markdown).", show_default=False)],
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="Manuscript files to check (Markdown, LaTeX; default: `paths` of the configuration).", show_default=False)] = None,
     format: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = Format.text,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file (atomically).")] = None,
     select: Annotated[Optional[list[str]], typer.Option("--select", help="Rules to run: codes, code prefixes (RC1) or names; comma-separated.")] = None,
     ignore: Annotated[Optional[list[str]], typer.Option("--ignore", help="Rules to skip: codes, prefixes or names.")] = None,
-    fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 when a finding is at least this severe.")] = FailOn.error,
+    fail_on: Annotated[Optional[FailOn], typer.Option("--fail-on", help="Exit 1 when a finding is at least this severe.  [default: error]", show_default=False)] = None,
     manuscript_date: Annotated[Optional[str], typer.Option("--manuscript-date", help="ISO date (YYYY-MM-DD) for chronology checks, overriding the dates in the text.")] = None,
     offline: Annotated[bool, typer.Option("--offline", help="Do not consult Crossref (only offline checks run, plus what --lock already knows).")] = False,
     mailto: Annotated[Optional[str], typer.Option("--mailto", envvar="REFCHECK_MAILTO", help="Your e-mail address: joins Crossref's polite pool (sent in the User-Agent only).", show_default=False)] = None,
-    crossref_url: Annotated[str, typer.Option("--crossref-url", envvar="REFCHECK_CROSSREF_URL", help="Crossref API base URL (a mirror or a test server).")] = "https://api.crossref.org",
+    crossref_url: Annotated[Optional[str], typer.Option("--crossref-url", envvar="REFCHECK_CROSSREF_URL", help="Crossref API base URL (a mirror or a test server).  [default: https://api.crossref.org]", show_default=False)] = None,
     cache: Annotated[Optional[str], typer.Option("--cache", help="HTTP cache: a SQLite file path or a redis:// URL (default: the user cache directory; REFCHECK_CACHE).", show_default=False)] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the HTTP cache.")] = False,
     bib: Annotated[Optional[list[Path]], typer.Option("--bib", help="A .bib file to read with the manuscript (repeatable), beside those it names itself.", show_default=False)] = None,
     lock: Annotated[Optional[Path], typer.Option("--lock", help="Lockfile (e.g. refcheck.lock.json): references it knows are not looked up again; rewritten after the run.", show_default=False)] = None,
     color: Annotated[Optional[bool], typer.Option("--color/--no-color", help="Force or disable colour (default: auto; NO_COLOR is honoured).")] = None,
     max_bytes: Annotated[int, typer.Option("--max-bytes", help="Refuse input files larger than this.")] = 16 * 1024 * 1024,
+    config_file: Annotated[Optional[Path], typer.Option("--config", help="Configuration file (refcheck.toml or pyproject.toml); default: the nearest one at or above the current directory.", show_default=False)] = None,
+    isolated: Annotated[bool, typer.Option("--isolated", help="Ignore configuration files.")] = False,
     version: Annotated[Optional[bool], typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = None,
 ) -> None:
     """Check MANUSCRIPT's in-text citations against its reference list.
@@ -100,10 +104,35 @@ def check_command(
     from refcheck.render import RENDERERS
     from refcheck.rules import lookup
 
+    from refcheck import config as configuration
+
+    try:
+        if isolated:
+            settings = configuration.FileConfig()
+        elif config_file is not None:
+            settings = configuration.load(config_file)
+        else:
+            found = configuration.find(Path.cwd())
+            settings = configuration.load(found) if found else configuration.FileConfig()
+    except configuration.ConfigError as err:
+        raise _usage(str(err)) from None
+    # the command line wins over the file, option by option
+    paths = paths or [Path(p) for p in settings.get("paths", ())]
+    if not paths:
+        raise _usage("no manuscript given: pass FILE..., or set `paths` in [tool.refcheck]\nUsage: refcheck [OPTIONS] FILE...  (see refcheck --help)")
+    bib = bib or [Path(p) for p in settings.get("bib", ())]
+    fail_on = fail_on or FailOn(settings.get("fail-on", "error"))
+    manuscript_date = manuscript_date or settings.get("manuscript-date")
+    mailto = mailto or settings.get("mailto")
+    crossref_url = crossref_url or settings.get("crossref-url") or "https://api.crossref.org"
+    cache = cache or settings.get("cache")
+    lock = lock or (Path(settings.get("lock")) if settings.get("lock") else None)
+    offline = offline or settings.get("offline", False)
     for path in (*paths, *(bib or ())):
         if not path.exists():
             raise _usage(f"{path}: no such file")
-    selected, ignored = _split(select), _split(ignore)
+    selected = _split(select) or tuple(settings.get("select", ()))
+    ignored = _split(ignore) or tuple(settings.get("ignore", ()))
     for pattern in (*selected, *ignored):
         upper = pattern.upper()
         if not (lookup(pattern) or upper == "ALL" or (upper.startswith("RC") and upper[2:].isdigit())):
@@ -113,7 +142,7 @@ def check_command(
             dt.date.fromisoformat(manuscript_date)
         except ValueError:
             raise _usage(f"--manuscript-date {manuscript_date!r} is not an ISO date (YYYY-MM-DD)") from None
-    config = Config(select=selected, ignore=ignored, manuscript_date=manuscript_date)
+    config = Config(select=selected, ignore=ignored, manuscript_date=manuscript_date, severity=settings.get("severity", {}))
     locked = _read_lock(lock)
     client = None if offline else _client(crossref_url, mailto, cache, no_cache)
     with _progress() as progress:

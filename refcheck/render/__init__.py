@@ -20,4 +20,16 @@ def _text(report: Report, out: TextIO, **options) -> None:
     text.render(report, out, **options)
 
 
-RENDERERS: dict[str, Callable[..., None]] = {"text": _text, "json": _json}
+def _sarif(report: Report, out: TextIO, **options) -> None:
+    from refcheck.render import sarif
+
+    sarif.render(report, out, **options)
+
+
+def _github(report: Report, out: TextIO, **options) -> None:
+    from refcheck.render import github
+
+    github.render(report, out, **options)
+
+
+RENDERERS: dict[str, Callable[..., None]] = {"text": _text, "json": _json, "sarif": _sarif, "github": _github}
