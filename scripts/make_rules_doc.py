@@ -45,6 +45,8 @@ Every finding refcheck reports comes from one of the rules below. The same text 
   report one kind of case lower than its default (it says so in its text, for instance
   case-only spelling differences in citation-author-mismatch are info). refcheck exits 1 when
   a finding is at or above `--fail-on` (default `error`; `warning`, `info`, or `never`).
+  A project can change a rule's severity in its configuration file
+  (`[tool.refcheck.severity]` in pyproject.toml, or refcheck.toml: `reference-never-cited = "error"`).
 - **On by default**: rules that are off run only when selected by their exact code or name
   (`--select RC107` or `--select et-al-misuse`); a prefix such as `--select RC1` does not
   turn them on.
@@ -59,7 +61,8 @@ Every finding refcheck reports comes from one of the rules below. The same text 
 `--select` and `--ignore` take codes, code prefixes or names, comma-separated or repeated;
 `ALL` matches every rule that is on by default. Without `--select`, every rule that is on by
 default runs. When both match a rule, the longer (more specific) pattern wins, as in flake8;
-a name counts as a full code. For example:
+a name counts as a full code. The same patterns go in the configuration file (`select = [...]`,
+`ignore = [...]`); an option given on the command line replaces the file's. For example:
 
 ```
 refcheck paper.md --ignore reference-order                    # every default rule but RC207

@@ -93,7 +93,9 @@ def test_a_broken_lockfile_is_a_usage_error_not_a_traceback(paper, tmp_path):
 def test_without_network_the_run_is_quick_says_so_once_and_exits_on_findings_alone(paper, tmp_path):
     start = time.monotonic()
     result = refcheck(str(paper), "--crossref-url", "http://127.0.0.1:9", "--cache", str(tmp_path / "c.sqlite"))
-    assert time.monotonic() - start < 10  # the process, imports included; online work ends at the first failure
+    # the whole process, imports included: online work ends at the first failure, and requests
+    # queued behind the rate limit stop waiting (they once sat out ~3 s of pacing)
+    assert time.monotonic() - start < 2.5
     assert result.stdout.count("were not verified against Crossref") == 1
     assert "Traceback" not in result.stderr
     offline = refcheck(str(paper), "--offline")

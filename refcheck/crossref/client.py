@@ -259,16 +259,21 @@ class RateLimit:
                 self.concurrency = int(concurrency)
             self._cond.notify_all()
 
-    def acquire(self) -> None:
+    def acquire(self, cancelled: Callable[[], bool] = lambda: False) -> None:
+        """Wait for a slot; return early (the caller checks why) once ``cancelled()`` is true."""
         with self._cond:
-            while self._in_flight >= self.concurrency:
+            while self._in_flight >= self.concurrency and not cancelled():
                 self._cond.wait(0.1)
             self._in_flight += 1
             now = self.clock()
             start = max(now, self._next)
             self._next = start + self.interval / (self.limit * RATE_MARGIN)
-        if start > now:
-            self.sleep(start - now)
+        # wait in short steps: once online work has ended, queued requests must not sit out their turn
+        remaining = start - now
+        while remaining > 0 and not cancelled():
+            step = min(remaining, 0.05)
+            self.sleep(step)
+            remaining -= step
 
     def release(self) -> None:
         with self._cond:
@@ -426,7 +431,7 @@ class CrossrefClient:
             self.stats.asked += 1
         limit = self.limits[kind]
         for attempt in range(self.retries + 1):
-            limit.acquire()
+            limit.acquire(lambda: self.down is not None)
             try:
                 if self.down:  # it went down while this request waited for a slot
                     raise Unavailable(self.down)
