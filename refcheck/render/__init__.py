@@ -32,4 +32,10 @@ def _github(report: Report, out: TextIO, **options) -> None:
     github.render(report, out, **options)
 
 
-RENDERERS: dict[str, Callable[..., None]] = {"text": _text, "json": _json, "sarif": _sarif, "github": _github}
+def _html(report: Report, out: TextIO, **options) -> None:
+    from refcheck.render import html
+
+    html.render(report, out, **options)
+
+
+RENDERERS: dict[str, Callable[..., None]] = {"text": _text, "json": _json, "sarif": _sarif, "github": _github, "html": _html}
