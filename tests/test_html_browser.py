@@ -1,0 +1,112 @@
+"""The HTML report in a real browser: Debian's chromium, headless, driven by Selenium.
+
+Skipped (with the reason) where chromium or chromium-driver is not installed; `.ci/run`
+installs both. Screenshots are kept in `artifacts/` (ignored by git) for CI to collect.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from refcheck.api import Config, check_paths
+from refcheck.render import RENDERERS
+from tests.conftest import ROOT, TODAY
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+DRIVER = shutil.which("chromedriver")
+pytestmark = pytest.mark.skipif(not (CHROMIUM and DRIVER), reason="chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)")
+ARTIFACTS = ROOT / "artifacts"
+
+HOSTILE = """\
+Cells divide (Smith, 2019) <script>window.__pwned = 1</script> and "><img src=x onerror="window.__pwned = 2">.
+
+## References
+
+- Smith J. 2019. <script>window.__pwned = 3</script> A title. J 1:1. doi:10.1000/x"><script>window.__pwned=4</script>
+- javascript:window.__pwned=5 Lee K. 2018. Another title. J 2:2.
+"""
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                     "--disable-dev-shm-usage", "--window-size=1280,1000"):
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
+    yield driver
+    driver.quit()
+
+
+def report_page(tmp_path, path, name="report.html"):
+    report = check_paths([path], Config(today=TODAY))
+    out = tmp_path / name
+    with out.open("w", encoding="utf-8") as handle:
+        RENDERERS["html"](report, handle)
+    return out
+
+
+@pytest.fixture(scope="module")
+def review_page(tmp_path_factory):
+    return report_page(tmp_path_factory.mktemp("html"), ROOT / "review.md")
+
+
+def test_the_page_loads_without_console_errors(browser, review_page):
+    browser.get(review_page.as_uri())
+    assert browser.title.endswith("review.md") and browser.title.startswith("refcheck report")
+    errors = [entry for entry in browser.get_log("browser") if entry["level"] in ("SEVERE", "ERROR")]
+    assert errors == []
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "report-review-desktop.png"))
+    browser.set_window_size(390, 900)
+    browser.save_screenshot(str(ARTIFACTS / "report-review-phone.png"))
+    browser.set_window_size(1280, 1000)
+
+
+def test_a_click_on_a_citation_scrolls_to_its_reference(browser, review_page):
+    from selenium.webdriver.common.by import By
+
+    browser.get(review_page.as_uri())
+    citation = browser.find_elements(By.CSS_SELECTOR, "a.cite")[10]
+    target = citation.get_attribute("href").split("#", 1)[1]
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", citation)
+    citation.click()
+    assert browser.execute_script("return location.hash") == f"#{target}"
+    top = browser.execute_script("return document.getElementById(arguments[0]).getBoundingClientRect().top", target)
+    assert 0 <= top < browser.execute_script("return window.innerHeight")
+
+
+def test_the_severity_and_rule_filters_hide_rows(browser, review_page):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    browser.get(review_page.as_uri())
+
+    def visible(severity=None):
+        rows = browser.find_elements(By.CSS_SELECTOR, "table.findings tbody tr")
+        return [r for r in rows if r.is_displayed() and (severity is None or r.get_attribute("data-severity") == severity)]
+
+    assert len(visible()) == 9
+    info = browser.find_element(By.CSS_SELECTOR, 'input[data-severity="info"]')
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", info)
+    info.click()
+    assert visible("info") == [] and len(visible()) == 6
+    info.click()
+    Select(browser.find_element(By.ID, "rule-filter")).select_by_value("citation-after-manuscript-date")
+    assert {r.get_attribute("data-rule") for r in visible()} == {"citation-after-manuscript-date"} and len(visible()) == 2
+
+
+def test_injected_script_never_runs(browser, tmp_path):
+    paper = tmp_path / "hostile.md"
+    paper.write_text(HOSTILE, encoding="utf-8")
+    page = report_page(tmp_path, paper, "hostile.html")
+    browser.get(page.as_uri())
+    assert browser.execute_script("return typeof window.__pwned") == "undefined"
+    assert "<script>window.__pwned = 1</script>" in browser.find_element("tag name", "body").text
