@@ -110,3 +110,31 @@ def test_injected_script_never_runs(browser, tmp_path):
     browser.get(page.as_uri())
     assert browser.execute_script("return typeof window.__pwned") == "undefined"
     assert "<script>window.__pwned = 1</script>" in browser.find_element("tag name", "body").text
+
+
+def test_the_report_with_crossref_shows_records_beside_the_printed_entries(browser, tmp_path):
+    """review.md with Crossref replayed from the cassettes: the comparison tables render."""
+    import vcr
+    from selenium.webdriver.common.by import By
+
+    from refcheck.crossref.client import CrossrefClient
+    from tests.test_crossref_review import Replay
+
+    recorder = vcr.VCR(record_mode="none", match_on=["method", "scheme", "host", "port", "path", "query"])
+    with recorder.use_cassette(str(ROOT / "cassettes" / "review.yaml")):
+        client = CrossrefClient(Replay(), error_budget=1.0, threads=1, sleep=lambda seconds: None)
+        report = check_paths([ROOT / "review.md"], Config(today=TODAY), crossref=client)
+    page = tmp_path / "crossref.html"
+    with page.open("w", encoding="utf-8") as handle:
+        RENDERERS["html"](report, handle)
+    browser.get(page.as_uri())
+    assert [e for e in browser.get_log("browser") if e["level"] in ("SEVERE", "ERROR")] == []
+    entry_11 = browser.find_element(By.ID, "ref-r11")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'start'});", entry_11)
+    assert "S233-S245" in entry_11.text.replace("–", "-") and "10.33549/physiolres.935186" in entry_11.text
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "report-crossref-entry-11-desktop.png"))
+    browser.set_window_size(390, 900)
+    browser.execute_script("arguments[0].scrollIntoView({block: 'start'});", entry_11)
+    browser.save_screenshot(str(ARTIFACTS / "report-crossref-entry-11-phone.png"))
+    browser.set_window_size(1280, 1000)
