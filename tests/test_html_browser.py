@@ -138,3 +138,17 @@ def test_the_report_with_crossref_shows_records_beside_the_printed_entries(brows
     browser.execute_script("arguments[0].scrollIntoView({block: 'start'});", entry_11)
     browser.save_screenshot(str(ARTIFACTS / "report-crossref-entry-11-phone.png"))
     browser.set_window_size(1280, 1000)
+
+
+def test_a_column_header_sorts_the_findings(browser, review_page):
+    from selenium.webdriver.common.by import By
+
+    browser.get(review_page.as_uri())
+    button = browser.find_element(By.CSS_SELECTOR, 'table.findings th button[data-key="code"]')
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
+    button.click()
+    codes = [r.get_attribute("data-code") for r in browser.find_elements(By.CSS_SELECTOR, "table.findings tbody tr")]
+    assert codes == sorted(codes) and len(set(codes)) > 1
+    button.click()  # again: the other way round
+    again = [r.get_attribute("data-code") for r in browser.find_elements(By.CSS_SELECTOR, "table.findings tbody tr")]
+    assert again == sorted(codes, reverse=True)
