@@ -11,7 +11,30 @@ from refcheck.api import Config, check
 from refcheck.readers import read_text
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+
+
+def _shared() -> Path:
+    """``../shared`` (corpora, facts, fixtures): beside this checkout, or beside the repository it
+    was cloned from (a fresh clone in a temporary directory), or wherever REFCHECK_SHARED says."""
+    import os
+    import subprocess
+
+    if os.environ.get("REFCHECK_SHARED"):
+        return Path(os.environ["REFCHECK_SHARED"])
+    beside = ROOT.parent / "shared"
+    if beside.is_dir():
+        return beside
+    try:
+        origin = subprocess.run(["git", "-C", str(ROOT), "config", "--get", "remote.origin.url"],
+                                capture_output=True, text=True, timeout=10).stdout.strip()
+    except OSError:
+        origin = ""
+    if origin and Path(origin).is_dir():
+        return Path(origin).resolve().parent / "shared"
+    return beside
+
+
+SHARED = _shared()
 TODAY = dt.date(2026, 11, 29)  # fixed so that future-year findings do not depend on the clock
 
 

@@ -38,13 +38,14 @@ from refcheck.crossref.client import (
 )
 from refcheck.crossref.match import differences
 from refcheck.model import Name, Reference
+from tests.conftest import SHARED
 
 try:
     from tests.crossref_server import load_cassette
 except ImportError:  # run with tests/ on sys.path
     from crossref_server import load_cassette
 
-FIXTURES = Path(__file__).resolve().parent.parent.parent / "shared" / "fixtures"
+FIXTURES = SHARED / "fixtures"
 RECORDED = FIXTURES / "crossref-recorded"
 MAILTO = "editor@example.org"
 

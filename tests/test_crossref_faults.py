@@ -21,13 +21,14 @@ from refcheck.crossref.client import ERROR_FLOOR, CrossrefClient, RequestFailed,
 from refcheck.crossref.session import make_session
 from refcheck.enrich import enrich
 from refcheck.readers import read_text
+from tests.conftest import SHARED
 
 try:
     from tests.crossref_server import FakeCrossref, Limits, load_cassette
 except ImportError:  # run with tests/ on sys.path
     from crossref_server import FakeCrossref, Limits, load_cassette
 
-RECORDED = Path(__file__).resolve().parent.parent.parent / "shared" / "fixtures" / "crossref-recorded"
+RECORDED = SHARED / "fixtures" / "crossref-recorded"
 MAILTO = "editor@example.org"
 FINAL = {"verified", "mismatch", "not-found", "doi-not-found", "other-agency", "elsewhere", "unverified"}
 

@@ -13,8 +13,9 @@ import pytest
 
 from refcheck.model import Source
 from refcheck.readers import latex
+from tests.conftest import SHARED
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "latex"
+CORPUS = SHARED / "corpus" / "latex"
 
 
 def read(text: str, files: dict[str, str] | None = None, path: str = "paper.tex"):
