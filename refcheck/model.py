@@ -13,6 +13,10 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 
+# Manubot citation keys name the work by an identifier (``[@doi:10.1/x]``): no bibliography entry needed
+MANUBOT_PREFIXES = ("doi:", "pmid:", "pmcid:", "pmc:", "arxiv:", "url:", "isbn:", "wikidata:", "tag:", "raw:")
+
+
 class Severity(enum.IntEnum):
     """How serious a finding is; ordered so that ``>=`` means "at least as serious"."""
 

@@ -74,8 +74,11 @@ def _unreadable(path: str, message: str) -> Manuscript:
     return Manuscript(source=source, problems=(Problem(source.span(0, 0), f"{path} {message}", rule="unreadable-input"),))
 
 
-def _read_file(path: Path, max_bytes: int) -> str:
-    """A file's text; Unreadable (with the reason) for directories, huge, binary or undecodable files."""
+def read_file(path: Path, max_bytes: int = MAX_BYTES) -> str:
+    """A file's text; Unreadable (with the reason) for directories, huge, binary or undecodable files.
+
+    The one I/O edge for every file refcheck reads: manuscripts, .bib files, \\input files.
+    """
     try:
         if path.is_dir():
             raise Unreadable("is a directory")
@@ -106,7 +109,7 @@ def with_bibliography(manuscript: Manuscript, extra: Iterable[str | os.PathLike]
             continue
         seen.add(path.resolve())
         try:
-            source = Source(str(path), _read_file(path, max_bytes), "bibtex")
+            source = Source(str(path), read_file(path, max_bytes), "bibtex")
         except Unreadable as err:
             problems.append(Problem(manuscript.source.span(0, 0), f"the bibliography {path} {err}", rule="unreadable-input"))
             continue
@@ -124,18 +127,10 @@ def load(path: str | os.PathLike, *, max_bytes: int = MAX_BYTES, bib: Iterable[s
     p = Path(path)
     name = str(path)
     try:
-        if p.is_dir():
-            return _unreadable(name, "is a directory; pass the manuscript file inside it")
-        size = p.stat().st_size
-        if size > max_bytes:
-            return _unreadable(name, f"is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.1f} MB limit (see --max-bytes)")
-        data = p.read_bytes()
-    except OSError as err:
-        return _unreadable(name, f"cannot be read: {err.strerror or err}")
-    try:
-        text = decode(data)
+        text = read_file(p, max_bytes)
     except Unreadable as err:
-        return _unreadable(name, str(err))
+        hint = "; pass the manuscript file inside it" if p.is_dir() else ""
+        return _unreadable(name, f"{err}{hint}")
     open_file = None
     if FORMATS.get(p.suffix.lower()) == "latex":
         from refcheck.readers.latex import opener

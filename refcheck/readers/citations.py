@@ -26,7 +26,7 @@ from functools import lru_cache
 
 import regex as re
 
-from refcheck.model import Citation, CitationItem, Source
+from refcheck.model import MANUBOT_PREFIXES, Citation, CitationItem, Source
 
 # --- author-year -------------------------------------------------------------------------
 
@@ -115,8 +115,6 @@ _KEY_IN_GROUP = re.compile(rf"(?P<suppress>-)?@(?P<key>{_KEY})")
 _NARRATIVE_KEY = re.compile(rf"(?<![\p{{L}}\d_@.\\/`\[])@(?P<key>{_KEY})")
 # pandoc-crossref labels (@fig:workflow, @tbl:platforms) refer to the document, not to a work
 CROSSREF_LABELS = ("fig:", "tbl:", "eq:", "sec:", "lst:")
-# Manubot citation keys name the work by an identifier: they need no bibliography entry
-MANUBOT_PREFIXES = ("doi:", "pmid:", "pmcid:", "pmc:", "arxiv:", "url:", "isbn:", "wikidata:", "tag:", "raw:")
 
 
 @dataclass(frozen=True, slots=True)

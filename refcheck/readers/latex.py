@@ -627,7 +627,7 @@ def opener(main_path: str | os.PathLike, *, max_bytes: int | None = None) -> Cal
     Absolute paths are refused, as are directories, files over ``max_bytes`` and files that are
     not text (the same decoding as ``refcheck.readers.load``).
     """
-    from refcheck.readers import MAX_BYTES, FORMATS, Unreadable, decode
+    from refcheck.readers import FORMATS, MAX_BYTES, Unreadable, read_file
 
     base = Path(main_path).parent
     limit = MAX_BYTES if max_bytes is None else max_bytes
@@ -637,10 +637,8 @@ def opener(main_path: str | os.PathLike, *, max_bytes: int | None = None) -> Cal
             return None
         path = base / relative
         try:
-            if not path.is_file() or path.stat().st_size > limit:
-                return None
-            text = decode(path.read_bytes())
-        except (OSError, ValueError, Unreadable):
+            text = read_file(path, limit)
+        except (Unreadable, ValueError):
             return None
         return Source(os.path.normpath(str(path)), text, FORMATS.get(path.suffix.lower(), "latex"))
 

@@ -5,7 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TextIO
 
+from refcheck.model import Finding
 from refcheck.report import Report
+
+
+def full_message(finding: Finding) -> str:
+    """The message, then the fix and the notes on lines of their own (as the terminal report shows them)."""
+    lines = [finding.message]
+    if finding.fix:
+        lines.append(f"fix: {finding.fix.message}")
+    lines.extend(f"note: {note}" for note in finding.notes)
+    return "\n".join(lines)
 
 
 def _json(report: Report, out: TextIO, **options) -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from refcheck.model import Finding, Severity
+from refcheck.render import full_message
 from refcheck.report import Report
 
 COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
@@ -39,21 +40,13 @@ def command(name: str, message: str, properties: dict[str, object] | None = None
     return f"::{name}{' ' + props if props else ''}::{escape_data(message)}"
 
 
-def _message(finding: Finding) -> str:
-    lines = [finding.message]
-    if finding.fix:
-        lines.append(f"fix: {finding.fix.message}")
-    lines.extend(f"note: {note}" for note in finding.notes)
-    return "\n".join(lines)
-
-
 def annotation(finding: Finding) -> str:
     span = finding.span
     properties: dict[str, object] = {"file": span.path.replace("\\", "/"), "line": span.line, "endLine": span.end_line}
     if span.end_line == span.line:
         properties |= {"col": span.column, "endColumn": span.end_column}
     properties["title"] = f"{finding.code} {finding.rule}"
-    return command(COMMAND[finding.severity], _message(finding), properties)
+    return command(COMMAND[finding.severity], full_message(finding), properties)
 
 
 def render(report: Report, out: TextIO, **_options) -> None:

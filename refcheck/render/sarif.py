@@ -25,6 +25,7 @@ from urllib.parse import quote
 
 import refcheck
 from refcheck.model import Finding, Severity, Span
+from refcheck.render import full_message
 from refcheck.report import Report
 from refcheck.rule import Rule
 
@@ -49,15 +50,6 @@ def artifact_location(path: str) -> dict:
 
 def region(span: Span) -> dict:
     return {"startLine": span.line, "startColumn": span.column, "endLine": span.end_line, "endColumn": span.end_column}
-
-
-def message_text(finding: Finding) -> str:
-    """The message, then the fix and the notes on lines of their own (as the terminal report shows them)."""
-    lines = [finding.message]
-    if finding.fix:
-        lines.append(f"fix: {finding.fix.message}")
-    lines.extend(f"note: {note}" for note in finding.notes)
-    return "\n".join(lines)
 
 
 def _paragraphs(doc: str) -> list[str]:
@@ -126,7 +118,7 @@ def to_dict(report: Report) -> dict:
             result["ruleIndex"] = index[f.code]
         result |= {
             "level": LEVEL[f.severity],
-            "message": {"text": message_text(f)},
+            "message": {"text": full_message(f)},
             "locations": [{"physicalLocation": {"artifactLocation": artifact_location(f.span.path), "region": region(f.span)}}],
             "partialFingerprints": {FINGERPRINT: fingerprint},
         }

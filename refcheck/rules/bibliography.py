@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from rapidfuzz import fuzz, process
 
-from refcheck.model import Fix, Problem, Reference, Severity, Work
+from refcheck.model import Fix, MANUBOT_PREFIXES, Problem, Reference, Severity, Work
 from refcheck.names import surname_key
 from refcheck.rule import Context, describe, rule
 
@@ -55,8 +55,6 @@ def undefined_citation_key(ctx: Context):
 
     Fix: add the entry, or correct the key (refcheck offers the closest key).
     """
-    from refcheck.readers.citations import MANUBOT_PREFIXES
-
     aliases = dict(ctx.manuscript.aliases)
     for citation in ctx.manuscript.citations:  # Manubot: a tag must be defined; other identifiers resolve themselves
         for item in citation.items:

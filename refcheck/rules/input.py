@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from refcheck.model import Problem, Severity
+from refcheck.model import MANUBOT_PREFIXES, Problem, Severity
 from refcheck.rule import Context, rule
 
 
@@ -66,8 +66,6 @@ def no_reference_list(ctx: Context):
     the bibliography file.
     """
     m = ctx.manuscript
-    from refcheck.readers.citations import MANUBOT_PREFIXES
-
     self_resolving = all(i.key and i.key.lower().startswith(MANUBOT_PREFIXES) for c in m.citations for i in c.items)
     # a bibliography that is named but cannot be read is reported as unreadable-input instead
     if m.citations and not m.references and not m.bib and not m.bib_files and not self_resolving:

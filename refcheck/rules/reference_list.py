@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from refcheck.model import Fix, Problem, Reference, Severity
+from refcheck.model import Fix, MANUBOT_PREFIXES, Problem, Reference, Severity
 from refcheck.names import fold, surname_key, surname_keys
 from refcheck.rule import Context, entry as _entry, rule, short as _short
 
@@ -165,8 +165,6 @@ def _identifier(key: str, aliases: dict[str, str]) -> str:
 
 def _same_identifier(ctx: Context):
     """Manubot keys written differently for one work (``@tag:x`` defined as ``doi:A``, and ``@doi:A``)."""
-    from refcheck.readers.citations import MANUBOT_PREFIXES
-
     aliases = dict(ctx.manuscript.aliases)
     first: dict[str, tuple[str, object]] = {}
     for citation in ctx.manuscript.citations:
