@@ -81,15 +81,16 @@ def default_python() -> str:
     return str(venv) if venv.exists() else sys.executable
 
 
-def run_refcheck(job: tuple[str, str, str, str, str]) -> tuple[str, str, dict]:
+def run_refcheck(job: tuple) -> tuple[str, str, dict]:
     """Run the CLI on one text (written to a temp file); returns (article, variant, result).
 
-    ``result`` is the parsed JSON plus ``_seconds``, or ``{"_error": ...}``.
+    ``job`` is (python, workdir, article, variant, text[, suffix]); the file is ``<article><suffix>``
+    (``.md`` by default). ``result`` is the parsed JSON plus ``_seconds``, or ``{"_error": ...}``.
     """
-    python, workdir, article, variant, text = job
+    python, workdir, article, variant, text, *rest = job
     folder = Path(workdir) / variant
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{article}.md"
+    path = folder / f"{article}{rest[0] if rest else '.md'}"
     path.write_text(text, encoding="utf-8")
     command = [python, "-m", "refcheck", str(path), "--offline", "--format", "json"]
     began = time.perf_counter()
@@ -108,10 +109,10 @@ def run_refcheck(job: tuple[str, str, str, str, str]) -> tuple[str, str, dict]:
     return article, variant, result
 
 
-def run_all(python: str, jobs: list[tuple[str, str, str]], workers: int) -> dict[tuple[str, str], dict]:
-    """Run every (article, variant, text) job in parallel processes."""
+def run_all(python: str, jobs: list[tuple[str, str, str]], workers: int, suffix: str = ".md") -> dict[tuple[str, str], dict]:
+    """Run every (article, variant, text) job in parallel processes, each text saved as ``<article><suffix>``."""
     with tempfile.TemporaryDirectory(prefix="refcheck-accuracy-") as workdir:
-        payload = [(python, workdir, article, variant, text) for article, variant, text in jobs]
+        payload = [(python, workdir, article, variant, text, suffix) for article, variant, text in jobs]
         with concurrent.futures.ProcessPoolExecutor(max_workers=workers) as pool:
             return {(a, v): r for a, v, r in pool.map(run_refcheck, payload, chunksize=1)}
 

@@ -190,15 +190,17 @@ def check_paths(
     *,
     max_bytes: int | None = None,
     bib: Iterable[str | os.PathLike] = (),
+    fmt: str | None = None,
     crossref=None,
     lock: dict | None = None,
     progress=None,
 ) -> Report:
     """Read each file and its bibliography (bad input becomes unreadable-input findings) and check it.
 
-    ``bib`` names .bib files read for every manuscript, beside those the manuscripts name.
+    ``bib`` names .bib files read for every manuscript, beside those the manuscripts name;
+    ``fmt`` forces the input format (else it is detected per file).
     """
     from refcheck.readers import MAX_BYTES, load
 
-    manuscripts = [load(p, max_bytes=max_bytes or MAX_BYTES, bib=bib) for p in paths]
+    manuscripts = [load(p, max_bytes=max_bytes or MAX_BYTES, bib=bib, fmt=fmt) for p in paths]
     return check(manuscripts, config, crossref=crossref, lock=lock, progress=progress)

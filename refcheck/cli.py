@@ -20,6 +20,7 @@ from typing import Annotated, Optional
 import typer
 
 from refcheck import __version__
+from refcheck.readers import INPUT_FORMATS
 
 EXIT_USAGE = 2
 
@@ -30,6 +31,9 @@ class Format(str, Enum):
     sarif = "sarif"
     github = "github"
     html = "html"
+
+
+InputFormat = Enum("InputFormat", {name: name for name in INPUT_FORMATS}, type=str)  # --format-in: the readers there are
 
 
 class FailOn(str, Enum):
@@ -68,7 +72,7 @@ def _version(value: bool) -> None:
 
 
 def check_command(
-    paths: Annotated[Optional[list[Path]], typer.Argument(help="Manuscript files to check (Markdown, LaTeX; default: `paths` of the configuration).", show_default=False)] = None,
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="Manuscript files to check (Markdown, LaTeX, JATS XML, DOCX, plain text; default: `paths` of the configuration).", show_default=False)] = None,
     format: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = Format.text,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file (atomically).")] = None,
     select: Annotated[Optional[list[str]], typer.Option("--select", help="Rules to run: codes, code prefixes (RC1) or names; comma-separated.")] = None,
@@ -84,6 +88,7 @@ def check_command(
     lock: Annotated[Optional[Path], typer.Option("--lock", help="Lockfile (e.g. refcheck.lock.json): references it knows are not looked up again; rewritten after the run.", show_default=False)] = None,
     color: Annotated[Optional[bool], typer.Option("--color/--no-color", help="Force or disable colour (default: auto; NO_COLOR is honoured).")] = None,
     max_bytes: Annotated[int, typer.Option("--max-bytes", help="Refuse input files larger than this.")] = 16 * 1024 * 1024,
+    format_in: Annotated[Optional[InputFormat], typer.Option("--format-in", help="Read every FILE as this format (default: detected from the content, else the extension).", show_default=False)] = None,
     config_file: Annotated[Optional[Path], typer.Option("--config", help="Configuration file (refcheck.toml or pyproject.toml); default: the nearest one at or above the current directory.", show_default=False)] = None,
     isolated: Annotated[bool, typer.Option("--isolated", help="Ignore configuration files.")] = False,
     version: Annotated[Optional[bool], typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = None,
@@ -147,7 +152,7 @@ def check_command(
     locked = _read_lock(lock)
     client = None if offline else _client(crossref_url, mailto, cache, no_cache)
     with _progress() as progress:
-        report = check_paths(paths, config, max_bytes=max_bytes, bib=bib or (), crossref=client, lock=locked, progress=progress)
+        report = check_paths(paths, config, max_bytes=max_bytes, bib=bib or (), fmt=format_in.value if format_in else None, crossref=client, lock=locked, progress=progress)
     if lock is not None and any(m.crossref_consulted for m in report.manuscripts):
         from refcheck import lockfile
 

@@ -137,17 +137,67 @@ def link_author_year(citation_id: str, index_in_citation: int, item: CitationIte
     return Link(citation_id, index_in_citation, (), "none", nearest)
 
 
+def _link_keyed(citation_id: str, i: int, item: CitationItem, index: Index) -> list[Link]:
+    """An item that names its reference (a JATS rid) and also prints a number or an author and year.
+
+    The key decides, and the printed text is checked against it: where the text names another
+    entry of the list, the text wins (``key-mismatch``, the marked-up target kept in
+    ``nearest``); where it names the keyed entry's author with another year, the link carries
+    ``year_differs``. A key that names nothing (``key-missing``) falls back on the text.
+    """
+    keyed = index.by_key.get(item.key, ())
+    if len(keyed) > 1:
+        return [Link(citation_id, i, tuple(r.id for r in keyed), "ambiguous")]
+    if not keyed:  # say so (undefined-citation-key), and let the text find its entry
+        if item.numbers:
+            text = [_link_number(citation_id, i, n, index) for n in dict.fromkeys(item.numbers)]
+        else:
+            text = [link_author_year(citation_id, i, item, index)]
+        found = tuple(dict.fromkeys(r for t in text for r in t.references))
+        return [Link(citation_id, i, (), "key-missing", found), *text]
+    target = keyed[0]
+    if item.numbers:
+        numbers = list(dict.fromkeys(item.numbers))
+        mine = target.number if target.number in numbers else numbers[-1]
+        return [Link(citation_id, i, (target.id,), "key", number=n) if n == mine else _link_number(citation_id, i, n, index)
+                for n in numbers]
+    works = target.parts or (target,)
+    cited = item.authors[0]
+    year = _year_key(item.year)[:4]
+    # first author and year agree with the target: the key picks among that author's works of the year
+    for work in works:
+        if work.authors and _year_key(work.year)[:4] == year:
+            how = same_surname(cited, work.authors[0].family)
+            if how:
+                return [Link(citation_id, i, (target.id,), "key" if how == "exact" else how)]
+    text = link_author_year(citation_id, i, item, index)
+    if target.id in text.references:
+        how = "key" if text.how == "ambiguous" else text.how  # the key settles an ambiguity
+        return [Link(citation_id, i, (target.id,), how)]
+    if text.year_differs and any(w.authors and same_surname(cited, w.authors[0].family) for w in works):
+        nearest = (target.id, *(r for r in text.nearest if r != target.id))
+        return [Link(citation_id, i, (target.id,), "key", nearest, year_differs=True)]
+    if text.references and text.how not in ("none", "ambiguous"):
+        return [Link(citation_id, i, text.references, "key-mismatch", (target.id,))]
+    return [Link(citation_id, i, (target.id,), "key")]
+
+
+def _link_number(citation_id: str, i: int, number: int, index: Index) -> Link:
+    refs = tuple(r.id for r in index.by_label.get(str(number), ()))
+    how = "label" if len(refs) == 1 else ("ambiguous" if refs else "none")
+    return Link(citation_id, i, refs, how, number=number)
+
+
 def link(manuscript: Manuscript) -> tuple[Link, ...]:
     """Every citation item's Link, in document order."""
     index = Index.build(manuscript.references, manuscript.bib)
     links: list[Link] = []
     for citation in manuscript.citations:
         for i, item in enumerate(citation.items):
-            if item.numbers:
-                for number in dict.fromkeys(item.numbers):
-                    refs = tuple(r.id for r in index.by_label.get(str(number), ()))
-                    how = "label" if len(refs) == 1 else ("ambiguous" if refs else "none")
-                    links.append(Link(citation.id, i, refs, how, number=number))
+            if item.key is not None and (item.numbers or item.authors):
+                links.extend(_link_keyed(citation.id, i, item, index))
+            elif item.numbers:
+                links.extend(_link_number(citation.id, i, number, index) for number in dict.fromkeys(item.numbers))
             elif item.key is not None:
                 refs = tuple(r.id for r in index.by_key.get(item.key, ()))
                 if refs:

@@ -185,6 +185,7 @@ class Reference:
     parts: tuple[Reference, ...] = ()
     type: str | None = None  # a .bib entry's type ("article", "inproceedings"); None for a printed entry
     fields: tuple[str, ...] = ()  # a .bib entry's field names as written, lower-cased ("author", "journal")
+    pmid: str | None = None  # a PubMed id, where the source tags one (JATS pub-id, a .bib pmid field)
 
     @property
     def first_author(self) -> str | None:
@@ -222,6 +223,8 @@ class Reference:
         }
         if self.type is not None:
             data["type"] = self.type
+        if self.pmid is not None:
+            data["pmid"] = self.pmid
         if self.parts:
             data["parts"] = [part.to_dict() for part in self.parts]
         return data

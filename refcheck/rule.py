@@ -123,11 +123,17 @@ def short(work: Reference) -> str:
 
 
 def entry(ref: Reference) -> str:
-    """``entry 15`` in a numbered list, ``the entry on line 42`` otherwise."""
-    return f"entry {ref.label}" if ref.label else f"the entry on line {ref.span.line}"
+    """``entry 15`` in a numbered list, the key of a keyed entry (``bib34``), ``the entry on line 42`` otherwise."""
+    return f"entry {ref.label}" if ref.label else ref.key if ref.key else f"the entry on line {ref.span.line}"
 
 
 def describe(ref: Reference) -> str:
-    """``entry 6 (Chang et al. 2021, line 119)``: where to look, and what to look for."""
+    """``entry 6 (Chang et al. 2021, line 119)``: where to look, and what to look for.
+
+    A keyed entry without a number is found by its key (``bib34 (Kupiec 1997)``): a JATS file is
+    often one long line, and a key is what an editor searches for.
+    """
+    if ref.key and not ref.label:
+        return f"{ref.key} ({short(ref)})"
     label = f"entry {ref.label} " if ref.label else ""
     return f"{label}({short(ref)}, line {ref.span.line})"

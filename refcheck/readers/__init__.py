@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import dataclasses
 import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -16,18 +17,46 @@ from refcheck.model import Manuscript, Problem, Source
 
 MAX_BYTES = 16 * 1024 * 1024  # a 10,000-reference manuscript is about 3 MB
 
-FORMATS = {".md": "markdown", ".markdown": "markdown", ".txt": "markdown", ".rmd": "markdown", ".qmd": "markdown",
-           ".tex": "latex", ".ltx": "latex", ".bib": "bibtex"}
+FORMATS = {".md": "markdown", ".markdown": "markdown", ".rmd": "markdown", ".qmd": "markdown", ".txt": "markdown",
+           ".tex": "latex", ".ltx": "latex", ".bib": "bibtex", ".xml": "jats", ".nxml": "jats"}
 
-# format -> module with a ``read(source) -> Manuscript``; imported on first use so that
+# format -> module with a ``read(source) -> Manuscript`` (text formats) or a
+# ``read_bytes(path, data) -> Manuscript`` (BINARY formats); imported on first use so that
 # `refcheck --help` does not pay for compiling the grammar
-READERS = {"markdown": "refcheck.readers.markdown", "latex": "refcheck.readers.latex", "bibtex": "refcheck.readers.bibtex"}
+READERS = {"markdown": "refcheck.readers.markdown", "latex": "refcheck.readers.latex", "bibtex": "refcheck.readers.bibtex",
+           "jats": "refcheck.readers.jats"}
+BINARY = frozenset({"docx"})
+INPUT_FORMATS = tuple(READERS)  # what --format-in accepts
 
 
-def _reader(fmt: str):
+def _reader(fmt: str, name: str = "read"):
     import importlib
 
-    return importlib.import_module(READERS[fmt]).read
+    return getattr(importlib.import_module(READERS[fmt]), name)
+
+
+_XML_START = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*(?:<\?xml\b|<!DOCTYPE\s+article\b|<article\b)")
+
+
+def detect(path: str | os.PathLike, head: bytes) -> str:
+    """The format of a file from its first bytes, else its extension, else Markdown.
+
+    Content wins where it is unambiguous: a ZIP container is a DOCX package whatever its name,
+    and XML (an ``<?xml`` declaration or a JATS ``<article>``) is read as JATS even when saved
+    as ``.txt``. ``--format-in`` overrides both.
+    """
+    if head.startswith(b"PK\x03\x04") and "docx" in READERS:
+        return "docx"
+    if _XML_START.match(head) or _XML_START.match(_utf16_ascii(head)):
+        return "jats"
+    return FORMATS.get(Path(path).suffix.lower(), "markdown")
+
+
+def _utf16_ascii(head: bytes) -> bytes:
+    """The ASCII bytes of a UTF-16 start (BOM dropped), enough to recognise ``<?xml``."""
+    if head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        return head[2:].replace(b"\x00", b"")
+    return b""
 
 
 _BOMS = (
@@ -74,10 +103,11 @@ def _unreadable(path: str, message: str) -> Manuscript:
     return Manuscript(source=source, problems=(Problem(source.span(0, 0), f"{path} {message}", rule="unreadable-input"),))
 
 
-def read_file(path: Path, max_bytes: int = MAX_BYTES) -> str:
-    """A file's text; Unreadable (with the reason) for directories, huge, binary or undecodable files.
+def read_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
+    """A file's bytes; Unreadable (with the reason) for directories, missing and huge files.
 
     The one I/O edge for every file refcheck reads: manuscripts, .bib files, \\input files.
+    The size is checked before reading, so a 100 MB file costs nothing.
     """
     try:
         if path.is_dir():
@@ -85,10 +115,18 @@ def read_file(path: Path, max_bytes: int = MAX_BYTES) -> str:
         size = path.stat().st_size
         if size > max_bytes:
             raise Unreadable(f"is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.1f} MB limit (see --max-bytes)")
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)  # a file growing while read is cut off, not trusted
     except OSError as err:
         raise Unreadable(f"cannot be read: {err.strerror or err}") from None
-    return decode(data)
+    if len(data) > max_bytes:
+        raise Unreadable(f"is over the {max_bytes / 1e6:.1f} MB limit (see --max-bytes)")
+    return data
+
+
+def read_file(path: Path, max_bytes: int = MAX_BYTES) -> str:
+    """A file's text; Unreadable (with the reason) for directories, huge, binary or undecodable files."""
+    return decode(read_bytes(path, max_bytes))
 
 
 def with_bibliography(manuscript: Manuscript, extra: Iterable[str | os.PathLike] = (), *, max_bytes: int = MAX_BYTES) -> Manuscript:
@@ -122,21 +160,29 @@ def with_bibliography(manuscript: Manuscript, extra: Iterable[str | os.PathLike]
                                bib_files=(*manuscript.bib_files, *(str(p) for p in extra)))
 
 
-def load(path: str | os.PathLike, *, max_bytes: int = MAX_BYTES, bib: Iterable[str | os.PathLike] = ()) -> Manuscript:
-    """Read one manuscript file and its bibliography; never raises for bad content (only the caller checks existence)."""
+def load(path: str | os.PathLike, *, max_bytes: int = MAX_BYTES, bib: Iterable[str | os.PathLike] = (),
+         fmt: str | None = None) -> Manuscript:
+    """Read one manuscript file and its bibliography; never raises for bad content (only the caller checks existence).
+
+    ``fmt`` forces the format (``--format-in``); by default it is detected (see ``detect``).
+    """
     p = Path(path)
     name = str(path)
     try:
-        text = read_file(p, max_bytes)
+        data = read_bytes(p, max_bytes)
+        fmt = fmt or detect(p, data[:512])
+        if fmt in BINARY:
+            return with_bibliography(_reader(fmt, "read_bytes")(name, data), bib, max_bytes=max_bytes)
+        text = decode(data)
     except Unreadable as err:
         hint = "; pass the manuscript file inside it" if p.is_dir() else ""
         return _unreadable(name, f"{err}{hint}")
     open_file = None
-    if FORMATS.get(p.suffix.lower()) == "latex":
+    if fmt == "latex":
         from refcheck.readers.latex import opener
 
         open_file = opener(p, max_bytes=max_bytes)
-    return with_bibliography(read_text(text, name, open_file=open_file), bib, max_bytes=max_bytes)
+    return with_bibliography(read_text(text, name, fmt, open_file=open_file), bib, max_bytes=max_bytes)
 
 
 def read_text(text: str, path: str = "<text>", fmt: str | None = None, *, open_file=None) -> Manuscript:

@@ -59,7 +59,7 @@ _GROUP = stdre.compile(  # ASCII only: the stdlib engine scans megabytes faster
 _NARRATIVE_YEAR = stdre.compile(r"[(\[]\s*(?:1[5-9]\d\d|20\d\d|n\.\s?d\.|in\s+press|forthcoming)")
 NARRATIVE_WINDOW = 160
 _YEAR_ONLY = re.compile(rf"^\s*{YEARS}\s*$")
-_YEAR_TOKEN = re.compile(YEAR)
+_YEAR_TOKEN = YEAR_TOKEN = re.compile(YEAR)
 _SUFFIX_ONLY = re.compile(r"^[a-z]$")
 _YEAR_OR_SUFFIX = re.compile(rf"{YEAR}|(?<![\p{{L}}])[a-z](?![\p{{L}}\d.])")
 _SPACES = re.compile(r"\s+")
@@ -362,6 +362,9 @@ def _numbers(numlist: str, form: set[str]) -> tuple[int, ...]:
         else:
             numbers.extend(range(first, last + 1))
     return tuple(numbers)
+
+
+parse_numbers = _numbers  # "1–3, 5" -> (1, 2, 3, 5); readers of tagged formats (JATS) parse xref texts with it
 
 
 def _bracket_run_numbers(run: str, form: set[str]) -> tuple[int, ...]:

@@ -74,7 +74,11 @@ def undefined_citation_key(ctx: Context):
             found = by_id[link.references[0]].key
             yield Problem(item.span, f"the key {item.key!r} matches {found!r} only when case is ignored (BibTeX accepts it with a warning; biber and pandoc do not)",
                           Fix(f"write {found}", found, item.span), severity=Severity.WARNING)
-        elif link.how == "none":
+        elif link.how == "key-missing" and link.nearest:  # markup naming nothing, around text that names an entry
+            ref = ctx.references.get(link.nearest[0]) or by_id.get(link.nearest[0])
+            yield Problem(item.span, f"{item.text} is marked up as a citation of {item.key!r}, which no entry defines",
+                          Fix(f"its text names {describe(ref)}: point the citation at {ref.key!r}" if ref and ref.key else "point the citation at its entry"))
+        elif link.how == "key-missing" or (link.how == "none" and not (item.numbers or item.authors)):
             close = process.extractOne(item.key, keys, scorer=fuzz.WRatio, score_cutoff=CLOSE_KEY) if keys else None
             fix = Fix(f"did you mean {close[0]}?", close[0], item.span) if close else None
             yield Problem(item.span, f"the key {item.key!r} is not defined in the bibliography", fix)
@@ -112,8 +116,8 @@ def duplicate_bib_key(ctx: Context):
     Fix: delete the duplicate, or give the second work its own key.
     """
     first: dict[str, Reference] = {}
-    for entry in ctx.manuscript.bib:
-        folded = entry.key.casefold()
+    for entry in _keyed(ctx):  # .bib entries, or keyed list entries (\\bibitem, JATS <ref id>)
+        folded = entry.key.casefold() if ctx.manuscript.bib else entry.key  # BibTeX folds case; XML ids and \\bibitem do not
         if folded in first:
             other = first[folded]
             how = "is defined twice" if other.key == entry.key else f"differs only in case from {other.key!r}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from refcheck.model import Fix, Problem, Severity
+from refcheck.names import same_surname
 from refcheck.rule import Context, describe as _describe, rule
 
 
@@ -52,8 +53,10 @@ def reference_never_cited(ctx: Context):
     """
     if not ctx.manuscript.citations:
         return
-    # an entry cited with the wrong year is reported once, by citation-year-mismatch
-    near_misses = {ref_id for link in ctx.manuscript.links if link.year_differs for ref_id in link.nearest[:1]}
+    # an entry cited with the wrong year is reported once, by citation-year-mismatch; an entry
+    # that markup points at while the text names another, once, by citation-author-mismatch
+    near_misses = {ref_id for link in ctx.manuscript.links if link.year_differs or link.how == "key-mismatch"
+                   for ref_id in link.nearest[:1]}
     for ref in ctx.manuscript.references:
         if ref.id in ctx.links_to or ref.id in near_misses or not (ref.authors or ref.year):
             continue
@@ -97,6 +100,17 @@ def citation_year_mismatch(ctx: Context):
                 f"{item.text} cites {item.year}, but the list has {item.authors[0]} only with {years}",
                 Fix(f"check the year against {_describe(ref)}"),
             )
+        elif link.how == "key-mismatch" and _names_keyed_author(ctx, link):
+            item, marked, named = ctx.item(link), ctx.references[link.nearest[0]], ctx.references[link.references[0]]
+            yield Problem(item.span, f"{item.text} is marked up as a citation of {_describe(marked)}, but its year names {_describe(named)}",
+                          Fix(f"point the citation at {_describe(named)}, or correct its year"))
+
+
+def _names_keyed_author(ctx: Context, link) -> bool:
+    """A key-mismatch where the text names the keyed entry's first author (so the year is what disagrees)."""
+    marked = ctx.references[link.nearest[0]]
+    works = marked.parts or (marked,)
+    return any(w.authors and same_surname(ctx.item(link).authors[0], w.authors[0].family) for w in works)
 
 
 @rule("RC105", "citation-author-mismatch", Severity.WARNING)
@@ -111,6 +125,11 @@ def citation_author_mismatch(ctx: Context):
     Fix: spell the name as the entry does.
     """
     for link in ctx.manuscript.links:
+        if link.how == "key-mismatch" and not _names_keyed_author(ctx, link):
+            item, marked, named = ctx.item(link), ctx.references[link.nearest[0]], ctx.references[link.references[0]]
+            yield Problem(item.span, f"{item.text} is marked up as a citation of {_describe(marked)}, but its text names {_describe(named)}",
+                          Fix(f"point the citation at {_describe(named)}"))
+            continue
         if link.how not in {"case", "diacritics", "fuzzy-author"}:
             continue
         item = ctx.item(link)
