@@ -163,20 +163,26 @@ def check(
     """
     if isinstance(manuscripts, Manuscript):
         manuscripts = (manuscripts,)
-    linked = [link_manuscript(m) for m in manuscripts]
+    return _checked([link_manuscript(m) for m in manuscripts], config, crossref=crossref, lock=lock, progress=progress)
+
+
+def _checked(linked: list[Manuscript], config: Config, *, crossref=None, lock=None, progress=None,
+             found: list[tuple[list[Finding], int]] | None = None) -> Report:
+    """The rest of ``check`` for linked manuscripts; ``found`` holds each one's findings when computed already."""
     rules = selected_rules(config)
     if (crossref is not None or lock) and any("crossref" in r.needs for r in rules):
         from refcheck.enrich import enrich
         from refcheck.lockfile import locked_matches
 
         linked = [enrich(m, crossref, locked=locked_matches(m, lock or {}), progress=progress) for m in linked]
+        found = None  # the Crossref rules have something to say now
     if len(linked) > 1:
         linked = [_namespaced(m, f"{i + 1}:") for i, m in enumerate(linked)]
     findings: list[Finding] = []
     suppressed = 0
-    for manuscript in linked:
-        found, hidden = run_rules(manuscript, config, rules)
-        findings.extend(found)
+    for i, manuscript in enumerate(linked):
+        these, hidden = found[i] if found is not None else run_rules(manuscript, config, rules)
+        findings.extend(these)
         suppressed += hidden
     notes = [note for m in linked for note in m.notes]
     if any("crossref" in r.needs for r in rules) and not any(m.crossref_consulted for m in linked):
@@ -194,13 +200,22 @@ def check_paths(
     crossref=None,
     lock: dict | None = None,
     progress=None,
+    jobs: int = 1,
 ) -> Report:
     """Read each file and its bibliography (bad input becomes unreadable-input findings) and check it.
 
     ``bib`` names .bib files read for every manuscript, beside those the manuscripts name;
-    ``fmt`` forces the input format (else it is detected per file).
+    ``fmt`` forces the input format (else it is detected per file). ``jobs`` worker processes
+    read (and, offline, check) the files; Crossref is asked from this process, once per work.
     """
-    from refcheck.readers import MAX_BYTES, load
+    from refcheck.batch import SharedLookups, read_all
+    from refcheck.readers import MAX_BYTES
 
-    manuscripts = [load(p, max_bytes=max_bytes or MAX_BYTES, bib=bib, fmt=fmt) for p in paths]
-    return check(manuscripts, config, crossref=crossref, lock=lock, progress=progress)
+    wants_crossref = (crossref is not None or bool(lock)) and any("crossref" in r.needs for r in selected_rules(config))
+    read = read_all([os.fspath(p) for p in paths], config, jobs=jobs, max_bytes=max_bytes or MAX_BYTES, bib=tuple(bib),
+                    fmt=fmt, offline=not wants_crossref)
+    linked = [manuscript for manuscript, _, _ in read]
+    found = None if wants_crossref else [(findings, suppressed) for _, findings, suppressed in read]
+    if crossref is not None and len(linked) > 1:
+        crossref = SharedLookups(crossref)  # one question per work, however many manuscripts cite it
+    return _checked(linked, config, crossref=crossref, lock=lock, progress=progress, found=found)

@@ -72,7 +72,7 @@ def _version(value: bool) -> None:
 
 
 def check_command(
-    paths: Annotated[Optional[list[Path]], typer.Argument(help="Manuscript files to check (Markdown, LaTeX, JATS XML, DOCX, plain text; default: `paths` of the configuration).", show_default=False)] = None,
+    paths: Annotated[Optional[list[str]], typer.Argument(help="Manuscripts to check: files (Markdown, LaTeX, JATS XML, DOCX, plain text), directories (searched for manuscripts) or glob patterns; default: `paths` of the configuration.", show_default=False)] = None,
     format: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = Format.text,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file (atomically).")] = None,
     select: Annotated[Optional[list[str]], typer.Option("--select", help="Rules to run: codes, code prefixes (RC1) or names; comma-separated.")] = None,
@@ -88,6 +88,7 @@ def check_command(
     lock: Annotated[Optional[Path], typer.Option("--lock", help="Lockfile (e.g. refcheck.lock.json): references it knows are not looked up again; rewritten after the run.", show_default=False)] = None,
     color: Annotated[Optional[bool], typer.Option("--color/--no-color", help="Force or disable colour (default: auto; NO_COLOR is honoured).")] = None,
     max_bytes: Annotated[int, typer.Option("--max-bytes", help="Refuse input files larger than this.")] = 16 * 1024 * 1024,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Worker processes reading the manuscripts.  [default: the CPU count]", show_default=False)] = None,
     format_in: Annotated[Optional[InputFormat], typer.Option("--format-in", help="Read every FILE as this format (default: detected from the content, else the extension).", show_default=False)] = None,
     config_file: Annotated[Optional[Path], typer.Option("--config", help="Configuration file (refcheck.toml or pyproject.toml); default: the nearest one at or above the current directory.", show_default=False)] = None,
     isolated: Annotated[bool, typer.Option("--isolated", help="Ignore configuration files.")] = False,
@@ -123,7 +124,7 @@ def check_command(
     except configuration.ConfigError as err:
         raise _usage(str(err)) from None
     # the command line wins over the file, option by option
-    paths = paths or [Path(p) for p in settings.get("paths", ())]
+    paths = paths or list(settings.get("paths", ()))
     if not paths:
         raise _usage("no manuscript given: pass FILE..., or set `paths` in [tool.refcheck]\nUsage: refcheck [OPTIONS] FILE...  (see refcheck --help)")
     bib = bib or [Path(p) for p in settings.get("bib", ())]
@@ -134,9 +135,16 @@ def check_command(
     cache = cache or settings.get("cache")
     lock = lock or (Path(settings.get("lock")) if settings.get("lock") else None)
     offline = offline or settings.get("offline", False)
-    for path in (*paths, *(bib or ())):
+    from refcheck.batch import NoManuscripts, manuscript_paths
+
+    try:
+        paths = manuscript_paths(paths)
+    except NoManuscripts as err:
+        raise _usage(str(err)) from None
+    for path in bib or ():
         if not path.exists():
             raise _usage(f"{path}: no such file")
+    jobs = jobs or settings.get("jobs") or os.cpu_count() or 1
     selected = _split(select) or tuple(settings.get("select", ()))
     ignored = _split(ignore) or tuple(settings.get("ignore", ()))
     for pattern in (*selected, *ignored):
@@ -152,7 +160,7 @@ def check_command(
     locked = _read_lock(lock)
     client = None if offline else _client(crossref_url, mailto, cache, no_cache)
     with _progress() as progress:
-        report = check_paths(paths, config, max_bytes=max_bytes, bib=bib or (), fmt=format_in.value if format_in else None, crossref=client, lock=locked, progress=progress)
+        report = check_paths(paths, config, max_bytes=max_bytes, bib=bib or (), fmt=format_in.value if format_in else None, crossref=client, lock=locked, progress=progress, jobs=jobs)
     if lock is not None and any(m.crossref_consulted for m in report.manuscripts):
         from refcheck import lockfile
 

@@ -33,7 +33,8 @@ FAIL_ON = ("error", "warning", "info", "never")
 _LISTS = ("paths", "select", "ignore", "bib")
 _STRINGS = ("fail-on", "manuscript-date", "mailto", "cache", "lock", "crossref-url")
 _BOOLS = ("offline",)
-KEYS = (*_LISTS, *_STRINGS, *_BOOLS, "severity")
+_INTS = ("jobs",)
+KEYS = (*_LISTS, *_STRINGS, *_BOOLS, *_INTS, "severity")
 
 
 class ConfigError(Exception):
@@ -123,6 +124,9 @@ def validate(table: dict, where: str, base: Path) -> dict:
         elif key in _BOOLS:
             if not isinstance(value, bool):
                 raise ConfigError(f"{where}: {key!r} must be true or false")
+        elif key in _INTS:
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ConfigError(f"{where}: {key!r} must be a whole number of at least 1")
         elif key == "severity":
             if not isinstance(value, dict):
                 raise ConfigError(f"{where}: 'severity' must be a table of rule = \"error\" | \"warning\" | \"info\"")

@@ -238,11 +238,15 @@ def test_utf16_without_bom_is_refused_not_misread(tmp_path):
     unreadable(path)
 
 
-def test_directory(tmp_path):
+def test_a_directory_is_searched_for_manuscripts_and_an_empty_one_is_a_usage_error(tmp_path):
     folder = tmp_path / "paper"
     folder.mkdir()
+    (folder / "notes.bib").write_text("@misc{x, title={X}}", encoding="utf-8")
+    proc = run_cli(folder)
+    assert proc.returncode == 2 and "no manuscript files in this directory" in proc.stderr and "Traceback" not in proc.stderr
     (folder / "paper.md").write_text(MANUSCRIPT, encoding="utf-8")
-    assert "directory" in unreadable(folder)
+    code, data, _ = run_json(folder)
+    assert [m["path"] for m in data["manuscripts"]] == [str(folder / "paper.md")]
 
 
 def test_50_mb_file_is_refused_by_the_size_limit_quickly(tmp_path):
