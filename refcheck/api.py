@@ -125,7 +125,7 @@ def link_manuscript(manuscript: Manuscript) -> Manuscript:
     return dataclasses.replace(manuscript, links=links)
 
 
-def _namespaced(manuscript: Manuscript, prefix: str) -> Manuscript:
+def namespaced(manuscript: Manuscript, prefix: str) -> Manuscript:
     """Prefix every citation and reference id (``2:c5``) so ids stay unique across files."""
 
     def ref(r):
@@ -163,12 +163,15 @@ def check(
     """
     if isinstance(manuscripts, Manuscript):
         manuscripts = (manuscripts,)
-    return _checked([link_manuscript(m) for m in manuscripts], config, crossref=crossref, lock=lock, progress=progress)
+    linked = [link_manuscript(m) for m in manuscripts]
+    if len(linked) > 1:
+        linked = [namespaced(m, f"{i + 1}:") for i, m in enumerate(linked)]
+    return _checked(linked, config, crossref=crossref, lock=lock, progress=progress)
 
 
 def _checked(linked: list[Manuscript], config: Config, *, crossref=None, lock=None, progress=None,
              found: list[tuple[list[Finding], int]] | None = None) -> Report:
-    """The rest of ``check`` for linked manuscripts; ``found`` holds each one's findings when computed already."""
+    """The rest of ``check`` for linked (and namespaced) manuscripts; ``found`` holds each one's findings when computed already."""
     rules = selected_rules(config)
     if (crossref is not None or lock) and any("crossref" in r.needs for r in rules):
         from refcheck.enrich import enrich
@@ -176,8 +179,6 @@ def _checked(linked: list[Manuscript], config: Config, *, crossref=None, lock=No
 
         linked = [enrich(m, crossref, locked=locked_matches(m, lock or {}), progress=progress) for m in linked]
         found = None  # the Crossref rules have something to say now
-    if len(linked) > 1:
-        linked = [_namespaced(m, f"{i + 1}:") for i, m in enumerate(linked)]
     findings: list[Finding] = []
     suppressed = 0
     for i, manuscript in enumerate(linked):

@@ -93,12 +93,17 @@ def manuscript_paths(arguments: Iterable[str | os.PathLike]) -> list[Path]:
 
 
 def _read_one(job: tuple) -> tuple:
-    """Worker: read and link one file; with ``offline`` also run its rules. Never raises for bad content."""
-    from refcheck.api import link_manuscript, run_rules
+    """Worker: read and link one file, give its ids their ``prefix``; with ``offline`` also run its rules.
+
+    Never raises for bad content (it becomes an unreadable-input problem).
+    """
+    from refcheck.api import link_manuscript, namespaced, run_rules
     from refcheck.readers import load
 
-    path, config, max_bytes, bib, fmt, offline = job
+    path, config, max_bytes, bib, fmt, offline, prefix = job
     manuscript = link_manuscript(load(path, max_bytes=max_bytes, bib=bib, fmt=fmt))
+    if prefix:
+        manuscript = namespaced(manuscript, prefix)
     if not offline:
         return manuscript, None, 0
     findings, suppressed = run_rules(manuscript, config)
@@ -106,18 +111,28 @@ def _read_one(job: tuple) -> tuple:
 
 
 def read_all(paths: list[Path], config, *, jobs: int, max_bytes: int, bib, fmt, offline: bool, progress=None) -> list[tuple]:
-    """(manuscript, findings or None, suppressed) per path, in the order given."""
-    jobs_list = [(str(p), config, max_bytes, tuple(str(b) for b in bib), fmt, offline) for p in paths]
+    """(manuscript, findings or None, suppressed) per path, in the order given; with several paths the
+    ids carry the file's position (``2:c5``, as ``api.check`` does)."""
+    several = len(paths) > 1
+    jobs_list = [(str(p), config, max_bytes, tuple(str(b) for b in bib), fmt, offline, f"{i + 1}:" if several else "")
+                 for i, p in enumerate(paths)]
     if jobs <= 1 or len(paths) <= 1:
         return [_read_one(job) for job in jobs_list]
+    import importlib
     import multiprocessing
 
     # fork where there is one (cheap, no re-import); spawn elsewhere
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1 else "spawn"
+    if method == "fork":  # compile the grammars once, here, rather than once in every worker
+        from refcheck.readers import READERS, detect
+
+        for fmt in {fmt or detect(p, b"") for p in paths}:
+            importlib.import_module(READERS[fmt])
+        import refcheck.api  # noqa: F401 - the rules
     context = multiprocessing.get_context(method)
     with concurrent.futures.ProcessPoolExecutor(max_workers=min(jobs, len(paths)), mp_context=context) as pool:
         # big files first would pack better, but the order of the report must not depend on it
-        return list(pool.map(_read_one, jobs_list, chunksize=max(1, len(paths) // (jobs * 8))))
+        return list(pool.map(_read_one, jobs_list, chunksize=max(1, len(paths) // (jobs * 4))))
 
 
 # --------------------------------------------------------------------------- one Crossref for all
