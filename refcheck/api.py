@@ -210,10 +210,8 @@ def check_paths(
     read (and, offline, check) the files; Crossref is asked from this process, once per work.
     """
     from refcheck.batch import SharedLookups, read_all
-    from refcheck.readers import MAX_BYTES
-
     wants_crossref = (crossref is not None or bool(lock)) and any("crossref" in r.needs for r in selected_rules(config))
-    read = read_all([os.fspath(p) for p in paths], config, jobs=jobs, max_bytes=max_bytes or MAX_BYTES, bib=tuple(bib),
+    read = read_all([os.fspath(p) for p in paths], config, jobs=jobs, max_bytes=max_bytes, bib=tuple(bib),
                     fmt=fmt, offline=not wants_crossref)
     linked = [manuscript for manuscript, _, _ in read]
     found = None if wants_crossref else [(findings, suppressed) for _, findings, suppressed in read]

@@ -110,7 +110,7 @@ def _read_one(job: tuple) -> tuple:
     return manuscript, findings, suppressed
 
 
-def read_all(paths: list[Path], config, *, jobs: int, max_bytes: int, bib, fmt, offline: bool, progress=None) -> list[tuple]:
+def read_all(paths: list[Path], config, *, jobs: int, max_bytes: int | None, bib, fmt, offline: bool, progress=None) -> list[tuple]:
     """(manuscript, findings or None, suppressed) per path, in the order given; with several paths the
     ids carry the file's position (``2:c5``, as ``api.check`` does)."""
     several = len(paths) > 1

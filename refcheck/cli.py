@@ -53,12 +53,39 @@ def _usage(message: str) -> typer.Exit:
 
 
 def _write_atomically(path: Path, render) -> None:
-    """Write to a temporary file beside ``path`` and rename it over, so no half report is left."""
+    """Write to a temporary file beside ``path`` and rename it over, so no half report is left.
+
+    The temporary file reaches the disk before the rename (a full disk or a crash leaves the old
+    file or the new one, never a truncated one) and gets the old file's permissions, or the
+    umask's for a new file (not mkstemp's 0600). A symbolic link is followed (the link stays);
+    what is not a regular file (``/dev/stdout``, a FIFO) is written directly, never replaced.
+    """
+    import errno
+    import stat
+
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        mode = None
+    if mode is not None and stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+    if mode is not None and not stat.S_ISREG(mode):
+        with open(path, "w", encoding="utf-8", newline="\n") as out:
+            render(out)
+        return
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
     directory = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
             render(out)
+            out.flush()
+            os.fsync(out.fileno())
+        if mode is None:
+            umask = os.umask(0o022)
+            os.umask(umask)
+        os.chmod(tmp, stat.S_IMODE(mode) if mode is not None else 0o666 & ~umask)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -87,7 +114,7 @@ def check_command(
     bib: Annotated[Optional[list[Path]], typer.Option("--bib", help="A .bib file to read with the manuscript (repeatable), beside those it names itself.", show_default=False)] = None,
     lock: Annotated[Optional[Path], typer.Option("--lock", help="Lockfile (e.g. refcheck.lock.json): references it knows are not looked up again; rewritten after the run.", show_default=False)] = None,
     color: Annotated[Optional[bool], typer.Option("--color/--no-color", help="Force or disable colour (default: auto; NO_COLOR is honoured).")] = None,
-    max_bytes: Annotated[int, typer.Option("--max-bytes", help="Refuse input files larger than this.")] = 16 * 1024 * 1024,
+    max_bytes: Annotated[Optional[int], typer.Option("--max-bytes", min=1, help="Refuse input files larger than this.  [default: 16 MB; 64 MB for DOCX packages]", show_default=False)] = None,
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Worker processes reading the manuscripts.  [default: the CPU count]", show_default=False)] = None,
     format_in: Annotated[Optional[InputFormat], typer.Option("--format-in", help="Read every FILE as this format (default: detected from the content, else the extension).", show_default=False)] = None,
     config_file: Annotated[Optional[Path], typer.Option("--config", help="Configuration file (refcheck.toml or pyproject.toml); default: the nearest one at or above the current directory.", show_default=False)] = None,
@@ -161,21 +188,35 @@ def check_command(
     client = None if offline else _client(crossref_url, mailto, cache, no_cache)
     with _progress() as progress:
         report = check_paths(paths, config, max_bytes=max_bytes, bib=bib or (), fmt=format_in.value if format_in else None, crossref=client, lock=locked, progress=progress, jobs=jobs)
+    # the lockfile and the report are each written whole or not at all, and one failing does not
+    # cost the other (the Crossref answers in the lockfile, the findings in the report)
+    unwritten = []
     if lock is not None and any(m.crossref_consulted for m in report.manuscripts):
         from refcheck import lockfile
 
         try:
             _write_atomically(lock, lambda out: out.write(lockfile.dumps(lockfile.content(report.manuscripts))))
         except OSError as err:
-            raise _usage(f"cannot write {lock}: {err.strerror or err}") from None
+            unwritten.append(f"cannot write {lock}: {err.strerror or err}")
     render = RENDERERS[format.value]
-    if output is not None:
-        try:
+    try:
+        if output is not None:
             _write_atomically(output, lambda out: render(report, out, color=False))
-        except OSError as err:
-            raise _usage(f"cannot write {output}: {err.strerror or err}") from None
-    else:
-        render(report, sys.stdout, color=color)
+        else:
+            render(report, sys.stdout, color=color)
+            sys.stdout.flush()  # a full disk behind `> report.txt` is seen here, not as a traceback at exit
+    except OSError as err:
+        import errno
+
+        if err.errno == errno.EPIPE:
+            raise  # `refcheck ... | head`: click ends quietly
+        unwritten.append(f"cannot write {output if output is not None else 'the report to standard output'}: {err.strerror or err}")
+        if output is None:  # what is still buffered cannot be written either: do not fail again at exit
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    if unwritten:
+        for message in unwritten[:-1]:
+            typer.echo(f"refcheck: error: {message}", err=True)
+        raise _usage(unwritten[-1])
     code = 0 if fail_on is FailOn.never else report.exit_code(Severity.parse(fail_on.value))
     raise typer.Exit(code)
 
@@ -304,13 +345,35 @@ def export_command(
 SUBCOMMANDS = {"rules": rules_command, "rule": rule_command, "export": export_command}
 
 
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
+
+
+def _interruptible(command):
+    """``command`` with Ctrl-C (SIGINT) ending it in one line and exit status 130, not a traceback.
+
+    Nothing is lost that was already had: Crossref answers received are in the HTTP cache
+    (written as they arrive), and the report and lockfile are written whole or not at all.
+    """
+    import functools
+
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except KeyboardInterrupt:
+            typer.echo("refcheck: interrupted", err=True)
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+
+    return run
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: `refcheck FILE...` checks; `refcheck rules` and `refcheck rule NAME` explain."""
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] in SUBCOMMANDS and not Path(args[0]).exists():
-        _app(SUBCOMMANDS[args[0]])(args[1:], prog_name=f"refcheck {args[0]}")
+        _app(_interruptible(SUBCOMMANDS[args[0]]))(args[1:], prog_name=f"refcheck {args[0]}")
     else:
-        _app(check_command)(args, prog_name="refcheck")
+        _app(_interruptible(check_command))(args, prog_name="refcheck")
 
 
 if __name__ == "__main__":

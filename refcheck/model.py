@@ -55,12 +55,19 @@ class Span(NamedTuple):
 
 @dataclass(frozen=True, eq=False)
 class Source:
-    """One input file's text, with a line index to turn offsets into Spans."""
+    """One input file's text, with a line index to turn offsets into Spans.
+
+    ``markup`` lists what a reader of the text does not see, for formats that have markup
+    (JATS tags, a journal's front matter): ``(start, end, shown instead)``, sorted and disjoint,
+    the replacement ``"\n"`` where a block ends and ``""`` otherwise. Spans ignore it; the HTML
+    report shows the text without it.
+    """
 
     path: str
     text: str
     format: str = "markdown"
     _line_starts: list[int] = field(default_factory=list, repr=False, compare=False)
+    markup: tuple[tuple[int, int, str], ...] = field(default=(), repr=False, compare=False)
 
     def __post_init__(self) -> None:
         starts = [0]

@@ -242,7 +242,7 @@ def test_format_is_detected_from_content_then_extension(tmp_path):
     assert detect("paper.txt", b'<?xml version="1.0"?><article>') == "jats"
     assert detect("paper.md", b"\xef\xbb\xbf  <article>") == "jats"
     assert detect("paper.nxml", b"") == "jats"
-    assert detect("paper.docx", b"PK\x03\x04rest") in ("docx", "markdown")  # docx once its reader is registered
+    assert detect("paper.docx", b"PK\x03\x04rest") == "docx"
     assert detect("paper.md", b"# Title") == "markdown"
     assert detect("paper.tex", b"\\documentclass") == "latex"
     assert detect("notes", b"plain words") == "markdown"
@@ -289,3 +289,18 @@ def test_corpus_articles_link_every_xref_to_its_rid_or_report_why(name):
             assert link.how == "key-mismatch"
         else:
             assert [keys[r] for r in link.references] == [item.key]
+
+
+def test_the_html_report_shows_the_article_text_without_its_tags():
+    from refcheck.render.html import render_string
+
+    xml = article(f"<p>Known <italic>facts</italic> ({xref('bib1', 'Smith, 2010')}; {xref('bib2', 'Jones, 2011')}).</p>\n<p>Second paragraph.</p>",
+                  AUTHOR_YEAR_REFS, front="<journal-meta><journal-id>J</journal-id></journal-meta>")
+    m = read(xml)
+    page = render_string(check(m, Config(today=TODAY)))
+    assert "&lt;xref" not in page and "&lt;p&gt;" not in page and "&lt;?xml" not in page and "journal-id" not in page
+    assert 'Known facts <a class="cite status-linked"' in page and '">(Smith, 2010; Jones, 2011)</a>.' in page  # one link over the group
+    assert page.count('class="cite ') == 1
+    assert "Known facts" in page.split("Second paragraph")[0] and "\nSecond paragraph" in page
+    body_lines = xml.count("\n", 0, m.reference_section.start) + 1
+    assert page.count('class="ln"') == body_lines  # every line of the file keeps its anchor

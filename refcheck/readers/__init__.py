@@ -16,15 +16,18 @@ from pathlib import Path
 from refcheck.model import Manuscript, Problem, Source
 
 MAX_BYTES = 16 * 1024 * 1024  # a 10,000-reference manuscript is about 3 MB
+# a Word package holds its figures too; the DOCX reader never decompresses them and caps what it does
+PACKAGE_MAX_BYTES = 64 * 1024 * 1024
 
-FORMATS = {".md": "markdown", ".markdown": "markdown", ".rmd": "markdown", ".qmd": "markdown", ".txt": "markdown",
-           ".tex": "latex", ".ltx": "latex", ".bib": "bibtex", ".xml": "jats", ".nxml": "jats"}
+FORMATS = {".md": "markdown", ".markdown": "markdown", ".rmd": "markdown", ".qmd": "markdown", ".txt": "text",
+           ".tex": "latex", ".ltx": "latex", ".bib": "bibtex", ".xml": "jats", ".nxml": "jats",
+           ".docx": "docx", ".docm": "docx"}
 
 # format -> module with a ``read(source) -> Manuscript`` (text formats) or a
 # ``read_bytes(path, data) -> Manuscript`` (BINARY formats); imported on first use so that
 # `refcheck --help` does not pay for compiling the grammar
 READERS = {"markdown": "refcheck.readers.markdown", "latex": "refcheck.readers.latex", "bibtex": "refcheck.readers.bibtex",
-           "jats": "refcheck.readers.jats"}
+           "text": "refcheck.readers.text", "jats": "refcheck.readers.jats", "docx": "refcheck.readers.docx"}
 BINARY = frozenset({"docx"})
 INPUT_FORMATS = tuple(READERS)  # what --format-in accepts
 
@@ -45,7 +48,7 @@ def detect(path: str | os.PathLike, head: bytes) -> str:
     and XML (an ``<?xml`` declaration or a JATS ``<article>``) is read as JATS even when saved
     as ``.txt``. ``--format-in`` overrides both.
     """
-    if head.startswith(b"PK\x03\x04") and "docx" in READERS:
+    if head.startswith(b"PK\x03\x04"):
         return "docx"
     if _XML_START.match(head) or _XML_START.match(_utf16_ascii(head)):
         return "jats"
@@ -140,7 +143,8 @@ def with_bibliography(manuscript: Manuscript, extra: Iterable[str | os.PathLike]
     if not paths:
         return manuscript
     from refcheck.readers.bibtex import read_bib  # noqa: PLC0415 - only manuscripts with a bibliography pay for it
-    entries, problems, sources = [], list(manuscript.problems), list(manuscript.sources)
+    # a reader may have found records already (a Word file's reference-manager fields): keep them first
+    entries, problems, sources = list(manuscript.bib), list(manuscript.problems), list(manuscript.sources)
     seen = set()
     for path in paths:
         if path.resolve() in seen:
@@ -160,19 +164,29 @@ def with_bibliography(manuscript: Manuscript, extra: Iterable[str | os.PathLike]
                                bib_files=(*manuscript.bib_files, *(str(p) for p in extra)))
 
 
-def load(path: str | os.PathLike, *, max_bytes: int = MAX_BYTES, bib: Iterable[str | os.PathLike] = (),
+def _head(path: Path) -> bytes:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(512)
+    except OSError:
+        return b""  # read_bytes says why
+
+
+def load(path: str | os.PathLike, *, max_bytes: int | None = None, bib: Iterable[str | os.PathLike] = (),
          fmt: str | None = None) -> Manuscript:
     """Read one manuscript file and its bibliography; never raises for bad content (only the caller checks existence).
 
     ``fmt`` forces the format (``--format-in``); by default it is detected (see ``detect``).
+    ``max_bytes`` defaults to MAX_BYTES for text and PACKAGE_MAX_BYTES for DOCX packages.
     """
     p = Path(path)
     name = str(path)
     try:
-        data = read_bytes(p, max_bytes)
-        fmt = fmt or detect(p, data[:512])
+        fmt = fmt or detect(p, b"" if p.is_dir() else _head(p))
+        limit = max_bytes or (PACKAGE_MAX_BYTES if fmt in BINARY else MAX_BYTES)
+        data = read_bytes(p, limit)
         if fmt in BINARY:
-            return with_bibliography(_reader(fmt, "read_bytes")(name, data), bib, max_bytes=max_bytes)
+            return with_bibliography(_reader(fmt, "read_bytes")(name, data), bib, max_bytes=max_bytes or MAX_BYTES)
         text = decode(data)
     except Unreadable as err:
         hint = "; pass the manuscript file inside it" if p.is_dir() else ""
@@ -181,8 +195,8 @@ def load(path: str | os.PathLike, *, max_bytes: int = MAX_BYTES, bib: Iterable[s
     if fmt == "latex":
         from refcheck.readers.latex import opener
 
-        open_file = opener(p, max_bytes=max_bytes)
-    return with_bibliography(read_text(text, name, fmt, open_file=open_file), bib, max_bytes=max_bytes)
+        open_file = opener(p, max_bytes=limit)
+    return with_bibliography(read_text(text, name, fmt, open_file=open_file), bib, max_bytes=limit)
 
 
 def read_text(text: str, path: str = "<text>", fmt: str | None = None, *, open_file=None) -> Manuscript:

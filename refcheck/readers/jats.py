@@ -549,6 +549,53 @@ def _metadata(article: Element) -> tuple[str | None, str | None, dict[str, str |
     return title, doi, dates
 
 
+# --------------------------------------------------------------------------- what a reader sees
+
+# Front matter an editor does not read as the manuscript (it is in the report's summary, or noise)
+_UNSEEN = frozenset({"journal-meta", "article-categories", "contrib-group", "aff", "author-notes", "pub-date", "volume",
+                     "issue", "elocation-id", "history", "permissions", "self-uri", "related-article", "funding-group",
+                     "kwd-group", "custom-meta-group", "counts", "article-id", "fpage", "lpage", "object-id", "tex-math",
+                     "annotation", "mml:annotation", "pub-history", "article-version", "article-version-alternatives"})
+_BREAKS = frozenset({"p", "title", "sec", "article-title", "abstract", "list-item", "caption", "fig", "table-wrap", "tr",
+                     "disp-formula", "ref", "def-item", "fn", "boxed-text", "disp-quote", "ack", "app", "body", "back",
+                     "title-group", "trans-abstract", "statement", "list", "ref-list", "fn-group", "glossary", "label"})
+
+
+def markup(text: str, article: Element) -> tuple[tuple[int, int, str], ...]:
+    """The ranges of ``text`` a reader does not see (tags, front matter, whitespace between blocks).
+
+    Everything between two visible pieces of text is markup; it shows as a line break where a
+    block element opens or closes inside it.
+    """
+    out: list[tuple[int, int, str]] = []
+    last = 0  # end of the last visible piece
+    broke = False
+    stack: list = [article]
+    while stack:
+        node = stack.pop()
+        if node is None:  # the end of a block element
+            broke = True
+            continue
+        if isinstance(node, Text):
+            if not node.text.strip() and "\n" in text[node.start : node.end]:
+                continue  # indentation between elements
+            if node.start > last:
+                out.append((last, node.start, "\n" if broke and out else ""))
+            elif node.start < last:
+                continue
+            last, broke = node.end, False
+            continue
+        if node.tag in _UNSEEN:
+            continue
+        if node.tag in _BREAKS:
+            broke = True
+            stack.append(None)
+        stack.extend(reversed(node.children))
+    if last < len(text):
+        out.append((last, len(text), ""))
+    return tuple(out)
+
+
 # --------------------------------------------------------------------------- the reader
 
 
@@ -567,6 +614,8 @@ def read(source: Source) -> Manuscript:
     citations = _citations(source, article, ref_ids, numeric)
     title, doi, dates = _metadata(article)
     ref_list = next(article.iter("ref-list", skip=_NESTED), None)
+    source = Source(source.path, source.text, source.format, markup=markup(source.text, article))
+    references = [replace(r, span=r.span._replace(path=source.path)) for r in references]  # (same path: spans stay valid)
     return Manuscript(
         source=source, citations=tuple(citations), references=tuple(references), title=title, doi=doi, dates=dates,
         reference_section=source.span(ref_list.start, ref_list.end) if ref_list is not None else None,

@@ -24,7 +24,7 @@ BACKGROUND_ENTRIES = 2000
 # Which engine compiles a pattern is measured, not assumed: the stdlib engine scans the fence
 # and section patterns faster over megabytes of text; the regex module wins for the others.
 _FENCE = stdre.compile(r"^[ \t]{0,3}(```+|~~~+)[^\n]*\n.*?(?:^[ \t]{0,3}\1[ \t]*$|\Z)", stdre.M | stdre.S)
-_INLINE_CODE = re.compile(r"(`+)(?!`).+?(?<!`)\1", re.S)
+_INLINE_CODE = re.compile(r"(`+)(?!`).+?(?<!`)\1", re.S)  # what _inline_code matches (kept for the tests' comparison)
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 _LINK_TARGET = re.compile(r"(?<=\])\([^()\s]*(?:\s+\"[^\"]*\")?\)|(?<=\]):\s*\S+")
@@ -34,8 +34,8 @@ _URLS = tuple(  # one pattern each: combined into one alternation they scan seve
     re.compile(p)
     for p in (rf"\b(?:https?|ftp)://{_URLISH}", rf"\bwww\.{_URLISH}", rf"\b10\.\d{{4,9}}/{_URLISH}", r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 )
-_FOOTNOTE_REF = re.compile(r"\[\^[^\]\s]+\]")
-_SUBSCRIPT = re.compile(r"<sub>.*?</sub>", re.S)
+_FOOTNOTE_REF = re.compile(r"\[\^[^\]\s]+\]")  # what _footnote_refs matches
+_SUBSCRIPT = re.compile(r"<sub>.*?</sub>", re.S)  # what _subscripts matches
 _TAG = re.compile(r"</?(?!sup\b|/sup\b)[A-Za-z][^<>\n]{0,200}>")
 _EMPHASIS = re.compile(r"\*+|(?<![\p{L}\d])_+|_+(?![\p{L}\d])|\\(?=[\[\]()*_`@])")
 
@@ -56,10 +56,115 @@ _YEARISH = re.compile(r"(?<!\d)(?:1[5-9]|20)\d\d(?!\d)|n\.\s?d\.")
 
 def _blank(match: re.Match) -> str:
     """Spaces for every character of a match, keeping its newlines (so lines stay where they were)."""
-    text = match.group(0)
+    return _blank_text(match.group(0))
+
+
+def _blank_text(text: str) -> str:
     if "\n" not in text:
         return " " * len(text)
     return "\n".join(" " * len(part) for part in text.split("\n"))
+
+
+# Three masks are scans instead of patterns. Each gives exactly the matches ``finditer`` of the
+# pattern above it would, but in linear time: the patterns retry every start in a stretch that
+# cannot match (1 MB of backticks, of "<sub>" or of "[^a" took minutes).
+
+_BACKTICKS = stdre.compile("`+")
+
+
+def _inline_code(text: str):
+    r"""(start, end) of each match of _INLINE_CODE, ``(`+)(?!`).+?(?<!`)\1``.
+
+    A match opens with the rest of a backtick run (from where the search stands to the run's
+    end) and closes at the first later run at least as long, taking as many backticks as it
+    opened with. When no later run is that long, the pattern's next starts inside the run open
+    with fewer backticks: the opening is as long as the longest later run allows.
+    """
+    runs = [(m.start(), m.end() - m.start()) for m in _BACKTICKS.finditer(text)]
+    count = len(runs)
+    longest_after = [0] * (count + 1)  # longest_after[k]: the longest of runs[k:]
+    for k in range(count - 1, -1, -1):
+        longest_after[k] = max(runs[k][1], longest_after[k + 1])
+    k = 0
+    rest = None  # what a closing run leaves over: the next opening, before runs[k]
+    while True:
+        if rest is not None:
+            start, length = rest
+            rest = None
+        elif k < count:
+            start, length = runs[k]
+            k += 1
+        else:
+            return
+        width = min(length, longest_after[k])
+        if width == 0:
+            return  # no run after this one: nothing closes it
+        close = k
+        while runs[close][1] < width:
+            close += 1
+        close_start, close_length = runs[close]
+        yield start + length - width, close_start + width
+        if close_length > width:
+            rest = (close_start + width, close_length - width)
+        k = close + 1
+
+
+_FOOTNOTE_STOP = re.compile(r"[\]\s]")
+
+
+def _footnote_refs(text: str):
+    """(start, end) of each match of _FOOTNOTE_REF, ``\[\^[^\]\s]+\]``.
+
+    A ``[^`` reads up to the first ``]`` or space (its stop); when that is no ``]``, every ``[^``
+    before the stop meets the same stop and fails too, so the search goes on after it.
+    """
+    pos = 0
+    while True:
+        start = text.find("[^", pos)
+        if start == -1:
+            return
+        stop = _FOOTNOTE_STOP.search(text, start + 2)
+        if stop is None:
+            return
+        at = stop.start()
+        if text[at] == "]" and at > start + 2:
+            yield start, at + 1
+            pos = at + 1
+        else:
+            pos = start + 1 if at == start + 2 else at
+
+
+def _subscripts(text: str):
+    """(start, end) of each match of _SUBSCRIPT, ``<sub>.*?</sub>``: with no ``</sub>`` after one
+    ``<sub>``, there is none after any later one either."""
+    pos = 0
+    while True:
+        start = text.find("<sub>", pos)
+        if start == -1:
+            return
+        end = text.find("</sub>", start + 5)
+        if end == -1:
+            return
+        yield start, end + 6
+        pos = end + 6
+
+
+def _blank_spans(spans):
+    """A mask from a function giving the (start, end) of what to blank."""
+
+    def apply(text: str) -> str:
+        pieces: list[str] = []
+        pos = 0
+        for start, end in spans(text):
+            pieces.append(text[pos:start])
+            pieces.append(_blank_text(text[start:end]))
+            pos = end
+        if not pieces:
+            return text
+        pieces.append(text[pos:])
+        return "".join(pieces)
+
+    return apply
 
 
 # Each pattern with the strings one of which every match contains: a pattern whose strings are
@@ -68,14 +173,14 @@ _MASKS = (
     (_FRONT_MATTER, ("---",)),
     (_FENCE, ("```", "~~~")),
     (_COMMENT, ("<!--",)),
-    (_INLINE_CODE, ("`",)),
+    (_blank_spans(_inline_code), ("`",)),
     (_LINK_TARGET, ("](", "]:")),
     (_URLS[0], ("://",)),
     (_URLS[1], ("www.",)),
     (_URLS[2], ("10.",)),
     (_URLS[3], ("@",)),
-    (_FOOTNOTE_REF, ("[^",)),
-    (_SUBSCRIPT, ("<sub>",)),
+    (_blank_spans(_footnote_refs), ("[^",)),
+    (_blank_spans(_subscripts), ("<sub>",)),
     (_TAG, ("<",)),
     (_EMPHASIS, ("*", "_", "\\")),
 )
@@ -85,7 +190,7 @@ def mask(text: str) -> str:
     """Blank out what is not prose, keeping length and newlines: code, comments, URLs, markup."""
     for pattern, markers in _MASKS:
         if any(marker in text for marker in markers):
-            text = pattern.sub(_blank, text)
+            text = pattern(text) if callable(pattern) else pattern.sub(_blank, text)
     return text
 
 
@@ -213,7 +318,7 @@ def tag_definitions(text: str) -> dict[int, tuple[str, str]]:
     return {m.start(): (m.group(1), m.group(2)) for m in _TAG_DEFINITION.finditer(text)}
 
 
-def _citations(source: Source, masked: str, body_end: int, numbered: bool, top: int, skip: frozenset[int] = frozenset()):
+def citations_in(source: Source, masked: str, body_end: int, numbered: bool, top: int, skip: frozenset[int] = frozenset()):
     """The body's citations; ``numbered`` and ``top`` (the highest label) describe the list.
 
     ``skip``: offsets where something that looks like a citation is a definition (Manubot tags).
@@ -253,7 +358,7 @@ def read(source: Source) -> Manuscript:
         pending = background.start(lambda: dump_references(parse_references(source, entries)))
     tags = tag_definitions(text)
     try:
-        citations = _citations(source, masked, body_end, numbered, top, frozenset(tags))
+        citations = citations_in(source, masked, body_end, numbered, top, frozenset(tags))
         metadata = read_metadata(text, masked, body_end)
     finally:  # the child is always waited for, even if scanning the body fails
         data = pending() if pending else None

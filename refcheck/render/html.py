@@ -146,22 +146,48 @@ def _sorted_disjoint(items, span_of, path: str):
     return kept, dropped
 
 
-def _body_html(text: str, end: int, citations: list[Citation], status: dict[str, str], targets: dict[str, str], prefix: str) -> Markup:
-    """The text before ``end`` with line anchors and each citation wrapped in a link; one pass."""
+def _body_html(text: str, end: int, citations: list[Citation], status: dict[str, str], targets: dict[str, str], prefix: str,
+               markup: tuple[tuple[int, int, str], ...] = ()) -> Markup:
+    """The text before ``end`` with line anchors and each citation wrapped in a link; one pass.
+
+    ``markup`` ranges (the source's tags) are shown as their replacement, but their newlines
+    still count, so that line anchors keep the file's numbering.
+    """
     parts: list[str] = []
     line = 1
     pos = 0
+    hidden = iter(markup)
+    upcoming = next(hidden, None)
 
-    def plain(upto: int) -> None:
-        nonlocal pos, line
-        chunk = text[pos:upto]
+    def visible(chunk: str) -> None:
+        nonlocal line
         pieces = chunk.split("\n")
         parts.append(str(escape(pieces[0])))
         for piece in pieces[1:]:
             line += 1
             parts.append(f'\n<span class="ln" id="{prefix}L{line}"></span>')
             parts.append(str(escape(piece)))
-        pos = upto
+
+    def plain(upto: int) -> None:
+        nonlocal pos, line, upcoming
+        while upcoming is not None and upcoming[0] < upto:
+            start, stop, shown = upcoming
+            if start > pos:
+                visible(text[pos:start])
+            stop_here = min(stop, upto)
+            for _ in range(text.count("\n", max(pos, start), stop_here)):  # hidden lines keep their anchors
+                line += 1
+                parts.append(f'<span class="ln" id="{prefix}L{line}"></span>')
+            if max(pos, start) == start and shown:
+                parts.append(str(escape(shown)))
+            pos = max(pos, stop_here)
+            if stop <= upto:
+                upcoming = next(hidden, None)
+            else:
+                return
+        if upto > pos:
+            visible(text[pos:upto])
+        pos = max(pos, upto)
 
     parts.append(f'<span class="ln" id="{prefix}L{line}"></span>')
     for c in citations:
@@ -262,7 +288,7 @@ def _manuscript_view(index: int, manuscript: Manuscript, findings: list[Finding]
         if reached:
             targets[c.id] = "#" + anchor_id("ref", reached[0])
 
-    body = _body_html(text, body_end, in_body, status, targets, prefix)
+    body = _body_html(text, body_end, in_body, status, targets, prefix, source.markup)
 
     matches: dict[str, list[Match]] = {}
     for m in manuscript.matches:
