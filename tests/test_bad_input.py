@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import time
 import os
 import random
 import subprocess
@@ -257,6 +258,20 @@ def test_50_mb_file_is_refused_by_the_size_limit_quickly(tmp_path):
     assert path.stat().st_size > 50 * MB
     message = unreadable(path)  # the whole run, twice, under the timeout: the file is not read
     assert "MB" in message and "limit" in message and "--max-bytes" in message
+
+
+@pytest.mark.parametrize("name, head", [("huge.xml", b'<?xml version="1.0"?><article>'), ("huge.docx", b"PK\x03\x04"),
+                                        ("huge.txt", b"Page 1 of 900\n"), ("huge.tex", b"\\documentclass{article}")])
+def test_a_100_mb_file_of_any_format_is_refused_before_it_is_read(tmp_path, name, head):
+    path = tmp_path / name
+    with path.open("wb") as out:  # sparse: 100 MB on paper, a few bytes on disk
+        out.write(head)
+        out.truncate(100 * MB)
+    started = time.perf_counter()
+    message = unreadable(path)
+    assert time.perf_counter() - started < 10
+    assert "100.0 MB" in message or "104.9 MB" in message, message
+    assert "limit" in message and "--max-bytes" in message
 
 
 def test_max_bytes_lowers_the_limit(tmp_path):

@@ -179,7 +179,7 @@ def _pairs(works: list[tuple[Reference, Reference]], bib: tuple[Reference, ...])
 
 @rule("RC605", "bib-list-disagreement", Severity.WARNING)
 def bib_list_disagreement(ctx: Context):
-    """The printed reference list says what the .bib file says.
+    """The printed reference list says what the .bib file (or the reference manager) says.
 
     Why it matters: when a manuscript has both, the .bib is usually what the authors keep up to
     date and the printed list what readers see; where they differ, one of them is wrong
@@ -189,6 +189,7 @@ def bib_list_disagreement(ctx: Context):
 
     Fix: regenerate the list from the .bib, or correct whichever is wrong. Differences are
     judged as for Crossref records (abbreviations, case, accents and initials are not differences).
+    In a Word file, the records are those its Zotero, Mendeley or EndNote citation fields carry.
     """
     from refcheck.crossref.match import differences
 
@@ -199,9 +200,12 @@ def bib_list_disagreement(ctx: Context):
     for entry, work, bib_entry in _pairs(works, m.bib):
         found = differences(work, _as_work(bib_entry))
         if found:
-            fields = "; ".join(f"{field} printed {printed!r}, .bib {record!r}" for field, printed, record in found)
+            # a .bib entry, or a reference manager's record in a Word file's citation field
+            what = ".bib" if bib_entry.span.path.lower().endswith(".bib") else "record"
+            fields = "; ".join(f"{field} printed {printed!r}, {what} {record!r}" for field, printed, record in found)
             name = describe(entry) if work is entry else f"{describe(work)} in entry {entry.label or entry.span.line}"
-            yield Problem(work.span, f"{name} disagrees with its .bib entry {bib_entry.key!r} "
+            kind = "its .bib entry" if what == ".bib" else "its reference manager's record"
+            yield Problem(work.span, f"{name} disagrees with {kind} {bib_entry.key!r} "
                                      f"({bib_entry.span.path}:{bib_entry.span.line}): {fields}")
 
 
