@@ -10,7 +10,9 @@ Measures, through the CLI (``refcheck FILE --offline --format json``):
 3. detection of one injected error at a time (deleted entry, changed year, duplicated
    number, appended uncited entry), and the unrelated findings each injection provokes.
 
-Standard library only; scoring lives in ``scoring.py``, the edits in ``injections.py``.
+Standard library only; scoring lives in ``scoring.py``, the edits in ``injections.py``. A full
+run (no ``--only``) then runs ``keys.py`` (LaTeX, pandoc, Manubot) and ``jats.py`` (the same
+articles read from their JATS XML).
 """
 
 from __future__ import annotations
@@ -400,6 +402,10 @@ def main(argv: list[str] | None = None) -> int:
         import keys  # noqa: PLC0415 - benchmarks/keys.py, beside this file
 
         keys.main(["--write"] if args.write else [])
+        # the same 30 articles read from their JATS XML, with the gold moved into the XML
+        import jats  # noqa: PLC0415 - benchmarks/jats.py, beside this file
+
+        jats.main(["--write"] if args.write else [])
     return 0 if not errors else 1
 
 
