@@ -177,6 +177,11 @@ def _checked(linked: list[Manuscript], config: Config, *, crossref=None, lock=No
         from refcheck.enrich import enrich
         from refcheck.lockfile import locked_matches
 
+        if progress is not None and len(linked) > 1:  # one bar for the whole run, not one per manuscript
+            from refcheck.enrich import works_of
+
+            total, each = sum(len(works_of(m)) for m in linked), progress
+            progress = lambda settled, _of: each(settled, total)  # noqa: E731
         linked = [enrich(m, crossref, locked=locked_matches(m, lock or {}), progress=progress) for m in linked]
         found = None  # the Crossref rules have something to say now
     findings: list[Finding] = []

@@ -149,3 +149,11 @@ def test_a_failed_question_is_not_remembered():
     with pytest.raises(RuntimeError):
         shared.work("10.1/X")
     assert shared.work("10.1/x") == "10.1/x" and shared.work("10.1/X") == "10.1/x" and Flaky.calls == 2
+
+
+def test_progress_counts_towards_one_total_for_all_manuscripts(tmp_path):
+    seen = []
+    with FakeCrossref(RECORDS, agencies=AGENCIES, lookup=Limits(50, 1.0, 5), search=Limits(50, 1.0, 5)) as server:
+        client = CrossrefClient(requests.Session(), base_url=server.url, timeout=(0.5, 1.0))
+        check_paths(manuscripts(tmp_path, 3), Config(today=TODAY), crossref=client, progress=lambda n, total: seen.append((n, total)))
+    assert {total for _, total in seen} == {30} and sum(n for n, _ in seen) == 30
