@@ -110,6 +110,13 @@ def _read_one(job: tuple) -> tuple:
     return manuscript, findings, suppressed
 
 
+def _ignore_interrupts() -> None:
+    """Workers leave Ctrl-C to the parent, which says "interrupted" once and exits 130."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def read_all(paths: list[Path], config, *, jobs: int, max_bytes: int | None, bib, fmt, offline: bool, progress=None) -> list[tuple]:
     """(manuscript, findings or None, suppressed) per path, in the order given; with several paths the
     ids carry the file's position (``2:c5``, as ``api.check`` does)."""
@@ -130,7 +137,8 @@ def read_all(paths: list[Path], config, *, jobs: int, max_bytes: int | None, bib
             importlib.import_module(READERS[fmt])
         import refcheck.api  # noqa: F401 - the rules
     context = multiprocessing.get_context(method)
-    with concurrent.futures.ProcessPoolExecutor(max_workers=min(jobs, len(paths)), mp_context=context) as pool:
+    with concurrent.futures.ProcessPoolExecutor(max_workers=min(jobs, len(paths)), mp_context=context,
+                                                initializer=_ignore_interrupts) as pool:
         # big files first would pack better, but the order of the report must not depend on it
         return list(pool.map(_read_one, jobs_list, chunksize=max(1, len(paths) // (jobs * 4))))
 

@@ -157,15 +157,21 @@ def enrich(
         threads = 1 if client.down else max(1, min(client.threads, len(to_search)))
         with ThreadPoolExecutor(max_workers=threads) as pool:
             futures = {pool.submit(_search, client, ref): ref for ref in to_search}
-            for future, ref in futures.items():
-                try:
-                    matches[ref.id] = future.result()
-                except RequestFailed as error:
-                    unverified[ref.id] = str(error)
-                except Unavailable:
-                    pass
-                if progress:
-                    progress(1, len(works))
+            try:
+                for future, ref in futures.items():
+                    try:
+                        matches[ref.id] = future.result()
+                    except RequestFailed as error:
+                        unverified[ref.id] = str(error)
+                    except Unavailable:
+                        pass
+                    if progress:
+                        progress(1, len(works))
+            except BaseException:  # Ctrl-C: the queued searches must not all run before the pool lets go
+                client.cancel()
+                for future in futures:
+                    future.cancel()
+                raise
 
     reason_down = client.down if client else None
     for ref in works:

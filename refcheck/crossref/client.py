@@ -418,6 +418,11 @@ class CrossrefClient:
             if not self.down:
                 self.down = reason
 
+    def cancel(self, reason: str = "interrupted") -> None:
+        """End online work now (Ctrl-C): queued questions return at once, none is sent any more;
+        requests already on the wire finish (within the timeout), and their answers are cached."""
+        self._stop(reason)
+
     def _get(self, url: str, kind: str) -> tuple[int, bytes]:
         """One question: from the cache if it has the answer, else asked (paced, retried)."""
         import requests  # noqa: PLC0415 - only online runs pay for importing requests
