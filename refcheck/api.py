@@ -60,7 +60,9 @@ def selected_rules(config: Config, rules: Sequence[Rule] = RULES) -> tuple[Rule,
     return tuple(out)
 
 
-_SUPPRESS = re.compile(r"<!--\s*refcheck:\s*ignore\b(?P<names>[^>]*?)\s*-->|^\s*%\s*refcheck:\s*ignore\b(?P<tex>.*)$", re.M)
+# linear: no blank run is read from two places ("^\\s*" re-read every line of a blank run, and
+# "[^>]*?\\s*-->" every blank of an unclosed comment)
+_SUPPRESS = re.compile(r"<!--\s*refcheck:\s*ignore\b(?P<names>[^>]*)-->|^[ \t]*%[ \t]*refcheck:[ \t]*ignore\b(?P<tex>.*)$", re.M)
 
 
 def suppressions(manuscript: Manuscript) -> dict[tuple[str, int], tuple[str, ...]]:

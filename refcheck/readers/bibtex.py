@@ -24,6 +24,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from collections import Counter
 from functools import lru_cache
 
 from refcheck.model import Manuscript, Name, Problem, Reference, Severity, Source, Span
@@ -58,7 +59,10 @@ STANDARD_MACROS = {
 # cached: `{\"o}`, `\'e`, `\textit{...}`, `$\alpha$`. Plain text, braces and ties are handled
 # here. A 10,000-entry file has a few hundred distinct commands.
 
-_IFMMODE = re.compile(r"\\ifmmode\b.*?\\else\b\s*(.*?)\\fi\b(?:\{\})?", re.S)  # ADS exports: \ifmmode \acute{n}\else \'{n}\fi{}
+# ADS exports: \ifmmode \acute{n}\else \'{n}\fi{}. The first \else and the first \fi after it, never
+# others: if they fail, every later \ifmmode fails too, so _strip_ifmmode stops there (the pattern
+# alone, retried at each \ifmmode, was cubic on 1 MB of "\ifmmode a\else " without a \fi).
+_IFMMODE = re.compile(r"\\ifmmode\b(?>.*?\\else\b)\s*+(.*?)\\fi\b(?:\{\})?", re.S)
 _COMMAND = re.compile(
     r"""
       \{\\(?:[^{}]|\{[^{}]*\})*\}                         # a group opened by a command: {\"o} {\ss} {\v{S}} {\H u} {\em x}
@@ -123,12 +127,29 @@ def _sub_command(match: re.Match) -> str:
     return text + " " if match.group("space") and len(text) != 1 else text
 
 
+def _strip_ifmmode(text: str) -> str:
+    """``_IFMMODE.sub(r"\\1", text)``: each ``\\ifmmode X\\else Y\\fi`` replaced by its text-mode ``Y``."""
+    pieces: list[str] = []
+    pos = 0
+    at = text.find("\\ifmmode")
+    while at != -1:
+        m = _IFMMODE.match(text, at)
+        if m is not None:
+            pieces += (text[pos:at], m.group(1))
+            pos = m.end()
+        elif not (text[at + 8 : at + 9].isalnum() or text[at + 8 : at + 9] == "_"):
+            break  # no \else, or no \fi after the first \else: neither for any later \ifmmode
+        at = text.find("\\ifmmode", max(pos, at + 1))
+    pieces.append(text[pos:])
+    return "".join(pieces)
+
+
 def decode_commands(text: str) -> str:
     """LaTeX commands -> Unicode, keeping protective braces: ``{DNA} M{\\"u}ller`` -> ``{DNA} Müller``."""
     if "\\" not in text and "$" not in text:
         return text
     if "\\ifmmode" in text:
-        text = _IFMMODE.sub(r"\1", text)
+        text = _strip_ifmmode(text)
     return _COMMAND.sub(_sub_command, text)
 
 
@@ -155,9 +176,11 @@ def latex_to_unicode(text: str) -> str:
 # --------------------------------------------------------------------------------------------
 # Names
 
-_AND = re.compile(r"\s+and\s+", re.I)
+_AND = re.compile(r"(?<!\s)\s+and\s+", re.I)  # from the start of a blank run (later starts meet the same "and")
 _BRACES = re.compile(r"(?<!\\)[{}]")
-_ET_AL = re.compile(r"[\s,]+et\.?\s*al\.?\s*$", re.I)  # "Smith, J. et al." written into the field
+# "Smith, J. et al." written into the field. Only from the start of a run of blanks and commas:
+# a later start in the run meets the same text after it (a search retrying each was quadratic).
+_ET_AL = re.compile(r"(?<![\s,])[\s,]+et\.?\s*al\.?\s*$", re.I)
 
 
 def _lower_initial(word: str) -> bool:
@@ -496,7 +519,7 @@ class _Reader:
             if name in _WANTED:
                 values[name] = text
         if duplicate_fields:
-            repeated = sorted({n for n in names if names.count(n) > 1})
+            repeated = sorted(n for n, count in Counter(names).items() if count > 1)  # names.count() was quadratic
             span = self.field_span(start, raw, repeated[0])
             self.problems.append(Problem(
                 span,

@@ -30,21 +30,39 @@ from refcheck.model import MANUBOT_PREFIXES, Citation, CitationItem, Source
 
 # --- author-year -------------------------------------------------------------------------
 
-YEAR = r"(?:(?<![\p{L}\d./\-])(?:1[5-9]\d\d|20\d\d)(?:[a-z](?![\p{L}]))?(?![\d\p{Ll}])|n\.\s?d\.|in\s+press|forthcoming)"
+# Every year ends where no letter follows ("in pressure" is no year): _ITEM_START relies on it.
+YEAR = r"(?:(?<![\p{L}\d./\-])(?:1[5-9]\d\d|20\d\d)(?:[a-z](?![\p{L}]))?(?![\d\p{Ll}])|n\.\s?d\.|(?:in\s+press|forthcoming)(?!\p{L}))"
 _PARTICLE = r"(?:(?:[Vv]an|[Vv]on|[Dd]er|[Dd]en|[Dd]e|[Dd]el|[Dd]ella|[Dd]i|[Dd]a|[Dd]u|[Dd]os|[Ll]a|[Ll]e|[Tt]en|[Tt]er|[Aa]l|[Ee]l)\s+)"
-_WORD = r"(?:(?:[dDlL]['’])?\p{Lu}[\p{L}\p{M}'’]*(?:[-‐][\p{L}\p{M}'’]+)*)"
-_SURNAME = rf"(?:{_PARTICLE}{{0,3}}{_WORD}(?:\s{_WORD}){{0,3}})"
-_LOWER_SURNAME = r"(?:\p{Ll}[\p{Ll}\p{M}'’-]+(?=\s+et\s*al))"
+# Atomic, like _LOWER_SURNAME: what may follow a name (a space, a comma, "(", a year) is never a
+# letter, an apostrophe or a hyphen, so giving characters back can only fail, and in a long
+# word ("AAAA...", "Smith-Smith-...") retrying every split of it made the search quadratic or worse.
+_WORD = r"(?>(?:[dDlL]['’])?\p{Lu}[\p{L}\p{M}'’]*(?:[-‐][\p{L}\p{M}'’]+)*)"
+# Possessive: nothing that may follow a surname (",", "and", "&", "et al", a year, "(") starts
+# with a space and a capitalised word, so giving words back can only fail.
+_SURNAME = rf"(?:{_PARTICLE}{{0,3}}{_WORD}(?:\s{_WORD}){{0,3}}+)"
+_LOWER_SURNAME = r"(?:(?>\p{Ll}[\p{Ll}\p{M}'’-]+)(?=\s+et\s*al))"
 _ETAL = r"(?:\s*,?\s+et\s*al(?P<etal_dot>\.)?)"
 AUTHORS = (
     rf"(?P<authors>(?:{_SURNAME}|{_LOWER_SURNAME})"
-    rf"(?:(?:\s*,\s*{_SURNAME}){{0,4}}\s*,?\s+(?:and|&)\s+{_SURNAME})?"
+    rf"(?:(?:\s*,\s*{_SURNAME}){{0,4}}+\s*,?\s+(?:and|&)\s+{_SURNAME})?"  # possessive: "and" starts no surname
     rf"{_ETAL}?)"
 )
 YEARS = rf"(?P<years>{YEAR}(?:\s*,\s*(?:{YEAR}|[a-z](?![\p{{L}}\d.])))*)"
 
+# Where an item of a group may start. A capital inside a word (or right after a hyphen in one)
+# that has a capital earlier in its letters starts the same word, to the same end, as that
+# earlier capital, which is tried first: it can only repeat that start's failure. Likewise a
+# lower-case start right after a lower-case letter (the _LOWER_SURNAME form), since no match
+# ends right before a letter. Skipping them (unless a particle or "d'X" starts there) changes no
+# match and makes a long word one start instead of one per letter: 1 MB of groups like
+# "(AAAA...A 2150, 2019)" took 45 s.
+_ITEM_START = (
+    rf"(?:(?={_PARTICLE}|[dDlL]['’]\p{{Lu}})"
+    r"|(?=\p{Lu})(?<!\p{Lu}[\p{L}\p{M}'’]*?[-‐]?)"
+    r"|(?=\p{Ll})(?<!\p{Ll}))"
+)
 # "Smith et al., 2019" inside a parenthesis or bracket group
-_PAREN_ITEM = re.compile(rf"{AUTHORS}(?P<sep>\s*,\s*|\s+){YEARS}")
+_PAREN_ITEM = re.compile(rf"{_ITEM_START}{AUTHORS}(?P<sep>\s*,\s*|\s+){YEARS}")
 # "Smith et al. (2019)" / "Smith et al., (2019)"
 _NARRATIVE = re.compile(
     rf"(?<![\p{{L}}\d@])(?:{AUTHORS})(?P<sep>\s*,?\s*)(?P<open>[(\[])\s*{YEARS}(?P<locator>\s*,\s*(?:pp?\.|chap\.|ch\.)\s*[\w\-–]+)?\s*[)\]]"
@@ -90,10 +108,17 @@ _MONTHS = frozenset("january february march april may june july august september
 # --- numeric ---------------------------------------------------------------------------
 
 _NUM = r"\d{1,5}"
-_NUMLIST = rf"{_NUM}(?:\s*[-–—]\s*{_NUM})?(?:\s*[,;]\s*{_NUM}(?:\s*[-–—]\s*{_NUM})?)*"
+# Atomic: what may follow a number list (``]``, ``)``, ``</sup>``) never matches where a shorter list
+# would end, so giving numbers back can only fail, and the regex module spends quadratic time
+# doing it on "[1,1,1,...": 1 MB of that took minutes.
+_NUMLIST = rf"(?>{_NUM}(?:\s*[-–—]\s*{_NUM})?(?:\s*[,;]\s*{_NUM}(?:\s*[-–—]\s*{_NUM})?)*)"
+# A run of bracket groups "[2]–[7]", taken possessively (every group's end captured); where the
+# run may end is decided by _bracket_runs. The former pattern ended in "...\])*(?![\(:\[])" and
+# gave groups back one at a time until the lookahead held: quadratic on "[1][1]...[1](".
 _BRACKET_RUN = re.compile(
-    rf"(?<![!\]\w\\])\[\s*{_NUMLIST}\s*\](?:\s*(?:[-–—]|[,;]\s*)?\s*\[\s*{_NUMLIST}\s*\])*(?![\(:\[])"
+    rf"(?<![!\]\w\\])(\[\s*{_NUMLIST}\s*\])(?:\s*(?:[-–—]|[,;]\s*)?\s*(\[\s*{_NUMLIST}\s*\]))*+"
 )
+_RUN_NOT_BEFORE = "(:["  # a run is not a citation when it runs into "(" (a link), ":" or "["
 _SUP = re.compile(rf"<sup>\s*(?:\[\s*)?({_NUMLIST})(?:\s*\])?\s*,?\s*</sup>(?:\s*[-–—,]\s*<sup>\s*({_NUMLIST})\s*</sup>)*")
 _UNICODE_SUP = re.compile(r"(?<=[\p{L}\).,;:’”'\]])([¹²³⁴⁵⁶⁷⁸⁹⁰]+(?:[,⁻–-][¹²³⁴⁵⁶⁷⁸⁹⁰]+)*)(?![\d¹²³⁴⁵⁶⁷⁸⁹⁰])")
 _PAREN_NUM = re.compile(rf"\(\s*({_NUMLIST})\s*\)")
@@ -110,7 +135,11 @@ _SUPERSCRIPT_DIGITS = str.maketrans("¹²³⁴⁵⁶⁷⁸⁹⁰⁻", "123456789
 # --- pandoc keys ------------------------------------------------------------------------
 
 _KEY = r"[\p{L}\d_][\p{L}\d_:.#$%&\-+?<>~/]*"
-_KEY_GROUP = re.compile(rf"\[(?P<body>[^\[\]\n]*?-?@{_KEY}[^\[\]\n]*)\](?!\()")
+# A bracketed group on one line; it holds keys when "@" and a key character occur in it (see
+# find_keys). The former single pattern, "\[[^\[\]\n]*?-?@KEY[^\[\]\n]*\]", let the key and the
+# text after it share characters: quadratic (and worse) on an unclosed "[@aaaa..." or "[x @a; x @a; ...".
+_KEY_GROUP = re.compile(r"\[(?P<body>[^\[\]\n]*)\](?!\()")
+_KEY_MARK = re.compile(r"@[\p{L}\d_]")
 _KEY_IN_GROUP = re.compile(rf"(?P<suppress>-)?@(?P<key>{_KEY})")
 _NARRATIVE_KEY = re.compile(rf"(?<![\p{{L}}\d_@.\\/`\[])@(?P<key>{_KEY})")
 # pandoc-crossref labels (@fig:workflow, @tbl:platforms) refer to the document, not to a work
@@ -412,15 +441,39 @@ def _preceded_by_non_citation(masked: str, start: int) -> bool:
     return bool(_NOT_CITED_BEFORE.search(masked[max(0, start - 16) : start]))
 
 
+def _bracket_runs(region: str):
+    """(start, end) of each bracket run, as ``finditer`` of _BRACKET_RUN followed by ``(?![\\(:\\[])``.
+
+    That lookahead made the engine give groups back until the character after the run was
+    allowed; here the longest run is matched once and its group ends are tried from the last,
+    which is the same result in linear time. A run with no allowed end is no match at its start,
+    and the search goes on from the next character, as the engine's would.
+    """
+    pos = 0
+    size = len(region)
+    search = _BRACKET_RUN.search
+    while True:
+        m = search(region, pos)
+        if m is None:
+            return
+        for end in (*reversed(m.ends(2)), m.end(1)):
+            if end >= size or region[end] not in _RUN_NOT_BEFORE:
+                yield m.start(), end
+                pos = end
+                break
+        else:
+            pos = m.start() + 1
+
+
 def find_numeric(masked: str, lo: int, hi: int, *, parentheses: bool = False) -> list[Found]:
     found: list[Found] = []
     region = masked[lo:hi]
-    for m in _BRACKET_RUN.finditer(region):
-        start, end = lo + m.start(), lo + m.end()
+    for run_start, run_end in _bracket_runs(region):
+        start, end = lo + run_start, lo + run_end
         if _preceded_by_non_citation(masked, start):
             continue
         form: set[str] = set()
-        numbers = _bracket_run_numbers(m.group(0), form)
+        numbers = _bracket_run_numbers(region[run_start:run_end], form)
         if not numbers or 0 in numbers:
             continue
         found.append(Found(start, end, "numeric", False, ((start, end, {"numbers": numbers}),), frozenset(form)))
@@ -468,6 +521,8 @@ def find_keys(masked: str, lo: int, hi: int, text: str | None = None) -> list[Fo
     region = masked[lo:hi]
     taken: list[tuple[int, int]] = []
     for g in _KEY_GROUP.finditer(region):
+        if "@" not in g.group("body") or not _KEY_MARK.search(g.group("body")):
+            continue
         body_start = lo + g.start("body")
         items = []
         for k in _KEY_IN_GROUP.finditer(g.group("body")):

@@ -195,6 +195,7 @@ class Projection:
                 stack.extend(reversed(node.children))
         self.text = "".join(parts)
         self.end_offset = el.close
+        self._sources: list[int] | None = None  # source start of each piece, for range_of
 
     def source(self, offset: int, *, end: bool = False) -> int:
         """The source offset of projected ``offset`` (for an end, the position after the character before it)."""
@@ -215,15 +216,14 @@ class Projection:
         return piece.start + within if piece.end - piece.start == len(piece.text) else piece.start
 
     def range_of(self, el: Element) -> tuple[int, int]:
-        """Projected (start, end) of a descendant element's text."""
-        first = next((i for i, p in enumerate(self.pieces) if el.inner <= p.start < max(el.close, el.inner + 1)), None)
-        if first is None:
-            at = bisect.bisect_left([p.start for p in self.pieces], el.inner)
-            pos = self.starts[at] if at < len(self.starts) else len(self.text)
+        """Projected (start, end) of a descendant element's text (empty at its place when it has none)."""
+        if self._sources is None:
+            self._sources = [p.start for p in self.pieces]
+        first = bisect.bisect_left(self._sources, el.inner)
+        last = bisect.bisect_left(self._sources, max(el.close, el.inner + 1)) - 1
+        if first > last:  # no text inside: an empty range where the element stands
+            pos = self.starts[first] if first < len(self.starts) else len(self.text)
             return pos, pos
-        last = first
-        while last + 1 < len(self.pieces) and self.pieces[last + 1].start < el.close:
-            last += 1
         return self.starts[first], self.starts[last] + len(self.pieces[last].text)
 
 
@@ -387,6 +387,7 @@ def _references(source: Source, article: Element, numeric: bool) -> list[Referen
 _BLOCKS = frozenset({"p", "td", "th", "title", "article-title", "label", "attrib", "term", "def", "list-item", "caption", "fn"})
 _NUMERIC_TEXT = re.compile(r"^[\s\[(]*\d{1,5}(?:\s*[-–—‐,;]\s*\d{1,5})*[\s\])]*$")
 _BETWEEN = re.compile(r"^[\s,;]*(?:[-–—‐]|and|&)?[\s,;]*$")
+_MAX_BETWEEN = 200  # separators are short (with indentation, a line at most); a long stretch of them is not one citation
 _DASHED = re.compile(r"[-–—‐]")
 _OPEN = re.compile(r"[(\[]\s*$")
 _CLOSE = re.compile(r"^\s*[)\]]")
@@ -410,7 +411,8 @@ def _groups(xrefs: list[Element], proj: Projection) -> list[list[tuple[Element, 
     groups: list[list[tuple[Element, int, int]]] = []
     for el in xrefs:
         start, end = proj.range_of(el)
-        if groups and _BETWEEN.match(proj.text[groups[-1][-1][2] : start]):
+        between = proj.text[groups[-1][-1][2] : start] if groups else None
+        if between is not None and len(between) <= _MAX_BETWEEN and _BETWEEN.match(between):
             groups[-1].append((el, start, end))
         else:
             groups.append([(el, start, end)])
@@ -467,7 +469,9 @@ def _citation(source: Source, proj: Projection, group: list[tuple[Element, int, 
     opened, closed = _OPEN.search(before), _CLOSE.match(after)
     if opened and closed:
         start, end = start - (len(before) - opened.start()), end + closed.end()
-    span = source.span(proj.source(start), proj.source(end, end=True))
+    # the citation covers its xrefs' text, and its items' spans (an xref's markup included)
+    first_start = min(proj.source(start), group[0][0].inner)
+    span = source.span(first_start, max(first_start, proj.source(end, end=True), group[-1][0].close))
     items: list[CitationItem] = []
     form: set[str] = set()
     narrative = False

@@ -23,7 +23,10 @@ BACKGROUND_ENTRIES = 2000
 
 # Which engine compiles a pattern is measured, not assumed: the stdlib engine scans the fence
 # and section patterns faster over megabytes of text; the regex module wins for the others.
-_FENCE = stdre.compile(r"^[ \t]{0,3}(```+|~~~+)[^\n]*\n.*?(?:^[ \t]{0,3}\1[ \t]*$|\Z)", stdre.M | stdre.S)
+# The fence and the rest of its line are taken whole (atomic, possessive): giving back only matters
+# when the line has no newline, and then nothing matches; 1 MB of backticks on one line made the
+# former pattern retry every split of it (quadratic: minutes).
+_FENCE = stdre.compile(r"^[ \t]{0,3}((?>```+|~~~+))[^\n]*+\n.*?(?:^[ \t]{0,3}\1[ \t]*$|\Z)", stdre.M | stdre.S)
 _INLINE_CODE = re.compile(r"(`+)(?!`).+?(?<!`)\1", re.S)  # what _inline_code matches (kept for the tests' comparison)
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
@@ -113,7 +116,7 @@ _FOOTNOTE_STOP = re.compile(r"[\]\s]")
 
 
 def _footnote_refs(text: str):
-    """(start, end) of each match of _FOOTNOTE_REF, ``\[\^[^\]\s]+\]``.
+    r"""(start, end) of each match of _FOOTNOTE_REF, ``\[\^[^\]\s]+\]``.
 
     A ``[^`` reads up to the first ``]`` or space (its stop); when that is no ``]``, every ``[^``
     before the stop meets the same stop and fails too, so the search goes on after it.

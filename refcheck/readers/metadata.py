@@ -29,7 +29,8 @@ _EVENT = re.compile(
 )
 _DOI = re.compile(r"\bdoi\s*[:.]?\s*(?:\*\*)?\s*(?:https?://(?:dx\.)?doi\.org/)?(?P<doi>10\.\d{4,9}/[^\s\]\[)(>\"']+)", re.I)
 _DOI_URL = re.compile(r"https?://(?:dx\.)?doi\.org/(?P<doi>10\.\d{4,9}/[^\s\]\[)(>\"']+)", re.I)
-_TITLE = re.compile(r"^(?:title:\s*['\"]?(?P<yaml>.+?)['\"]?\s*$|#\s+(?P<h1>.+?)\s*#*\s*$)", re.M)
+_TITLE = re.compile(r"^(?:title:\s*['\"]?(?P<yaml>.+?)['\"]?\s*$|#\s+(?P<h1>.+?)\s*#*\s*$)", re.M)  # what _title finds
+_WHITE = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"  # \s here
 _EVENTS = {"received": "received", "revised": "revised", "accepted": "accepted", "published": "published",
            "available online": "published", "date of publication": "published"}
 
@@ -58,6 +59,66 @@ def _iso(m: re.Match) -> str | None:
         return None
 
 
+def _title(text: str) -> str | None:
+    """Group ``yaml`` or ``h1`` of ``_TITLE.search(text)``, found line by line in linear time.
+
+    The pattern's lazy title, followed by "the rest of the line is blank", re-read that rest from
+    every character of a long run of blanks: quadratic (3 s for a 20,000-character line). The
+    shortest title the pattern accepts is the rest of the line without its trailing blanks and
+    then one closing quote (``title:``) or the closing ``#`` marks and the blanks before them
+    (``#``); failing that, its first character.
+    """
+    n = len(text)
+    line = 0
+    while line <= n:
+        if text.startswith("title:", line):
+            found = _title_after(text, line + 6, True)
+            if found is not None:
+                return found
+        elif text.startswith("#", line) and text[line + 1 : line + 2] in _WHITE and line + 1 < n:
+            found = _title_after(text, line + 1, False)
+            if found is not None:
+                return found
+        newline = text.find("\n", line)
+        if newline == -1:
+            return None
+        line = newline + 1
+    return None
+
+
+def _title_after(text: str, pos: int, yaml: bool) -> str | None:
+    """The title after ``title:`` (``yaml``) or ``#`` at ``pos``, as the pattern reads it, or None."""
+    n = len(text)
+    start = pos
+    while start < n and text[start] in _WHITE:  # \s* (or \s+), newlines included
+        start += 1
+    if yaml and start < n and text[start] in "'\"":
+        found = _shortest_title(text, start + 1, yaml)  # the opening quote taken, if a title follows
+        if found is not None:
+            return found
+    found = _shortest_title(text, start, yaml)
+    if found is not None:
+        return found
+    # only at the end of the text: give blanks back until one that is not a newline can be the title
+    for at in range(start - 1, pos - (0 if yaml else -1) - 1, -1):
+        if text[at] != "\n":
+            return text[at]
+    return None
+
+
+def _shortest_title(text: str, start: int, yaml: bool) -> str | None:
+    end = text.find("\n", start)
+    rest = text[start : len(text) if end == -1 else end]
+    if not rest:
+        return None
+    trimmed = rest.rstrip(_WHITE)
+    if yaml:
+        if trimmed[-1:] in ("'", '"') and len(trimmed) >= 2:
+            return trimmed[:-1]
+        return trimmed or rest[0]
+    return trimmed.rstrip("#").rstrip(_WHITE) or rest[0]
+
+
 def read_metadata(text: str, masked: str, body_end: int) -> Metadata:
     """Title, DOI and dates from the front of the manuscript (the first part of its body)."""
     front = text[: min(body_end, max(8000, body_end // 4))]
@@ -71,9 +132,9 @@ def read_metadata(text: str, masked: str, body_end: int) -> Metadata:
     if m:
         doi = m.group("doi").rstrip(".,;*")
     title = None
-    t = _TITLE.search(text[: min(len(text), 20000)])
-    if t:
-        title = (t.group("yaml") or t.group("h1") or "").strip("*_ ") or None
+    found = _title(text[: min(len(text), 20000)])
+    if found is not None:
+        title = found.strip("*_ ") or None
     else:
         for line in text[:5000].splitlines():
             stripped = line.strip().strip("*_# ")

@@ -127,6 +127,10 @@ _TAIL_START = re.compile(
 )
 # PMIDs printed after the pages or the DOI: "Science 194: 23–28. 959840" (not ", 2001689")
 _TRAILING_IDS = re.compile(r"(?r)(?:(?<=[\p{N}.)\]])\.?\s+(?:(?:PMID:?\s*)?\d{6,9}|MR\d{5,9})|\s*\[INSPIRE\])+[.\s]*$")
+# _TRAILING_IDS read one identifier at a time, from the end: the regex module repeats the group
+# in quadratic time (1 MB of "1234567 " took 9 s); _trailing_ids gives the same start.
+_TRAILING_ID = re.compile(r"(?r)(?:(?<=[\p{N}.)\]])\.?\s+(?:(?:PMID:?\s*)?\d{6,9}|MR\d{5,9})|\s*\[INSPIRE\])")
+_TRAILING_BLANKS = re.compile(r"(?r)[.\s]*$")
 _TRAIL_PUNCT = ".,;:"
 
 # Pre-checks that let most entries skip a slow search (see _MAYBE_ET_AL for the idea).
@@ -148,6 +152,19 @@ def _tail_start(t: str, pos: int, endpos: int):
 
 
 _FIVE_DIGITS = re.compile(r"\d{5}")
+
+
+def _trailing_ids(core: str) -> int | None:
+    """Where ``_TRAILING_IDS.search(core)`` starts, or None. Each identifier is matched greedily from
+    the right, which is what the pattern's repetition does: what a shorter one would leave (a
+    dot, a blank, "PMID") ends no identifier, so it could not go on."""
+    end = _TRAILING_BLANKS.search(core).start()
+    start = None
+    while True:
+        m = _TRAILING_ID.match(core, 0, end)
+        if m is None or m.end() != end:
+            return start
+        start = end = m.start()
 
 
 def _may_have_trailing_ids(core: str) -> bool:
@@ -279,15 +296,28 @@ _RUN_B_NAME = stdre.compile(r"(\S+) (\S+), ")  # one name of a _RUN_B match
 _RUN_A = stdre.compile(rf"(?:{_FAST_SURNAME}, [A-Z]\.(?: [A-Z]\.){{0,3}}{_NEXT_NAME})+")
 
 
-def _name_run(t: str, i: int) -> tuple[str, int, list[Name]] | None:
-    """(form, where the next name starts, names) for a run of _FAST_B or _FAST_A names at ``i``."""
+MAX_NAMES = 500  # names read from one entry
+
+
+def _name_run(t: str, i: int, room: int = MAX_NAMES) -> tuple[str, int, list[Name]] | None:
+    """(form, where the next name starts, names) for a run of _FAST_B or _FAST_A names at ``i``,
+    at most ``room`` of them (the scanner reads MAX_NAMES names in all: without the limit a run of
+    thousands was matched whole, refused as too long, and matched again after each name)."""
     m = _RUN_B.match(t, i)
     if m:
-        return "B", m.end(), [Name(f, g) for f, g in _RUN_B_NAME.findall(m.group())]
+        names = []
+        end = i
+        for name in _RUN_B_NAME.finditer(t, i, m.end()):
+            if len(names) == room:
+                break
+            names.append(Name(name.group(1), name.group(2)))
+            end = name.end()
+        return "B", end, names
     m = _RUN_A.match(t, i)
     if m:
-        p = m.group().split(", ")  # family, given, family, given, ..., ""
-        return "A", m.end(), [Name(p[k], p[k + 1]) for k in range(0, len(p) - 1, 2)]
+        p = m.group().split(", ", 2 * room)  # family, given, family, given, ..., the rest
+        names = [Name(p[k], p[k + 1]) for k in range(0, min(len(p) - 1, 2 * room), 2)]
+        return "A", i + sum(len(name.family) + len(name.given) + 4 for name in names), names
     return None
 
 
@@ -319,14 +349,14 @@ def _scan_names(t: str, pos: int) -> _Names:
     n = len(t)
     i = pos
     last_form = ""
-    while i < n and len(names) < 500:
+    while i < n and len(names) < MAX_NAMES:
         if names and _MAYBE_ELLIPSIS.match(t, i) and _may_have_ellipsis(t):
             m = _ELLIPSIS.match(t, i)
             if m:
                 truncated = True
                 i = m.end()
-        run = _name_run(t, i)
-        if run and len(names) + len(run[2]) <= 500:
+        run = _name_run(t, i, MAX_NAMES - len(names))
+        if run:
             last_form, i, more = run
             names += more
             strong += len(more)
@@ -628,6 +658,12 @@ class _Fields:
 
 
 def _parse(t: str, italics: list[tuple[int, int]]) -> _Fields:
+    f, core = _parse_head(t)
+    return _parse_body(f, core, italics)
+
+
+def _parse_head(t: str) -> tuple[_Fields, str]:
+    """Steps 1-3: identifiers, the core, names and the year after them (all _second_work needs)."""
     f = _Fields()
     n = len(t)
 
@@ -651,9 +687,9 @@ def _parse(t: str, italics: list[tuple[int, int]]) -> _Fields:
     if tm:
         core_end = tm.start()
     core = t[:core_end]
-    im = _TRAILING_IDS.search(core) if _may_have_trailing_ids(core) else None
-    if im and im.start() > 0:
-        core = core[: im.start()]
+    ids_start = _trailing_ids(core) if _may_have_trailing_ids(core) else None
+    if ids_start:  # not None, not 0
+        core = core[:ids_start]
     core = core.rstrip(" .,;:([")
 
     # 2. authors -------------------------------------------------------------------------
@@ -685,6 +721,12 @@ def _parse(t: str, italics: list[tuple[int, int]]) -> _Fields:
         am = _AFTER_NAMES.match(core, pos)
         pos = am.end() if am else pos
     f.title_start = pos
+    return f, core
+
+
+def _parse_body(f: _Fields, core: str, italics: list[tuple[int, int]]) -> _Fields:
+    """Steps 3b-5 on what follows the names and year: late year, locator, title, container."""
+    pos = f.title_start
     rest = core[pos:]
     offset = pos
 
@@ -872,12 +914,18 @@ def _second_work(t: str, f: _Fields) -> int | None:
     return None
 
 
-def _build(source: Source, start: int, end: int, id: str, label: str | None, split: bool) -> Reference:
+# Works read from one entry: each further one re-reads the rest of the entry, so an "entry" of
+# 50,000 works (1 MB of "Lee, K. (2020). U. ") took quadratic time; past this, the last part
+# holds the rest. A real entry merges two or three works.
+MAX_PARTS = 20
+
+
+def _build(source: Source, start: int, end: int, id: str, label: str | None, split: bool, parts_left: int = MAX_PARTS) -> Reference:
     raw = source.text[start:end]
     cleaned = _clean(raw)
     t = cleaned.text
-    f = _parse(t, cleaned.italics)
-    if split:
+    f, core = _parse_head(t)
+    if split and parts_left > 1:
         p = _second_work(t, f)
         if p is not None:
             cut = start + cleaned.to_raw(p)
@@ -885,7 +933,7 @@ def _build(source: Source, start: int, end: int, id: str, label: str | None, spl
             while first_end > start and source.text[first_end - 1].isspace():
                 first_end -= 1
             first = _build(source, start, first_end, f"{id}.1", label, False)
-            second = _build(source, cut, end, f"{id}.2", label, True)
+            second = _build(source, cut, end, f"{id}.2", label, True, parts_left - 1)
             # a third work inside the second: number the parts 1, 2, 3 at one level
             rest = tuple(replace(r, id=f"{id}.{k + 2}") for k, r in enumerate(second.parts)) or (second,)
             parts = (first, *rest)
@@ -908,6 +956,7 @@ def _build(source: Source, start: int, end: int, id: str, label: str | None, spl
                 confidence=min(first.confidence, 0.6),
                 parts=parts,
             )
+    f = _parse_body(f, core, cleaned.italics)  # only now: a split entry takes its fields from its parts
     return Reference(
         id=id,
         span=source.span(start, end),

@@ -39,7 +39,9 @@ def _finding(f: Finding, sources: dict, console: Console) -> None:
     if source is not None and source.text:
         line = source.line_text(f.span.line)
         end_col = f.span.end_column if f.span.end_line == f.span.line else len(line) + 1
-        shown, a, b = _excerpt(line.expandtabs(1), f.span.column, end_col)
+        # cut the line first: a one-line file (JATS, a minified .bib) must not be copied per finding
+        shown, a, b = _excerpt(line, f.span.column, end_col)
+        shown = shown.expandtabs(1)
         gutter = f"{f.span.line:>5} | "
         console.print(Text(gutter, style="dim") + Text(shown))
         console.print(Text(" " * len(gutter) + " " * a + "^" * max(1, b - a), style=STYLE[f.severity]))

@@ -1,0 +1,375 @@
+"""1 MB adversarial inputs through every reader, and the regular-expression rewrites they led to.
+
+Each input of ``fuzz_targets.ADVERSARIAL`` is built to make a backtracking pattern or a quadratic
+loop show itself ("(" or "`" repeated, "[1,1,1,...", "Smith, " repeated, "\\cite{" repeated,
+nested braces, "&#x" runs, groups of one 600-letter word...). Each is written to a file and read
+the way the command line reads it (``refcheck.readers.load``), checked offline with every rule and
+rendered as JSON, in under ADVERSARIAL_SECONDS (5 s); before the rewrites below, several took
+minutes. *Volume* inputs (a valid citation every few characters, tens of thousands of entries) are
+also held to linear growth against their first 100 KB. A few inputs still run slow because of
+defects in modules this work may not edit: they are strict xfails (one per defect), run in a
+subprocess with a timeout, and fail loudly once fixed.
+
+Timing tests are skipped with REFCHECK_SKIP_ADVERSARIAL=1 (a machine too busy to time anything);
+they run by default. The equivalence properties at the end always run: every rewritten pattern or
+scan gives exactly the matches of the pattern it replaced (kept here for the comparison).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+import regex as re
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests import fuzz_targets as ft
+from tests.conftest import ROOT
+
+timed = pytest.mark.skipif(os.environ.get("REFCHECK_SKIP_ADVERSARIAL") == "1", reason="REFCHECK_SKIP_ADVERSARIAL=1")
+
+
+def _write(tmp_path, adversarial: ft.Adversarial, data=None):
+    data = adversarial.build() if data is None else data
+    path = tmp_path / f"adversarial{ft.EXTENSIONS[adversarial.reader]}"
+    path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+    return path, data
+
+
+def _seconds(adversarial: ft.Adversarial, path, data) -> float:
+    outcome = ft.run(adversarial.reader, data, path=path, twice=False, other_formats=False)
+    return outcome.seconds
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _warm():
+    """Imports and pattern compilation happen once, before anything is timed."""
+    for reader in ft.READERS:
+        if not ft.unavailable(reader):
+            ft.run(reader, b"" if reader == "docx" else "", twice=False)
+
+
+KNOWN_LIMIT = ft.ADVERSARIAL_SECONDS + 1.5  # a subprocess: start-up and imports take about a second
+
+
+def _cases(volume: bool):
+    """The inputs; of those a known defect makes slow, one per defect (each costs the full cut-off)."""
+    cases, known = [], set()
+    for a in ft.ADVERSARIAL:
+        if a.volume != volume or a.known in known:
+            continue
+        if a.known:
+            known.add(a.known)
+        marks = [pytest.mark.xfail(strict=True, reason=a.known)] if a.known else []
+        cases.append(pytest.param(a, marks=marks, id=a.name))
+    return cases
+
+
+@timed
+@pytest.mark.parametrize("adversarial", _cases(volume=False))
+def test_adversarial_input_is_read_and_checked_in_seconds(tmp_path, adversarial):
+    reason = ft.unavailable(adversarial.reader)
+    if reason:
+        pytest.skip(reason)
+    path, data = _write(tmp_path, adversarial)
+    assert len(data) > 0.9 * ft.MB, "an adversarial input is about 1 MB"
+    if adversarial.known:  # may take minutes: a subprocess, cut off at the limit
+        code = ("import sys, pathlib; from tests import fuzz_targets as ft; "
+                f"ft.run({adversarial.reader!r}, pathlib.Path(sys.argv[1]).read_bytes(), path=pathlib.Path(sys.argv[1]), "
+                "twice=False, other_formats=False, invariants=False)")
+        started = time.perf_counter()
+        try:
+            subprocess.run([sys.executable, "-c", code, str(path)], cwd=ROOT, timeout=KNOWN_LIMIT, check=True)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"{adversarial.name}: over {KNOWN_LIMIT:.1f} s (start-up included)")
+        elapsed = time.perf_counter() - started
+        assert elapsed < KNOWN_LIMIT
+        return
+    elapsed = _seconds(adversarial, path, data)
+    assert elapsed < ft.ADVERSARIAL_SECONDS, f"{adversarial.name} ({adversarial.why}): {elapsed:.1f} s"
+
+
+@timed
+@pytest.mark.parametrize("adversarial", _cases(volume=True))
+def test_volume_input_is_read_in_seconds_and_linear_time(tmp_path, adversarial):
+    """The whole input in under ADVERSARIAL_SECONDS, and at most 16x the time of its first 100 KB
+    (linear is 10x, quadratic 100x): a margin for the machine, none for a quadratic step."""
+    reason = ft.unavailable(adversarial.reader)
+    if reason:
+        pytest.skip(reason)
+    full = adversarial.build()
+    if isinstance(full, bytes):  # DOCX: bytes cannot be cut into a smaller package
+        path, _ = _write(tmp_path, adversarial, full)
+        elapsed = _seconds(adversarial, path, full)
+        assert elapsed < ft.ADVERSARIAL_SECONDS, f"{adversarial.name}: {elapsed:.1f} s"
+        return
+    small = _cut(full, 100_000)
+    times = []
+    for data, tries in ((small, 2), (full, 1)):  # the small one twice: the shorter the time, the more noise
+        path, _ = _write(tmp_path, adversarial, data)
+        times.append(min(_seconds(adversarial, path, data) for _ in range(tries)))
+    assert times[1] < ft.ADVERSARIAL_SECONDS, f"{adversarial.name} ({adversarial.why}): {times[1]:.1f} s"
+    assert times[1] < max(16 * times[0], 1.0), f"{adversarial.name}: {times[0]:.2f} s for 100 KB, {times[1]:.2f} s for 1 MB"
+
+
+def _cut(text: str, size: int) -> str:
+    """The first ``size`` characters, ending at a line end if there is one near."""
+    cut = text[:size]
+    newline = cut.rfind("\n")
+    return cut[: newline + 1] if newline > size // 2 else cut
+
+
+# ----------------------------------------------------------------------------- through the command line
+
+CLI_CASES = {  # per reader, one of its slowest adversarial inputs
+    "markdown": "md-group-commas", "text": "txt-headers", "latex": "tex-braces-nested", "bibtex": "bib-fields",
+    "jats": "jats-nested", "docx": "docx-group-capitals",
+}
+
+
+@timed
+@pytest.mark.parametrize("reader", ft.READERS)
+def test_command_line_finishes_in_seconds(tmp_path, reader):
+    """The whole ``refcheck FILE --offline --format json``, start-up included."""
+    reason = ft.unavailable(reader)
+    if reason:
+        pytest.skip(reason)
+    adversarial = next(a for a in ft.ADVERSARIAL if a.name == CLI_CASES[reader])
+    path, _ = _write(tmp_path, adversarial)
+    env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(ROOT)}
+    started = time.perf_counter()
+    try:
+        proc = subprocess.run([sys.executable, "-m", "refcheck", str(path), "--offline", "--format", "json"], capture_output=True,
+                              text=True, env=env, timeout=ft.ADVERSARIAL_SECONDS + 10)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"refcheck {adversarial.name} ran past {ft.ADVERSARIAL_SECONDS + 10:.0f} s")
+    elapsed = time.perf_counter() - started
+    assert proc.returncode in (0, 1), proc.stderr[-2000:]
+    assert "Traceback" not in proc.stderr
+    assert elapsed < ft.ADVERSARIAL_SECONDS, f"refcheck {adversarial.name}: {elapsed:.1f} s"
+
+
+# ----------------------------------------------------------------------------- the rewrites are exact
+
+EQUIVALENCE = settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))
+
+
+def tokens(*pieces: str, max_size: int = 25) -> st.SearchStrategy[str]:
+    return st.lists(st.sampled_from(pieces), max_size=max_size).map("".join)
+
+
+def spans(pattern, text: str, *args) -> list:
+    return [m.span() for m in pattern.finditer(text, *args)]
+
+
+# The patterns as they were before the rewrites.
+_NUM = r"\d{1,5}"
+OLD_NUMLIST = rf"{_NUM}(?:\s*[-–—]\s*{_NUM})?(?:\s*[,;]\s*{_NUM}(?:\s*[-–—]\s*{_NUM})?)*"
+OLD_BRACKET_RUN = re.compile(rf"(?<![!\]\w\\])\[\s*{OLD_NUMLIST}\s*\](?:\s*(?:[-–—]|[,;]\s*)?\s*\[\s*{OLD_NUMLIST}\s*\])*(?![\(:\[])")
+OLD_SUP = re.compile(rf"<sup>\s*(?:\[\s*)?({OLD_NUMLIST})(?:\s*\])?\s*,?\s*</sup>(?:\s*[-–—,]\s*<sup>\s*({OLD_NUMLIST})\s*</sup>)*")
+OLD_PAREN_NUM = re.compile(rf"\(\s*({OLD_NUMLIST})\s*\)")
+OLD_WORD = r"(?:(?:[dDlL]['’])?\p{Lu}[\p{L}\p{M}'’]*(?:[-‐][\p{L}\p{M}'’]+)*)"
+
+
+def _old_authors():
+    from refcheck.readers import citations as c
+
+    surname = rf"(?:{c._PARTICLE}{{0,3}}{OLD_WORD}(?:\s{OLD_WORD}){{0,3}})"
+    lower = r"(?:\p{Ll}[\p{Ll}\p{M}'’-]+(?=\s+et\s*al))"
+    return rf"(?P<authors>(?:{surname}|{lower})(?:(?:\s*,\s*{surname}){{0,4}}\s*,?\s+(?:and|&)\s+{surname})?{c._ETAL}?)"
+
+
+def test_numeric_citation_patterns_match_as_before():
+    from refcheck.readers import citations as c
+
+    @EQUIVALENCE
+    @given(tokens("[", "]", "1", "12", "12345", "123456", ",", ";", "-", "–", " ", ":", "(", ")", "!", "a", "\n", "<sup>", "</sup>"))
+    def check(text):
+        assert [m.span() for m in OLD_BRACKET_RUN.finditer(text)] == list(c._bracket_runs(text)), text
+        assert [m.group(0, 1, 2) for m in OLD_SUP.finditer(text)] == [m.group(0, 1, 2) for m in c._SUP.finditer(text)], text
+        assert [m.group(0, 1) for m in OLD_PAREN_NUM.finditer(text)] == [m.group(0, 1) for m in c._PAREN_NUM.finditer(text)], text
+
+    check()
+
+
+def test_key_groups_match_as_before():
+    from refcheck.readers import citations as c
+
+    old = re.compile(rf"\[(?P<body>[^\[\]\n]*?-?@{c._KEY}[^\[\]\n]*)\](?!\()")
+
+    @EQUIVALENCE
+    @given(tokens("[", "]", "@", "-@", "a", "b_", " ", ";", "(", "\n", ":", "é"))
+    def check(text):
+        new = [m.span() for m in c._KEY_GROUP.finditer(text) if "@" in m.group("body") and c._KEY_MARK.search(m.group("body"))]
+        assert spans(old, text) == new, text
+
+    check()
+
+
+def test_author_year_items_match_as_before():
+    """Atomic words, possessive word lists and the item start rule change no match."""
+    from refcheck.readers import citations as c
+
+    authors = _old_authors()
+    old_item = re.compile(rf"{authors}(?P<sep>\s*,\s*|\s+){c.YEARS}")
+    old_narrative = re.compile(rf"(?<![\p{{L}}\d@])(?:{authors})(?P<sep>\s*,?\s*)(?P<open>[(\[])\s*{c.YEARS}"
+                               r"(?P<locator>\s*,\s*(?:pp?\.|chap\.|ch\.)\s*[\w\-–]+)?\s*[)\]]")
+    old_close = re.compile(rf"{authors}(?P<sep>\s*,\s*){c.YEARS}\s*\)")
+
+    def groups(pattern, text, *args):
+        return [m.group(0, "authors", "years") for m in pattern.finditer(text, *args)]
+
+    @settings(max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(tokens("A", "B", "b", "x", "Smith", "Lee", " ", ",", ", ", "-", "’", "'", "d", "d’", "l'", "van ", "Van ", "de ", "La ", "der ",
+                  "et al", " et al.", " and ", "&", "2019", "2019a", " in press", "in pressx", "forthcoming", "n.d.", "é", "\u0301",
+                  "(", ")", "[", "]", ";", "\n", "al-", "AB", "Ł", ", b"))
+    def check(text):
+        assert groups(old_item, text) == groups(c._PAREN_ITEM, text), text
+        assert groups(old_narrative, text) == groups(c._NARRATIVE, text), text
+        for lo in range(0, len(text), 4):
+            assert groups(old_close, text, lo) == groups(c._PAREN_ITEM_CLOSE, text, lo), (text, lo)
+
+    check()
+
+
+def test_markdown_masks_match_as_before():
+    from refcheck.readers import markdown as md
+
+    @EQUIVALENCE
+    @given(tokens("`", "``", "```", "a", " ", "\n", "]", "^", "[", "[^", "<sub>", "</sub>", "\u2003", "\t"))
+    def check(text):
+        assert spans(md._INLINE_CODE, text) == list(md._inline_code(text)), text
+        assert spans(md._FOOTNOTE_REF, text) == list(md._footnote_refs(text)), text
+        assert spans(md._SUBSCRIPT, text) == list(md._subscripts(text)), text
+
+    check()
+
+
+def test_code_fences_match_as_before():
+    import re as stdre
+
+    from refcheck.readers import markdown as md
+
+    old = stdre.compile(r"^[ \t]{0,3}(```+|~~~+)[^\n]*\n.*?(?:^[ \t]{0,3}\1[ \t]*$|\Z)", stdre.M | stdre.S)
+
+    @EQUIVALENCE
+    @given(tokens("```", "`", "~~~", "~", " ", "\t", "\n", "a", "    "))
+    def check(text):
+        assert [m.group(0, 1) for m in old.finditer(text)] == [m.group(0, 1) for m in md._FENCE.finditer(text)], text
+
+    check()
+
+
+def test_title_matches_as_before():
+    from refcheck.readers import metadata
+
+    @settings(max_examples=2000, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(tokens("title:", "#", " ", "  ", "\t", "\n", "'", '"', "a", "b c", "##", "\u3000", "\x0b", "\r", "*", "x#", "\u2028", max_size=14))
+    def check(text):
+        m = metadata._TITLE.search(text)
+        assert (m.group("yaml") or m.group("h1") if m else None) == metadata._title(text), text
+
+    check()
+
+
+def test_white_space_is_the_regex_module_s():
+    """metadata._WHITE is what the regex module's \\s matches (Unicode's White_Space: none above U+3000)."""
+    from refcheck.readers import metadata
+
+    assert sorted(metadata._WHITE) == [chr(c) for c in range(0x3001) if re.match(r"\s", chr(c))]
+    assert not any(re.match(r"\s", chr(c)) for c in range(0x3001, 0x110000, 7))
+
+
+def test_trailing_identifiers_match_as_before():
+    from refcheck.readers import references
+
+    @EQUIVALENCE
+    @given(tokens("1234567", "12345", "1234567890", " ", ".", ". ", "PMID", "PMID:", "PMID: ", "MR12345", " [INSPIRE]", "[INSPIRE]",
+                  ")", "]", "a", "\n", "\u3000", "9", "٣"))
+    def check(text):
+        m = references._TRAILING_IDS.search(text)
+        assert (m.start() if m else None) == references._trailing_ids(text), text
+
+    check()
+
+
+def test_long_author_lists_read_as_before(tmp_path):
+    """Runs of more names than the scanner keeps: the first MAX_NAMES, as one name at a time gave."""
+    from refcheck.model import Source
+    from refcheck.readers import references
+
+    for size in (references.MAX_NAMES - 1, references.MAX_NAMES, references.MAX_NAMES + 1, 2 * references.MAX_NAMES):
+        for name, end in (("Smith J", " (2019). T."), ("Smith, J. A.", " (2019). T.")):
+            text = ", ".join([name] * size) + end
+            ref = references.parse_reference(Source("x", text), 0, len(text), id="r1", label=None)
+            assert len(ref.authors) == min(size, references.MAX_NAMES)
+            assert ref.authors[-1].family == "Smith"
+
+
+def test_bibtex_helpers_match_as_before():
+    import re as stdre
+
+    from refcheck.readers import bibtex
+
+    old_ifmmode = stdre.compile(r"\\ifmmode\b.*?\\else\b\s*(.*?)\\fi\b(?:\{\})?", stdre.S)
+    old_et_al = stdre.compile(r"[\s,]+et\.?\s*al\.?\s*$", stdre.I)
+    old_and = stdre.compile(r"\s+and\s+", stdre.I)
+
+    @EQUIVALENCE
+    @given(tokens("\\ifmmode", "\\else", "\\fi", "{}", " ", "a", "x", "\\ifmmodex", "\\fix", "_", "\n"))
+    def ifmmode(text):
+        assert old_ifmmode.sub(r"\1", text) == bibtex._strip_ifmmode(text), text
+
+    @EQUIVALENCE
+    @given(tokens(" ", ",", "\n", "et", "et.", "al", "al.", "Et Al", "a", "and", "AND", " and ", "\t", "b"))
+    def names(text):
+        old, new = old_et_al.search(text), bibtex._ET_AL.search(text)
+        assert (old.start() if old else None) == (new.start() if new else None), text
+        assert old_and.split(text) == bibtex._AND.split(text), text
+
+    ifmmode()
+    names()
+
+
+def test_latex_argument_patterns_match_as_before():
+    """The atomic blank-and-line-break (_SP) changes no match of the patterns built on it."""
+    import re as stdre
+
+    from refcheck.readers import latex
+
+    old_sp = r"[ \t]*(?:\n[ \t]*)?"
+    names = ("_OPTIONAL", "_PARENS", "_KEYS", "_GROUP_START", "_PATH", "_ENV_NAME", "_BIBITEM", "_NEWCOMMAND", "_DEF", "_LET",
+             "_USES_ARGUMENT")
+    pairs = []
+    for name in names:
+        new = getattr(latex, name)
+        assert latex._SP in new.pattern, name
+        pairs.append((name, stdre.compile(new.pattern.replace(latex._SP, old_sp), new.flags), new))
+
+    @settings(max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(tokens(" ", "  ", "\t", "\n", "\n\n", "[", "]", "{", "}", "(", ")", "#1", "2", "a", "\\x", "\\cite", "\\bibitem", "\\newcommand",
+                  "\\def", "\\let", "=", "*", "thebibliography", "%"))
+    def check(text):
+        for name, old, new in pairs:
+            for pos in range(len(text) + 1):
+                a, b = old.match(text, pos), new.match(text, pos)
+                assert (a and a.group(0)) == (b and b.group(0)) and (a and a.groupdict()) == (b and b.groupdict()), (name, text, pos)
+
+    check()
+
+
+def test_printed_doi_pattern_matches_as_before():
+    from refcheck.rules import identifiers
+
+    old = re.compile(r"(?:\bdoi\s*[:.]?\s*|doi\.org/)(?P<doi>\d[^\s<>\])]*)", re.I)
+
+    @EQUIVALENCE
+    @given(tokens("doi", "DOI", "doi.org/", " ", "\n", ":", ".", "1", "10.1/x", "a", "<", ")", "xdoi"))
+    def check(text):
+        assert [m.group(0, "doi") for m in old.finditer(text)] == [m.group(0, "doi") for m in identifiers._PRINTED_DOI.finditer(text)], text
+
+    check()
