@@ -135,3 +135,16 @@ def test_keys_inside_a_group_are_not_also_narrative_citations():
     assert [(c.narrative, [i.key for i in c.items]) for c in citations] == [
         (False, ["a", "b"]), (True, ["c"]), (False, ["d"]), (True, ["e"]),
     ]
+
+
+def test_a_parenthesis_opened_before_a_nested_pair_is_still_open():
+    """"(E(q) is ..., e.g. Douady and Couder, 1996b)" is an ordinary group, not an item closing a
+    parenthesis that was never opened."""
+    from refcheck.readers.citations import find_author_year
+
+    text = "energy (E(q) is often regarded as an inhibitory energy, e.g. Douady and Couder, 1996b). Next."
+    found = find_author_year(text, 0, len(text))
+    assert [(f.items[0][2]["authors"], f.items[0][2]["year"]) for f in found] == [(("Douady", "Couder"), "1996b")]
+    assert not any("unbalanced-parenthesis" in f.form for f in found)
+    unopened = "energy E(q) is regarded so. Douady and Couder, 1996b). Next."
+    assert any("unbalanced-parenthesis" in f.form for f in find_author_year(unopened, 0, len(unopened)))

@@ -347,6 +347,24 @@ _YEAR_CLOSE = re.compile(r"(?<![\d./-])(?:1[5-9]\d\d|20\d\d)[a-z]?\s*\)")
 _PAREN_ITEM_CLOSE = re.compile(rf"{AUTHORS}(?P<sep>\s*,\s*){YEARS}\s*\)")
 
 
+def _open_before(masked: str, lo: int, pos: int) -> bool:
+    """Whether a "(" between ``lo`` and ``pos`` is still open at ``pos``, counting nested pairs.
+
+    "(E(q) is often regarded ..., e.g. Douady and Couder, 1996b)" is one open group: the last
+    "(" before the year is closed, the one before it is not. The window is bounded, so linear.
+    """
+    depth = 0
+    for i in range(pos - 1, lo - 1, -1):
+        ch = masked[i]
+        if ch == ")":
+            depth += 1
+        elif ch == "(":
+            if depth == 0:
+                return True
+            depth -= 1
+    return False
+
+
 def _unopened(masked: str, lo: int, hi: int, closed: set[int]) -> list[Found]:
     """``..., Ospina and Ferrari, 2012)``: an item closing a parenthesis that was never opened.
 
@@ -362,6 +380,8 @@ def _unopened(masked: str, lo: int, hi: int, closed: set[int]) -> list[Found]:
         opened = masked.rfind("(", window_start, candidate.start())
         if opened != -1 and masked.find(")", opened, candidate.start()) == -1:
             continue  # the parenthesis is open: an ordinary group
+        # "(E(q) is ..., e.g. Douady and Couder, 1996b)": read here, but the parenthesis was opened
+        nested = _open_before(masked, window_start, candidate.start())
         m = None
         for m in _PAREN_ITEM_CLOSE.finditer(masked, window_start, close):
             pass
@@ -373,7 +393,8 @@ def _unopened(masked: str, lo: int, hi: int, closed: set[int]) -> list[Found]:
             continue
         years = _years(m.group("years"), m.start("years"))
         items = tuple((start if i == 0 else ys, ye, {"authors": names, "et_al": et_al, "year": y}) for i, (ys, ye, y) in enumerate(years))
-        out.append(Found(start, close, "author-year", False, items, frozenset({"unbalanced-parenthesis", "comma-before-year"})))
+        form = {"comma-before-year"} if nested else {"unbalanced-parenthesis", "comma-before-year"}
+        out.append(Found(start, close, "author-year", False, items, frozenset(form)))
     return out
 
 
