@@ -243,52 +243,6 @@ def moved_gold(gold: dict, starts: list[int], ends: list[int]) -> dict:
 # --------------------------------------------------------------------------- running refcheck
 
 
-def cli_reads_text(python: str) -> bool:
-    """Whether the CLI reads a ``.txt`` file with the plain-text reader (else it is run in-process)."""
-    probe = "from refcheck.readers import FORMATS; print(FORMATS.get('.txt'))"
-    proc = subprocess.run([python, "-c", probe], capture_output=True, text=True, cwd=ROOT)
-    return proc.stdout.strip() == "text"
-
-
-def run_in_process(path: str) -> dict:
-    """What the CLI prints for a .txt file, made in this process: text reader, ``api.check``, JSON renderer."""
-    sys.path.insert(0, str(ROOT))
-    from refcheck.api import check  # noqa: PLC0415
-    from refcheck.model import Source  # noqa: PLC0415
-    from refcheck.readers.text import read  # noqa: PLC0415
-    from refcheck.render.json import to_dict  # noqa: PLC0415
-
-    text = Path(path).read_text(encoding="utf-8")
-    return json.loads(json.dumps(to_dict(check(read(Source(path, text, "text"))))))
-
-
-def run_file(job: tuple[str, str, str, str, bool]) -> tuple[str, str, dict]:
-    """``refcheck FILE --offline --format json`` on one file; (article, kind, parsed JSON or {"_error"}).
-
-    ``in_process``: read and check it in this process instead (same JSON) while the CLI does
-    not yet send ``.txt`` files to the plain-text reader.
-    """
-    python, article, kind, path, in_process = job
-    command = [python, "-m", "refcheck", path, "--offline", "--format", "json"]
-    began = time.perf_counter()
-    if in_process:
-        result = run_in_process(path)
-        result["_seconds"] = time.perf_counter() - began
-        return article, kind, result
-    try:
-        proc = subprocess.run(command, capture_output=True, text=True, timeout=accuracy.TIMEOUT, cwd=ROOT)
-    except subprocess.TimeoutExpired:
-        return article, kind, {"_error": f"timeout after {accuracy.TIMEOUT}s"}
-    if proc.returncode not in (0, 1):
-        return article, kind, {"_error": f"exit {proc.returncode}: {proc.stderr.strip()[-500:]}"}
-    try:
-        result = json.loads(proc.stdout)
-    except json.JSONDecodeError as exc:
-        return article, kind, {"_error": f"bad JSON ({exc}): {proc.stdout[:200]!r}"}
-    result["_seconds"] = time.perf_counter() - began
-    return article, kind, result
-
-
 def journals(corpus: Path) -> dict[str, str]:
     with open(corpus / "manifest.tsv", newline="", encoding="utf-8") as handle:
         return {row["id"]: row["journal"] for row in csv.DictReader(handle, delimiter="\t")}
@@ -345,8 +299,7 @@ def build_report(args, articles, scores, errors, seconds, cleaning) -> str:
     lines = [
         "# refcheck on PDF-like plain text (the JATS gold corpus, re-typeset)", "",
         f"- command: `{args.command}` (runs `{Path(args.python).name} -m refcheck FILE --offline --format json` "
-        "on each .md and on its .txt" + (" — the .txt in-process through `refcheck.readers.text.read` and `api.check`, "
-                                         "as the CLI does not yet send .txt files to the text reader)" if args.in_process else ")"),
+        "on each .md and on its .txt)",
         f"- date: {datetime.datetime.now().astimezone().strftime('%Y-%m-%d %H:%M %Z')}",
         f"- corpus: {args.corpus} ({len(articles)} articles); wall time {seconds:.1f}s with {args.jobs} workers",
         f"- text: {WIDTH} columns, hyphenated words of {MIN_HYPHENATED}+ letters, a page header and a `Page N of M` "
@@ -413,21 +366,18 @@ def main(argv: list[str] | None = None) -> int:
         folder = args.keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
         jobs, texts = [], []
-        args.in_process = not cli_reads_text(args.python)
         for a in articles:
             text, starts, ends = to_plain(a["md"], names.get(a["id"], "Journal"), title_of(a["md"]))
             a["txt_gold"] = moved_gold(a["gold"], starts, ends)
             texts.append(text)
-            (folder / f"{a['id']}.md").write_text(a["md"], encoding="utf-8")
-            (folder / f"{a['id']}.txt").write_text(text, encoding="utf-8")
             if args.keep:
                 (folder / f"{a['id']}.txt.gold.json").write_text(json.dumps(a["txt_gold"], indent=1), encoding="utf-8")
-            for kind in ("md", "txt"):
-                jobs.append((args.python, a["id"], kind, str(folder / f"{a['id']}.{kind}"), kind == "txt" and args.in_process))
-        jobs.sort(key=lambda job: -len(next(x["md"] for x in articles if x["id"] == job[1])))
+            for kind, content in (("md", a["md"]), ("txt", text)):
+                jobs.append((args.python, str(folder), a["id"], kind, content, f".{kind}"))
+        jobs.sort(key=lambda job: -len(job[4]))
         began = time.perf_counter()
-        with concurrent.futures.ProcessPoolExecutor(max_workers=args.jobs) as pool:
-            runs = {(a, k): r for a, k, r in pool.map(run_file, jobs, chunksize=1)}
+        with concurrent.futures.ProcessPoolExecutor(max_workers=args.jobs) as pool:  # accuracy's runner: the same CLI call
+            runs = {(a, k): r for a, k, r in pool.map(accuracy.run_refcheck, jobs, chunksize=1)}
         seconds = time.perf_counter() - began
         cleaning = clean_seconds(args.python, texts, folder)
     errors = {key: r["_error"] for key, r in runs.items() if "_error" in r}

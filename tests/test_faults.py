@@ -35,17 +35,7 @@ from tests.test_crossref_faults import AGENCIES, EXPECTED, MAILTO, MANUSCRIPT, R
 COLD = 9  # requests a cold run of MANUSCRIPT makes (a batch, 2 x (work + agency), 4 searches)
 
 
-@pytest.fixture
-def server():
-    with FakeCrossref(RECORDS, agencies=AGENCIES) as fake:
-        yield fake
-
-
-@pytest.fixture
-def paper(tmp_path):
-    path = tmp_path / "paper.md"
-    path.write_text(MANUSCRIPT, encoding="utf-8")
-    return path
+from tests.test_crossref_cli import paper, server  # noqa: E402,F401 - the same fake Crossref and manuscript fixtures
 
 
 def run(*args: str, prefix: tuple[str, ...] = (), timeout: float = 30, **options) -> subprocess.CompletedProcess:

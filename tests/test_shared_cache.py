@@ -47,17 +47,7 @@ def redis_url(redis_server):
     return redis_server.url
 
 
-@pytest.fixture
-def server():
-    with FakeCrossref(RECORDS, agencies=AGENCIES) as fake:
-        yield fake
-
-
-@pytest.fixture
-def paper(tmp_path):
-    path = tmp_path / "paper.md"
-    path.write_text(MANUSCRIPT, encoding="utf-8")
-    return path
+from tests.test_crossref_cli import paper, server  # noqa: E402,F401 - the same fake Crossref and manuscript fixtures
 
 
 def refcheck_process(*args: str) -> subprocess.Popen:
