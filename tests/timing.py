@@ -4,8 +4,8 @@ Machines of one kind differ 2-3x in single-thread speed, and CI runs on whicheve
 had, busy or not. A test that says "under 5 s" passes where it was written and fails elsewhere, so
 no test here compares a duration with a constant. Two measures hold on any machine:
 
-**Growth.** The same kind of input at two sizes, both well-formed (built to size, not cut), each
-timed as the best of a few runs. At 8x the size a linear step costs about 8x the time and a
+**Growth.** The same kind of input at two sizes, both well-formed (built to size, not cut), timed
+alternately, the best of up to three rounds. At 8x the size a linear step costs about 8x the time and a
 quadratic one 64x; ``assert_linear`` fails above ``GROWTH_LIMIT`` (20x). Below ``FLOOR`` reference
 seconds at the larger size, growth is not judged: fixed costs dominate there, and no quadratic
 step that slow on a megabyte hurts anyone.
@@ -107,19 +107,20 @@ def best_time(run: Callable[[], object], runs: int) -> float:
 
 def assert_linear(measure: Callable[[int], float], size: int, *, ratio: int = 8, what: str = "") -> tuple[float, float]:
     """``measure(n)`` times the input built at about n bytes; it is called at ``size // ratio`` and
-    ``size``. Fails when the larger one takes over ``GROWTH_LIMIT`` times the smaller (ratio 8)
-    and over ``FLOOR`` reference seconds. The small size is timed best of 3; the large once, and
-    twice more only if the first looks too slow (a busy moment is not a verdict). Returns both times."""
-    small = min(measure(size // ratio) for _ in range(3))
+    ``size``, alternately, so both see the same load. Fails when the larger one takes over
+    ``GROWTH_LIMIT`` times the smaller (at ratio 8) and over ``FLOOR`` reference seconds, in the
+    best of up to three rounds (a busy moment is not a verdict; the speed for the floor is the
+    slowest calibration around them). Returns the best times, small and large."""
     limit = GROWTH_LIMIT * ratio / 8
-    large = measure(size)
-    floor = FLOOR * speed_factor()
-    for _ in range(2):
-        if large <= max(limit * small, floor):
-            break
+    factor = speed_factor()
+    small = large = float("inf")
+    for _ in range(3):
+        small = min(small, measure(size // ratio))
         large = min(large, measure(size))
-        floor = max(floor, FLOOR * speed_factor())
-    assert large <= max(limit * small, floor), (
+        factor = max(factor, speed_factor())
+        if large <= max(limit * small, FLOOR * factor):
+            break
+    assert large <= max(limit * small, FLOOR * factor), (
         f"{what}: {small:.3f} s at {size // ratio:,} bytes, {large:.3f} s at {size:,} bytes: "
         f"{large / small:.1f}x for {ratio}x the input (linear is {ratio}x, the limit {limit:g}x)")
     return small, large
