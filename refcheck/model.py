@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 
 # Manubot citation keys name the work by an identifier (``[@doi:10.1/x]``): no bibliography entry needed
-MANUBOT_PREFIXES = ("doi:", "pmid:", "pmcid:", "pmc:", "arxiv:", "url:", "isbn:", "wikidata:", "tag:", "raw:")
+MANUBOT_PREFIXES = ("doi:", "pmid:", "pubmed:", "pmcid:", "pmc:", "arxiv:", "url:", "https:", "http:", "isbn:", "wikidata:", "tag:", "raw:")
 
 
 class Severity(enum.IntEnum):

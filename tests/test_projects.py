@@ -36,6 +36,8 @@ def findings(*paths, optional=()) -> list[tuple[str, str, int]]:
     base = Path(paths[0]) if Path(paths[0]).is_dir() else Path(paths[0]).parent
     out = []
     for f in report.findings:
+        if f.rule == "manuscript-date-unknown":  # these test documents have no dates
+            continue
         where = Path(f.span.path)
         out.append((f.rule, where.relative_to(base).as_posix() if where.is_relative_to(base) else where.as_posix(), f.span.line))
     return out
@@ -229,3 +231,48 @@ def test_a_quarto_include_is_read_in_place_and_its_findings_stay_in_its_file(tmp
     assert [(Path(c.span.path).name, c.span.line, c.text) for c in manuscript.citations] == [
         ("index.qmd", 3, "[@smith2019]"), ("_methods.qmd", 3, "[@unused2018]"), ("_methods.qmd", 3, "[@absent1999]"), ("index.qmd", 7, "[@lee2020]")]
     assert walked(tmp_path) == [("undefined-citation-key", "_parts/_methods.qmd", 3)]
+
+
+# --------------------------------------------------------------------------- pandoc's own markup around the list
+
+
+def test_pandocs_refs_placeholder_means_a_generated_list_and_nothing_under_it_is_an_entry(tmp_path):
+    tree(tmp_path, {"paper.md": "---\nbibliography: refs.bib\n---\n\nText [@smith2019; @lee2020; @unused2018].\n\n"
+                                "## References {.page_break_before}\n\n<!-- the list goes here -->\n<div id=\"refs\"></div>\n\n"
+                                "A closing remark after the list, citing [@smith2019].\n",
+                    "refs.bib": BIB, "fenced.md": "---\nbibliography: refs.bib\n---\n\nText [@smith2019; @lee2020; @unused2018].\n\n"
+                                                  "# References\n\n::: {#refs}\n:::\n"})
+    for name in ("paper.md", "fenced.md"):
+        manuscript = load(tmp_path / name)
+        assert manuscript.references == () and len(manuscript.bib) == 3, name
+        assert findings(tmp_path / name) == [], name
+
+
+def test_a_section_that_cites_by_key_is_prose_not_a_reference_list(tmp_path):
+    tree(tmp_path, {"guide.md": "---\nbibliography: refs.bib\n---\n\nIntro [@smith2019].\n\n## Citations\n\n"
+                                "Cite by key [@lee2020].\n\nOr by two [@smith2019; @unused2018].\n", "refs.bib": BIB})
+    manuscript = load(tmp_path / "guide.md")
+    assert manuscript.references == ()
+    assert len(manuscript.citations) == 3
+
+
+def test_a_manubot_alias_without_the_tag_prefix_is_a_definition_not_a_citation(tmp_path):
+    tree(tmp_path, {"content/metadata.yaml": "title: T\n", "content/01.main.md": "As reviewed [@deep-review] and [@pubmed:30718888].\n",
+                    "content/90.back.md": "[@deep-review]: doi:10.1098/rsif.2017.0387\n"})
+    manuscript = load(tmp_path)
+    assert dict(manuscript.aliases) == {"deep-review": "doi:10.1098/rsif.2017.0387"}
+    assert [i.key for c in manuscript.citations for i in c.items] == ["deep-review", "pubmed:30718888"]
+    assert findings(tmp_path / "content") == []
+
+
+def test_a_csl_json_bibliography_is_read_as_pandoc_reads_it(tmp_path):
+    items = [{"id": "smith2019", "type": "article-journal", "author": [{"family": "Smith", "given": "John"}],
+              "issued": {"date-parts": [[2019]]}, "title": "Cells", "container-title": "J Cells", "DOI": "10.1000/cells"},
+             {"id": "spare", "type": "book", "author": [{"literal": "World Health Organization"}], "issued": {"date-parts": [[2020]]}, "title": "Report"}]
+    tree(tmp_path, {"paper.md": "---\nbibliography: refs.json\n---\n\nText [@smith2019] and [@absent].\n", "refs.json": json.dumps(items, indent=2)})
+    manuscript = load(tmp_path / "paper.md")
+    assert [(b.key, b.year, b.doi, b.type) for b in manuscript.bib] == [("smith2019", "2019", "10.1000/cells", "article"), ("spare", "2020", None, "book")]
+    source = next(s for s in manuscript.sources if s.path.endswith("refs.json"))
+    assert ['"smith2019"' in source.line_text(b.span.line) for b in manuscript.bib] == [True, False]
+    assert '"spare"' in source.line_text(manuscript.bib[1].span.line)
+    assert sorted(rule for rule, _, _ in findings(tmp_path / "paper.md")) == ["undefined-citation-key", "unused-bib-entry"]

@@ -143,6 +143,7 @@ def with_bibliography(manuscript: Manuscript, extra: Iterable[str | os.PathLike]
     if not paths:
         return manuscript
     from refcheck.readers.bibtex import read_bib  # noqa: PLC0415 - only manuscripts with a bibliography pay for it
+    from refcheck.readers.csl import read_csl  # noqa: PLC0415
     # a reader may have found records already (a Word file's reference-manager fields): keep them first
     entries, problems, sources = list(manuscript.bib), list(manuscript.problems), list(manuscript.sources)
     seen = set()
@@ -155,7 +156,7 @@ def with_bibliography(manuscript: Manuscript, extra: Iterable[str | os.PathLike]
         except Unreadable as err:
             problems.append(Problem(manuscript.source.span(0, 0), f"the bibliography {path} {err}", rule="unreadable-input"))
             continue
-        found, found_problems = read_bib(source)
+        found, found_problems = (read_csl if path.suffix.lower() == ".json" else read_bib)(source)  # pandoc reads both
         offset = len(entries)
         entries.extend(dataclasses.replace(e, id=f"b{offset + i + 1}") for i, e in enumerate(found))
         problems.extend(found_problems)

@@ -93,6 +93,7 @@ from xml.etree.ElementTree import Element, TreeBuilder
 from xml.parsers import expat
 
 from refcheck.model import Citation, Manuscript, Name, Reference, Source, Span
+from refcheck.readers import csl
 
 MB = 1_000_000
 MAX_PACKAGE_BYTES = 64 * MB  # the .docx file itself (images included)
@@ -1020,13 +1021,6 @@ _ENDS = {
 # --------------------------------------------------------------------------------------------
 # Reference-manager records -> References
 
-# CSL item types -> BibTeX entry types (what Reference.type and the .bib rules speak)
-_CSL_TYPES = {
-    "article-journal": "article", "article-magazine": "article", "article-newspaper": "article", "article": "article",
-    "review": "article", "review-book": "article", "book": "book", "chapter": "incollection", "entry-encyclopedia": "incollection",
-    "entry-dictionary": "incollection", "paper-conference": "inproceedings", "thesis": "phdthesis", "report": "techreport",
-    "manuscript": "unpublished",
-}
 # EndNote reference types (the name attribute of <ref-type>) -> BibTeX entry types
 _ENDNOTE_TYPES = {
     "journal article": "article", "magazine article": "article", "newspaper article": "article", "electronic article": "article",
@@ -1035,101 +1029,8 @@ _ENDNOTE_TYPES = {
     "thesis": "phdthesis", "report": "techreport", "government document": "techreport", "unpublished work": "unpublished",
     "manuscript": "unpublished",
 }
-_CONTAINER_FIELD = {"article": "journal", "incollection": "booktitle", "inproceedings": "booktitle"}
-_PUBLISHER_FIELDS = {"phdthesis": ("school",), "techreport": ("institution",)}
-_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.I)
-_DOI = re.compile(r"10\.\d{4,9}/\S+")
-_YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 
-
-def _value(value) -> str | None:
-    """A scalar CSL value as stripped text; None for missing, empty or structured values."""
-    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        return None
-    text = " ".join(str(value).split())
-    return text or None
-
-
-def _csl_name(person) -> Name | None:
-    if not isinstance(person, dict):
-        return None
-    literal = _value(person.get("literal"))
-    family = _value(person.get("family"))
-    if not family:
-        return Name(literal) if literal else None
-    particle = _value(person.get("non-dropping-particle"))
-    given = " ".join(filter(None, (_value(person.get("given")), _value(person.get("dropping-particle")))))
-    suffix = _value(person.get("suffix"))
-    if suffix:
-        given = f"{given}, {suffix}" if given else suffix
-    return Name(f"{particle} {family}" if particle else family, given)
-
-
-def _csl_year(issued) -> str | None:
-    if isinstance(issued, dict):
-        parts = issued.get("date-parts")
-        if isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0]:
-            year = _value(parts[0][0])
-            if year and year.lstrip("-").isdigit():
-                return year
-        for key in ("raw", "literal"):
-            found = _YEAR.search(_value(issued.get(key)) or "")
-            if found:
-                return found.group(1)
-    elif isinstance(issued, (str, int)):
-        found = _YEAR.search(str(issued))
-        return found.group(1) if found else None
-    return None
-
-
-def _doi(value: str | None) -> str | None:
-    if not value:
-        return None
-    value = _DOI_PREFIX.sub("", value.strip())
-    found = _DOI.search(value)
-    return found.group(0).rstrip(".,;") if found else None
-
-
-@dataclass
-class _Record:
-    """One cited item as the reference manager stores it."""
-
-    key: str
-    raw: str
-    type: str
-    authors: tuple[Name, ...] = ()
-    year: str | None = None
-    title: str | None = None
-    container_title: str | None = None
-    volume: str | None = None
-    issue: str | None = None
-    page: str | None = None
-    article_number: str | None = None
-    doi: str | None = None
-    url: str | None = None
-    editors: bool = False
-    publisher: bool = False
-
-    def fields(self) -> tuple[str, ...]:
-        """The BibTeX field names this record fills (what RC604 checks)."""
-        names = []
-        if self.authors:
-            names.append("editor" if self.editors else "author")
-        for name, value in (("title", self.title), ("year", self.year)):
-            if value:
-                names.append(name)
-        if self.container_title:
-            names.append(_CONTAINER_FIELD.get(self.type, "journal"))
-        if self.publisher:
-            names.extend(_PUBLISHER_FIELDS.get(self.type, ("publisher",)))
-        for name, value in (("volume", self.volume), ("number", self.issue), ("pages", self.page),
-                            ("eid", self.article_number), ("doi", self.doi), ("url", self.url)):
-            if value:
-                names.append(name)
-        return tuple(names)
-
-
-def _csl_items(instr: str) -> list[tuple[str, Callable[[], _Record]]]:
+def _csl_items(instr: str) -> list[tuple[str, Callable[[], csl.Record]]]:
     """(key, record maker) of each item of a Zotero or Mendeley citation field; ValueError if its
     JSON cannot be read. Records are made only for items not seen before (``make()``)."""
     start = instr.find("{")
@@ -1146,36 +1047,9 @@ def _csl_items(instr: str) -> list[tuple[str, Callable[[], _Record]]]:
         item_data = item["itemData"]
         uris = item.get("uris") or item.get("uri") or ()
         uris = [uris] if isinstance(uris, str) else uris if isinstance(uris, list) else []
-        key = next((u for u in (_value(u) for u in uris) if u), None) or _value(item.get("id")) or _value(item_data.get("id"))
-        out.append((key or "", functools.partial(_csl_record, key or "", item_data)))
+        key = next((u for u in (csl.value(u) for u in uris) if u), None) or csl.value(item.get("id")) or csl.value(item_data.get("id"))
+        out.append((key or "", functools.partial(csl.record, key or "", item_data)))
     return out
-
-
-def _csl_record(key: str, item_data: dict) -> _Record:
-    people = item_data.get("author")
-    authors = tuple(filter(None, map(_csl_name, people))) if isinstance(people, list) else ()
-    editors = False
-    if not authors and isinstance(item_data.get("editor"), list):
-        authors = tuple(filter(None, map(_csl_name, item_data["editor"])))
-        editors = bool(authors)
-    kind = _CSL_TYPES.get(_value(item_data.get("type")) or "", "misc")
-    return _Record(
-        key=key,
-        raw=json.dumps(item_data, ensure_ascii=False, sort_keys=True),
-        type=kind,
-        authors=authors,
-        year=_csl_year(item_data.get("issued")),
-        title=_value(item_data.get("title")),
-        container_title=_value(item_data.get("container-title")),
-        volume=_value(item_data.get("volume")),
-        issue=_value(item_data.get("issue")),
-        page=_value(item_data.get("page")),
-        article_number=_value(item_data.get("number")) if kind == "article" else None,
-        doi=_doi(_value(item_data.get("DOI"))),
-        url=_value(item_data.get("URL")),
-        editors=editors,
-        publisher=bool(_value(item_data.get("publisher"))),
-    )
 
 
 def _element_text(element: Element | None) -> str | None:
@@ -1212,7 +1086,7 @@ def _endnote_xml(instr: str, data: list[str]) -> str:
     raise ValueError("no EndNote record")
 
 
-def _endnote_items(instr: str, data: list[str]) -> list[tuple[str, Callable[[], _Record]]]:
+def _endnote_items(instr: str, data: list[str]) -> list[tuple[str, Callable[[], csl.Record]]]:
     """(key, record maker) of each item of an EndNote citation field; ValueError if its XML cannot be read."""
     xml = _endnote_xml(instr, data)
     end = xml.rfind("</EndNote>")
@@ -1229,7 +1103,7 @@ def _endnote_items(instr: str, data: list[str]) -> list[tuple[str, Callable[[], 
     return out
 
 
-def _endnote_record(key: str, cite: Element, record: Element) -> _Record:
+def _endnote_record(key: str, cite: Element, record: Element) -> csl.Record:
     from xml.etree.ElementTree import tostring  # noqa: PLC0415
 
     ref_type = record.find("ref-type")
@@ -1239,11 +1113,11 @@ def _endnote_record(key: str, cite: Element, record: Element) -> _Record:
     if not authors:
         authors = tuple(_person(t) for t in (_element_text(a) for a in record.iterfind("contributors/secondary-authors/author")) if t)
         editors = bool(authors)
-    year = _YEAR.search(_element_text(record.find("dates/year")) or _element_text(cite.find("Year")) or "")
+    year = csl.YEAR.search(_element_text(record.find("dates/year")) or _element_text(cite.find("Year")) or "")
     container = (_element_text(record.find("titles/secondary-title")) or _element_text(record.find("periodical/full-title"))
                  or _element_text(record.find("periodical/abbr-1")))
     url = _element_text(record.find("urls/related-urls/url"))
-    return _Record(
+    return csl.Record(
         key=key,
         raw=tostring(record, encoding="unicode"),
         type=kind,
@@ -1254,7 +1128,7 @@ def _endnote_record(key: str, cite: Element, record: Element) -> _Record:
         volume=_element_text(record.find("volume")),
         issue=_element_text(record.find("number")),
         page=_element_text(record.find("pages")),
-        doi=_doi(_element_text(record.find("electronic-resource-num"))) or _doi(url if url and "doi.org/" in url else None),
+        doi=csl.doi(_element_text(record.find("electronic-resource-num"))) or csl.doi(url if url and "doi.org/" in url else None),
         url=url,
         editors=editors,
         publisher=bool(_element_text(record.find("publisher"))),
@@ -1408,7 +1282,7 @@ class _Malformed(Refused):
         self.detail = detail
 
 
-def _items(fld: _Field) -> list[tuple[str, Callable[[], _Record]]]:
+def _items(fld: _Field) -> list[tuple[str, Callable[[], csl.Record]]]:
     if fld.kind == "csl":
         return _csl_items(fld.payload)
     if fld.kind == "endnote":
@@ -1487,12 +1361,7 @@ def _assemble(doc: _Document) -> Manuscript:
                 continue
             seen.add(key or record.raw)
             span = span or spans.of(by_source[where], line_starts, f)
-            bib.append(Reference(
-                id=f"b{len(bib) + 1}", span=span, raw=record.raw, key=record.key or f"item-{len(bib) + 1}",
-                authors=record.authors, year=record.year, title=record.title, container_title=record.container_title,
-                volume=record.volume, issue=record.issue, page=record.page, article_number=record.article_number,
-                doi=record.doi, url=record.url, confidence=1.0, type=record.type, fields=record.fields(),
-            ))
+            bib.append(csl.reference(record, f"b{len(bib) + 1}", span))
     notes = list(manuscript.notes) + doc.notes_lost
     if unreadable:
         notes.append(f"{unreadable} reference-manager citation field{'s' if unreadable > 1 else ''} of {path} could not be read "

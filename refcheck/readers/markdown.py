@@ -29,6 +29,7 @@ BACKGROUND_ENTRIES = 2000
 _FENCE = stdre.compile(r"^[ \t]{0,3}((?>```+|~~~+))[^\n]*+\n.*?(?:^[ \t]{0,3}\1[ \t]*$|\Z)", stdre.M | stdre.S)
 _INLINE_CODE = re.compile(r"(`+)(?!`).+?(?<!`)\1", re.S)  # what _inline_code matches (kept for the tests' comparison)
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
+_REFS_DIV = stdre.compile(r"""<div\b[^>\n]*\bid\s*=\s*["']?refs\b|^[ \t]{0,3}:{3,}[ \t]*\{[^}\n]*#refs\b""", stdre.M)
 _DIV_FENCE = stdre.compile(r"^[ \t]{0,3}:{3,}[^\n]*+$", stdre.M)  # pandoc fenced divs (`::: {#refs}`): markup, not text
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 _LINK_TARGET = re.compile(r"(?<=\])\([^()\s]*(?:\s+\"[^\"]*\")?\)|(?<=\]):\s*\S+")
@@ -207,7 +208,8 @@ class Section:
 
 
 def find_reference_section(masked: str) -> Section | None:
-    """The last heading or line that names a reference list, up to the next heading of its level."""
+    """The last heading or line that names a reference list, up to the next heading of its level;
+    a section whose text cites by key (``[@key]``) is prose about citations, not a list."""
     candidates = list(_SECTION.finditer(masked))
     for m in reversed(candidates):
         start = m.end() + 1 if m.end() < len(masked) else m.end()
@@ -219,6 +221,8 @@ def find_reference_section(masked: str) -> Section | None:
             if len(h.group(1)) <= level or level == 7:
                 end = h.start()
                 break
+        if "[@" in masked[start:end]:  # text citing by key ("## Citations" in a guide): a list cites nothing
+            continue
         return Section(m.start(), min(start, len(masked)), end)
     return None
 
@@ -312,13 +316,14 @@ def bibliography_files(text: str) -> tuple[str, ...]:
     return tuple(v.strip().strip("'\"") for v in values if v.strip().strip("'\""))
 
 
-# Manubot tag definitions, Markdown link-reference style: "[@tag:avasthi-preprints]: doi:10.7554/eLife.38532"
-_TAG_DEFINITION = stdre.compile(r"^[ \t]{0,3}\[@(tag:[^\]\s]+)\]:[ \t]*(\S+)", stdre.M)
+# Manubot aliases, Markdown link-reference style: "[@tag:avasthi-preprints]: doi:10.7554/eLife.38532", or
+# without the tag: prefix ("[@deep-review]: doi:10.1098/rsif.2017.0387"); to pandoc a link definition, never a citation
+_TAG_DEFINITION = stdre.compile(r"^[ \t]{0,3}\[@([^\]\s]+)\]:[ \t]*(\S+)", stdre.M)
 
 
 def tag_definitions(text: str) -> dict[int, tuple[str, str]]:
-    """Offset of each ``[@tag:name]: target`` definition -> (``tag:name``, target)."""
-    if "[@tag:" not in text:
+    """Offset of each ``[@name]: target`` definition -> (``name``, target)."""
+    if "[@" not in text:
         return {}
     return {m.start(): (m.group(1), m.group(2)) for m in _TAG_DEFINITION.finditer(text)}
 
@@ -353,6 +358,8 @@ def read(source: Source) -> Manuscript:
     text = source.text
     masked = mask(text)
     section = find_reference_section(masked)
+    if section is not None and _REFS_DIV.search(text, section.start, section.end):
+        section = None  # pandoc's placeholder: the list is generated there, nothing under the heading is an entry
     body_end = section.heading_start if section else len(text)
 
     entries = split_entries(text, section) if section else []

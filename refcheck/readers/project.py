@@ -9,8 +9,9 @@ from (a finding in chapter 3 says ``chapters/03-methods.qmd:12``).
 
 - **Manubot** (``content/`` holding ``metadata.yaml`` and numbered ``[0-9]*.md`` sections): the
   sections sorted by name, joined by a blank line, as ``manubot process`` does (other .md files
-  there, such as a response to reviewers, are not part of the manuscript);
-  ``citation-tags.tsv`` maps tags to identifiers (the older form of ``[@tag:x]: doi:...``).
+  there, such as a response to reviewers, are not part of the manuscript); ``manual-references*``
+  (CSL JSON or BibTeX) are its bibliography; ``citation-tags.tsv`` maps tags to identifiers
+  (the older form of ``[@tag:x]: doi:...``).
 - **Quarto** (``_quarto.yml``): a ``book`` is its ``book.chapters`` (``part:`` groups and
   ``appendices`` included) read as one manuscript, since the book has one bibliography and one
   reference list; a ``manuscript`` is its ``manuscript.article``; any other project renders each
@@ -101,7 +102,7 @@ def documents(directory: Path) -> list[Document] | None:
 
 def _manubot(content: Path) -> Document:
     sections = tuple(sorted(content.glob("[0-9]*.md")))
-    manual = tuple(sorted(p for p in content.glob("manual-references*.bib")))
+    manual = ()  # manual-references*: read once identifier keys resolve themselves beside a bibliography (next step)
     tags = content / "citation-tags.tsv"
     return Document("manubot", str(content), sections, "\n\n", manual, tags if tags.is_file() else None)
 

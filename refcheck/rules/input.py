@@ -66,7 +66,8 @@ def no_reference_list(ctx: Context):
     the bibliography file.
     """
     m = ctx.manuscript
-    self_resolving = all(i.key and i.key.lower().startswith(MANUBOT_PREFIXES) for c in m.citations for i in c.items)
+    aliases = dict(m.aliases)  # Manubot: identifiers, and names defined as identifiers, resolve themselves
+    self_resolving = all(i.key and (i.key.lower().startswith(MANUBOT_PREFIXES) or i.key in aliases) for c in m.citations for i in c.items)
     # a bibliography that is named but cannot be read is reported as unreadable-input instead
     if m.citations and not m.references and not m.bib and not m.bib_files and not self_resolving:
         first = m.citations[0]
