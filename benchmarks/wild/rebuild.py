@@ -8,7 +8,8 @@ MIRRORS is a directory of git repositories: the layout the fetch tool leaves
 MIRRORS/OWNER/NAME(.git), MIRRORS/NAME(.git), bare or with a work tree.
 
 Every row of manifest.tsv is extracted at its commit: each file that files.tsv lists for the id
-is read with `git cat-file blob COMMIT:PATH`, its size and SHA-256 are checked against files.tsv,
+is read with `git cat-file blob COMMIT:PATH` (COMMIT: the row's, or the file's own in files.tsv,
+which differs only for a licence file added to the repository after the manuscript's commit), its size and SHA-256 are checked against files.tsv,
 and it is written to OUT/<id>/PATH (OUT defaults to docs/ beside this script). By default every row
 is rebuilt, kept or not; --kept-no rebuilds only the rows whose files are not distributed here.
 --check writes nothing and compares with what is already in OUT instead.
@@ -74,9 +75,10 @@ def main():
         ok = True
         for f in files.get(did, []):
             try:
-                data = blob(git, row["commit"], f["path"])
+                commit = f.get("commit") or row["commit"]  # a licence may come from a later commit
+                data = blob(git, commit, f["path"])
             except LookupError as e:
-                print(f"{did}: {f['path']} at {row['commit'][:12]}: {e}", file=sys.stderr)
+                print(f"{did}: {f['path']} at {commit[:12]}: {e}", file=sys.stderr)
                 ok = False
                 continue
             if len(data) != int(f["bytes"]) or hashlib.sha256(data).hexdigest() != f["sha256"]:

@@ -158,7 +158,20 @@ LICENCE_RE = re.compile(r"(?i)^(licen[cs]e|copying|unlicense)([._-][\w.-]*)?$")
 
 
 def licence(r, docdir):
-    """(spdx, [licence files]) from the repository root, or the manuscript's own folder first."""
+    """(spdx, [licence files], commit) from the manuscript's own folder, else the repository root, at
+    the chosen commit, else at HEAD (a licence added after the paper was written)."""
+    spdx, found = licence_at(r, docdir)
+    if spdx == "unknown":
+        head = r.run("rev-parse", "HEAD").strip()
+        if head != r.commit:
+            h = Repo(r.repo, head)
+            spdx2, found2 = licence_at(h, docdir)
+            if spdx2 != "unknown":
+                return spdx2, found2, head
+    return spdx, found, r.commit
+
+
+def licence_at(r, docdir):
     found = []
     for d in ([docdir] if docdir else []) + [""]:
         for p in sorted(r.tree):
@@ -509,10 +522,12 @@ def main():
     files, docdir = res[0], res[1]
     if a.kind == "latex":
         note = res[2]
-    spdx, licfiles = licence(r, docdir)
+    spdx, licfiles, liccommit = licence(r, docdir)
     prefix = {"pandoc": "joss", "manubot": "manubot", "quarto": "quarto", "bookdown": "bookdown", "latex": "tex"}[a.kind]
-    if a.kind == "pandoc" and not re.search(r"(?i)(^|/)(paper|joss)", next(iter(files))):
-        prefix = "md"
+    if a.kind == "pandoc":
+        first = next(iter(files))
+        prefix = "rmd" if first.lower().endswith(".rmd") else "qmd" if first.endswith(".qmd") else \
+            "joss" if re.search(r"(?i)(^|/)(paper|joss)", first) else "md"
     owner, name = a.repo.split("/")
     did = a.id or re.sub(r"[^A-Za-z0-9._-]+", "-", f"{prefix}-{owner}-{name}").lower()
     kept = "yes" if spdx in FREE else "no"
@@ -520,9 +535,13 @@ def main():
     if bigbib:
         kept = "no"
     nbib = sum(count_bib_entries(r.blob(p)) for p, v in files.items() if v == "bib" and p.endswith(".bib"))
+    commits = {p: r.commit for p in files}
+    lic = Repo(a.repo, liccommit) if liccommit != r.commit else r
     for p in licfiles:
-        files.setdefault(p, "licence")
-    total = sum(r.tree[p] for p in files)
+        if p not in files:
+            files[p] = "licence"
+            commits[p] = liccommit
+    total = sum((lic if commits[p] != r.commit else r).tree[p] for p in files)
     entries = [p for p, v in files.items() if v == "entry"]
     bibs = [p for p, v in files.items() if v == "bib"]
     info = f"{did}: {len(files)} files, {total} bytes, licence {spdx}, kept {kept}, {nbib} bib entries {note}"
@@ -531,7 +550,7 @@ def main():
     print(info)
     if a.dry:
         for p, v in files.items():
-            print(f"   {v:8} {p} {r.tree[p]}")
+            print(f"   {v:8} {p} {commits[p][:8]}")
         return 0
     paths = ";".join(entries + bibs)
     if a.kind == "manubot":
@@ -542,15 +561,15 @@ def main():
     mrows.append([did, a.kind, a.repo, r.commit, paths, spdx, kept])
     write_tsv(HERE / "manifest.tsv", mh, mrows, key=lambda x: (x[1], x[0]))
     fh, frows = read_tsv(HERE / "files.tsv")
-    fh = fh or "id\trole\tpath\tbytes\tsha256"
+    fh = fh or "id\trole\tpath\tbytes\tsha256\tcommit"
     frows = [x for x in frows if x[0] != did]
     out = HERE / "docs" / did
     if out.exists():
         import shutil
         shutil.rmtree(out)
     for p, v in sorted(files.items()):
-        data = r.blob(p)
-        frows.append([did, v, p, str(len(data)), hashlib.sha256(data).hexdigest()])
+        data = (lic if commits[p] != r.commit else r).blob(p)
+        frows.append([did, v, p, str(len(data)), hashlib.sha256(data).hexdigest(), commits[p]])
         if kept == "yes":
             dest = out / p
             dest.parent.mkdir(parents=True, exist_ok=True)
