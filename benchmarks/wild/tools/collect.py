@@ -59,6 +59,8 @@ class Repo:
     def __init__(self, repo, commit=None, entry=None):
         self.repo = repo
         self.git = MIRRORS / repo.replace("/", "+") / "repo"
+        if not (self.git / "objects").is_dir() and (self.git / ".git").is_dir():
+            self.git = self.git / ".git"  # some snapshots come with a work tree
         if not self.git.is_dir():
             sys.exit(f"{repo}: no mirror at {self.git}")
         self.commit = self.run("rev-parse", commit or "HEAD").strip()
@@ -324,8 +326,13 @@ def yaml_load(text):
     return d if isinstance(d, dict) else {}
 
 
+def shallowest(r, name):
+    c = sorted((p.count("/"), p) for p in r.tree if posixpath.basename(p) == name and not SKIP_DIRS.search(p))
+    return c[0][1] if c else name
+
+
 def do_quarto(r, entry):
-    cfgp = norm(entry, "_quarto.yml") if entry else "_quarto.yml"
+    cfgp = norm(entry, "_quarto.yml") if entry else shallowest(r, "_quarto.yml")
     if not r.exists(cfgp):
         raise Skip("no _quarto.yml")
     d = posixpath.dirname(cfgp)
@@ -361,16 +368,15 @@ def do_quarto(r, entry):
                     files[q] = "bib"
     for b in bibs:
         q = norm(d, b)
-        if not r.exists(q):
-            raise Skip(f"quarto: bibliography {b} missing")
-        files[q] = "bib"
+        if r.exists(q):  # a generated packages.bib is absent
+            files[q] = "bib"
     if not any(v == "bib" for v in files.values()):
         raise Skip("quarto: no bibliography")
     return files, d
 
 
 def do_bookdown(r, entry):
-    cfgp = norm(entry, "_bookdown.yml") if entry else "_bookdown.yml"
+    cfgp = norm(entry, "_bookdown.yml") if entry else shallowest(r, "_bookdown.yml")
     if not r.exists(cfgp):
         raise Skip("no _bookdown.yml")
     d = posixpath.dirname(cfgp)
@@ -397,9 +403,8 @@ def do_bookdown(r, entry):
         t = r.text(c)
         for b in as_list(front_matter(t).get("bibliography")):
             q = norm(d, b)
-            if not r.exists(q):
-                raise Skip(f"bookdown: bibliography {b} missing")
-            files[q] = "bib"
+            if r.exists(q):  # packages.bib is often written by the build (knitr::write_bib)
+                files[q] = "bib"
         for m in re.finditer(r"child\s*=\s*['\"]([^'\"]+)['\"]", t):
             q = norm(posixpath.dirname(c), m.group(1))
             if r.exists(q):
@@ -537,6 +542,9 @@ def main():
     nbib = sum(count_bib_entries(r.blob(p)) for p, v in files.items() if v == "bib" and p.endswith(".bib"))
     commits = {p: r.commit for p in files}
     lic = Repo(a.repo, liccommit) if liccommit != r.commit else r
+    if a.kind == "latex" and nbib < 3:
+        print(f"{a.repo}: SKIP latex: {nbib} .bib entries")
+        return 1
     for p in licfiles:
         if p not in files:
             files[p] = "licence"
