@@ -446,7 +446,7 @@ def do_latex(r, entry):
     while todo:
         p = todo.pop()
         t = strip_comments(r.text(p))
-        biblatex |= bool(re.search(r"\\usepackage\s*(\[[^\]]*\])?\s*\{[^}]*biblatex", t))
+        biblatex |= bool(re.search(r"\\(usepackage|RequirePackage)\s*(\[[^\]]*\])?\s*\{[^}]*biblatex|\\addbibresource|\\printbibliography", t))
         incs = [m.group(1) for m in TEX_INPUT.finditer(t)]
         incs += [m.group(1) + m.group(2) for m in TEX_IMPORT.finditer(t)]
         for inc in incs:
