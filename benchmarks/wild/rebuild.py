@@ -12,7 +12,7 @@ is read with `git cat-file blob COMMIT:PATH` (COMMIT: the row's, or the file's o
 which differs only for a licence file added to the repository after the manuscript's commit), its size and SHA-256 are checked against files.tsv,
 and it is written to OUT/<id>/PATH (OUT defaults to docs/ beside this script). By default every row
 is rebuilt, kept or not; --kept-no rebuilds only the rows whose files are not distributed here.
---check writes nothing and compares with what is already in OUT instead.
+--check writes nothing and compares with what is already in OUT instead (in docs/: the kept rows).
 Exit status 0 when every selected row was rebuilt (or matched), 1 otherwise.
 """
 import argparse
@@ -67,6 +67,8 @@ def main():
         did = row["id"]
         if only and did not in only or a.kept_no and row["kept"] != "no":
             continue
+        if a.check and a.out == HERE / "docs" and row["kept"] != "yes":
+            continue  # only the kept rows are distributed in docs/
         git = find_git(a.mirrors, row["repo"])
         if git is None:
             print(f"{did}: no repository for {row['repo']} under {a.mirrors}", file=sys.stderr)

@@ -224,7 +224,7 @@ def count_bib_entries(data):
 
 
 CITE_MD = re.compile(r"(?<![\w.@])@[\w{]")
-SKIP_DIRS = re.compile(r"(^|/)(_book|_site|_freeze|\.quarto|renv|node_modules|site_libs|_bookdown_files|libs|output|docs/articles)(/|$)")
+SKIP_DIRS = re.compile(r"(^|/)(\.[^/]+|_book|_site|_freeze|\.quarto|renv|node_modules|site_libs|_bookdown_files|libs|output|docs/articles)(/|$)")
 
 
 # ---------------------------------------------------------------- kinds
