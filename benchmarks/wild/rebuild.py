@@ -30,6 +30,28 @@ def read_tsv(path):
         return list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
 
 
+# Reserved for independent evaluation (../shared/corpus/RESERVED.md): owners beginning with a digit
+# or A, and these repositories (a repository of the same name is taken for a fork of one).
+RESERVED = """CliMA/Oceananigans.jl FluxML/Flux.jl Jammy2211/PyAutoLens Ouranosinc/xclim mne-tools/mne-bids
+pybamm-team/liionpack sbi-dev/sbi yt-project/unyt geoffreylitt/convivial-paper
+RoboticExplorationLab/PlanningWithAttitude fdabl/EEGpaper mdnestor/ide-traveling-waves
+FelixBenning/Incremental-Gaussian-Paper RuthAngus/period_gap benjaminpope/morphine_paper
+boada/hetdex_paper chroetz/PaperStrong22 comphy-lab/holeySheets_paper_arxiv THinnerichs/DTI-VOODOO
+eurunuela/pfm_vs_ta LTLA/KmeansReinitialization2021 Nicholaswogan/Wogan_2022_photochem_methods
+dannyjacobs/fluxcalpaper drpeterrohde/Interferometry-Review greenelab/deep-review
+scikit-image/scikit-image-paper kylejgillett/sounderpy SpeedyWeather/SpeedyWeather.jl""".split()
+
+
+def reserved(repo):
+    owner, name = repo.split("/")
+    if owner[:1].isdigit() or owner[:1] in "aA":
+        return "owner begins with a digit or A"
+    for r in RESERVED:
+        if repo.lower() == r.lower() or name.lower() == r.split("/")[1].lower():
+            return f"reserved repository {r}"
+    return None
+
+
 def find_git(mirrors, repo):
     owner, name = repo.split("/")
     for cand in (mirrors / f"{owner}+{name}" / "repo", mirrors / f"{owner}+{name}.git", mirrors / f"{owner}+{name}",
@@ -69,6 +91,11 @@ def main():
             continue
         if a.check and a.out == HERE / "docs" and row["kept"] != "yes":
             continue  # only the kept rows are distributed in docs/
+        why = reserved(row["repo"])
+        if why:  # never rebuild what is kept aside for independent evaluation
+            print(f"{did}: {row['repo']} refused: {why}", file=sys.stderr)
+            bad += 1
+            continue
         git = find_git(a.mirrors, row["repo"])
         if git is None:
             print(f"{did}: no repository for {row['repo']} under {a.mirrors}", file=sys.stderr)
