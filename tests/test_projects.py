@@ -276,3 +276,16 @@ def test_a_csl_json_bibliography_is_read_as_pandoc_reads_it(tmp_path):
     assert ['"smith2019"' in source.line_text(b.span.line) for b in manuscript.bib] == [True, False]
     assert '"spare"' in source.line_text(manuscript.bib[1].span.line)
     assert sorted(rule for rule, _, _ in findings(tmp_path / "paper.md")) == ["undefined-citation-key", "unused-bib-entry"]
+
+
+# --------------------------------------------------------------------------- text citations in a manuscript that cites by key
+
+
+def test_a_citation_typed_as_text_beside_key_citations_is_never_listed(tmp_path):
+    tree(tmp_path, {"paper.md": "---\nbibliography: refs.bib\n---\n\nBy key [@smith2019]; as text Lee (2020) and (Nobody et al., 2001).\n",
+                    "refs.bib": BIB})
+    report = check_paths([tmp_path / "paper.md"], Config(today=TODAY))
+    found = {(f.rule, str(f.severity), f.message.split(" is ")[0]): f for f in report.findings if f.rule == "citation-without-reference"}
+    assert set(found) == {("citation-without-reference", "warning", "Lee (2020)"), ("citation-without-reference", "error", "Nobody et al., 2001")}
+    assert found["citation-without-reference", "warning", "Lee (2020)"].fix.message == "cite it as [@lee2020]"
+    assert not any(f.rule == "no-reference-list" for f in report.findings)

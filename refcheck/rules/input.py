@@ -53,6 +53,11 @@ def bibtex_syntax_error(ctx: Context):
             yield Problem(entry.span, f"this @{entry.type} entry has no key, so nothing can cite it")
 
 
+def _keys_resolve(m, aliases: dict) -> bool:
+    """Every key citation resolves itself (Manubot identifiers or aliases)."""
+    return all(i.key.lower().startswith(MANUBOT_PREFIXES) or i.key in aliases for c in m.citations if c.style == "key" for i in c.items if i.key)
+
+
 @rule("RC003", "no-reference-list", Severity.WARNING)
 def no_reference_list(ctx: Context):
     """A manuscript that cites works has a reference list.
@@ -69,7 +74,8 @@ def no_reference_list(ctx: Context):
     aliases = dict(m.aliases)  # Manubot: identifiers, and names defined as identifiers, resolve themselves
     self_resolving = all(i.key and (i.key.lower().startswith(MANUBOT_PREFIXES) or i.key in aliases) for c in m.citations for i in c.items)
     # a bibliography that is named but cannot be read is reported as unreadable-input instead
-    if m.citations and not m.references and not m.bib and not m.bib_files and not self_resolving:
+    keyed = any(c.style == "key" for c in m.citations)  # text citations beside keys: citation-without-reference says
+    if m.citations and not m.references and not m.bib and not m.bib_files and not self_resolving and not (keyed and _keys_resolve(m, aliases)):
         first = m.citations[0]
         where = "no reference section was found" if m.reference_section is None else "the reference section is empty"
         if all(c.style == "key" for c in m.citations):

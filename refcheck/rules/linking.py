@@ -16,6 +16,11 @@ def citation_without_reference(ctx: Context):
     Example: `(Smith et al., 2019)` when no entry by Smith from 2019 exists; `[12]` when the
     list has no entry 12 (but 12 is within the list's range).
 
+    In a manuscript whose list is generated from keys (pandoc with a bibliography, Manubot,
+    LaTeX), a citation typed as text (`Smith et al. (2019)` beside `[@key]` citations) is never
+    listed: refcheck says whether the bibliography has the work (then: cite it by key; a warning)
+    or not (an error).
+
     Fix: add the missing entry, or correct the citation (refcheck suggests the closest entry).
     """
     for link in ctx.manuscript.links:
@@ -31,12 +36,34 @@ def citation_without_reference(ctx: Context):
         else:
             what = item.text
         if not ctx.manuscript.references:
-            continue  # no-reference-list covers it
+            if item.authors and item.year and _cites_by_key(ctx):
+                yield _plain_text_citation(ctx, item)
+            continue  # otherwise no-reference-list covers it
         fix = None
         if link.nearest:
             ref = ctx.references[link.nearest[0]]
             fix = Fix(f"did you mean {_describe(ref)}?")
         yield Problem(item.span, f"{what} matches no entry of the reference list", fix)
+
+
+def _cites_by_key(ctx: Context) -> bool:
+    """The manuscript's list is generated from keys (a .bib, or Manubot identifiers) and it prints none."""
+    m = ctx.manuscript
+    return bool(m.bib or any(c.style == "key" for c in m.citations))
+
+
+def _plain_text_citation(ctx: Context, item) -> Problem:
+    """An author-year citation typed as text where the list is generated from keys: pandoc and
+    BibTeX list only works cited by key, so this one is missing from the list either way."""
+    year = item.year.rstrip("abcdefghijklmnopqrstuvwxyz")
+    found = [e for e in ctx.manuscript.bib
+             if e.key and e.first_author and (e.year or "") == year and same_surname(e.first_author, item.authors[0])]
+    if found:
+        keys = ", ".join(f"@{e.key}" for e in found[:3])
+        return Problem(item.span, f"{item.text} is typed as text, not cited by key: the bibliography has it ({keys}), but only "
+                                  "works cited by key are listed", Fix(f"cite it as [{keys.split(', ')[0]}]"), severity=Severity.WARNING)
+    return Problem(item.span, f"{item.text} is typed as text and no bibliography entry matches it: the generated list will not include it",
+                   Fix("add the work to the bibliography and cite it by key"))
 
 
 @rule("RC102", "reference-never-cited", Severity.WARNING)
