@@ -289,3 +289,13 @@ def test_a_citation_typed_as_text_beside_key_citations_is_never_listed(tmp_path)
     assert set(found) == {("citation-without-reference", "warning", "Lee (2020)"), ("citation-without-reference", "error", "Nobody et al., 2001")}
     assert found["citation-without-reference", "warning", "Lee (2020)"].fix.message == "cite it as [@lee2020]"
     assert not any(f.rule == "no-reference-list" for f in report.findings)
+
+
+def test_quarto_cross_references_are_not_citations(tmp_path):
+    tree(tmp_path, {"paper.qmd": "---\nbibliography: refs.bib\n---\n\n# Methods {#sec-methods}\n\nSee @sec-methods, @fig-plot and "
+                                 "[@tbl-data; @smith2019]; also @lee2020 and @unused2018 and [-@eq-one].\n", "refs.bib": BIB,
+                    "plain.md": "---\nbibliography: refs.bib\n---\n\nIn plain pandoc @sec-methods is a citation [@smith2019; @lee2020; @unused2018].\n"})
+    manuscript = load(tmp_path / "paper.qmd")
+    assert [i.key for c in manuscript.citations for i in c.items] == ["smith2019", "lee2020", "unused2018"]
+    assert findings(tmp_path / "paper.qmd") == []
+    assert [(rule, line) for rule, _, line in findings(tmp_path / "plain.md")] == [("undefined-citation-key", 5)]

@@ -237,4 +237,9 @@ def read_text(text: str, path: str = "<text>", fmt: str | None = None, *, open_f
     """
     fmt = fmt or FORMATS.get(Path(path).suffix.lower(), "markdown")
     source = Source(path, text, fmt)
-    return _reader(fmt)(source, open_file=open_file) if fmt == "latex" else _reader(fmt)(source)
+    manuscript = _reader(fmt)(source, open_file=open_file) if fmt == "latex" else _reader(fmt)(source)
+    if path.lower().endswith(".qmd"):  # Quarto resolves @fig-x, @sec-x... itself
+        from refcheck.readers.project import without_crossrefs
+
+        manuscript = without_crossrefs(manuscript)
+    return manuscript

@@ -279,6 +279,23 @@ def unjoin(manuscript: Manuscript, sources: list[Source], pieces: list[Piece]) -
     )
 
 
+# Quarto's cross-reference labels: @fig-x, @sec-x... are resolved by Quarto, never seen by citeproc
+QUARTO_CROSSREF = re.compile(r"(?:fig|tbl|lst|tip|nte|wrn|imp|cau|thm|lem|cor|prp|cnj|def|exm|exr|sol|rem|eq|sec)-", re.I)
+
+
+def without_crossrefs(manuscript: Manuscript) -> Manuscript:
+    """A Quarto document's citations without its cross-references (``@fig-x``, ``@sec-x``...)."""
+    kept = []
+    for citation in manuscript.citations:
+        items = tuple(i for i in citation.items if not (i.key and QUARTO_CROSSREF.match(i.key)))
+        if len(items) == len(citation.items):
+            kept.append(citation)
+        elif items:
+            kept.append(dataclasses.replace(citation, items=items))
+    return dataclasses.replace(manuscript, citations=tuple(kept)) if len(kept) != len(manuscript.citations) or any(
+        a is not b for a, b in zip(kept, manuscript.citations)) else manuscript
+
+
 def read(document: Document, read_file: Callable[[Path], str]) -> Manuscript:
     """Read a document's files joined, with spans in each file. ``read_file`` raises for a file
     that cannot be read (``readers.Unreadable``); the caller turns that into a finding."""
@@ -300,6 +317,8 @@ def read(document: Document, read_file: Callable[[Path], str]) -> Manuscript:
     text, pieces = join(sources, document.separator, expand if document.kind.startswith("quarto") else None)
     manuscript = read_text(text, f"{document.path}#joined", "markdown")
     manuscript = unjoin(manuscript, sources, pieces)
+    if document.kind.startswith("quarto") or any(p.suffix.lower() == ".qmd" for p in document.files):
+        manuscript = without_crossrefs(manuscript)
     base = Path(document.files[0]).parent
     named = tuple(os.path.relpath(p, base) for p in document.bibliography)
     manuscript = dataclasses.replace(manuscript, bib_files=(*manuscript.bib_files, *(n for n in named if n not in manuscript.bib_files)))
