@@ -8,24 +8,38 @@ import pytest
 from tests import timing
 
 
-def test_linear_growth_passes():
+def test_linear_growth_passes(reference_machine):
     timing.assert_linear(lambda n: n * 2e-6, 1_000_000, what="linear")  # 2 s at 1 MB: judged, and linear
 
 
-def test_quadratic_growth_fails():
+@pytest.fixture
+def reference_machine(monkeypatch):
+    """Models of timings, judged as on the reference machine (the real speed plays no part)."""
+    monkeypatch.setattr(timing, "speed_factor", lambda: 1.0)
+
+
+def test_quadratic_growth_fails(reference_machine):
     with pytest.raises(AssertionError, match=r"64\.0x for 8x the input"):
         timing.assert_linear(lambda n: (n / 1_000_000) ** 2 * 10, 1_000_000, what="quadratic")
 
 
-def test_growth_too_fast_to_time_is_not_judged():
+def test_growth_too_fast_to_time_is_not_judged(reference_machine):
     """Below FLOOR reference seconds, fixed costs and noise dominate: no verdict."""
     timing.assert_linear(lambda n: (n / 1_000_000) ** 2 * 0.01, 1_000_000, what="tiny")
 
 
-def test_one_slow_moment_is_measured_again_before_a_verdict():
+def test_one_slow_moment_is_measured_again_before_a_verdict(reference_machine):
     times = iter([0.1, 5.0, 0.12, 0.8])  # small, large in a busy moment; then both again, quietly
     small, large = timing.assert_linear(lambda n: next(times), 1_000_000)
     assert (small, large) == (0.1, 0.8)
+
+
+def test_a_budget_in_reference_seconds_is_judged_on_the_best_round(reference_machine):
+    times = iter([0.5, 6.0, 0.5, 4.0])  # the large input over 5 reference seconds once, then within them
+    assert timing.assert_linear(lambda n: next(times), 1_000_000, budget=5.0) == (0.5, 4.0)
+    times = iter([0.5, 6.0] * 3)
+    with pytest.raises(AssertionError, match="over 5 reference seconds"):
+        timing.assert_linear(lambda n: next(times), 1_000_000, budget=5.0)
 
 
 def test_a_real_quadratic_loop_is_caught():

@@ -105,22 +105,31 @@ def best_time(run: Callable[[], object], runs: int) -> float:
     return best
 
 
-def assert_linear(measure: Callable[[int], float], size: int, *, ratio: int = 8, what: str = "") -> tuple[float, float]:
+def assert_linear(measure: Callable[[int], float], size: int, *, ratio: int = 8, what: str = "",
+                  budget: float | None = None) -> tuple[float, float]:
     """``measure(n)`` times the input built at about n bytes; it is called at ``size // ratio`` and
     ``size``, alternately, so both see the same load. Fails when the larger one takes over
-    ``GROWTH_LIMIT`` times the smaller (at ratio 8) and over ``FLOOR`` reference seconds, in the
-    best of up to three rounds (a busy moment is not a verdict; the speed for the floor is the
-    slowest calibration around them). Returns the best times, small and large."""
+    ``GROWTH_LIMIT`` times the smaller (at ratio 8) and over ``FLOOR`` reference seconds, or, with
+    ``budget``, over that many reference seconds; the verdict is on the best of up to three rounds
+    (a busy moment is not a verdict), at the slowest calibration around them. Returns the best
+    times, small and large."""
     limit = GROWTH_LIMIT * ratio / 8
     factor = speed_factor()
     small = large = float("inf")
+
+    def fine() -> bool:
+        return large <= max(limit * small, FLOOR * factor) and (budget is None or large <= budget * factor)
+
     for _ in range(3):
         small = min(small, measure(size // ratio))
         large = min(large, measure(size))
         factor = max(factor, speed_factor())
-        if large <= max(limit * small, FLOOR * factor):
+        if fine():
             break
     assert large <= max(limit * small, FLOOR * factor), (
         f"{what}: {small:.3f} s at {size // ratio:,} bytes, {large:.3f} s at {size:,} bytes: "
         f"{large / small:.1f}x for {ratio}x the input (linear is {ratio}x, the limit {limit:g}x)")
+    assert budget is None or large <= budget * factor, (
+        f"{what}: {large:.2f} s at {size:,} bytes, over {budget:g} reference seconds "
+        f"({budget * factor:.2f} s on this machine now, {factor:.2f}x the reference)")
     return small, large
