@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import random
-import time
 
 import pytest
 
 from refcheck.model import Name, Source
 from refcheck.readers import bibtex
-from tests.timing import assert_linear
+from tests.timing import assert_linear, cpu_time
 from refcheck.readers.bibtex import MAX_DIAGNOSED, latex_to_unicode, parse_names, read, read_bib
 from tests.conftest import SHARED
 
@@ -394,9 +393,9 @@ def test_a_20_mb_file_is_read_whole_in_linear_time():
 
     def seconds(size: int) -> float:
         text, count = file_of(size)
-        started = time.perf_counter()
+        started = cpu_time()
         results[size] = (bib(text), count)
-        return time.perf_counter() - started
+        return cpu_time() - started
 
     assert_linear(seconds, 20_000_000, what="reading .bib entries")
     (refs, problems), count = results[20_000_000]

@@ -4,7 +4,6 @@ span pointing at the right characters of the file as extracted."""
 from __future__ import annotations
 
 import dataclasses
-import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -17,6 +16,7 @@ from refcheck.readers.text import clean, read
 from refcheck.render.json import to_dict
 from tests.conftest import TODAY
 from tests.timing import Stopwatch, assert_linear
+from tests.timing import seconds as timing_seconds
 
 
 def read_txt(text: str, path: str = "paper.txt"):
@@ -395,9 +395,7 @@ def test_pathological_lines_do_not_backtrack(name):
 
     def seconds(size: int) -> float:
         text = PATHOLOGICAL[name](size)
-        began = time.perf_counter()
-        clean(text)
-        return time.perf_counter() - began
+        return timing_seconds(lambda: clean(text))
 
     assert_linear(seconds, 200_000, what=f"cleaning {name}")
 
