@@ -402,6 +402,7 @@ class Toolchain:
     style_span: Span | None = None
     sites: tuple[tuple[str, Span], ...] = ()  # (file name as written, where it is named)
     style_types: frozenset[str] | None = None  # the entry types the style defines, when its .bst was read
+    packages: tuple[str, ...] = ()  # the packages loaded (natbib writes a command's keys on one .aux line)
 
     def site(self, name: str) -> Span | None:
         return next((span for written, span in self.sites if written == name), None)

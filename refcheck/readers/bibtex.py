@@ -608,16 +608,18 @@ class _Reader:
         values: dict[str, str] = {}
         names = []
         seen = set()
+        percent = False
         for field in entry.fields:
             key, value = field.key, field.value
-            if key.startswith("%") and self.backend == "bibtex":
+            if key.startswith("%") and self.backend == "bibtex" and not percent:
+                percent = True  # said once; the fields after it are kept (one finding for one defect)
                 lost = [f.key.lower() for f in entry.fields[entry.fields.index(field) + 1 :]]
                 span = self.field_span(start, raw, key[1:].strip()) if key[1:].strip() else self.first_line(start, start + len(raw))
                 self.problems.append(Problem(span, (
                     f"{_entry_name(entry.key)}: `%` starts no comment inside an entry for BibTeX: it stops reading the "
                     f"entry here" + (f" and loses {', '.join(lost)}" if lost else "") + " (biber would skip the line); "
                     "delete the line"), rule=RULE, severity=Severity.ERROR))  # graded: reported in uncited entries too
-                break
+                continue
             name = key.lower()
             names.append(name)
             if name in seen:
@@ -635,7 +637,14 @@ class _Reader:
                 text, bad = evaluate(value, self.macros)
                 if bad:
                     span = self.field_span(start, raw, key)
-                    self.problems.append(Problem(span, f"{_entry_name(entry.key)}: {self.explain(bad[0], key, value)}", rule=RULE))
+                    message = f"{_entry_name(entry.key)}: {self.explain(bad[0], key, value)}"
+                    if bad[0][:1] in "{\"" or not _IDENTIFIER.fullmatch(bad[0]):
+                        # not a missing @string but broken syntax (a missing comma): BibTeX stops at it
+                        # in every entry, cited or not, and biber reads nothing of the file
+                        message += self.biber_stops()
+                        self.problems.append(Problem(span, message, rule=RULE, severity=Severity.ERROR))
+                    else:
+                        self.problems.append(Problem(span, message, rule=RULE))
             if name in _WANTED:
                 values[name] = text
             if name in ("author", "editor") and text and ("," in text or "et" in text or "others" in text or "jr" in text.lower()):
@@ -691,11 +700,13 @@ class _Reader:
     def failed(self, block, start: int) -> None:
         raw = block.raw or ""
         span = self.first_line(start, start + max(len(raw), 1))
-        message = _diagnose(raw, block.error, self.source, start)
-        if self.backend == "biber":  # tests/test_tex_oracle.py: biber drops the file at its first syntax error
-            message += (f"; biber stops at this error and reads nothing of {self.source.path}: "
-                        "every citation of its entries is undefined")
-        self.problems.append(Problem(span, message, rule=RULE))
+        self.problems.append(Problem(span, _diagnose(raw, block.error, self.source, start) + self.biber_stops(), rule=RULE))
+
+    def biber_stops(self) -> str:
+        """What a syntax error costs under biber (tests/test_tex_oracle.py): the whole file."""
+        if self.backend != "biber":
+            return ""
+        return f"; biber stops at this error and reads nothing of {self.source.path}: every citation of its entries is undefined"
 
 
 def _balance(raw: str) -> int:

@@ -299,6 +299,7 @@ class _Reader:
         self.encoding: str | None = None
         self.style: tuple[str, Span] | None = None
         self.sites: list[tuple[str, Span]] = []
+        self.packages: list[str] = []
 
     # one file, in document order; \input reads the included file at its place
     def read_file(self, source: Source, stack: tuple[str, ...], main: bool = False) -> None:
@@ -565,6 +566,7 @@ class _Reader:
         if not m:
             return None
         names = {n.strip() for n in m.group("keys").split(",")}
+        self.packages.extend(sorted(names - set(self.packages)))
         settings = dict(opt.split("=", 1) for opt in options if "=" in opt)
         settings = {k.strip(): v.strip() for k, v in settings.items()}
         if "biblatex" in names:
@@ -633,7 +635,7 @@ class _Reader:
         if backend is None and not self.bib_files:
             return None
         style, style_span = self.style or (None, None)
-        return Toolchain(backend, self.encoding, style, style_span, tuple(self.sites))
+        return Toolchain(backend, self.encoding, style, style_span, tuple(self.sites), packages=tuple(self.packages))
 
 
 def _tex_key(raw: str) -> str:

@@ -140,13 +140,13 @@ def _spaced_key(ctx: Context, link, item, keys: list[str], backend: str | None) 
     """``\\cite{smith 2019}``, ``\\cite{a ,b}``, a line break before ``}``: LaTeX keeps the blank in the key."""
     where = "ends with a blank (a space or a line break before `,` or `}`)" if item.key.endswith(" ") else "contains a space"
     message = f"the key {item.key!r} {where}: LaTeX keeps it, so no entry matches"
-    if backend == "bibtex":
+    message += " (BibTeX: \"White space in argument\")" if backend == "bibtex" else ""
+    if backend == "bibtex" and "natbib" in ctx.manuscript.toolchain.packages:  # natbib writes one \\citation{a ,b} line
         citation = ctx.citations[link.citation]
         elsewhere = {i.key for c in ctx.manuscript.citations if c.id != citation.id for i in c.items}
         lost = [i.key for i in citation.items[link.item + 1 :] if i.key not in elsewhere and i.key]
-        message += " (BibTeX: \"White space in argument\")"
         if lost:
-            message += "; BibTeX also skips the rest of this command, so " + ", ".join(repr(k) for k in lost) + " are undefined too"
+            message += "; BibTeX also skips the rest of this natbib command, so " + ", ".join(repr(k) for k in lost) + " are undefined too"
     squeezed = "".join(item.key.split())
     fix = Fix(f"write {squeezed}", squeezed, item.span) if squeezed in keys else Fix("remove the blank from the key")
     return Problem(item.span, message, fix)
