@@ -403,6 +403,7 @@ class Toolchain:
     sites: tuple[tuple[str, Span], ...] = ()  # (file name as written, where it is named)
     style_types: frozenset[str] | None = None  # the entry types the style defines, when its .bst was read
     packages: tuple[str, ...] = ()  # the packages loaded (natbib writes a command's keys on one .aux line)
+    document_class: str | None = None
 
     def site(self, name: str) -> Span | None:
         return next((span for written, span in self.sites if written == name), None)

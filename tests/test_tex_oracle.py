@@ -48,6 +48,7 @@ BIB = """\
 
 BIBTEX = "\\documentclass{article}\n%(preamble)s\\begin{document}\n%(body)s\n\\bibliographystyle{%(style)s}\n\\bibliography{refs}\n\\end{document}\n"
 BIBER = "\\documentclass{article}\n%(preamble)s\\usepackage{biblatex}\n\\addbibresource{refs.bib}\n\\begin{document}\n%(body)s\n\\printbibliography\n\\end{document}\n"
+BIBLATEX_OPTIONS = "\\documentclass{article}\n\\usepackage[%(style)s]{biblatex}\n\\addbibresource{refs.bib}\n\\begin{document}\n%(body)s\n\\printbibliography\n\\end{document}\n"
 REFSECTION = "\\documentclass{article}\n\\usepackage{biblatex}\n\\begin{document}\n\\begin{refsection}[refs.bib]\n%(body)s\n\\printbibliography\n\\end{refsection}\n\\end{document}\n"
 
 
@@ -135,6 +136,12 @@ CASES = {
         bib=BIB + "@article{broken, author = {Wu, Hao}, title = {T}, journal = {J} year = {2020}}\n",
         undefined=F({"smith2019", "after"}), toolchain=F({("syntax", None)}), findings=F({("bibtex-syntax-error", "broken")})),
     "biber-refsection": Case(REFSECTION, "\\cite{smith2019}"),
+    "biblatex-backend-bibtex-ignores-case": Case(BIBLATEX_OPTIONS, "\\cite{Smith2019}", style="backend=bibtex", findings=F({(U, "Smith2019")})),
+    "biber-latin1-declared": Case(BIBLATEX_OPTIONS, "\\cite{latin}", style="bibencoding=latin1",
+                                  bib=(BIB + "@article{latin, author = {Jos\xe9, Mar\xeda}, title = {X}, journal = {J}, year = {2000}}\n").encode("latin-1")),
+    "biber-latin1-undeclared": Case(BIBER, "\\cite{latin}",
+                                    bib=(BIB + "@article{latin, author = {Jos\xe9, Mar\xeda}, title = {X}, journal = {J}, year = {2000}}\n").encode("latin-1"),
+                                    undefined=F({"latin"}), toolchain=F({("encoding", None)}), findings=F({("bib-encoding", None)})),
     "biber-empty-bib": Case(BIBER, "\\cite{lee2020}", bib="", undefined=F({"lee2020"}),
                             toolchain=F({("empty-file", None), ("not-found", "lee2020")}), findings=F({(U, "lee2020")})),
 }
@@ -171,7 +178,7 @@ def refcheck_reads(case: Case, directory, monkeypatch) -> tuple[set[str], set[tu
                 undefined.add(key)
                 if " so " in f.message:  # BibTeX skips the rest of the command
                     undefined.update(_ALSO.findall(f.message.split(" so ", 1)[1]))
-        elif f.rule in ("missing-bib-style",) or (f.rule == "bibtex-syntax-error" and "biber stops" in f.message):
+        elif f.rule == "missing-bib-style" or (f.rule in ("bibtex-syntax-error", "bib-encoding") and ("biber stops" in f.message or "biber cannot" in f.message)):
             undefined |= cited  # nothing of the file (or no list at all)
         findings.add((f.rule, key))
     return undefined, findings
@@ -220,6 +227,7 @@ _SAYS = (
     (re.compile(r"I couldn't open style file()"), "no-style"),
     (re.compile(r"(?:I was expecting|You're missing|ERROR - BibTeX subsystem)()"), "syntax"),
     (re.compile(r"Data source '.*' is empty()"), "empty-file"),
+    (re.compile(r"cannot be read in encoding()"), "encoding"),
 )
 
 
@@ -230,7 +238,7 @@ def _toolchain_says(blg: str, log: str) -> set[tuple[str, str | None]]:
             if kind == "empty-":
                 out.add((kind + m.group(1), m.group(2)))
             else:
-                out.add((kind, m.group(1) or (None if kind in ("white-space", "no-style", "syntax", "empty-file") else m.group(1))))
+                out.add((kind, m.group(1) or (None if kind in ("white-space", "no-style", "syntax", "empty-file", "encoding") else m.group(1))))
     if "Invalid UTF-8 byte sequence" in log:
         out.add(("invalid-utf8", None))
     return out

@@ -247,7 +247,7 @@ def _split_names(value: str) -> list[str]:
     return names
 
 
-_JR = re.compile(r"(?:jr|sr|junior|senior|[ivx]{1,5}|\d(?:st|nd|rd|th))\.?", re.I)
+_JR = re.compile(r"(?:jr|sr|junior|senior|ii|iii|iv|vi|vii|viii|ix|\d(?:st|nd|rd|th))\.?", re.I)  # not "I." or "V.": initials
 _INITIAL = re.compile(r"(?:[A-Z]\.?-?){1,3}|[A-Z][a-z]?\.")
 _PARTICLE_OR_LOWER = re.compile(r"[a-z]")
 

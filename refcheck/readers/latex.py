@@ -300,6 +300,7 @@ class _Reader:
         self.style: tuple[str, Span] | None = None
         self.sites: list[tuple[str, Span]] = []
         self.packages: list[str] = []
+        self.document_class: str | None = None
 
     # one file, in document order; \input reads the included file at its place
     def read_file(self, source: Source, stack: tuple[str, ...], main: bool = False) -> None:
@@ -332,6 +333,12 @@ class _Reader:
                 end = self.bibliography(source, masked, m.start(), pos, name)
             elif name in ("usepackage", "RequirePackage"):
                 end = self.package(masked, pos)
+            elif name == "documentclass" and self.document_class is None:
+                o = _OPTIONAL.match(masked, pos)
+                c = _KEYS.match(masked, o.end() if o else pos)
+                if c:
+                    self.document_class = c.group("keys").strip()
+                    end = c.end()
             elif name == "bibliographystyle":
                 p = _PATH.match(masked, pos)
                 if p and p.group("path") and self.style is None:
@@ -635,7 +642,8 @@ class _Reader:
         if backend is None and not self.bib_files:
             return None
         style, style_span = self.style or (None, None)
-        return Toolchain(backend, self.encoding, style, style_span, tuple(self.sites), packages=tuple(self.packages))
+        return Toolchain(backend, self.encoding, style, style_span, tuple(self.sites), packages=tuple(self.packages),
+                         document_class=self.document_class)
 
 
 def _tex_key(raw: str) -> str:
