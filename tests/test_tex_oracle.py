@@ -269,3 +269,55 @@ def test_the_toolchain_agrees(tmp_path, name):
     undefined, says = compile_case(case, tmp_path)
     assert undefined == set(case.undefined)
     assert says == set(case.toolchain)
+
+
+# --- names: what refcheck says BibTeX prints is what plain.bst prints -------------------------
+
+MISREAD = {  # author field -> the name as refcheck says BibTeX prints it
+    "Smith, John, Jr.": "Jr. Smith, John",
+    "John Smith, Jane Doe, Bob Lee": "Bob Lee John Smith, Jane Doe",
+    "J. Smith, K. Doe": "K. Doe J. Smith",
+    "Martin Luther King, Jr.": "Jr. Martin Luther King",
+    "Smith, J. et al.": "J. et al. Smith",
+}
+READ_RIGHT = {  # author field -> the list as plain.bst prints it (in the .bbl, braces kept); refcheck says nothing
+    "van der Berg, Jan and de la Cruz, Juan and others": "Jan van der Berg, Juan de la Cruz, et al",
+    "{World Health Organization}": "{World Health Organization}",
+    "King, Jr., Martin Luther and M{\\\"u}ller, J{\\\"o}rg": "Martin Luther King, Jr. and J{\\\"o}rg M{\\\"u}ller",
+    "{Barnes, Noble and Co.} and Plato": "{Barnes, Noble and Co.} and Plato",
+    "Brinch Hansen, Per": "Per Brinch Hansen",
+}
+
+
+def _names_case(value: str) -> Case:
+    return Case(BIBTEX, "\\cite{n}", bib=f"@article{{n, author = {{{value}}}, title = {{T}}, journal = {{J}}, year = {{2000}}}}\n")
+
+
+def _refcheck_says_prints(tmp_path, monkeypatch, value: str) -> list[str]:
+    refcheck_reads(_names_case(value), tmp_path, monkeypatch)
+    report = check([load(tmp_path / "main.tex")], Config(today=TODAY))
+    return [f.message for f in report.findings if f.rule == "author-list-misread"]
+
+
+@pytest.mark.parametrize("value", sorted(MISREAD))
+def test_a_misread_author_list_is_reported_with_what_bibtex_prints(tmp_path, monkeypatch, value):
+    (message,) = _refcheck_says_prints(tmp_path, monkeypatch, value)
+    assert f'BibTeX prints "{MISREAD[value]}"' in message
+
+
+@pytest.mark.parametrize("value", sorted(READ_RIGHT))
+def test_names_bibtex_reads_as_meant_are_not_reported(tmp_path, monkeypatch, value):
+    assert _refcheck_says_prints(tmp_path, monkeypatch, value) == []
+
+
+def _printed_names(directory) -> str:
+    bbl = (directory / "main.bbl").read_text(encoding="latin-1")
+    line = bbl.split("\\bibitem{n}\n", 1)[1].split("\n\\newblock", 1)[0]
+    return " ".join(line.replace("~", " ").split()).rstrip(".")
+
+
+@pytest.mark.skipif(bool(_MISSING), reason=f"TeX Live is not installed ({', '.join(_MISSING)} missing)")
+@pytest.mark.parametrize("value", sorted(MISREAD) + sorted(READ_RIGHT))
+def test_bibtex_prints_the_names_so(tmp_path, value):
+    compile_case(_names_case(value), tmp_path)
+    assert _printed_names(tmp_path) == {**MISREAD, **READ_RIGHT}[value]
