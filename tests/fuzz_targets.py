@@ -949,6 +949,8 @@ ADVERSARIAL: list[Adversarial] = [
     Adversarial("tex-newcommand-blanks", "latex", lambda: "\\newcommand{\\x}" + rep(" ") + "x", "a definition followed by 1 MB of blanks"),
     Adversarial("tex-bibitem-blanks", "latex", lambda: "\\begin{thebibliography}{9}\\bibitem" + rep(" ") + "x", "a bibitem followed by 1 MB of blanks"),
     Adversarial("tex-let-blanks", "latex", lambda: "\\let\\x" + rep(" ") + "x", "\\let followed by 1 MB of blanks"),
+    Adversarial("tex-cite-spaced-keys", "latex", lambda: rep("\\cite{a ,b\n}"), "citations of keys ending in blanks", volume=True),
+    Adversarial("tex-cite-key-comments", "latex", lambda: "\\cite{" + rep("a%\n"), "a key group of comment lines, never closed"),
     # --- BibTeX
     Adversarial("bib-braces-open", "bibtex", lambda: "@article{k, title={" + rep("{"), "a value of 1 MB of '{'"),
     Adversarial("bib-braces-nested", "bibtex", lambda: "@article{k, title={" + rep("{", MB // 2) + rep("}", MB // 2) + "}}", "500,000 nested braces"),
@@ -958,6 +960,8 @@ ADVERSARIAL: list[Adversarial] = [
     Adversarial("bib-hashes", "bibtex", lambda: "@article{k, title = " + rep("#") + "}", "a value of bare '#'"),
     Adversarial("bib-authors", "bibtex", lambda: "@article{k, author = {" + rep("Smith, J. and ") + "X}}", "70,000 authors"),
     Adversarial("bib-author-commas", "bibtex", lambda: "@article{k, author = {" + rep(",") + "}}", "an author of 1 MB of commas"),
+    Adversarial("bib-author-name-commas", "bibtex", lambda: "@article{k, author = {" + rep("Smith, John, ") + "}}", "one author of 80,000 comma-separated parts"),
+    Adversarial("bib-author-jr", "bibtex", lambda: "@article{k, author = {" + rep("John Smith Jr. and ") + "X}}", "50,000 authors written 'First Last Jr.'"),
     Adversarial("bib-author-blanks", "bibtex", lambda: "@article{k, author = {A" + rep(" ") + "B}}", "an author of 1 MB of spaces"),
     Adversarial("bib-ifmmode", "bibtex", lambda: "@article{k, title = {" + rep("\\ifmmode a\\else ") + "}}", "'\\ifmmode' without '\\fi'"),
     Adversarial("bib-accents", "bibtex", lambda: "@article{k, title = {" + rep('\\"{o}') + "}}", "200,000 accents"),

@@ -254,19 +254,25 @@ _PARTICLE_OR_LOWER = re.compile(r"[a-z]")
 
 def _top_level_commas(name: str) -> list[str]:
     """A name split at its commas outside braces: ``{Barnes, Inc.}`` is one part."""
+    if "," not in name:
+        return [name.strip()]
     if "{" not in name:
         return [part.strip() for part in name.split(",")]
     parts, depth, start = [], 0, 0
-    for i, ch in enumerate(name):
+    for mark in _BRACE_OR_COMMA.finditer(name):
+        ch = mark.group()
         if ch == "{":
             depth += 1
         elif ch == "}":
             depth = max(depth - 1, 0)
-        elif ch == "," and depth == 0:
-            parts.append(name[start:i].strip())
-            start = i + 1
+        elif depth == 0:
+            parts.append(name[start : mark.start()].strip())
+            start = mark.end()
     parts.append(name[start:].strip())
     return parts
+
+
+_BRACE_OR_COMMA = re.compile(r"[{},]")
 
 
 def printed_name(raw: str) -> str:
@@ -305,14 +311,18 @@ def author_list_problems(value: str, field: str = "author") -> list[str]:
     the names as BibTeX will print them and the value to write instead. Empty when it reads right.
 
     >>> author_list_problems("Smith, John, Doe, Jane")
-    ['`author = {Smith, John, Doe, Jane}` is one person with too many commas (BibTeX prints "Doe, Jane John Smith" or stops with "Too many commas"); separate the people with `and`: `Smith, John and Doe, Jane`']
+    ['`author = {Smith, John, Doe, Jane}` is one person with too many commas (BibTeX stops with "Too many commas"); separate the people with `and`: `Smith, John and Doe, Jane`']
     """
-    raw_names = _split_names(" ".join(value.split()))
     shown = " ".join(value.split())
+    raw_names = _split_names(shown)
     shown = shown if len(shown) <= 80 else shown[:77] + "..."
     out = []
-    comma_free = sum(1 for n in raw_names if len(_top_level_commas(n)) == 1)
+    split = [_top_level_commas(n) for n in raw_names]
+    comma_free = sum(1 for parts in split if len(parts) == 1)
     for i, raw in enumerate(raw_names):
+        parts = split[i]
+        if len(parts) == 2 and " " not in parts[1] and "et" not in parts[1] and not _is_jr(parts[1]):
+            continue  # "Müller, J.": the usual shape, read as meant
         name = raw.strip()
         bare = name.strip("{}").strip().lower()
         if bare in ("et al.", "et al", "et. al.", "et.al."):
@@ -325,9 +335,10 @@ def author_list_problems(value: str, field: str = "author") -> list[str]:
             out.append(f"`{field} = {{{shown}}}` ends in \"et al.\" inside a name (BibTeX prints \"{printed_name(name)}\"); "
                        "write `and others`")
             continue
-        parts = _top_level_commas(name)
         if len(parts) >= 4 or (len(parts) == 3 and not _is_jr(parts[1]) and not _is_jr(parts[2])):
-            if all(len(p.split()) >= 2 for p in parts):  # "John Smith, Jane Doe, Bob Lee"
+            if len(parts) > 40 or len(name) > 2000:
+                fix = None  # not a list anyone wrote by hand: no rewrite to offer
+            elif all(len(p.split()) >= 2 for p in parts):  # "John Smith, Jane Doe, Bob Lee"
                 fix = " and ".join(parts)
             elif len(parts) % 2 == 0:  # "Smith, John, Doe, Jane"
                 fix = " and ".join(f"{parts[k]}, {parts[k + 1]}" for k in range(0, len(parts), 2))
@@ -336,6 +347,8 @@ def author_list_problems(value: str, field: str = "author") -> list[str]:
             how = ("stops with \"Too many commas\"" if len(parts) >= 4 else f"prints \"{printed_name(name)}\"")
             out.append(f"`{field} = {{{shown}}}` is one person with {'too many ' if len(parts) >= 4 else ''}commas "
                        f"(BibTeX {how}); separate the people with `and`" + (f": `{fix}`" if fix else ""))
+        elif len(name) > 2000:
+            continue  # printed_name() on a megabyte of junk says nothing useful
         elif len(parts) == 3 and _is_jr(parts[2]) and not _is_jr(parts[1]):
             fix = f"{parts[0]}, {parts[2]}, {parts[1]}"
             out.append(f"`{field} = {{{shown}}}`: \"{parts[2]}\" is read as a given name (BibTeX prints \"{printed_name(name)}\"); "
@@ -648,8 +661,10 @@ class _Reader:
             if name in _WANTED:
                 values[name] = text
             if name in ("author", "editor") and text and ("," in text or "et" in text or "others" in text or "jr" in text.lower()):
-                for message in author_list_problems(text, name):
-                    self.problems.append(Problem(self.field_span(start, raw, key), f"{_entry_name(entry.key)}: {message}",
+                found = author_list_problems(text, name)
+                if found:  # one finding per field: the first name misread, and how many more are
+                    more = f" (and {len(found) - 1} more {'names' if len(found) > 2 else 'name'} misread in this field)" if len(found) > 1 else ""
+                    self.problems.append(Problem(self.field_span(start, raw, key), f"{_entry_name(entry.key)}: {found[0]}{more}",
                                                  rule="author-list-misread"))
         repeated = ()
         if duplicate_fields:  # duplicate-bib-field reports it, for cited entries
