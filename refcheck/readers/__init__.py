@@ -141,20 +141,30 @@ TEX_ENCODINGS = {"utf8": "utf-8", "utf-8": "utf-8", "utf8x": "utf-8", "ascii": "
 _EIGHT_BIT = (("latin-1", "Latin-1"), ("cp1252", "Windows-1252"), ("mac_roman", "Mac Roman"))
 
 
+# letters and marks Western European text uses: a right decoding gives these, a wrong one gives
+# Ž, Ÿ, È inside lower-case words, control characters and symbols
+_COMMON = frozenset("éèêëàâäáãåçíìîïñóòôöõøúùûüýÿßæœÉÈÀÁÇÖÜÄÅØÑÓÚ“”‘’–—…«»°")
+
+
 def _score(text: str) -> int:
-    """How much the non-ASCII characters of a decoding look like words: letters inside words score,
-    control characters and symbols (what the wrong 8-bit table gives) cost."""
+    """How much the non-ASCII characters of a decoding look like Western European text."""
     score = 0
     for i, ch in enumerate(text):
         if ch < "\x80":
             continue
-        if ch.isalpha():
-            near = text[i - 1 : i] + text[i + 1 : i + 2]
-            score += 2 if any(c.isalpha() for c in near) else 1
+        before, after = text[i - 1 : i], text[i + 1 : i + 2]
+        if ch in _COMMON:
+            score += 3
+        elif ch.isalpha():
+            score += 1
         elif ch < "\xa0" or not ch.isprintable():
             score -= 3
         else:
             score -= 1
+        if ch.isupper() and before.islower():
+            score -= 2  # "JosÈ"
+        elif ch.islower() and after.isupper() and after.isascii():
+            score -= 2  # "ìQuoted"
     return score
 
 
