@@ -136,6 +136,16 @@ CASES = {
         bib=BIB + "@article{broken, author = {Wu, Hao}, title = {T}, journal = {J} year = {2020}}\n",
         undefined=F({"smith2019", "after"}), toolchain=F({("syntax", None)}), findings=F({("bibtex-syntax-error", "broken")})),
     "biber-refsection": Case(REFSECTION, "\\cite{smith2019}"),
+    "biber-field-twice": Case(BIBER, "\\cite{df}", bib=BIB + "@article{df, author = {Wu, Hao}, title = {X}, title = {Y}, journal = {J}, year = {2000}}\n",
+                              findings=F({("duplicate-bib-field", "df")})),  # silent: biber keeps the last value
+    "bibtex-key-twice": Case(BIBTEX, "\\cite{smith2019}", bib=BIB + "@article{smith2019, author = {Wu, Hao}, title = {X}, journal = {J}, year = {2000}}\n",
+                             toolchain=F({("repeated", None)}), findings=F({("duplicate-bib-key", "smith2019")})),
+    "bibtex-keys-differing-in-case": Case(BIBTEX, "\\cite{smith2019}", bib=BIB + "@article{Smith2019, author = {Wu, Hao}, title = {X}, journal = {J}, year = {2000}}\n",
+                                          toolchain=F({("repeated", None)}), findings=F({("duplicate-bib-key", "Smith2019")})),
+    "biber-key-twice": Case(BIBER, "\\cite{smith2019}", bib=BIB + "@article{smith2019, author = {Wu, Hao}, title = {X}, journal = {J}, year = {2000}}\n",
+                            toolchain=F({("duplicate-key", "smith2019")}), findings=F({("duplicate-bib-key", "smith2019")})),
+    "biber-keys-differing-in-case": Case(BIBER, "\\cite{smith2019}", bib=BIB + "@article{Smith2019, author = {Wu, Hao}, title = {X}, journal = {J}, year = {2000}}\n",
+                                         toolchain=F({("case-typo-keys", "Smith2019")}), findings=F({("duplicate-bib-key", "Smith2019")})),
     "biblatex-backend-bibtex-ignores-case": Case(BIBLATEX_OPTIONS, "\\cite{Smith2019}", style="backend=bibtex", findings=F({(U, "Smith2019")})),
     "biber-latin1-declared": Case(BIBLATEX_OPTIONS, "\\cite{latin}", style="bibencoding=latin1",
                                   bib=(BIB + "@article{latin, author = {Jos\xe9, Mar\xeda}, title = {X}, journal = {J}, year = {2000}}\n").encode("latin-1")),
@@ -227,6 +237,9 @@ _SAYS = (
     (re.compile(r"I couldn't open style file()"), "no-style"),
     (re.compile(r"(?:I was expecting|You're missing|ERROR - BibTeX subsystem)()"), "syntax"),
     (re.compile(r"Data source '.*' is empty()"), "empty-file"),
+    (re.compile(r"Repeated entry()"), "repeated"),
+    (re.compile(r"Duplicate entry key: '(.*?)'"), "duplicate-key"),
+    (re.compile(r"Possible typo \(case mismatch\) between datasource keys: '(.*?)'"), "case-typo-keys"),
     (re.compile(r"cannot be read in encoding()"), "encoding"),
 )
 
@@ -238,7 +251,7 @@ def _toolchain_says(blg: str, log: str) -> set[tuple[str, str | None]]:
             if kind == "empty-":
                 out.add((kind + m.group(1), m.group(2)))
             else:
-                out.add((kind, m.group(1) or (None if kind in ("white-space", "no-style", "syntax", "empty-file", "encoding") else m.group(1))))
+                out.add((kind, m.group(1) or (None if kind in ("white-space", "no-style", "syntax", "empty-file", "encoding", "repeated") else m.group(1))))
     if "Invalid UTF-8 byte sequence" in log:
         out.add(("invalid-utf8", None))
     return out

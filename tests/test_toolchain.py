@@ -182,3 +182,10 @@ def test_misread_author_lists_say_what_to_write(value, fix):
 def test_others_before_the_end_is_misuse():
     (message,) = author_list_problems("others and Smith, J.")
     assert "only at the end" in message
+
+
+def test_a_repeated_field_keeps_the_value_each_program_keeps(tmp_path):
+    bib = BIB + "@article{df, author = {Wu, Hao}, title = {First}, title = {Second}, journal = {J}, year = {2000}}\n"
+    bibtex, _ = run(tmp_path, DOC % "\\cite{df}", bib)
+    biber, _ = run(tmp_path, "\\usepackage{biblatex}\\addbibresource{refs.bib}\\cite{df}", bib)
+    assert (bibtex.bib[1].title, biber.bib[1].title) == ("First", "Second")  # as the .bbl shows (test_tex_oracle)

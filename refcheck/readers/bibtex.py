@@ -635,8 +635,8 @@ class _Reader:
                 continue
             name = key.lower()
             names.append(name)
-            if name in seen:
-                continue  # BibTeX and biber keep the first of a repeated field
+            if name in seen and self.backend != "biber":
+                continue  # BibTeX keeps the first of a repeated field, biber the last (tests/test_tex_oracle.py)
             seen.add(name)
             text = None
             if value[:1] == "{" and "#" not in value:

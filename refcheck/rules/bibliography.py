@@ -176,8 +176,9 @@ def unused_bib_entry(ctx: Context):
 def duplicate_bib_key(ctx: Context):
     """Every .bib key is defined once.
 
-    Why it matters: BibTeX keeps the first definition and biber the last; either way one of
-    the two entries is silently ignored. Keys that differ only in case collide in BibTeX.
+    Why it matters: BibTeX and biber both keep the first definition ("Repeated entry", "Duplicate
+    entry key ... skipping"): the second entry is ignored. Keys that differ only in case collide
+    in BibTeX (an error); biber keeps both and warns of a possible typo (a warning here).
 
     Example: two `@article{smith2019, ...}` entries.
 
@@ -188,8 +189,15 @@ def duplicate_bib_key(ctx: Context):
         folded = entry.key.casefold() if ctx.manuscript.bib else entry.key  # BibTeX folds case; XML ids and \\bibitem do not
         if folded in first:
             other = first[folded]
-            how = "is defined twice" if other.key == entry.key else f"differs only in case from {other.key!r}"
-            yield Problem(entry.span, f"the key {entry.key!r} {how}; the other entry is on line {other.span.line}")
+            if other.key == entry.key:
+                yield Problem(entry.span, f"the key {entry.key!r} is defined twice; the other entry is on line {other.span.line}")
+            elif _backend(ctx) == "biber":
+                yield Problem(entry.span, f"the key {entry.key!r} differs only in case from {other.key!r} (line {other.span.line}): "
+                                          "biber keeps both and warns of a possible typo; BibTeX would reject this one",
+                              severity=Severity.WARNING)
+            else:
+                yield Problem(entry.span, f"the key {entry.key!r} differs only in case from {other.key!r}; "
+                                          f"the other entry is on line {other.span.line}")
         else:
             first[folded] = entry
 
@@ -336,7 +344,8 @@ def duplicate_bib_field(ctx: Context):
     """No cited .bib entry gives a field twice.
 
     Why it matters: BibTeX uses the first value and ignores the others ("I'm ignoring X's extra
-    field"); the value the author corrected last is often the one lost.
+    field"); biber silently uses the last. Either way one value is lost, and which one depends
+    on the program.
 
     Example: `@article{a, title = {Draft title}, ..., title = {Final title}}`.
 
@@ -346,8 +355,9 @@ def duplicate_bib_field(ctx: Context):
     for entry in ctx.manuscript.bib:
         if entry.repeated and (cited is None or entry.id in cited):
             names = ", ".join(entry.repeated)
-            yield Problem(entry.span, f"@{entry.type}{{{entry.key}}} gives {names} more than once: BibTeX uses the first "
-                                      "value and ignores the rest")
+            which = ("biber uses the last value, silently (BibTeX would use the first)" if _backend(ctx) == "biber"
+                     else "BibTeX uses the first value and ignores the rest (biber would use the last)")
+            yield Problem(entry.span, f"@{entry.type}{{{entry.key}}} gives {names} more than once: {which}")
 
 
 _NOT_WORD = re.compile(r"[\W_]+")
