@@ -80,6 +80,8 @@ CASES = {
     "natbib-blank-before-comma-skips-the-rest": Case(BIBTEX, "\\citep{lee2020 ,smith2019}", undefined=F({"lee2020 ", "smith2019"}),
                                                      style="plainnat", preamble="\\usepackage{natbib}\n",
                                                      toolchain=F({("white-space", None)}), findings=F({(U, "lee2020 ")})),
+    "cite-package-trims-blanks": Case(BIBTEX, "\\cite{lee2020 ,smith2019} \\cite{after\n} \\cite{smith 2019}", preamble="\\usepackage{cite}\n",
+                                      undefined=F({"smith 2019"}), toolchain=F({("white-space", None)}), findings=F({(U, "smith 2019")})),
     "bibtex-line-break-before-brace": Case(BIBTEX, "\\cite{lee2020,smith2019\n}", undefined=F({"smith2019 "}),
                                            toolchain=F({("white-space", None)}), findings=F({(U, "smith2019 ")})),
     "bibtex-comments-take-the-line-break": Case(BIBTEX, "\\cite{lee2020,%\n  smith2019%\n}"),
@@ -208,7 +210,7 @@ def test_a_blank_in_a_key_names_the_keys_bibtex_skips(tmp_path, monkeypatch):
     _, _ = refcheck_reads(CASES["natbib-blank-before-comma-skips-the-rest"], tmp_path, monkeypatch)
     report = check([load(tmp_path / "main.tex")], Config(today=TODAY))
     (finding,) = [f for f in report.findings if f.rule == U]
-    assert "'lee2020 ' ends with a blank" in finding.message and "'smith2019' are undefined too" in finding.message
+    assert "'lee2020 ' ends with a blank" in finding.message and "'smith2019' is undefined too" in finding.message
     assert finding.fix.replacement == "lee2020"
 
 

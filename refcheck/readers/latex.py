@@ -620,10 +620,11 @@ class _Reader:
 
     def manuscript(self, source: Source) -> Manuscript:
         citations = []
+        trims = "cite" in self.packages  # cite.sty drops the blanks around each key (tests/test_tex_oracle.py)
         for f in self.found:
             span = f.source.span
             text = f.source.text
-            items = tuple(CitationItem(span(s, e), text[s:e], key=key) for s, e, key in f.items)
+            items = tuple(CitationItem(span(s, e), text[s:e], key=key.strip(" ") if trims else key) for s, e, key in f.items)
             citations.append(Citation(f"c{len(citations) + 1}", span(f.start, f.end), text[f.start : f.end], "key", f.narrative, items, f.form))
         return Manuscript(
             source=source,

@@ -146,7 +146,8 @@ def _spaced_key(ctx: Context, link, item, keys: list[str], backend: str | None) 
         elsewhere = {i.key for c in ctx.manuscript.citations if c.id != citation.id for i in c.items}
         lost = [i.key for i in citation.items[link.item + 1 :] if i.key not in elsewhere and i.key]
         if lost:
-            message += "; BibTeX also skips the rest of this natbib command, so " + ", ".join(repr(k) for k in lost) + " are undefined too"
+            message += ("; BibTeX also skips the rest of this natbib command, so " + ", ".join(repr(k) for k in lost)
+                        + (" is" if len(lost) == 1 else " are") + " undefined too")
     squeezed = "".join(item.key.split())
     fix = Fix(f"write {squeezed}", squeezed, item.span) if squeezed in keys else Fix("remove the blank from the key")
     return Problem(item.span, message, fix)
