@@ -209,17 +209,25 @@ def check_paths(
     lock: dict | None = None,
     progress=None,
     jobs: int = 1,
+    optional: Iterable[str] = (),
 ) -> Report:
     """Read each file and its bibliography (bad input becomes unreadable-input findings) and check it.
 
     ``bib`` names .bib files read for every manuscript, beside those the manuscripts name;
+    ``optional`` paths (found by walking a directory) are dropped when they have nothing to check;
     ``fmt`` forces the input format (else it is detected per file). ``jobs`` worker processes
     read (and, offline, check) the files; Crossref is asked from this process, once per work.
     """
     from refcheck.batch import SharedLookups, read_all
     wants_crossref = (crossref is not None or bool(lock)) and any("crossref" in r.needs for r in selected_rules(config))
-    read = read_all([os.fspath(p) for p in paths], config, jobs=jobs, max_bytes=max_bytes, bib=tuple(bib),
-                    fmt=fmt, offline=not wants_crossref)
+    from refcheck.batch import has_content
+    from refcheck.readers.project import Document
+
+    read = read_all([p if isinstance(p, Document) else os.fspath(p) for p in paths], config, jobs=jobs, max_bytes=max_bytes,
+                    bib=tuple(bib), fmt=fmt, offline=not wants_crossref)
+    optional = set(optional)
+    if optional:  # files a directory walk found that turn out to have nothing to check (a docs page)
+        read = [r for r in read if r[0].path not in optional or has_content(r[0])]
     linked = [manuscript for manuscript, _, _ in read]
     found = None if wants_crossref else [(findings, suppressed) for _, findings, suppressed in read]
     if crossref is not None and len(linked) > 1:

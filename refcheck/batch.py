@@ -20,6 +20,7 @@ from pathlib import Path
 import regex as re
 
 from refcheck.readers import FORMATS
+from refcheck.readers.project import Document, documents
 
 # What a directory walk picks up: manuscripts, not their bibliographies (.bib files are read
 # with the manuscript that names them) or plain .txt notes (pass a .txt file explicitly)
@@ -32,19 +33,51 @@ class NoManuscripts(Exception):
     """A path or pattern that names nothing refcheck can read; the message says which."""
 
 
-def _walk(folder: Path) -> list[Path]:
-    found = []
+# Files a directory walk leaves alone: a repository's own documents, and build products that share
+# a manuscript extension (biber's control file is XML, not a JATS article)
+NOT_MANUSCRIPTS = frozenset({"readme", "changelog", "changes", "history", "news", "license", "licence", "copying",
+                             "contributing", "code_of_conduct", "authors", "contributors", "security", "support",
+                             "citation", "notice", "todo", "pull_request_template", "issue_template"})
+_BUILD_SUFFIXES = (".run.xml", ".synctex.xml")
+_JATS_ROOT = re.compile(rb"<(?:!DOCTYPE\s+)?article[\s>/]")
+
+
+def _walked(path: Path) -> bool:
+    """Whether a file found by walking a directory is a manuscript to check."""
+    name = path.name.lower()
+    if name.startswith(".") or path.stem.lower().split(".")[0] in NOT_MANUSCRIPTS or name.endswith(_BUILD_SUFFIXES):
+        return False
+    if path.suffix.lower() in (".xml", ".nxml"):  # XML that is not a JATS article: SVG, draw.io, VOTable...
+        try:
+            with path.open("rb") as handle:
+                head = handle.read(4096)
+        except OSError:
+            return True  # load() says why it cannot be read
+        return bool(_JATS_ROOT.search(head))
+    return True
+
+
+def _walk(folder: Path) -> list[Path | Document]:
+    """Manuscripts under ``folder`` in sorted order; a project (Manubot, Quarto, bookdown) is its
+    documents, and nothing else under its root is walked."""
+    found: list[Path | Document] = []
     for root, dirs, files in os.walk(folder):
+        here = Path(root)
+        project = documents(here)
+        if project is not None:
+            found += project
+            dirs[:] = []
+            continue
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS)
-        found += [Path(root) / f for f in sorted(files) if Path(f).suffix.lower() in WALKED and not f.startswith(".")]
+        found += [here / f for f in sorted(files) if Path(f).suffix.lower() in WALKED and _walked(here / f)]
     return _drop_included(found)
 
 
-def _drop_included(files: list[Path]) -> list[Path]:
+def _drop_included(files: list) -> list:
     r"""LaTeX files that another file of the set ``\input``s are checked as part of it, not alone."""
     included: set[Path] = set()
     for path in files:
-        if path.suffix.lower() not in (".tex", ".ltx"):
+        if isinstance(path, Document) or path.suffix.lower() not in (".tex", ".ltx"):
             continue
         try:
             text = path.read_text(encoding="utf-8", errors="replace")
@@ -53,40 +86,55 @@ def _drop_included(files: list[Path]) -> list[Path]:
         for name in _INCLUDE.findall(text):
             target = (path.parent / name.strip()).resolve()
             included |= {target, target.with_suffix(".tex")}
-    return [p for p in files if p.resolve() not in included]
+    return [p for p in files if isinstance(p, Document) or p.resolve() not in included]
 
 
-def manuscript_paths(arguments: Iterable[str | os.PathLike]) -> list[Path]:
-    """Files as given; directories walked (manuscript extensions only); glob patterns expanded.
+def manuscript_paths(arguments: Iterable[str | os.PathLike], *, optional: set[str] | None = None) -> list[Path | Document]:
+    """Files as given; directories walked (manuscripts only); glob patterns expanded.
 
-    Order: arguments in order, each directory's files sorted; a file named twice counts once.
+    A directory that is a project (Manubot, Quarto, bookdown: ``readers.project``), given or
+    found by the walk, is its documents, each checked once as the toolchain joins it. Order:
+    arguments in order, each directory's files sorted; a file named twice counts once. Files the
+    walk found (not named) are added to ``optional``: a run drops those with nothing to check.
     """
-    out: list[Path] = []
+    out: list[Path | Document] = []
     for argument in arguments:
         path = Path(argument)
         if path.is_dir():
             found = _walk(path)
             if not found:
                 raise NoManuscripts(f"{path}: no manuscript files in this directory ({', '.join(sorted(WALKED))})")
-            out += found
+            walked = found
         elif path.exists():
             out.append(path)
+            continue
         elif glob.has_magic(str(argument)):
             matched = sorted(Path(p) for p in glob.glob(str(argument), recursive=True))
-            files = [p for p in matched if p.is_file()] + [f for p in matched if p.is_dir() for f in _walk(p)]
-            if not files:
+            walked = [f for p in matched if p.is_dir() for f in _walk(p)]
+            out += [p for p in matched if p.is_file()]
+            if not walked and not any(p.is_file() for p in matched):
                 raise NoManuscripts(f"{argument}: the pattern matches no file")
-            out += files
         else:
             raise NoManuscripts(f"{path}: no such file")
-    seen: set[Path] = set()
+        if optional is not None:
+            optional |= {str(p) for p in walked if isinstance(p, Path)}
+            optional |= {str(d.files[0]) for d in walked if isinstance(d, Document) and d.kind == "quarto" and d.files}
+        out += walked
+    seen: set = set()
     unique = []
     for path in out:
-        key = path.resolve()
+        key = path if isinstance(path, Document) else path.resolve()
         if key not in seen:
             seen.add(key)
             unique.append(path)
     return unique
+
+
+def has_content(manuscript) -> bool:
+    """Whether a file the walk found has anything to check (citations, a list, a bibliography, or
+    a reason it could not be read); a README-like page without citations has not."""
+    return bool(manuscript.citations or manuscript.references or manuscript.bib
+                or any(p.rule == "unreadable-input" for p in manuscript.problems))
 
 
 # --------------------------------------------------------------------------- reading in workers
@@ -98,10 +146,13 @@ def _read_one(job: tuple) -> tuple:
     Never raises for bad content (it becomes an unreadable-input problem).
     """
     from refcheck.api import link_manuscript, namespaced, run_rules
-    from refcheck.readers import load
+    from refcheck.readers import load, load_document
 
     path, config, max_bytes, bib, fmt, offline, prefix = job
-    manuscript = link_manuscript(load(path, max_bytes=max_bytes, bib=bib, fmt=fmt))
+    if isinstance(path, Document):
+        manuscript = link_manuscript(load_document(path, max_bytes=max_bytes, bib=bib))
+    else:
+        manuscript = link_manuscript(load(path, max_bytes=max_bytes, bib=bib, fmt=fmt))
     if prefix:
         manuscript = namespaced(manuscript, prefix)
     if not offline:
@@ -121,8 +172,8 @@ def read_all(paths: list[Path], config, *, jobs: int, max_bytes: int | None, bib
     """(manuscript, findings or None, suppressed) per path, in the order given; with several paths the
     ids carry the file's position (``2:c5``, as ``api.check`` does)."""
     several = len(paths) > 1
-    jobs_list = [(str(p), config, max_bytes, tuple(str(b) for b in bib), fmt, offline, f"{i + 1}:" if several else "")
-                 for i, p in enumerate(paths)]
+    jobs_list = [(p if isinstance(p, Document) else str(p), config, max_bytes, tuple(str(b) for b in bib), fmt, offline,
+                  f"{i + 1}:" if several else "") for i, p in enumerate(paths)]
     if jobs <= 1 or len(paths) <= 1:
         return [_read_one(job) for job in jobs_list]
     import importlib
@@ -133,7 +184,7 @@ def read_all(paths: list[Path], config, *, jobs: int, max_bytes: int | None, bib
     if method == "fork":  # compile the grammars once, here, rather than once in every worker
         from refcheck.readers import READERS, detect
 
-        for fmt in {fmt or detect(p, b"") for p in paths}:
+        for fmt in {fmt or ("markdown" if isinstance(p, Document) else detect(p, b"")) for p in paths}:
             importlib.import_module(READERS[fmt])
         import refcheck.api  # noqa: F401 - the rules
     context = multiprocessing.get_context(method)

@@ -164,8 +164,9 @@ def check_command(
     offline = offline or settings.get("offline", False)
     from refcheck.batch import NoManuscripts, manuscript_paths
 
+    optional: set[str] = set()
     try:
-        paths = manuscript_paths(paths)
+        paths = manuscript_paths(paths, optional=optional)
     except NoManuscripts as err:
         raise _usage(str(err)) from None
     for path in bib or ():
@@ -187,7 +188,8 @@ def check_command(
     locked = _read_lock(lock)
     client = None if offline else _client(crossref_url, mailto, cache, no_cache)
     with _progress() as progress:
-        report = check_paths(paths, config, max_bytes=max_bytes, bib=bib or (), fmt=format_in.value if format_in else None, crossref=client, lock=locked, progress=progress, jobs=jobs)
+        report = check_paths(paths, config, max_bytes=max_bytes, bib=bib or (), fmt=format_in.value if format_in else None, crossref=client, lock=locked, progress=progress, jobs=jobs,
+                             optional=optional)
     # the lockfile and the report are each written whole or not at all, and one failing does not
     # cost the other (the Crossref answers in the lockfile, the findings in the report)
     unwritten = []

@@ -26,6 +26,13 @@ class Report:
     def counts(self) -> Counter:
         return Counter(str(f.severity) for f in self.findings)
 
+    def checked(self) -> tuple[int, int]:
+        """(citations, references) checked: a manuscript's references are its printed list, or its
+        .bib entries when it has none (a pandoc or LaTeX manuscript's list is generated from them)."""
+        citations = sum(len(m.citations) for m in self.manuscripts)
+        references = sum(len(m.references) or len(m.bib) for m in self.manuscripts)
+        return citations, references
+
     def exit_code(self, fail_on: Severity = Severity.ERROR) -> int:
         """0 when nothing is at or above ``fail_on``, 1 otherwise (2 is for usage errors, in the CLI)."""
         return EXIT_FINDINGS if any(f.severity >= fail_on for f in self.findings) else EXIT_OK

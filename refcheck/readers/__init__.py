@@ -360,6 +360,15 @@ def load(path: str | os.PathLike, *, max_bytes: int | None = None, bib: Iterable
     """
     p = Path(path)
     name = str(path)
+    if p.is_dir() and fmt is None:
+        from refcheck.readers.project import ProjectError, documents
+
+        try:
+            found = documents(p)
+        except ProjectError as err:
+            return _unreadable(name, f"is a project whose settings cannot be read: {err}")
+        if found is not None and len(found) == 1:
+            return load_document(found[0], max_bytes=max_bytes, bib=bib)
     try:
         fmt = fmt or detect(p, b"" if p.is_dir() else _head(p))
         limit = max_bytes or (PACKAGE_MAX_BYTES if fmt in BINARY else MAX_BYTES)
@@ -376,6 +385,27 @@ def load(path: str | os.PathLike, *, max_bytes: int | None = None, bib: Iterable
 
         open_file = opener(p, max_bytes=limit)
     return with_bibliography(read_text(text, name, fmt, open_file=open_file), bib, max_bytes=limit)
+
+
+def load_document(document, *, max_bytes: int | None = None, bib: Iterable[str | os.PathLike] = ()) -> Manuscript:
+    """Read a project's document (``readers.project.Document``: its files joined as its toolchain
+    joins them) and its bibliography; a file that cannot be read is an unreadable-input problem."""
+    from refcheck.readers.project import read
+
+    limit = max_bytes or MAX_BYTES
+    if not document.files:
+        return _unreadable(document.path, f"is a {document.kind} project whose settings name no file that exists")
+    def read_one(path) -> str:
+        try:
+            return read_file(Path(path), limit)
+        except Unreadable as err:
+            raise Unreadable(f"{path} {err}") from None
+
+    try:
+        manuscript = read(document, read_one)
+    except Unreadable as err:
+        return _unreadable(document.path, f"(a {document.kind} project): {err}")
+    return with_bibliography(manuscript, bib, max_bytes=limit)
 
 
 def read_text(text: str, path: str = "<text>", fmt: str | None = None, *, open_file=None) -> Manuscript:

@@ -29,6 +29,7 @@ BACKGROUND_ENTRIES = 2000
 _FENCE = stdre.compile(r"^[ \t]{0,3}((?>```+|~~~+))[^\n]*+\n.*?(?:^[ \t]{0,3}\1[ \t]*$|\Z)", stdre.M | stdre.S)
 _INLINE_CODE = re.compile(r"(`+)(?!`).+?(?<!`)\1", re.S)  # what _inline_code matches (kept for the tests' comparison)
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
+_DIV_FENCE = stdre.compile(r"^[ \t]{0,3}:{3,}[^\n]*+$", stdre.M)  # pandoc fenced divs (`::: {#refs}`): markup, not text
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 _LINK_TARGET = re.compile(r"(?<=\])\([^()\s]*(?:\s+\"[^\"]*\")?\)|(?<=\]):\s*\S+")
 # URLs and DOIs may hold balanced parentheses, but a ")" they do not open closes the citation around them
@@ -47,7 +48,7 @@ _SECTION_NAMES = (
     "works cited|cited literature|citations|sources|references and notes|notes and references"
 )
 _SECTION = stdre.compile(
-    rf"^[ \t]{{0,3}}(?P<hashes>#{{1,6}}[ \t]+)?(?:[*_]{{1,3}})?[ \t]*(?:\d+\.?[ \t]+)?(?:{_SECTION_NAMES})[ \t]*:?[ \t]*(?:[*_]{{1,3}})?[ \t]*:?[ \t]*$",
+    rf"^[ \t]{{0,3}}(?P<hashes>#{{1,6}}[ \t]+)?(?:[*_]{{1,3}})?[ \t]*(?:\d+\.?[ \t]+)?(?:{_SECTION_NAMES})[ \t]*:?[ \t]*(?:[*_]{{1,3}})?[ \t]*:?[ \t]*(?:\{{[^{{}}\n]*+\}}[ \t]*)?$",
     stdre.I | stdre.M,
 )
 _HEADING = re.compile(r"^[ \t]{0,3}(#{1,6})[ \t]+\S", re.M)
@@ -176,6 +177,7 @@ _MASKS = (
     (_FRONT_MATTER, ("---",)),
     (_FENCE, ("```", "~~~")),
     (_COMMENT, ("<!--",)),
+    (_DIV_FENCE, (":::",)),
     (_blank_spans(_inline_code), ("`",)),
     (_LINK_TARGET, ("](", "]:")),
     (_URLS[0], ("://",)),

@@ -55,8 +55,7 @@ def render(report: Report, out: TextIO, **_options) -> None:
     for note in report.notes:
         out.write(command("notice", note) + "\n")
     counts = report.counts()
-    citations = sum(len(m.citations) for m in report.manuscripts)
-    references = sum(len(m.references) for m in report.manuscripts)
+    citations, references = report.checked()
     summary = (f"refcheck: {counts.get('error', 0)} error(s), {counts.get('warning', 0)} warning(s), "
                f"{counts.get('info', 0)} info in {len(report.manuscripts)} file(s): "
                f"{citations} citations, {references} references checked")

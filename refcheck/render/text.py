@@ -72,8 +72,7 @@ def render(report: Report, out: TextIO, *, color: bool | None = None, **_options
     for note in report.notes:
         console.print(Text(f"note: {note}", style="dim"))
     counts = report.counts()
-    citations = sum(len(m.citations) for m in report.manuscripts)
-    references = sum(len(m.references) for m in report.manuscripts)
+    citations, references = report.checked()
     summary = Text()
     parts = [f"{counts.get('error', 0)} error(s)", f"{counts.get('warning', 0)} warning(s)", f"{counts.get('info', 0)} info"]
     summary.append(", ".join(parts), style="bold")

@@ -109,9 +109,11 @@ def undefined_citation_key(ctx: Context):
             continue  # (Manubot identifier keys resolve themselves only where there is no bibliography)
         first = spelling.setdefault(item.key.casefold(), item.key)
         if backend == "bibtex" and first != item.key and link.how in ("key", "key-case"):
+            found = by_id[link.references[0]].key if link.references else item.key
+            fix = (Fix(f"write {found} here and where it is cited as {first}", found, item.span) if found != item.key
+                   else Fix(f"write {found} where it is cited as {first}"))
             yield Problem(item.span, f"the key {item.key!r} was cited before as {first!r}: BibTeX stops at the second spelling "
-                                     "(\"Case mismatch error\") and this citation is undefined",
-                          Fix(f"write {first}" if link.how == "key-case" else f"write {item.key} everywhere", item.key, item.span))
+                                     "(\"Case mismatch error\") and this citation is undefined", fix)
             continue
         if link.how == "key-case":
             found = by_id[link.references[0]].key
