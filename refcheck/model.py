@@ -193,6 +193,8 @@ class Reference:
     type: str | None = None  # a .bib entry's type ("article", "inproceedings"); None for a printed entry
     fields: tuple[str, ...] = ()  # a .bib entry's field names as written, lower-cased ("author", "journal")
     pmid: str | None = None  # a PubMed id, where the source tags one (JATS pub-id, a .bib pmid field)
+    crossref: str | None = None  # a .bib entry's parent (``crossref = {key}``): BibTeX lists it when the child is cited
+    repeated: tuple[str, ...] = ()  # a .bib entry's fields given more than once (BibTeX keeps the first)
 
     @property
     def first_author(self) -> str | None:
@@ -385,6 +387,29 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class Toolchain:
+    """How a LaTeX manuscript's bibliography is built: which program reads the .bib files and how.
+
+    ``backend`` is ``"bibtex"`` (``\\bibliography{}``, or biblatex with ``backend=bibtex``) or
+    ``"biber"`` (biblatex); their rules differ (key case, ``%`` comments, what a syntax error
+    costs). ``sites`` says where each .bib file is named (``\\bibliography``, ``\\addbibresource``):
+    problems reading it are reported there.
+    """
+
+    backend: str | None = None
+    encoding: str | None = None  # declared: inputenc's option, or biblatex's bibencoding=
+    style: str | None = None  # \\bibliographystyle{...} (BibTeX only)
+    style_span: Span | None = None
+    sites: tuple[tuple[str, Span], ...] = ()  # (file name as written, where it is named)
+    style_types: frozenset[str] | None = None  # the entry types the style defines, when its .bst was read
+    packages: tuple[str, ...] = ()  # the packages loaded (natbib writes a command's keys on one .aux line)
+    document_class: str | None = None
+
+    def site(self, name: str) -> Span | None:
+        return next((span for written, span in self.sites if written == name), None)
+
+
+@dataclass(frozen=True)
 class Manuscript:
     """Everything read from one manuscript: text, metadata, citations, references, links."""
 
@@ -404,6 +429,7 @@ class Manuscript:
     bib: tuple[Reference, ...] = ()  # the entries of those .bib files (ids b1, b2...), keys in ``key``
     sources: tuple[Source, ...] = ()  # the other files read for it (.bib, \input): spans may point there
     aliases: tuple[tuple[str, str], ...] = ()  # Manubot tag definitions: ("tag:name", "doi:10...")
+    toolchain: Toolchain | None = None  # LaTeX: BibTeX or biber, the style, where each .bib is named
 
     @property
     def path(self) -> str:

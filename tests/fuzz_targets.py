@@ -949,6 +949,8 @@ ADVERSARIAL: list[Adversarial] = [
     Adversarial("tex-newcommand-blanks", "latex", lambda n: "\\newcommand{\\x}" + rep(" ", n) + "x", "a definition followed by 1 MB of blanks"),
     Adversarial("tex-bibitem-blanks", "latex", lambda n: "\\begin{thebibliography}{9}\\bibitem" + rep(" ", n) + "x", "a bibitem followed by 1 MB of blanks"),
     Adversarial("tex-let-blanks", "latex", lambda n: "\\let\\x" + rep(" ", n) + "x", "\\let followed by 1 MB of blanks"),
+    Adversarial("tex-cite-spaced-keys", "latex", lambda n: rep("\\cite{a ,b\n}", n), "citations of keys ending in blanks", volume=True),
+    Adversarial("tex-cite-key-comments", "latex", lambda n: "\\cite{" + rep("a%\n", n), "a key group of comment lines, never closed"),
     # --- BibTeX
     Adversarial("bib-braces-open", "bibtex", lambda n: "@article{k, title={" + rep("{", n), "a value of 1 MB of '{'"),
     Adversarial("bib-braces-nested", "bibtex", lambda n: "@article{k, title={" + rep("{", n // 2) + rep("}", n // 2) + "}}", "500,000 nested braces"),
@@ -958,6 +960,8 @@ ADVERSARIAL: list[Adversarial] = [
     Adversarial("bib-hashes", "bibtex", lambda n: "@article{k, title = " + rep("#", n) + "}", "a value of bare '#'"),
     Adversarial("bib-authors", "bibtex", lambda n: "@article{k, author = {" + rep("Smith, J. and ", n) + "X}}", "70,000 authors"),
     Adversarial("bib-author-commas", "bibtex", lambda n: "@article{k, author = {" + rep(",", n) + "}}", "an author of 1 MB of commas"),
+    Adversarial("bib-author-name-commas", "bibtex", lambda n: "@article{k, author = {" + rep("Smith, John, ", n) + "}}", "one author of 80,000 comma-separated parts"),
+    Adversarial("bib-author-jr", "bibtex", lambda n: "@article{k, author = {" + rep("John Smith Jr. and ", n) + "X}}", "50,000 authors written 'First Last Jr.'"),
     Adversarial("bib-author-blanks", "bibtex", lambda n: "@article{k, author = {A" + rep(" ", n) + "B}}", "an author of 1 MB of spaces"),
     Adversarial("bib-ifmmode", "bibtex", lambda n: "@article{k, title = {" + rep("\\ifmmode a\\else ", n) + "}}", "'\\ifmmode' without '\\fi'"),
     Adversarial("bib-accents", "bibtex", lambda n: "@article{k, title = {" + rep('\\"{o}', n) + "}}", "200,000 accents"),

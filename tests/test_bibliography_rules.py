@@ -27,8 +27,8 @@ BIB = """\
 """
 
 
-def check(tmp_path, md: str, bib: str = BIB, **config):
-    (tmp_path / "refs.bib").write_text(bib, encoding="utf-8")
+def check(tmp_path, md: str, bib: str | bytes = BIB, **config):
+    (tmp_path / "refs.bib").write_bytes(bib if isinstance(bib, bytes) else bib.encode("utf-8"))
     paper = tmp_path / "paper.md"
     paper.write_text("---\nbibliography: refs.bib\n---\n\n" + md, encoding="utf-8")
     config.setdefault("today", TODAY)
@@ -52,7 +52,34 @@ CASES = {
     "duplicate-bib-key": ("Cells [@smith2019; @Hegedus2020].\n", BIB + "\n@article{smith2019, author = {Smith, J.}, title = {Other}, journal = {J}, year = {2019}}\n"),
     "missing-required-field": ("Cells [@smith2019; @Hegedus2020; @nojournal].\n", BIB + "\n@article{nojournal, author = {Wu, H.}, title = {T}, year = {2001}}\n"),
     "bib-list-disagreement": ("Cells (Smith and Lee, 2019).\n\n## References\n\n- Smith J, Lee K. 2019. A study of cell division. J Biol 12:100.\n", BIB),
+    "author-list-misread": ("Cells [@commas].\n", BIB + "\n@article{commas, author = {Smith, John, Doe, Jane}, title = {T}, journal = {J}, year = {2001}}\n"),
+    "cited-entry-without-year": ("Cells [@noyear].\n", BIB + "\n@misc{noyear, author = {{NumPy developers}}, title = {NumPy}}\n"),
+    "duplicate-bib-field": ("Cells [@twice].\n", BIB + "\n@article{twice, author = {Wu, H.}, title = {A}, title = {B}, journal = {J}, year = {2001}}\n"),
+    "duplicate-bib-work": ("Cells [@smith2019; @Smith_cells].\n", BIB + "\n@article{Smith_cells, author = {Smith, J.}, title = {A Study of Cell Division}, journal = {J Biol}, year = {2019}}\n"),
+    "bib-encoding": ("Cells [@latin].\n", "@article{latin, author = {Jos\xe9, M.}, title = {T}, journal = {J}, year = {2001}}\n".encode("latin-1")),
 }
+
+# rules that only LaTeX manuscripts can trigger: (the .tex body, the .bib)
+LATEX = "\\documentclass{article}\n\\begin{document}\n%s\n\\bibliographystyle{%s}\n\\bibliography{refs}\n\\end{document}\n"
+LATEX_CASES = {
+    "missing-bib-style": (LATEX % ("\\cite{smith2019}", "no-such-style-anywhere"), BIB),
+    "undefined-entry-type": (LATEX % ("\\cite{site}", "plain"), BIB + "\n@online{site, author = {Wu, H.}, title = {A site}, year = {2020}}\n"),
+}
+
+
+def check_latex(tmp_path, tex: str, bib, **config):
+    (tmp_path / "refs.bib").write_bytes(bib if isinstance(bib, bytes) else bib.encode("utf-8"))
+    paper = tmp_path / "paper.tex"
+    paper.write_text(tex, encoding="utf-8")
+    config.setdefault("today", TODAY)
+    config.setdefault("ignore", ("manuscript-date-unknown",))
+    return check_paths([paper], Config(**config))
+
+
+@pytest.mark.parametrize("name", sorted(LATEX_CASES))
+def test_latex_rule_fires(tmp_path, name):
+    tex, bib = LATEX_CASES[name]
+    assert name in {f.rule for f in check_latex(tmp_path, tex, bib).findings}
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -62,7 +89,7 @@ def test_rule_fires(tmp_path, name):
 
 
 def test_every_bibliography_rule_has_a_case():
-    assert {r.name for r in RULES if r.code.startswith("RC6")} | {"bibtex-syntax-error"} == set(CASES)
+    assert {r.name for r in RULES if r.code.startswith("RC6")} | {"bibtex-syntax-error"} == set(CASES) | set(LATEX_CASES)
 
 
 def test_findings_in_the_bib_point_into_the_bib(tmp_path):

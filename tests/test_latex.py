@@ -35,7 +35,9 @@ def assert_spans_exact(manuscript, sources: dict[str, str]) -> None:
         text = sources[c.span.path]
         assert text[c.span.start : c.span.end] == c.text
         for item in c.items:
-            assert text[item.span.start : item.span.end] == item.text == item.key
+            assert text[item.span.start : item.span.end] == item.text
+            # the key is what TeX writes to the .aux: a trailing line break is a space (test_key_whitespace...)
+            assert "%" in item.text or item.key.strip() == " ".join(item.text.split())
 
 
 # --- commands -------------------------------------------------------------------------------
@@ -72,7 +74,9 @@ def test_zero_one_or_two_optional_arguments(text):
 
 
 def test_keys_are_split_on_commas_and_keep_their_punctuation():
-    assert keys(r"\cite{ smith:2019 ,lee-2020_a,  x.y/z ,doi:10.1/abc}") == [("smith:2019", "lee-2020_a", "x.y/z", "doi:10.1/abc")]
+    # a blank before a comma stays part of the key, as LaTeX writes it to the .aux (BibTeX and
+    # biber then find no entry: tests/test_tex_oracle.py); leading blanks go
+    assert keys(r"\cite{ smith:2019 ,lee-2020_a,  x.y/z ,doi:10.1/abc}") == [("smith:2019 ", "lee-2020_a", "x.y/z ", "doi:10.1/abc")]
 
 
 def test_spans_slice_back_to_the_command_and_to_each_key():
@@ -81,6 +85,7 @@ def test_spans_slice_back_to_the_command_and_to_each_key():
     [c] = m.citations
     assert c.text == "\\citep[see][p.~4]{ smith:2019,\n  lee2020 }"
     assert [(i.text, i.span.line, i.span.column) for i in c.items] == [("smith:2019", 2, 23), ("lee2020", 3, 3)]
+    assert [i.key for i in c.items] == ["smith:2019", "lee2020 "]  # the space before } stays (BibTeX/biber: undefined)
     assert_spans_exact(m, {"paper.tex": text})
 
 

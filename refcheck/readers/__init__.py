@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from refcheck.model import Manuscript, Problem, Source
+from refcheck.model import Manuscript, Problem, Severity, Source
 
 MAX_BYTES = 16 * 1024 * 1024  # a 10,000-reference manuscript is about 3 MB
 # a Word package holds its figures too; the DOCX reader never decompresses them and caps what it does
@@ -132,37 +132,220 @@ def read_file(path: Path, max_bytes: int = MAX_BYTES) -> str:
     return decode(read_bytes(path, max_bytes))
 
 
-def with_bibliography(manuscript: Manuscript, extra: Iterable[str | os.PathLike] = (), *, max_bytes: int = MAX_BYTES) -> Manuscript:
-    """Read the .bib files the manuscript names (relative to it) and ``extra`` ones (``--bib``).
+# inputenc's options and biblatex's bibencoding= values -> Python codecs
+TEX_ENCODINGS = {"utf8": "utf-8", "utf-8": "utf-8", "utf8x": "utf-8", "ascii": "ascii", "latin1": "latin-1",
+                 "latin9": "iso8859-15", "latin2": "iso8859-2", "latin3": "iso8859-3", "latin4": "iso8859-4",
+                 "latin5": "iso8859-9", "latin10": "iso8859-16", "ansinew": "cp1252", "cp1252": "cp1252",
+                 "cp1250": "cp1250", "cp1251": "cp1251", "applemac": "mac_roman", "macce": "mac_latin2",
+                 "cp850": "cp850", "cp437": "cp437", "koi8-r": "koi8_r", "x-mac-roman": "mac_roman"}
+_EIGHT_BIT = (("latin-1", "Latin-1"), ("cp1252", "Windows-1252"), ("mac_roman", "Mac Roman"))
+
+
+# letters and marks Western European text uses: a right decoding gives these, a wrong one gives
+# Ž, Ÿ, È inside lower-case words, control characters and symbols
+_COMMON = frozenset("éèêëàâäáãåçíìîïñóòôöõøúùûüýÿßæœÉÈÀÁÇÖÜÄÅØÑÓÚ“”‘’–—…«»°")
+
+
+def _score(text: str) -> int:
+    """How much the non-ASCII characters of a decoding look like Western European text."""
+    score = 0
+    for i, ch in enumerate(text):
+        if ch < "\x80":
+            continue
+        before, after = text[i - 1 : i], text[i + 1 : i + 2]
+        if ch in _COMMON:
+            score += 3
+        elif ch.isalpha():
+            score += 1
+        elif ch < "\xa0" or not ch.isprintable():
+            score -= 3
+        else:
+            score -= 1
+        if ch.isupper() and before.islower():
+            score -= 2  # "JosÈ"
+        elif ch.islower() and after.isupper() and after.isascii():
+            score -= 2  # "ìQuoted"
+    return score
+
+
+def decode_bib(data: bytes, declared: str | None = None) -> tuple[str, str | None]:
+    """A .bib file's text, and what is wrong with its encoding (None when it decoded as declared,
+    or as UTF-8 when nothing is declared). BibTeX reads bytes, so a Latin-1 file still works with
+    ``\\usepackage[latin1]{inputenc}``; one that is neither is read in the 8-bit encoding it looks
+    like: never dropped.
+
+    >>> decode_bib("Jos\xe9".encode("latin-1"))
+    ('José', 'is not UTF-8; read as Latin-1 (a guess)')
+    """
+    codec = TEX_ENCODINGS.get((declared or "").lower())
+    if codec and codec != "utf-8" and not data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            text = data.decode(codec).replace("\r\n", "\n").replace("\r", "\n")
+        except UnicodeDecodeError:
+            text = None
+        if text is not None:
+            try:
+                if not data.isascii() and data.decode("utf-8"):
+                    return decode(data), (f"is UTF-8, but the manuscript declares {declared}: its accented letters "
+                                          "will print as two characters each (Ã© for é)")
+            except (UnicodeDecodeError, Unreadable):
+                pass
+            return text, None
+    try:
+        return decode(data), None
+    except Unreadable:
+        if b"\x00" in data[:8192]:
+            raise
+    sample = data[:65536]
+    best = max(_EIGHT_BIT, key=lambda enc: (_score(sample.decode(enc[0], "replace")), enc[0] == "latin-1"))
+    if best[0] == "cp1252":
+        try:
+            data.decode("cp1252")
+        except UnicodeDecodeError:
+            best = _EIGHT_BIT[0]
+    text = data.decode(best[0], "replace").replace("\r\n", "\n").replace("\r", "\n")
+    return text, f"is not UTF-8{' (nor ' + declared + ')' if declared else ''}; read as {best[1]} (a guess)"
+
+
+def _search_path(name: str, base: Path, env: dict[str, str]) -> Path:
+    """Where BibTeX and biber find a .bib: beside the manuscript, else in a BIBINPUTS directory."""
+    path = base / name
+    if path.exists() or os.path.isabs(name):
+        return path
+    for entry in env.get("BIBINPUTS", "").split(os.pathsep):
+        entry = entry.rstrip("/") or None  # "dir//" (search below it): the directory itself is searched here
+        if entry and (Path(entry) / name).is_file():
+            return Path(entry) / name
+    return path
+
+
+STANDARD_STYLES = frozenset("plain abbrv alpha unsrt acm apalike ieeetr siam plainnat abbrvnat unsrtnat".split())
+STANDARD_TYPES = frozenset(
+    "article book booklet conference inbook incollection inproceedings manual mastersthesis misc phdthesis "
+    "proceedings techreport unpublished".split()
+)
+_BST_FUNCTION = re.compile(r"^[ \t]*FUNCTION[ \t]*\{[ \t]*([^\s{}]+)[ \t]*\}", re.M | re.I)
+
+
+def _find_style(style: str, base: Path, env: dict[str, str], variable: str = "BSTINPUTS", suffix: str = ".bst") -> tuple[Path | None, bool]:
+    """(the .bst file, whether it could be looked for in TeX Live): beside the manuscript, in
+    BSTINPUTS, else where ``kpsewhich`` finds it. (Also for a class: ``TEXINPUTS``, ``.cls``.)"""
+    name = style if style.lower().endswith(suffix) else style + suffix
+    for directory in [base, *(Path(d.rstrip("/")) for d in env.get(variable, "").split(os.pathsep) if d.rstrip("/"))]:
+        if (directory / name).is_file():
+            return directory / name, True
+    import shutil
+    import subprocess
+
+    kpsewhich = shutil.which("kpsewhich")
+    if kpsewhich is None:
+        return None, False
+    try:
+        found = subprocess.run([kpsewhich, name], capture_output=True, text=True, timeout=10, cwd=base, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None, False
+    path = found.stdout.strip()
+    return (Path(path), True) if found.returncode == 0 and path else (None, True)
+
+
+def _style(manuscript: Manuscript, env: dict[str, str]) -> tuple[frozenset[str] | None, list[Problem]]:
+    """The entry types the BibTeX style defines (None: unknown), and a problem if the style is missing."""
+    chain = manuscript.toolchain
+    if chain is None or chain.backend != "bibtex" or not chain.style or "#" in chain.style or "\\" in chain.style:
+        return None, []
+    base = Path(manuscript.path).parent
+    path, searched = _find_style(chain.style, base, env)
+    if path is None:
+        standard = chain.style.lower() in STANDARD_STYLES
+        if standard or not searched:
+            return (STANDARD_TYPES if standard else None), []
+        if chain.document_class and chain.document_class not in ("article", "report", "book", "letter", "amsart", "amsbook"):
+            cls, _ = _find_style(chain.document_class, base, env, "TEXINPUTS", ".cls")
+            if cls is None:  # a publisher's bundle (class and style) this TeX installation lacks, not a missing style
+                return None, []
+        span = chain.style_span or manuscript.source.span(0, 0)
+        return None, [Problem(span, f"the bibliography style {chain.style}.bst is neither beside the manuscript nor in this TeX "
+                                    "installation (kpsewhich): BibTeX stops at once and every citation prints as [?]",
+                              rule="missing-bib-style")]
+    try:
+        text = read_bytes(path, 4 * 1024 * 1024).decode("latin-1")
+    except Unreadable:
+        return None, []
+    types = frozenset(name.lower() for name in _BST_FUNCTION.findall(text))
+    return (types if "default.type" in types else None), []
+
+
+def with_bibliography(manuscript: Manuscript, extra: Iterable[str | os.PathLike] = (), *, max_bytes: int = MAX_BYTES,
+                      env: dict[str, str] | None = None) -> Manuscript:
+    """Read the .bib files the manuscript names (relative to it, or in ``BIBINPUTS``) and ``extra``
+    ones (``--bib``), as the manuscript's toolchain would (``Manuscript.toolchain``: BibTeX or
+    biber, the declared encoding, the style).
 
     Entries are numbered ``b1``, ``b2``... across files; a file that cannot be read is an
-    unreadable-input problem at the place that names it (the front matter, or line 1).
+    unreadable-input problem at the place that names it (``\\bibliography``, ``\\addbibresource``,
+    the front matter's line 1); one that is not in the declared encoding or UTF-8 is read in the
+    8-bit encoding it looks like, with a bib-encoding problem that names it.
     """
+    env = os.environ if env is None else env
     base = Path(manuscript.path).parent
-    paths = [base / name for name in manuscript.bib_files] + [Path(p) for p in extra]
+    chain = manuscript.toolchain
+    named = [(name, _search_path(name, base, env)) for name in manuscript.bib_files]
+    paths = named + [(None, Path(p)) for p in extra]
     if not paths:
         return manuscript
     from refcheck.readers.bibtex import read_bib  # noqa: PLC0415 - only manuscripts with a bibliography pay for it
     from refcheck.readers.csl import read_csl  # noqa: PLC0415
     # a reader may have found records already (a Word file's reference-manager fields): keep them first
     entries, problems, sources = list(manuscript.bib), list(manuscript.problems), list(manuscript.sources)
+    backend = chain.backend if chain else None
     seen = set()
-    for path in paths:
+    for written, path in paths:
         if path.resolve() in seen:
             continue
         seen.add(path.resolve())
+        site = (chain.site(written) if chain and written else None) or manuscript.source.span(0, 0)
         try:
-            source = Source(str(path), read_file(path, max_bytes), "bibtex")
+            text, wrong = decode_bib(read_bytes(path, max_bytes), chain.encoding if chain else None)
         except Unreadable as err:
-            problems.append(Problem(manuscript.source.span(0, 0), f"the bibliography {path} {err}", rule="unreadable-input"))
+            problems.append(Problem(site, f"the bibliography {path} {err}", rule="unreadable-input"))
             continue
-        found, found_problems = (read_csl if path.suffix.lower() == ".json" else read_bib)(source)  # pandoc reads both
+        source = Source(str(path), text, "bibtex")
+        if wrong:
+            fix = ("declare the file's encoding (\\usepackage[latin1]{inputenc}, or biblatex's bibencoding=latin1) "
+                   "or save it as UTF-8" if backend else "save it as UTF-8")
+            if backend == "biber" and "read as" in wrong:  # tests/test_tex_oracle.py: biber reads nothing of it
+                problems.append(Problem(site, f"the bibliography {path} {wrong}: biber cannot read it as UTF-8 and ignores the "
+                                              f"whole file (every citation of it is undefined); {fix}", rule="bib-encoding",
+                                        severity=Severity.ERROR))
+            else:
+                problems.append(Problem(site, f"the bibliography {path} {wrong}: {fix}", rule="bib-encoding"))
+        if path.suffix.lower() == ".json":  # CSL JSON, as pandoc reads it
+            source = Source(str(path), text, "csl")
+            found, found_problems = read_csl(source)
+        else:
+            found, found_problems = read_bib(_biber_view(source) if backend == "biber" else source, backend=backend)
         offset = len(entries)
         entries.extend(dataclasses.replace(e, id=f"b{offset + i + 1}") for i, e in enumerate(found))
         problems.extend(found_problems)
         sources.append(source)
+    types, style_problems = _style(manuscript, env)
+    problems.extend(style_problems)
+    if types is not None:
+        chain = dataclasses.replace(chain, style_types=types)
     return dataclasses.replace(manuscript, bib=tuple(entries), problems=tuple(problems), sources=tuple(sources),
-                               bib_files=(*manuscript.bib_files, *(str(p) for p in extra)))
+                               bib_files=(*manuscript.bib_files, *(str(p) for p in extra)), toolchain=chain)
+
+
+_PERCENT_LINE = re.compile(r"^[ \t]*+%[^\n]*", re.M)
+
+
+def _biber_view(source: Source) -> Source:
+    """The .bib as biber reads it: a line starting with ``%`` is a comment (BibTeX has no comments,
+    only text outside entries, so ``%@article{...}`` is still an entry for it). Same length."""
+    if "%" not in source.text:
+        return source
+    text = _PERCENT_LINE.sub(lambda m: " " * len(m.group(0)), source.text)
+    return Source(source.path, text, source.format)
 
 
 def _head(path: Path) -> bytes:

@@ -249,6 +249,130 @@ def _split_names(value: str) -> list[str]:
     return names
 
 
+_JR = re.compile(r"(?:jr|sr|junior|senior|ii|iii|iv|vi|vii|viii|ix|\d(?:st|nd|rd|th))\.?", re.I)  # not "I." or "V.": initials
+_INITIAL = re.compile(r"(?:[A-Z]\.?-?){1,3}|[A-Z][a-z]?\.")
+_PARTICLE_OR_LOWER = re.compile(r"[a-z]")
+
+
+def _top_level_commas(name: str) -> list[str]:
+    """A name split at its commas outside braces: ``{Barnes, Inc.}`` is one part."""
+    if "," not in name:
+        return [name.strip()]
+    if "{" not in name:
+        return [part.strip() for part in name.split(",")]
+    parts, depth, start = [], 0, 0
+    for mark in _BRACE_OR_COMMA.finditer(name):
+        ch = mark.group()
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth = max(depth - 1, 0)
+        elif depth == 0:
+            parts.append(name[start : mark.start()].strip())
+            start = mark.end()
+    parts.append(name[start:].strip())
+    return parts
+
+
+_BRACE_OR_COMMA = re.compile(r"[{},]")
+
+
+def printed_name(raw: str) -> str:
+    """One name as the standard styles print it in full: ``First von Last, Jr``."""
+    from bibtexparser.middlewares.names import parse_single_name_into_parts  # noqa: PLC0415
+
+    try:
+        parts = parse_single_name_into_parts(decode_commands(raw).replace("~", " "), strict=False)
+    except Exception:  # noqa: BLE001 - bibtexparser raises on some malformed names
+        return _plain(raw)
+    text = " ".join(parts.first + parts.von + parts.last)
+    if parts.jr:
+        text += ", " + " ".join(parts.jr)
+    return _plain(text)
+
+
+def _is_jr(part: str) -> bool:
+    return bool(_JR.fullmatch(part.strip().strip("{}")))
+
+
+def _full_names(part: str) -> bool:
+    """``John A. Smith``, ``J. Smith``: a whole name written given names first (a capitalised word last)."""
+    words = part.split()
+    if len(words) < 2 or any(_PARTICLE_OR_LOWER.match(w) or "{" in w for w in words):
+        return False
+    return bool(_INITIAL.fullmatch(words[0])) or any(_INITIAL.fullmatch(w) for w in words[:-1])
+
+
+def _capitalised(part: str) -> bool:
+    words = part.split()
+    return len(words) >= 2 and not any(_PARTICLE_OR_LOWER.match(w) or "{" in w or "\\" in w for w in words)
+
+
+def author_list_problems(value: str, field: str = "author") -> list[str]:
+    """How an ``author``/``editor`` value will be read as people other than those meant, each with
+    the names as BibTeX will print them and the value to write instead. Empty when it reads right.
+
+    >>> author_list_problems("Smith, John, Doe, Jane")
+    ['`author = {Smith, John, Doe, Jane}` is one person with too many commas (BibTeX stops with "Too many commas"); separate the people with `and`: `Smith, John and Doe, Jane`']
+    """
+    shown = " ".join(value.split())
+    raw_names = _split_names(shown)
+    shown = shown if len(shown) <= 80 else shown[:77] + "..."
+    out = []
+    split = [_top_level_commas(n) for n in raw_names]
+    comma_free = sum(1 for parts in split if len(parts) == 1)
+    for i, raw in enumerate(raw_names):
+        parts = split[i]
+        if len(parts) == 2 and " " not in parts[1] and "et" not in parts[1] and not _is_jr(parts[1]):
+            continue  # "Müller, J.": the usual shape, read as meant
+        name = raw.strip()
+        bare = name.strip("{}").strip().lower()
+        if bare in ("et al.", "et al", "et. al.", "et.al."):
+            out.append(f"`{field} = {{{shown}}}` has \"{name}\" as a name: BibTeX prints it as a person; write `and others`")
+            continue
+        if name.lower() == "others" and i < len(raw_names) - 1:
+            out.append(f"`{field} = {{{shown}}}`: `others` stands for the remaining people only at the end of the list")
+            continue
+        if name.lower() != "others" and name.lower().endswith((" et al.", " et al", ",et al.")) and "{" not in name:
+            out.append(f"`{field} = {{{shown}}}` ends in \"et al.\" inside a name (BibTeX prints \"{printed_name(name)}\"); "
+                       "write `and others`")
+            continue
+        if len(parts) >= 4 or (len(parts) == 3 and not _is_jr(parts[1]) and not _is_jr(parts[2])):
+            if len(parts) > 40 or len(name) > 2000:
+                fix = None  # not a list anyone wrote by hand: no rewrite to offer
+            elif all(len(p.split()) >= 2 for p in parts):  # "John Smith, Jane Doe, Bob Lee"
+                fix = " and ".join(parts)
+            elif len(parts) % 2 == 0:  # "Smith, John, Doe, Jane"
+                fix = " and ".join(f"{parts[k]}, {parts[k + 1]}" for k in range(0, len(parts), 2))
+            else:
+                fix = None
+            how = ("stops with \"Too many commas\"" if len(parts) >= 4 else f"prints \"{printed_name(name)}\"")
+            out.append(f"`{field} = {{{shown}}}` is one person with {'too many ' if len(parts) >= 4 else ''}commas "
+                       f"(BibTeX {how}); separate the people with `and`" + (f": `{fix}`" if fix else ""))
+        elif len(name) > 2000:
+            continue  # printed_name() on a megabyte of junk says nothing useful
+        elif len(parts) == 3 and _is_jr(parts[2]) and not _is_jr(parts[1]):
+            fix = f"{parts[0]}, {parts[2]}, {parts[1]}"
+            out.append(f"`{field} = {{{shown}}}`: \"{parts[2]}\" is read as a given name (BibTeX prints \"{printed_name(name)}\"); "
+                       f"BibTeX wants `Last, Jr, First`: `{fix}`")
+        elif len(parts) == 1 and len(name.split()) >= 3 and _is_jr(name.split()[-1]) and "{" not in name:
+            words = name.split()
+            out.append(f"`{field} = {{{shown}}}`: in \"{name}\" the family name is read as \"{words[-1]}\" "
+                       f"(sorted and labelled under it); write `{words[-2]}, {words[-1]}, {' '.join(words[:-2])}`")
+        elif len(parts) == 2 and _is_jr(parts[1]) and len(parts[0].split()) >= 2 and not _PARTICLE_OR_LOWER.match(parts[0]):
+            words = parts[0].split()
+            out.append(f"`{field} = {{{shown}}}`: \"{name}\" is read as family name \"{parts[0]}\", given name \"{parts[1]}\" "
+                       f"(BibTeX prints \"{printed_name(name)}\"); BibTeX wants `Last, Jr, First`: "
+                       f"`{words[-1]}, {parts[1]}, {' '.join(words[:-1])}`")
+        elif len(parts) == 2 and len(parts[1].split()) >= 2 and (
+                _full_names(parts[0]) or (comma_free and _capitalised(parts[0]) and _capitalised(parts[1]))):
+            # "J. Smith, K. Doe", or "John Smith, Jane Doe" among names written "First Last" (alone it
+            # could be "García Márquez, Gabriel José")
+            out.append(f"`{field} = {{{shown}}}`: \"{name}\" is read as one person (BibTeX prints \"{printed_name(name)}\"); "
+                       f"separate the people with `and`: `{parts[0]} and {parts[1]}`")
+    return out
+
+
 def parse_names(value: str) -> tuple[tuple[Name, ...], bool]:
     """An ``author``/``editor`` value -> (names, truncated): split on " and " outside braces.
 
@@ -369,7 +493,7 @@ _STRING_DEFINITION = re.compile(r"@string\s*[{(]\s*([^\s={}()]+)\s*=", re.I)
 _BLOCK_HEAD = re.compile(r"@\s*(\w*)\s*[{(]\s*([^,\s={}()]*)")
 
 _WANTED = frozenset(
-    "author editor year date title journal journaltitle booktitle volume number issue pages eid doi url howpublished".split()
+    "author editor year date title journal journaltitle booktitle volume number issue pages eid doi url howpublished crossref".split()
 )
 
 
@@ -400,8 +524,9 @@ def _entry_name(key: str) -> str:
 class _Reader:
     """One pass over bibtexparser's blocks, in file order."""
 
-    def __init__(self, source: Source):
+    def __init__(self, source: Source, backend: str | None = None):
         self.source = source
+        self.backend = backend
         self.text = source.text
         self.cursor = 0
         self.macros = dict(STANDARD_MACROS)
@@ -501,12 +626,22 @@ class _Reader:
         values: dict[str, str] = {}
         names = []
         seen = set()
+        percent = False
         for field in entry.fields:
             key, value = field.key, field.value
+            if key.startswith("%") and self.backend == "bibtex" and not percent:
+                percent = True  # said once; the fields after it are kept (one finding for one defect)
+                lost = [f.key.lower() for f in entry.fields[entry.fields.index(field) + 1 :]]
+                span = self.field_span(start, raw, key[1:].strip()) if key[1:].strip() else self.first_line(start, start + len(raw))
+                self.problems.append(Problem(span, (
+                    f"{_entry_name(entry.key)}: `%` starts no comment inside an entry for BibTeX: it stops reading the "
+                    f"entry here" + (f" and loses {', '.join(lost)}" if lost else "") + " (biber would skip the line); "
+                    "delete the line"), rule=RULE, severity=Severity.ERROR))  # graded: reported in uncited entries too
+                continue
             name = key.lower()
             names.append(name)
-            if name in seen:
-                continue  # BibTeX and biber keep the first of a repeated field
+            if name in seen and self.backend != "biber":
+                continue  # BibTeX keeps the first of a repeated field, biber the last (tests/test_tex_oracle.py)
             seen.add(name)
             text = None
             if value[:1] == "{" and "#" not in value:
@@ -520,22 +655,29 @@ class _Reader:
                 text, bad = evaluate(value, self.macros)
                 if bad:
                     span = self.field_span(start, raw, key)
-                    self.problems.append(Problem(span, f"{_entry_name(entry.key)}: {self.explain(bad[0], key, value)}", rule=RULE))
+                    message = f"{_entry_name(entry.key)}: {self.explain(bad[0], key, value)}"
+                    if bad[0][:1] in "{\"" or not _IDENTIFIER.fullmatch(bad[0]):
+                        # not a missing @string but broken syntax (a missing comma): BibTeX stops at it
+                        # in every entry, cited or not, and biber reads nothing of the file
+                        message += self.biber_stops()
+                        self.problems.append(Problem(span, message, rule=RULE, severity=Severity.ERROR))
+                    else:
+                        self.problems.append(Problem(span, message, rule=RULE))
             if name in _WANTED:
                 values[name] = text
-        if duplicate_fields:
-            repeated = sorted(n for n, count in Counter(names).items() if count > 1)  # names.count() was quadratic
-            span = self.field_span(start, raw, repeated[0])
-            self.problems.append(Problem(
-                span,
-                f"{_entry_name(entry.key)}: {'fields' if len(repeated) > 1 else 'field'} {', '.join(repeated)} "
-                "given more than once; BibTeX keeps the first",
-                rule=RULE,
-                severity=Severity.WARNING,
-            ))
-        self.references.append(self.reference(entry, start, raw, values, tuple(names)))
+            if name in ("author", "editor") and text and ("," in text or "et" in text or "others" in text or "jr" in text.lower()):
+                found = author_list_problems(text, name)
+                if found:  # one finding per field: the first name misread, and how many more are
+                    more = f" (and {len(found) - 1} more {'names' if len(found) > 2 else 'name'} misread in this field)" if len(found) > 1 else ""
+                    self.problems.append(Problem(self.field_span(start, raw, key), f"{_entry_name(entry.key)}: {found[0]}{more}",
+                                                 rule="author-list-misread"))
+        repeated = ()
+        if duplicate_fields:  # duplicate-bib-field reports it, for cited entries
+            repeated = tuple(sorted(n for n, count in Counter(names).items() if count > 1))  # names.count() was quadratic
+        self.references.append(self.reference(entry, start, raw, values, tuple(names), repeated))
 
-    def reference(self, entry, start: int, raw: str, values: dict[str, str], fields: tuple[str, ...]) -> Reference:
+    def reference(self, entry, start: int, raw: str, values: dict[str, str], fields: tuple[str, ...],
+                  repeated: tuple[str, ...] = ()) -> Reference:
         get = values.get
         people = get("author") or get("editor")
         authors, truncated = parse_names(people) if people else ((), False)
@@ -571,6 +713,8 @@ class _Reader:
             confidence=1.0,
             type=entry.entry_type.lower(),
             fields=fields,
+            crossref=_verbatim(get("crossref")),
+            repeated=repeated,
         )
 
     def failed(self, block, start: int) -> None:
@@ -582,7 +726,13 @@ class _Reader:
             self.last_failed_at = start
             return
         span = self.first_line(start, start + max(len(raw), 1))
-        self.problems.append(Problem(span, _diagnose(raw, block.error, self.source, start), rule=RULE))
+        self.problems.append(Problem(span, _diagnose(raw, block.error, self.source, start) + self.biber_stops(), rule=RULE))
+
+    def biber_stops(self) -> str:
+        """What a syntax error costs under biber (tests/test_tex_oracle.py): the whole file."""
+        if self.backend != "biber":
+            return ""
+        return f"; biber stops at this error and reads nothing of {self.source.path}: every citation of its entries is undefined"
 
     def finish(self) -> None:
         """One problem for the failed blocks past the first MAX_DIAGNOSED, at the first of them."""
@@ -659,9 +809,14 @@ def _quiet(logger: logging.Logger):
         logger.setLevel(level)
 
 
-def read_bib(source: Source) -> tuple[tuple[Reference, ...], tuple[Problem, ...]]:
-    """Every entry of one .bib file as a Reference, and what is wrong with the file. Never raises."""
-    reader = _Reader(source)
+def read_bib(source: Source, backend: str | None = None) -> tuple[tuple[Reference, ...], tuple[Problem, ...]]:
+    """Every entry of one .bib file as a Reference, and what is wrong with the file. Never raises.
+
+    ``backend`` (``"bibtex"``, ``"biber"``, None when unknown) is the program that will read the
+    file, where their readings differ: a ``%`` line inside an entry ends it for BibTeX; a syntax
+    error anywhere makes biber ignore the whole file.
+    """
+    reader = _Reader(source, backend)
     try:
         import bibtexparser  # noqa: PLC0415 - 30 ms of imports, paid only when a .bib is read
 

@@ -29,7 +29,7 @@ import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
-from refcheck.model import Citation, CitationItem, Manuscript, Problem, Reference, Severity, Source
+from refcheck.model import Citation, CitationItem, Manuscript, Problem, Reference, Severity, Source, Span, Toolchain
 from refcheck.readers.references import parse_reference
 
 MAX_DEPTH = 20  # \input nesting followed at most this deep
@@ -132,7 +132,6 @@ _PARENS = re.compile(_SP + r"\((?:[^()\[\]{}]|\{[^{}]{0,300}\}){0,500}\)")
 _KEYS = re.compile(_SP + r"\{(?P<keys>[^{}]{0,4000})\}")
 _GROUP_START = re.compile(_SP + r"\{")
 _PATH = re.compile(_SP + r"\{(?P<path>[^{}\n]{1,500})\}|[ \t]+(?P<bare>[^\s{}%\\]{1,500})")
-_KEY = re.compile(r"[^,]+")
 _BRACE = re.compile(r"\\.|[{}]", re.S)
 _ENV_NAME = re.compile(_SP + r"\{(?P<env>[A-Za-z*]{1,40})\}")
 _BIBITEM = re.compile(
@@ -295,6 +294,13 @@ class _Reader:
         self.seen: set[str] = set()
         self.macros: dict[str, _Macro] = {}
         self.includes = 0
+        self.biblatex: str | None = None  # the backend biblatex's options name ("biber" unless backend=bibtex)
+        self.bibliography_command = False  # \bibliography{} seen (BibTeX, unless biblatex is loaded)
+        self.encoding: str | None = None
+        self.style: tuple[str, Span] | None = None
+        self.sites: list[tuple[str, Span]] = []
+        self.packages: list[str] = []
+        self.document_class: str | None = None
 
     # one file, in document order; \input reads the included file at its place
     def read_file(self, source: Source, stack: tuple[str, ...], main: bool = False) -> None:
@@ -324,11 +330,29 @@ class _Reader:
             elif name in ("input", "include"):
                 end = self.include(source, masked, m.start(), pos, name, stack)
             elif name in ("bibliography", "nobibliography", "addbibresource", "addglobalbib", "addsectionbib"):
-                end = self.bibliography(masked, pos, name)
+                end = self.bibliography(source, masked, m.start(), pos, name)
+            elif name in ("usepackage", "RequirePackage"):
+                end = self.package(masked, pos)
+            elif name == "documentclass" and self.document_class is None:
+                o = _OPTIONAL.match(masked, pos)
+                c = _KEYS.match(masked, o.end() if o else pos)
+                if c:
+                    self.document_class = c.group("keys").strip()
+                    end = c.end()
+            elif name == "bibliographystyle":
+                p = _PATH.match(masked, pos)
+                if p and p.group("path") and self.style is None:
+                    self.style = (p.group("path").strip(), source.span(m.start(), p.end()))
+                    end = p.end()
             elif name == "begin":
                 env = _ENV_NAME.match(masked, pos)
                 if env and env.group("env") == "thebibliography":
                     end = self.thebibliography(source, masked, m.start(), env.end())
+                elif env and env.group("env") == "refsection":  # \begin{refsection}[a.bib,b.bib]
+                    o = _OPTIONAL.match(masked, env.end())
+                    if o:
+                        self.add_bib_files(source, m.start(), o.end(), masked[o.start() : o.end()].strip()[1:-1], bare=False, split=True)
+                        end = o.end()
             elif name == "title" and self.title is None:
                 end = self.read_title(masked, pos, groups)
             elif name in ("newcommand", "renewcommand", "providecommand", "DeclareRobustCommand", "def", "gdef", "edef", "xdef", "let"):
@@ -370,13 +394,16 @@ class _Reader:
         if not key_groups:
             return None
         items = []
+        form = set()
         for k in key_groups:
             if "#" in k.group("keys"):
                 return k.end()  # a macro's definition, not a citation
-            items.extend(_keys(masked, k.start("keys"), k.end("keys")))
+            found, empty = _keys(source.text, masked, k.start("keys"), k.end("keys"))
+            items.extend(found)
+            if empty:
+                form.add("empty-key")
         if not items:
             return key_groups[-1].end()
-        form = set()
         if base == "nocite":
             form.add("nocite")
             if any(key == "*" for *_, key in items):
@@ -414,10 +441,10 @@ class _Reader:
                 pos = group[1] + 1
         if keys is None or "#" in keys.group("keys"):
             return pos
-        items = _keys(masked, keys.start("keys"), keys.end("keys"))
+        items, empty = _keys(source.text, masked, keys.start("keys"), keys.end("keys"))
         if items:
             base = _base(command)
-            form = {"macro"} | ({"nocite"} if base == "nocite" else set())
+            form = {"macro"} | ({"nocite"} if base == "nocite" else set()) | ({"empty-key"} if empty else set())
             self.found.append(_Found(source, start, pos, base in NARRATIVE, frozenset(form), items))
         return pos
 
@@ -510,7 +537,7 @@ class _Reader:
         self.read_file(included, (*stack, key))
         return m.end()
 
-    def bibliography(self, masked: str, pos: int, name: str) -> int | None:
+    def bibliography(self, source: Source, masked: str, start: int, pos: int, name: str) -> int | None:
         if name.startswith("add"):
             o = _OPTIONAL.match(masked, pos)
             if o:
@@ -518,14 +545,43 @@ class _Reader:
         m = _PATH.match(masked, pos)
         if not m or m.group("path") is None or "#" in m.group("path"):
             return None
-        for part in m.group("path").split(",") if not name.startswith("add") else [m.group("path")]:
+        if not name.startswith("add"):
+            self.bibliography_command = True
+        biblatex = name.startswith("add")
+        self.add_bib_files(source, start, m.end(), m.group("path"), bare=not biblatex, split=not biblatex)
+        return m.end()
+
+    def add_bib_files(self, source: Source, start: int, end: int, written: str, *, bare: bool, split: bool) -> None:
+        """``\\bibliography{a,b}`` names files without ``.bib``; ``\\addbibresource`` one file with its
+        extension; ``\\begin{refsection}[a.bib,b.bib]`` a list of them."""
+        span = source.span(start, end)
+        for part in written.split(",") if split else [written]:
             path = part.strip()
             if not path:
                 continue
-            if not name.startswith("add") and not path.lower().endswith(".bib"):
+            if bare and not path.lower().endswith(".bib"):
                 path += ".bib"
             if path not in self.bib_files:
                 self.bib_files.append(path)
+                self.sites.append((path, span))
+
+    def package(self, masked: str, pos: int) -> int | None:
+        """``\\usepackage[backend=bibtex]{biblatex}``, ``\\usepackage[latin1]{inputenc}``: what builds the bibliography."""
+        o = _OPTIONAL.match(masked, pos)
+        options = [opt.strip() for opt in masked[o.start() : o.end()].strip()[1:-1].split(",")] if o else []
+        m = _KEYS.match(masked, o.end() if o else pos)
+        if not m:
+            return None
+        names = {n.strip() for n in m.group("keys").split(",")}
+        self.packages.extend(sorted(names - set(self.packages)))
+        settings = dict(opt.split("=", 1) for opt in options if "=" in opt)
+        settings = {k.strip(): v.strip() for k, v in settings.items()}
+        if "biblatex" in names:
+            self.biblatex = "bibtex" if settings.get("backend", "biber").startswith("bibtex") else "biber"
+            if settings.get("bibencoding") and settings["bibencoding"] not in ("auto", "inputenc"):
+                self.encoding = settings["bibencoding"]
+        if "inputenc" in names and options and self.encoding is None:
+            self.encoding = options[-1]
         return m.end()
 
     def read_title(self, masked: str, pos: int, groups) -> int | None:
@@ -564,10 +620,11 @@ class _Reader:
 
     def manuscript(self, source: Source) -> Manuscript:
         citations = []
+        trims = "cite" in self.packages  # cite.sty drops the blanks around each key (tests/test_tex_oracle.py)
         for f in self.found:
             span = f.source.span
             text = f.source.text
-            items = tuple(CitationItem(span(s, e), text[s:e], key=key) for s, e, key in f.items)
+            items = tuple(CitationItem(span(s, e), text[s:e], key=key.strip(" ") if trims else key) for s, e, key in f.items)
             citations.append(Citation(f"c{len(citations) + 1}", span(f.start, f.end), text[f.start : f.end], "key", f.narrative, items, f.form))
         return Manuscript(
             source=source,
@@ -578,21 +635,69 @@ class _Reader:
             reference_section=self.reference_section,
             bib_files=tuple(self.bib_files),
             sources=tuple(self.sources),
+            toolchain=self.toolchain(),
         )
 
+    def toolchain(self) -> Toolchain | None:
+        backend = self.biblatex or ("bibtex" if self.bibliography_command else None)
+        if backend is None and not self.bib_files:
+            return None
+        style, style_span = self.style or (None, None)
+        return Toolchain(backend, self.encoding, style, style_span, tuple(self.sites), packages=tuple(self.packages),
+                         document_class=self.document_class)
 
-def _keys(masked: str, start: int, end: int) -> list[tuple[int, int, str]]:
-    """(start, end, key) of each comma-separated key; whitespace (and a comment's line break) is not part of a key."""
+
+def _tex_key(raw: str) -> str:
+    """One key as TeX passes it to BibTeX/biber: a comment takes its line break and the next
+    line's indentation with it, any other line break is a space, runs of blanks are one space,
+    and LaTeX's ``\\cite`` drops the leading space only. ``"a,%x\n  b"`` -> ``"a"``, ``"b"``, ``"a\n"`` -> ``"a "``."""
+    if "%" not in raw and "\n" not in raw and "\t" not in raw and "  " not in raw:
+        return raw.lstrip(" ")
+    lines = raw.split("\n")
     out = []
-    for k in _KEY.finditer(masked, start, end):
-        s, e = k.span()
+    for i, line in enumerate(lines):
+        if i:
+            line = line.lstrip(" \t")  # TeX skips the blanks that start a line
+        cut = _UNESCAPED_PERCENT.search(line)
+        if cut:
+            out.append(line[: cut.start()])
+            continue  # the comment ate the end of the line
+        if i < len(lines) - 1:
+            line = line.rstrip(" \t") + " "  # TeX drops the blanks that end an input line, and reads its end as a space
+        out.append(line)
+    return _BLANKS.sub(" ", "".join(out)).lstrip(" ")
+
+
+_UNESCAPED_PERCENT = re.compile(r"(?<!\\)%")
+_BLANKS = re.compile(r"[ \t]+")
+
+
+def _keys(text: str, masked: str, start: int, end: int) -> tuple[list[tuple[int, int, str]], bool]:
+    """(start, end, key) of each comma-separated key, and whether one of them is empty (``{a,}``).
+
+    The key is what TeX writes to the .aux: a line break before ``}`` or a space inside stays
+    (``\\cite{smith 2019}`` names no entry, for BibTeX and biber alike); leading blanks go.
+    The span leaves out the surrounding blanks.
+    """
+    out = []
+    empty = False
+    pos = start
+    while pos <= end:
+        comma = masked.find(",", pos, end)
+        stop = end if comma < 0 else comma
+        s, e = pos, stop
         while s < e and masked[s].isspace():
             s += 1
         while e > s and masked[e - 1].isspace():
             e -= 1
         if s < e:
-            out.append((s, e, "".join(masked[s:e].split())))
-    return out
+            out.append((s, e, _tex_key(text[pos:stop])))
+        else:
+            empty = True
+        if comma < 0:
+            break
+        pos = comma + 1
+    return out, empty
 
 
 def _reference(source: Source, masked: str, start: int, end: int, id: str, label: str | None, key: str) -> Reference:

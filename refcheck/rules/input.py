@@ -46,7 +46,8 @@ def bibtex_syntax_error(ctx: Context):
         skip = [e.span for e in m.bib if e.id not in cited]
     for problem in _recorded(ctx, "bibtex-syntax-error"):
         at = problem.span
-        if not any(s.path == at.path and s.start <= at.start < s.end for s in skip):
+        # a problem the reader graded itself stops BibTeX whether the entry is cited or not (a `%` line)
+        if problem.severity is not None or not any(s.path == at.path and s.start <= at.start < s.end for s in skip):
             yield problem
     for entry in m.bib:
         if not entry.key.strip():
