@@ -15,7 +15,7 @@ import regex as re
 from refcheck import background
 from refcheck.model import Manuscript, Source
 from refcheck.readers import citations as grammar
-from refcheck.readers.metadata import read_metadata
+from refcheck.readers.metadata import front_matter, front_matter_date, read_metadata
 from refcheck.readers.references import dump_references, load_references, parse_references
 
 # From this many entries on, the list is parsed in a forked child while the body is scanned:
@@ -345,7 +345,10 @@ def _pandoc_blocks(text: str) -> tuple[list[tuple[int, int]], set[str], list[int
                 comment_end = text.find("-->", start + opened + 4)
             if comment_end > start + len(line):
                 end_line = bisect.bisect_right(starts, comment_end) - 1
-                if list_indent is not None and prev_kind != "item" and any(
+                quoted = line.lstrip(" ")[:1] == ">"  # a block quote ends at a blank line, and its text there
+                if quoted and any(blank[i:end_line]):
+                    literal.append(start + opened)
+                elif list_indent is not None and prev_kind != "item" and any(
                     blank[j - 1] and not blank[j] and _indent(lines[j]) < list_indent and not _PD_LIST.match(lines[j])
                     for j in range(i, min(end_line + 1, i + 2000))
                 ):
@@ -765,13 +768,14 @@ def key_citations(text: str, regions: tuple[tuple[int, int], ...], skip: frozens
 
 
 def citations_in(source: Source, masked: str, body_end: int, numbered: bool, top: int, skip: frozenset[int] = frozenset(),
-                 key_regions: tuple[tuple[int, int], ...] | None = None):
+                 key_regions: tuple[tuple[int, int], ...] | None = None, extra: tuple = ()):
     """The body's citations; ``numbered`` and ``top`` (the highest label) describe the list.
 
     ``skip``: offsets where something that looks like a citation is a definition (Manubot tags).
     ``key_regions``: where key citations are read (default: the body); pandoc reads them everywhere.
+    ``extra``: citations found elsewhere (the front matter's ``nocite:``).
     """
-    found = key_citations(source.text, key_regions or ((0, body_end),), skip)
+    found = [*extra, *key_citations(source.text, key_regions or ((0, body_end),), skip)]
     numeric = grammar.find_numeric(masked, 0, body_end)
     if numbered and not numeric:
         # "(1, 2)" cites only in documents that cite no other way, and only within the list:
@@ -791,6 +795,97 @@ def citations_in(source: Source, masked: str, body_end: int, numbered: bool, top
     return grammar.to_citations(source, found)
 
 
+@dataclass(frozen=True)
+class _Front:
+    """What pandoc takes from the front matter: the date, bibliography files, inline references
+    (``references:``, CSL YAML) and ``nocite:`` keys (as citations that cite nothing in the text)."""
+
+    date: str | None = None
+    bib_files: tuple[str, ...] = ()
+    bib: tuple = ()
+    nocite: tuple = ()
+
+
+def _strings(value) -> tuple[str, ...]:
+    values = value if isinstance(value, list) else [value]
+    return tuple(str(v).strip() for v in values if isinstance(v, (str, int, float)) and str(v).strip())
+
+
+def _front(source: Source) -> _Front:
+    text = source.text
+    front = front_matter(text)
+    if front is None:
+        return _Front(bib_files=bibliography_files(text) if text.startswith("---") else ())
+    data = front.data
+    block = text[front.start : front.end]
+    return _Front(
+        date=front_matter_date(data.get("date")),
+        bib_files=_strings(data.get("bibliography")),
+        bib=_inline_references(source, front.start, block, data.get("references")),
+        nocite=_nocite(front.start, block, data.get("nocite")),
+    )
+
+
+def _line_of(block: str, pattern: str) -> tuple[int, int] | None:
+    """(start, end) in ``block`` of the first line matching ``pattern`` (a regex over one line)."""
+    m = stdre.search(pattern, block, stdre.M)
+    if m is None:
+        return None
+    end = block.find("\n", m.start())
+    return m.start(), len(block) if end == -1 else end
+
+
+def _inline_references(source: Source, offset: int, block: str, items) -> tuple:
+    """``references:`` (CSL YAML items) as bib entries keyed by their ``id``, each at its ``id:`` line."""
+    if not isinstance(items, list) or not items:
+        return ()
+    from refcheck.readers.docx import _csl_record  # noqa: PLC0415 - CSL items, read as Word's reference managers store them
+    from refcheck.model import Reference  # noqa: PLC0415
+
+    whole = _line_of(block, r"^references[ \t]*:") or (0, 0)
+    out = []
+    for item in items:
+        if not isinstance(item, dict) or not isinstance(item.get("id"), (str, int)):
+            continue
+        key = str(item["id"]).strip()
+        record = _csl_record(key, {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in item.items()})
+        at = _line_of(block, rf"^[ \t-]*id[ \t]*:[ \t]*['\"]?{stdre.escape(key)}['\"]?[ \t]*$") or whole
+        out.append(Reference(
+            id=f"b{len(out) + 1}", span=source.span(offset + at[0], offset + at[1]), raw=record.raw, key=key,
+            authors=record.authors, year=record.year, title=record.title, container_title=record.container_title,
+            volume=record.volume, issue=record.issue, page=record.page, article_number=record.article_number,
+            doi=record.doi, url=record.url, confidence=1.0, type=record.type, fields=record.fields(),
+        ))
+    return tuple(out)
+
+
+def _nocite(offset: int, block: str, value) -> tuple:
+    """``nocite: '@a, @b'`` or ``'@*'``: citations (form "nocite", "nocite-all" for ``*``) at the keys as written."""
+    if not isinstance(value, str) or "@" not in value:
+        return ()
+    where = _line_of(block, r"^nocite[ \t]*:")
+    if where is None:
+        return ()
+    # the value: this line and the indented lines after it
+    end = where[1]
+    while end < len(block) and block[end + 1 : end + 2] in (" ", "\t"):
+        next_end = block.find("\n", end + 1)
+        end = len(block) if next_end == -1 else next_end
+    region = block[: end]
+    items = []
+    for m in stdre.finditer("@", region[where[0] : end]):
+        at = where[0] + m.start()
+        key_end = grammar.key_end(region, at, end)
+        if key_end is None:
+            continue
+        key = region[at + 2 : key_end - 1] if region[at + 1] == "{" else region[at + 1 : key_end]
+        items.append((offset + at, offset + key_end, {"key": key}))
+    if not items:
+        return ()
+    form = frozenset({"nocite", "nocite-all"} if any(f["key"] == "*" for *_, f in items) else {"nocite"})
+    return (grammar.Found(items[0][0], items[-1][1], "key", False, tuple(items), form),)
+
+
 def read(source: Source) -> Manuscript:
     """Read one Markdown manuscript into citations, references and metadata (links come later)."""
     text = source.text
@@ -808,7 +903,8 @@ def read(source: Source) -> Manuscript:
     try:
         # pandoc reads keys everywhere but in a printed list (appendices after "References" too)
         key_regions = ((0, section.heading_start), (section.end, len(text))) if entries else ((0, len(text)),)
-        citations = citations_in(source, masked, body_end, numbered, top, frozenset(tags), key_regions)
+        front = _front(source)
+        citations = citations_in(source, masked, body_end, numbered, top, frozenset(tags), key_regions, front.nocite)
         metadata = read_metadata(text, masked, body_end)
     finally:  # the child is always waited for, even if scanning the body fails
         data = pending() if pending else None
@@ -819,8 +915,9 @@ def read(source: Source) -> Manuscript:
         references=tuple(references),
         title=metadata.title,
         doi=metadata.doi,
-        dates=metadata.dates,
+        dates={**metadata.dates, "date": front.date} if front.date else metadata.dates,
         reference_section=source.span(section.heading_start, section.end) if section else None,
-        bib_files=bibliography_files(text) if text.startswith("---") else (),
+        bib_files=front.bib_files,
+        bib=front.bib,
         aliases=tuple(sorted(tags.values())),
     )
