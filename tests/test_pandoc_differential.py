@@ -230,7 +230,7 @@ def document(draw) -> str:
     return front + "\n\n".join(blocks) + "\n"
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 @given(document())
 def test_generated_documents_read_as_pandoc_reads_them(text):
     assert differences(text) == {}, text

@@ -594,9 +594,9 @@ class _Inline:
         """Step over a citation key, so that what it holds ("$", "<", "/") is not read as markup."""
         text = self.text
         word = p
-        while word > max(0, p - 100) and (text[word - 1].isalnum() or text[word - 1] in "_-"):
+        while word > max(0, p - 200) and (text[word - 1].isalnum() or text[word - 1] in "_-:.#$%&+?<>~/"):
             word -= 1
-        after_label = text[word - 1 : word] == "@"  # "x@y@z": "y" is an example label, no word (approximately)
+        after_label = text[word - 1 : word] == "@"  # "x@y@z", "@a/b@c": a label or key before, no word (approximately)
         end = None if not after_label and grammar.after_string(text, p, 0) else grammar.key_end(text, p, len(text), self.scans)
         if end is None:  # "@label", an example reference: the label is no word either
             label = grammar.EXAMPLE_LABEL.match(text, p + 1)
