@@ -192,7 +192,7 @@ def inline(draw, depth: int = 0) -> str:
         return draw(st.sampled_from(["<span>", "</span>", '<a href="mailto:x@y.org">', "</a>", "<b>", "< ", "<br/>", '<img alt="@a">']))
     if kind == "latex":  # keys and words inside (what LaTeX's own parser makes of markup in there is LaTeX's business)
         inner = draw(st.lists(st.one_of(key_citation(), st.sampled_from(WORDS + [" ", ",", ";"])), max_size=4).map("".join))
-        command = draw(st.sampled_from(["\\foo{", "\\textbf{", "\\ref{", "\\foo["]))
+        command = draw(st.sampled_from(["\\foo{", "\\foo{", "\\ref{", "\\foo[", "\\textbf{"]))
         return command + inner + ("]" if command.endswith("[") else "}")  # closed: an open one reads on into later blocks
     if kind == "link":
         return "[" + inner + "](" + draw(st.sampled_from(["http://x.org", "https://m.com/@a", "u (x)", "#sec:x"])) + ")"

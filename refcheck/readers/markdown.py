@@ -371,6 +371,11 @@ _PD_AUTOLINK = re.compile(r"<(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*+|[^\s<>@\\
 _PD_TEX = stdre.compile(r"\\[A-Za-z@]+\*?")
 _PD_NO_OPTIONS = frozenset("emph textbf textit texttt textsc textrm textsf textup textmd underline url ref eqref label mbox text "
                            "textsuperscript textsubscript".split())
+# commands pandoc's LaTeX reader knows and reads the arguments of (unknown ones pass through raw)
+_PD_KNOWN = (_PD_NO_OPTIONS - {"ref", "eqref", "label", "url"}) | frozenset(
+    "cite citep citet citealp parencite textcite autocite footnote textcolor section subsection caption".split())
+_PD_DOLLAR = stdre.compile(r"(?<!\\)\$")
+_PD_PARAMETER = stdre.compile(r"(?<!\\)#\d")
 _PD_OPTION_END = stdre.compile(r"\\.|%[^\n]*|\]", stdre.S)
 _PD_ENV = stdre.compile(r"[ \t]*\{([A-Za-z@*]+)\}")
 _PD_RAW_TAG = stdre.compile(r"<(pre|script|style|textarea)(?=[\s>])", stdre.I)
@@ -561,6 +566,10 @@ class _Inline:
                 break
             options = options and text[k] == "["
             end = k = close + 1
+        if m.group()[1:].rstrip("*") in _PD_KNOWN and (
+            _PD_PARAMETER.search(text, m.end(), end) or len(_PD_DOLLAR.findall(text, m.end(), end)) % 2
+        ):
+            return p + 1  # "\textbf{x#1}", "\emph{x$y}": pandoc reads the argument as LaTeX, which fails
         self.ranges.append((p, end))
         return end
 
