@@ -360,7 +360,7 @@ def _pandoc_blocks(text: str) -> tuple[list[tuple[int, int]], set[str], list[int
 
 # "@" only where a key holds what would read as markup ("$", "<", anything in braces): the pass
 # steps over those keys; other keys it can leave to the grammar
-_PD_SPECIAL = stdre.compile(r"[`$\\<\]]|\[+|@(?=\{[^\s}]{0,200}?[$<`\\\[\]]|[\w*][\w:.#%&+?>~/-]*+[$<])")
+_PD_SPECIAL = stdre.compile(r"[`$\\<\]]|\[+|@(?=\{[^\s{}]{0,100}?[$<`\\\[\]]|[\w*][\w:.#%&+?>~/-]*+[$<])")
 _PD_BACKTICKS = stdre.compile(r"`+")
 _PD_PARAGRAPH_END = stdre.compile(r"\n[ \t]*(?=\n|\Z)")
 # possessive throughout: an attribute is whitespace then a name, so iterations never share characters
