@@ -98,13 +98,16 @@ class Context:
 
     @cached_property
     def manuscript_date(self) -> tuple[str, str] | None:
-        """(ISO date, which event) used for chronology: configured, else accepted, published, revised, received."""
+        """(ISO date, which event) used for chronology: configured, else accepted, published, revised,
+        received, else the front matter's ``date:`` (pandoc's; a month or year alone is at its last day)."""
         if self.options.manuscript_date:
             return self.options.manuscript_date, "configured"
         dates = self.manuscript.dates
         for event in ("accepted", "published", "revised", "received"):
             if dates.get(event):
                 return dates[event], event
+        if dates.get("date"):
+            return dates["date"], "front matter"
         return None
 
 

@@ -75,10 +75,55 @@ def test_numeric(text, expected):
         ("[@a; @b, p. 3]", ["a", "b"]),
         ("[-@smith2019]", ["smith2019"]),
         ("as @smith2019 argues.", ["smith2019"]),
+        ("[@a2019; @b2020;\n@c2021]", ["a2019", "b2020", "c2021"]),  # a group broken over a line
+        ("As @gammie_harm:_2003 showed.", ["gammie_harm:_2003"]),  # internal punctuation is part of the key
+        ("@a:b. end, @c// and [@d-]", ["a:b", "c/", "d"]),  # trailing punctuation is not
+        ("[see @a, p. 33; also @b, chap. 2]", ["a", "b"]),
+        ("@{https://x.org/a} and @{a{b}c}", ["https://x.org/a", "a{b}c"]),  # braced keys
+        ("[@doi:10.1371/journal.pmed.1001772; @pmid:25851694]", ["doi:10.1371/journal.pmed.1001772", "pmid:25851694"]),
+        ("@a [p. 3] and @b [@c]", ["a", "b", "c"]),
+        ("x_@a and a*@b (pandoc's words end at _ and *)", ["a", "b"]),
+        ("@a@b", ["a", "b"]),
     ],
 )
 def test_pandoc_keys(text, expected):
     assert items(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Not a citation: `[@key]`.",
+        "```\n[@key]\n```",
+        "para\n\n    indented [@key]",
+        "mail john@example.com or (jane@example.org), fig.@key",
+        "an escaped \\@key",
+        "$x @key$ and $$y [@key]$$",
+        "<!-- [@key] --> and <span title=\"@key\">x</span>",
+        "\\cite{@key} and \\begin{equation} @key \\end{equation}",
+        "<https://x.org/@key> and [text](https://m.com/@key)",
+        "[ref]: https://medium.com/@key",
+        "*see*@key",
+        "Figure @fig:plot, table [@tbl:x] and @eq:one",
+        "(@good) An example.\n\nAs @good shows.",
+    ],
+)
+def test_never_a_key_citation(text):
+    assert [i.key for c in read_text(text).citations for i in c.items if i.key is not None] == []
+
+
+def test_a_key_group_over_lines_keeps_exact_spans():
+    md = "Known [@a2019; @b2020;\n@c2021] here."
+    (citation,) = read_text(md).citations
+    assert md[citation.span.start : citation.span.end] == "[@a2019; @b2020;\n@c2021]"
+    assert [md[i.span.start : i.span.end] for i in citation.items] == ["@a2019", "@b2020", "@c2021"]
+    assert (citation.items[2].span.line, citation.items[2].span.column) == (2, 1)
+
+
+def test_keys_after_the_references_heading_count():
+    """pandoc reads an appendix after "# References" (its list is generated) like the rest."""
+    md = "Text [@a].\n\n# References\n\n::: {#refs}\n:::\n\n# Appendix\n\nMore [@b].\n"
+    assert [i.key for c in read_text(md).citations for i in c.items] == ["a", "b"]
 
 
 @pytest.mark.parametrize(

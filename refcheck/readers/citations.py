@@ -11,7 +11,7 @@ Recognised forms::
     (Smith et al., 2019; Lee, 2020)  (see Smith, 2019, p. 4)  (Smith, 1996a; 1996b)
     Smith et al. (2019)  Smith et al., (2019)  van der Berg (n.d.)  Lee (in press)
     [1]  [1, 2]  [1-3]  [1]–[3]  <sup>1,2</sup>  ¹²  (1, 2) in documents cited that way
-    [@key]  [@a; @b, p. 3]  [-@key]  @key
+    [@key]  [@a; @b, p. 3]  [see @a;⏎ @b]  [-@key]  @key  @{key}  (pandoc's grammar, exactly: find_pandoc_keys)
 
 Never citations: gene and cytokine names (IL-6, TNF- α), dates (19.06.2023), DOIs, figure and
 equation numbers, e-mail addresses, Markdown links and footnotes.
@@ -26,7 +26,7 @@ from functools import lru_cache
 
 import regex as re
 
-from refcheck.model import MANUBOT_PREFIXES, Citation, CitationItem, Source
+from refcheck.model import Citation, CitationItem, Source
 
 # --- author-year -------------------------------------------------------------------------
 
@@ -134,15 +134,22 @@ _SUPERSCRIPT_DIGITS = str.maketrans("¹²³⁴⁵⁶⁷⁸⁹⁰⁻", "123456789
 
 # --- pandoc keys ------------------------------------------------------------------------
 
-_KEY = r"[\p{L}\d_][\p{L}\d_:.#$%&\-+?<>~/]*"
-# A bracketed group on one line; it holds keys when "@" and a key character occur in it (see
-# find_keys). The former single pattern, "\[[^\[\]\n]*?-?@KEY[^\[\]\n]*\]", let the key and the
-# text after it share characters: quadratic (and worse) on an unclosed "[@aaaa..." or "[x @a; x @a; ...".
-_KEY_GROUP = re.compile(r"\[(?P<body>[^\[\]\n]*)\](?!\()")
-_KEY_MARK = re.compile(r"@[\p{L}\d_]")
-_KEY_IN_GROUP = re.compile(rf"(?P<suppress>-)?@(?P<key>{_KEY})")
-_NARRATIVE_KEY = re.compile(rf"(?<![\p{{L}}\d_@.\\/`\[])@(?P<key>{_KEY})")
-# pandoc-crossref labels (@fig:workflow, @tbl:platforms) refer to the document, not to a work
+# A key as pandoc reads it (its ``citeKey``): a letter, digit, "_" (or "*", as in ``@*``), then
+# letters, digits and "_", with the punctuation ":.#$%&-+?<>~/" only inside (followed by a letter,
+# digit or "_"; ":" and "/" also before a "/", as in URLs). Trailing punctuation is not part of it.
+# Every character has one reading and the lookaheads see one character: linear.
+PANDOC_KEY = re.compile(r"[\p{L}\p{N}_*](?:[\p{L}\p{N}_]|[:.#$%&\-+?<>~/](?=[\p{L}\p{N}_])|[:/](?=/))*+")
+_NESTING = stdre.compile(r"[\\{}\[\]()\n]")
+_TEX_NESTING = stdre.compile(r"[\\{}\[\]()\n%]")
+_PAIRS = {"{": "}", "[": "]", "(": ")"}
+BALANCED_LIMIT = 10_000  # the longest bracketed argument or link destination followed
+# "{...}" without blanks, braces balanced (three levels deep: "@{a{b}c}"); each character one reading
+_BRACED_KEY = re.compile(r"\{(?:[^\s{}]|\{(?:[^\s{}]|\{[^\s{}]*+\})*+\})*+\}")
+EXAMPLE_LABEL = re.compile(r"(?:[\p{L}\p{N}]++|[_-][\p{L}\p{N}]++)++")
+_NO_WORD = frozenset(" \t\n([;,-")  # what before an "@" ends no word (the usual case, decided at once)
+_EMPHASIS_RUNS = stdre.compile(r"\*+|_+|\n[ \t]*\n")
+_KEY_AT = stdre.compile(r"@(?=[\w*{])")
+_BRACKETS = stdre.compile(r"[\[\]]|\n[ \t]*\n")
 CROSSREF_LABELS = ("fig:", "tbl:", "eq:", "sec:", "lst:")
 
 
@@ -525,48 +532,197 @@ def find_numeric(masked: str, lo: int, hi: int, *, parentheses: bool = False) ->
     return found
 
 
-_WHOLE_KEY = re.compile(_KEY)
+def closing(text: str, open_at: int, limit: int, *, tex: bool = False) -> int | None:
+    """Offset of the bracket that closes the one at ``open_at`` (``{``, ``[`` or ``(``; backslash
+    escapes skipped; with ``tex``, "%" comments out the rest of its line), if it comes before
+    ``limit`` and within BALANCED_LIMIT characters."""
+    opener = text[open_at]
+    closer = _PAIRS[opener]
+    depth = 0
+    pos = open_at
+    limit = min(limit, open_at + BALANCED_LIMIT)
+    nesting = _TEX_NESTING if tex else _NESTING
+    while True:
+        m = nesting.search(text, pos, limit)
+        if m is None:
+            return None
+        ch = m.group()
+        pos = m.end()
+        if ch == "\\":
+            pos += 1
+        elif ch == "%":
+            newline = text.find("\n", pos, limit)
+            if newline == -1:
+                return None
+            pos = newline + 1
+        elif ch == opener:
+            depth += 1
+        elif ch == closer:
+            depth -= 1
+            if depth == 0:
+                return m.start()
 
 
-def _key_at(masked: str, text: str | None, start: int, masked_key: str) -> str:
-    """The key as written: the mask blanks URLs and DOIs, which Manubot keys (``doi:10.1/x``) contain."""
-    if text is None or not masked_key.lower().startswith(MANUBOT_PREFIXES):
-        return masked_key
-    m = _WHOLE_KEY.match(text, start)
-    return m.group() if m else masked_key
+class Scans:
+    """What balanced-bracket scans may still read in one text: BALANCED_LIMIT characters each, and
+    together twice the text's length; then nothing (a bracket counts as unclosed). Real texts stay
+    far below; a megabyte of unclosed "{" stays linear."""
+
+    def __init__(self, size: int):
+        self.left = 2 * size + 50_000
+
+    def limit(self, start: int, limit: int) -> int:
+        return min(limit, start + min(BALANCED_LIMIT, max(0, self.left)))
+
+    def closing(self, text: str, open_at: int, limit: int, *, tex: bool = False) -> int | None:
+        limit = self.limit(open_at, limit)
+        close = closing(text, open_at, limit, tex=tex)
+        self.left -= (limit if close is None else close) - open_at
+        return close
 
 
-def find_keys(masked: str, lo: int, hi: int, text: str | None = None) -> list[Found]:
-    """Pandoc and Manubot key citations; ``text`` (the unmasked original) completes identifier keys."""
-    found: list[Found] = []
-    region = masked[lo:hi]
-    taken: list[tuple[int, int]] = []
-    for g in _KEY_GROUP.finditer(region):
-        if "@" not in g.group("body") or not _KEY_MARK.search(g.group("body")):
-            continue
-        body_start = lo + g.start("body")
-        items = []
-        for k in _KEY_IN_GROUP.finditer(g.group("body")):
-            s = body_start + k.start()
-            raw_key = _key_at(masked, text, body_start + k.start("key"), k.group("key"))
-            key = _trim_key(raw_key)
-            if key.lower().startswith(CROSSREF_LABELS):
+def key_end(text: str, at: int, limit: int, scans: Scans | None = None) -> int | None:
+    """End of the key after the ``@`` at ``at``: ``@key`` (PANDOC_KEY) or ``@{key}`` (balanced braces, no blanks)."""
+    if text[at + 1 : at + 2] == "{":
+        m = _BRACED_KEY.match(text, at + 1, limit)
+        return m.end() if m else None
+    m = PANDOC_KEY.match(text, at + 1, limit)
+    return m.end() if m else None
+
+
+class _Emphasis:
+    """The ``*``/``_`` runs of a text read in order, paired as openers and closers per paragraph, so
+    that whether the run before an "@" closes an emphasis is known without reading back."""
+
+    def __init__(self, masked: str, lo: int):
+        self.masked, self.lo, self.pos = masked, lo, lo
+        self.open = {"*": False, "_": False}
+
+    def closes(self, start: int, mark: str) -> bool:
+        masked = self.masked
+        for run in _EMPHASIS_RUNS.finditer(masked, self.pos, start):
+            token = run.group()
+            if token[0] == "\n":
+                self.open = {"*": False, "_": False}
                 continue
-            items.append((s, body_start + k.start("key") + len(key), {"key": key}))
-        if items:
-            found.append(Found(lo + g.start(), lo + g.end(), "key", False, tuple(items)))
-            taken.append((lo + g.start(), lo + g.end()))
-    starts = [a for a, _ in taken]  # groups come in document order: bisect, never a scan per key
-    for m in _NARRATIVE_KEY.finditer(region):
-        start = lo + m.start()
-        i = bisect.bisect_right(starts, start) - 1
-        if i >= 0 and start < taken[i][1]:
+            before = masked[run.start() - 1] if run.start() > self.lo else " "
+            after = masked[run.end()] if run.end() < len(masked) else " "
+            if not self.open[token[0]]:
+                self.open[token[0]] = not after.isspace() and not (token[0] == "_" and before.isalnum())
+            elif not before.isspace():
+                self.open[token[0]] = False
+        self.pos = max(self.pos, start)
+        return self.open[mark]
+
+
+def after_string(masked: str, at: int, lo: int, emphasis: _Emphasis | None = None) -> bool:
+    """Whether the ``@`` at ``at`` directly follows a word, as pandoc's ``notAfterString`` sees it.
+
+    pandoc's words are runs of letters, digits and dots (``john@example.com``, ``fig.@a``: no
+    citation); an ellipsis ``...`` is not one, and an emphasis that closes counts as one
+    (``*see*@a``: no citation). Anything masked (code, math, markup) ends no word.
+    """
+    prev = masked[at - 1] if at > lo else " "
+    if prev.isalnum():
+        return True
+    if prev == ".":
+        start = at - 1
+        while start > lo and masked[start - 1] == ".":
+            start -= 1
+        return (at - start) % 3 != 0  # "..." is an ellipsis; a dot after it is a word again
+    if prev in "*_":
+        start = at - 1
+        while start > lo and masked[start - 1] == prev:
+            start -= 1
+        if start == lo or masked[start - 1].isspace():
+            return False  # it opens
+        if emphasis is None:  # one question: read back to the paragraph's start (2000 characters at most)
+            floor = max(lo, start - 2000)
+            paragraph = masked.rfind("\n\n", floor, start)
+            emphasis = _Emphasis(masked, paragraph if paragraph != -1 else floor)
+        return emphasis.closes(start, prev)
+    return False
+
+
+def _groups(masked: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """Outermost bracket pairs ``[...]`` of each paragraph (they may span lines), as (start, end);
+    not footnotes (``[^1]``, ``^[note]``) or link texts (``[text](url)``), whose keys stand alone."""
+    stack: list[int] = []
+    pairs: list[tuple[int, int]] = []
+    for m in _BRACKETS.finditer(masked, lo, hi):
+        ch = m.group()
+        if ch == "[":
+            stack.append(m.start())
+        elif ch == "]":
+            if stack:
+                start = stack.pop()
+                end = m.end()
+                if masked[start + 1 : start + 2] != "^" and masked[start - 1 : start] != "^" and masked[end : end + 1] != "(":
+                    pairs.append((start, end))
+        else:
+            stack.clear()  # a blank line closes the paragraph
+    pairs.sort(key=lambda p: (p[0], -p[1]))
+    outer: list[tuple[int, int]] = []
+    for start, end in pairs:
+        if not outer or start >= outer[-1][1]:
+            outer.append((start, end))
+    return outer
+
+
+def find_pandoc_keys(masked: str, lo: int, hi: int, examples: frozenset[str] = frozenset()) -> list[Found]:
+    """Pandoc and Manubot key citations, on a copy masked by ``markdown.pandoc_mask``.
+
+    Every ``@`` that pandoc reads as a citation key: not after a word, followed by a key (see
+    PANDOC_KEY) or a ``{braced key}``, not an example-list label (``examples``), not a
+    pandoc-crossref label. Keys inside a bracket pair ``[see @a, p. 3; @b]``, which may span lines,
+    are one citation; the others are narrative (``@a``, ``-@a``).
+    """
+    keys: list[tuple[int, int, str]] = []  # (start, end, key)
+    scans = Scans(hi - lo)
+    emphasis = _Emphasis(masked, lo)
+    pos = lo
+    last_end = -1
+    while True:
+        # an "@" that no letter, digit, "_", "*" or "{" follows is no key and takes no label with it
+        found = _KEY_AT.search(masked, pos, hi)
+        if found is None:
+            break
+        at = found.start()
+        pos = at + 1
+        if at != last_end and at > lo and masked[at - 1] not in _NO_WORD and after_string(masked, at, lo, emphasis):
+            end = None
+        elif masked[at + 1] == "{":
+            end = key_end(masked, at, hi, scans)
+        else:
+            key = PANDOC_KEY.match(masked, at + 1, hi)
+            end = key.end() if key else None
+        if end is None:
+            # pandoc reads "@label" as an example reference instead: the label is no word ("x@y@z" cites z)
+            label = EXAMPLE_LABEL.match(masked, at + 1, hi)
+            last_end = label.end() if label else at + 1
             continue
-        key = _trim_key(_key_at(masked, text, lo + m.start("key"), m.group("key")))
-        if not key or "@" in masked[lo + m.end() : lo + m.end() + 1] or key.lower().startswith(CROSSREF_LABELS):
+        last_end = pos = end
+        key = masked[at + 2 : end - 1] if masked[at + 1] == "{" else masked[at + 1 : end]
+        if key.lower().startswith(CROSSREF_LABELS):
             continue
-        end = start + 1 + len(key)
-        found.append(Found(start, end, "key", True, ((start, end, {"key": key}),)))
+        start = at - 1 if at > lo and masked[at - 1] == "-" else at
+        keys.append((start, end, key))
+    if not keys:
+        return []
+    found: list[Found] = []
+    starts = [k[0] for k in keys]
+    taken = set()
+    for g_start, g_end in _groups(masked, lo, hi):
+        first = bisect.bisect_left(starts, g_start)
+        last = bisect.bisect_left(starts, g_end)
+        if first == last:
+            continue
+        items = tuple((s, e, {"key": key}) for s, e, key in keys[first:last])
+        found.append(Found(g_start, g_end, "key", False, items))
+        taken.update(range(first, last))
+    for i, (s, e, key) in enumerate(keys):
+        if i not in taken and key not in examples:  # "@good" names an example; "[@good]" is still a citation
+            found.append(Found(s, e, "key", True, ((s, e, {"key": key}),)))
     return found
 
 

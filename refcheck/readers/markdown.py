@@ -6,6 +6,7 @@ blanked) and runs the citation grammar on that, so every Span points into the or
 
 from __future__ import annotations
 
+import bisect
 import re as stdre
 from dataclasses import dataclass
 
@@ -14,7 +15,7 @@ import regex as re
 from refcheck import background
 from refcheck.model import Manuscript, Source
 from refcheck.readers import citations as grammar
-from refcheck.readers.metadata import read_metadata
+from refcheck.readers.metadata import front_matter, front_matter_date, read_metadata
 from refcheck.readers.references import dump_references, load_references, parse_references
 
 # From this many entries on, the list is parsed in a forked child while the body is scanned:
@@ -200,6 +201,449 @@ def mask(text: str) -> str:
     return text
 
 
+# --- pandoc's reading, for key citations -------------------------------------------------
+#
+# Key citations are read as pandoc reads them (its Markdown reader, 2.17+): an ``@`` counts only
+# where pandoc parses inline text. ``pandoc_mask`` blanks, in a same-length copy, everything that
+# pandoc does not parse as inline text (YAML metadata blocks, fenced and indented code, code spans,
+# math, raw HTML and LaTeX, comments, autolinks, link destinations and reference-definition URLs,
+# backslash escapes) and the markers of example lists, whose labels (``(@good)``) are then not
+# citations anywhere. The grammar (citations.find_pandoc_keys) runs on that copy.
+
+_PD_LINE_BLANK = stdre.compile(r"[ \t]*")
+_PD_FENCE = stdre.compile(r"([ \t]*)(`{3,}|~{3,})([^\n]*)")
+# a list item's marker; not "p. 33" (a page), nor "A. Smith" (an initial: capitals with a period take two spaces)
+_PD_LIST = re.compile(
+    r"([ \t]*)(?!p\.[ \t]\d)(?:[-*+]|\d{1,9}[.)]|\(\d{1,9}\)|#[.)]|\p{Ll}[.)]|\p{Lu}\)|\p{Lu}\.(?=[ \t]{2}|$)|\(\p{L}\)|:|~|\[\^[^\]\s]+\]:)([ \t]+|$)"
+)
+_PD_EXAMPLE = re.compile(r"[ \t]{0,3}(\(@(?P<a>(?:[\p{L}\p{N}]++|[_-][\p{L}\p{N}]++)*+)\)|@(?P<b>(?:[\p{L}\p{N}]++|[_-][\p{L}\p{N}]++)*+)[.)])(?:[ \t]+|$)")
+_PD_DEFINITION = re.compile(r"[ ]{0,3}\[(?!\^)(?P<label>[^\[\]\n]{1,999})\]:(?=[ \t]|$)")
+_PD_CITE_PART = re.compile(r"(?<![\p{L}\p{N}.\\])-?@(?:[\p{L}\p{N}_*]|\{\S)")
+_PD_ATX = stdre.compile(r"[ \t]{0,3}#{1,6}(?:[ \t]|$)")
+_PD_YAML_KEY = stdre.compile(r"[A-Za-z0-9_][\w.-]*[ \t]*:")
+
+
+def _indent(line: str) -> int:
+    width = 0
+    for ch in line:
+        if ch == " ":
+            width += 1
+        elif ch == "\t":
+            width += 4 - width % 4
+        else:
+            break
+    return width
+
+
+def _pandoc_blocks(text: str) -> tuple[list[tuple[int, int]], set[str], list[int]]:
+    """Ranges pandoc does not read as inline text at the block level, the example-list labels, and
+    the offsets of "<!--" that open no comment (the list item they are in ends before their "-->")."""
+    ranges: list[tuple[int, int]] = []
+    examples: set[str] = set()
+    lines = text.split("\n")
+    starts = []
+    pos = 0
+    for line in lines:
+        starts.append(pos)
+        pos += len(line) + 1
+    count = len(lines)
+    blank = [not line.strip(" \t") for line in lines]
+    fences: dict[str, list[tuple[int, int, int]]] = {"`": [], "~": []}  # lines that can close a fence
+    for number, line in enumerate(lines):
+        if line.lstrip(" \t")[:1] in ("`", "~"):
+            close = _PD_FENCE.fullmatch(line)
+            if close and not close.group(3).strip(" \t"):
+                fences[close.group(2)[0]].append((number, len(close.group(2)), _indent(close.group(1))))
+    unclosed: dict[str, int] = {}
+    comment_end = -2  # the last "-->" found (-1: none after it)
+    literal: list[int] = []  # "<!--" that open no comment
+    i = 0
+    prev_blank = True  # the start of the text is a block start
+    prev_kind = "start"  # start | para | heading | fence | definition | item
+    list_indent: int | None = None  # content indent of the list item the text is in
+    while i < count:
+        line = lines[i]
+        start = starts[i]
+        if blank[i]:
+            prev_blank = True
+            i += 1
+            continue
+        block_start = prev_blank or prev_kind in ("start", "heading", "fence", "definition")
+        indent = _indent(line)
+        if list_indent is not None and prev_blank and indent < list_indent and not _PD_LIST.match(line):
+            list_indent = None
+        # YAML metadata: at the start, or after a blank line when it reads as a mapping
+        if line.rstrip(" \t") == "---" and (i == 0 or prev_blank) and i + 1 < count and not blank[i + 1] and (
+            i == 0 or _PD_YAML_KEY.match(lines[i + 1])
+        ):
+            end = next((j for j in range(i + 1, count) if lines[j].rstrip(" \t") in ("---", "...")), None)
+            if end is not None:
+                ranges.append((start, starts[end] + len(lines[end])))
+                i, prev_blank, prev_kind = end + 1, False, "fence"
+                continue
+        fence = _PD_FENCE.fullmatch(line)
+        limit = 3 if list_indent is None else list_indent + 3
+        if fence and _indent(fence.group(1)) <= limit and not (fence.group(2)[0] == "`" and "`" in fence.group(3)) and (
+            fence.group(2)[0] == "`" or block_start
+        ):
+            char, length = fence.group(2)[0], len(fence.group(2))
+            end = None  # pandoc reads an unclosed fence as text
+            if length < unclosed.get(char, length + 1):
+                closers = fences[char]
+                for k in range(bisect.bisect_right(closers, (i, 1 << 30)), len(closers)):
+                    j, close_length, close_indent = closers[k]
+                    if close_length >= length and close_indent <= limit:
+                        end = j
+                        break
+                else:
+                    unclosed[char] = length  # no fence this long closes after here: the same for any later one
+            if end is not None:
+                ranges.append((start, starts[end] + len(lines[end])))
+                i, prev_blank, prev_kind = end + 1, False, "fence"
+                continue
+        code_indent = 4 if list_indent is None else list_indent + 4
+        if indent >= code_indent and prev_blank:
+            # an indented code block: this line and the following indented or blank lines
+            j = i
+            last = i
+            while j < count and (blank[j] or _indent(lines[j]) >= code_indent):
+                if not blank[j]:
+                    last = j
+                j += 1
+            ranges.append((start, starts[last] + len(lines[last])))
+            i, prev_blank, prev_kind = last + 1, False, "fence"
+            continue
+        if block_start or prev_kind == "item":
+            example = _PD_EXAMPLE.match(line)
+            if example:
+                label = example.group("a") if example.group("a") is not None else example.group("b")
+                if label:
+                    examples.add(label)
+                ranges.append((start + example.start(1), start + example.end(1)))
+        item = _PD_LIST.match(line)
+        item = item if item and (block_start or prev_kind == "item" or list_indent is not None) else None
+        if block_start or item:
+            definition = _PD_DEFINITION.match(line, item.end() if item else 0)
+            # "[@a; @b]: text" is a citation (Manubot's tag definitions are); "[@a; text]: url" a link definition
+            if definition and not all(_PD_CITE_PART.search(part) for part in definition.group("label").split(";")):
+                ranges.append((start + definition.start(), start + len(line)))  # the label is no inline text either
+                prev_blank, prev_kind = False, "definition"
+                i += 1
+                continue
+        if item:
+            spaces = item.group(2)
+            list_indent = item.end() if spaces and len(spaces) <= 4 else item.start(2) + 1
+            prev_kind = "item"
+        elif _PD_ATX.match(line):
+            prev_kind = "heading"
+        elif block_start or prev_kind != "item":
+            prev_kind = "para"
+        prev_blank = False
+        i += 1
+        opened = line.find("<!--")
+        if opened != -1 and line.count("`", 0, opened) % 2 == 0:
+            # a comment runs to its "-->" across blank lines, whatever the lines between look like:
+            # they are no code block (the inline pass blanks the comment, unless math or code holds it)
+            if comment_end != -1 and comment_end < start + opened + 4:
+                comment_end = text.find("-->", start + opened + 4)
+            if comment_end > start + len(line):
+                end_line = bisect.bisect_right(starts, comment_end) - 1
+                quoted = line.lstrip(" ")[:1] == ">"  # a block quote ends at a blank line, and its text there
+                if quoted and any(blank[i:end_line]):
+                    literal.append(start + opened)
+                elif list_indent is not None and prev_kind != "item" and any(
+                    blank[j - 1] and not blank[j] and _indent(lines[j]) < list_indent and not _PD_LIST.match(lines[j])
+                    for j in range(i, min(end_line + 1, i + 2000))
+                ):
+                    literal.append(start + opened)  # the list item ends first: its text holds an unclosed comment
+                else:
+                    i = end_line + 1
+    return ranges, examples, literal
+
+
+# "@" only where a key holds what would read as markup ("$", "<", anything in braces): the pass
+# steps over those keys; other keys it can leave to the grammar
+_PD_SPECIAL = stdre.compile(r"[`$\\<\]]|\[+|@(?=\{[^\s{}]{0,100}?[$<`\\\[\]]|[\w*][\w:.#%&+?>~/-]*+[$<])")
+_PD_BACKTICKS = stdre.compile(r"`+")
+_PD_PARAGRAPH_END = stdre.compile(r"\n[ \t]*(?=\n|\Z)")
+# possessive throughout: an attribute is whitespace then a name, so iterations never share characters
+_PD_TAG = re.compile(
+    r"</?[A-Za-z][A-Za-z0-9-]*+(?>\s++[^\s\"'<>/=]++(?>\s*+=\s*+(?>\"[^\"]{0,2000}+\"|'[^']{0,2000}+'|[^\s\"'=<>`]++))?+)*+\s*+/?>"
+)
+_PD_AUTOLINK = re.compile(r"<(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*+|[^\s<>@\\]++@[^\s<>@\\]++)>")
+_PD_TEX = stdre.compile(r"\\[A-Za-z@]+\*?")
+_PD_NO_OPTIONS = frozenset("emph textbf textit texttt textsc textrm textsf textup textmd underline url ref eqref label mbox text "
+                           "textsuperscript textsubscript".split())
+# commands pandoc's LaTeX reader knows and reads the arguments of (unknown ones pass through raw)
+_PD_KNOWN = (_PD_NO_OPTIONS - {"ref", "eqref", "label", "url"}) | frozenset(
+    "cite citep citet citealp parencite textcite autocite footnote textcolor section subsection caption".split())
+_PD_DOLLAR = stdre.compile(r"(?<!\\)\$")
+_PD_PARAMETER = stdre.compile(r"(?<!\\)#\d")
+_PD_OPTION_END = stdre.compile(r"\\.|%[^\n]*|\]", stdre.S)
+_PD_ENV = stdre.compile(r"[ \t]*\{([A-Za-z@*]+)\}")
+_PD_RAW_TAG = stdre.compile(r"<(pre|script|style|textarea)(?=[\s>])", stdre.I)
+_PD_RAW_CLOSE = {name: stdre.compile(rf"</{name}\s*>", stdre.I) for name in ("pre", "script", "style", "textarea")}
+
+
+class _Inline:
+    """The inline pass of pandoc_mask over text whose code blocks are already blanked."""
+
+    def __init__(self, text: str, literal: frozenset[int] = frozenset()):
+        self.text = text
+        self.literal = literal  # "<!--" that are text
+        self.ends = [m.start() for m in _PD_PARAGRAPH_END.finditer(text)]
+        runs: dict[int, list[int]] = {}
+        for m in _PD_BACKTICKS.finditer(text):
+            runs.setdefault(m.end() - m.start(), []).append(m.start())
+        self.runs = runs
+        self.lengths = sorted(runs, reverse=True)
+        self.comment_end = -2  # the last "-->" found (-1: none after it)
+        self.raw_end: dict[str, int] = {}  # the same for "</pre>" and the like
+        self.open: list[int] = []  # "[" not closed yet, in the paragraph that ends at open_until
+        self.open_until = -1
+        self.links: list[tuple[int, int]] = []  # (where its "[" is, index of its destination in ranges)
+        self.env_end: dict[str, int] = {}  # the last "\\end{name}" found, by name (-1: none after it)
+        self.scans = grammar.Scans(len(text))
+        self.ranges: list[tuple[int, int]] = []
+
+    def paragraph_end(self, pos: int) -> int:
+        i = bisect.bisect_left(self.ends, pos)
+        return self.ends[i] if i < len(self.ends) else len(self.text)
+
+    def run(self) -> list[tuple[int, int]]:
+        text = self.text
+        pos = 0
+        while True:
+            m = _PD_SPECIAL.search(text, pos)
+            if m is None:
+                return self.ranges
+            p = m.start()
+            ch = text[p]
+            if ch == "`":
+                pos = self.code(p)
+            elif ch == "$":
+                pos = self.math(p)
+            elif ch == "\\":
+                pos = self.backslash(p)
+            elif ch == "<":
+                pos = self.angle(p)
+            elif ch == "@":
+                pos = self.key(p)
+            elif ch == "[":
+                if p > self.open_until:
+                    self.open.clear()  # brackets do not reach across paragraphs
+                    self.open_until = self.paragraph_end(p)
+                pos = m.end()
+                self.open.extend(range(p, pos))
+            else:
+                pos = self.close_bracket(p)
+
+    def close_bracket(self, p: int) -> int:
+        """A "]" closing an open "[" and followed by "(": a link, whose destination is blanked."""
+        if not self.open or p > self.open_until:
+            self.open.clear()
+            return p + 1
+        opened = self.open.pop()
+        text = self.text
+        if text[p + 1 : p + 2] != "(" or text[opened - 1 : opened] == "]":
+            return p + 1  # no destination; "[text][](...)": the "[]" ends a reference link
+        close = self.scans.closing(text, p + 1, self.paragraph_end(p))
+        if close is None:
+            return p + 1
+        while self.links and self.links[-1][0] > opened:
+            # a link inside a link's text is none (pandoc allows no links there): its "(...)" is text
+            self.ranges[self.links.pop()[1]] = (0, 0)
+        self.links.append((opened, len(self.ranges)))
+        self.ranges.append((p + 2, close))
+        return close + 1
+
+    def code(self, p: int) -> int:
+        """A code span closes at the next run of exactly as many backticks, in the same paragraph;
+        failing that the first backtick is literal and the rest of the run opens (pandoc's ``code``)."""
+        n = _PD_BACKTICKS.match(self.text, p).end() - p
+        run_end = p + n
+        limit = self.paragraph_end(p)
+        for length in self.lengths:  # longest first: the opening loses one backtick per failure
+            if length > n:
+                continue
+            starts = self.runs[length]
+            i = bisect.bisect_left(starts, run_end)
+            if i < len(starts) and starts[i] < limit:
+                close = starts[i] + length
+                self.ranges.append((run_end - length, close))
+                return close
+        return run_end
+
+    def math(self, p: int) -> int:
+        text = self.text
+        limit = self.paragraph_end(p)
+        # the content may not start with the closing delimiter (pandoc's many1Till)
+        if text.startswith("$$", p) and not text.startswith("$$", p + 2):
+            close = text.find("$$", p + 3, limit)
+            if close != -1:
+                self.ranges.append((p, close + 2))
+                return close + 2
+        n = len(text)
+        i = p + 1
+        if i >= n or text[i].isspace() or text[i] == "$":
+            return p + 1
+        while i < n:
+            ch = text[i]
+            if ch == "$":
+                if i + 1 < n and text[i + 1].isdigit():
+                    return p + 1
+                self.ranges.append((p, i + 1))
+                return i + 1
+            if ch == "\\":
+                if text.startswith("\\text{", i):
+                    close = self.scans.closing(text, i + 5, limit)
+                    i = i + 6 if close is None else close + 1
+                else:
+                    i += 2
+            elif ch in " \t\n\r":
+                j = i
+                while j < n and text[j] in " \t":
+                    j += 1
+                if j < n and text[j] == "\n":
+                    if j >= limit:
+                        return p + 1  # a blank line ends the paragraph, and the math
+                    j += 1
+                if j < n and text[j] == "$":
+                    return p + 1  # no space before the closing "$"
+                i = j
+            else:
+                i += 1
+        return p + 1
+
+    def backslash(self, p: int) -> int:
+        text = self.text
+        nxt = text[p + 1 : p + 2]
+        if nxt.isascii() and nxt.isalpha():
+            return self.tex(p)
+        if nxt and nxt != "\n" and not nxt.isalnum():
+            self.ranges.append((p, p + 2))  # an escaped character is literal text
+            return p + 2
+        return p + 1
+
+    def tex(self, p: int) -> int:
+        """A raw LaTeX command with its arguments, or a whole environment."""
+        text = self.text
+        m = _PD_TEX.match(text, p)
+        end = m.end()
+        limit = len(text)  # pandoc reads LaTeX arguments across blank lines too
+        if m.group() == "\\begin":
+            env = _PD_ENV.match(text, end)
+            if env:
+                name = env.group(1)
+                close = self.env_end.get(name, -2)
+                if close != -1 and close < env.end():  # the last one found is behind: look again (none then, none later)
+                    close = self.env_end[name] = text.find(f"\\end{{{name}}}", env.end())
+                if close != -1:
+                    end = close + len(env.group(1)) + 6
+                    self.ranges.append((p, end))
+                    return end
+        # its arguments: after blanks, "[...]" options (for commands not known to take none), then
+        # "{...}" groups written together ("\foo{x} {y}": the second is text, as for pandoc)
+        k = end
+        while k < len(text) and text[k] in " \t":
+            k += 1
+        options = m.group()[1:].rstrip("*") not in _PD_NO_OPTIONS
+        if not options and k < len(text) and text[k] not in "{\n":
+            # "\emph [": an argument that is one token, as TeX reads it (a character or a control sequence)
+            command = _PD_TEX.match(text, k) if text[k] == "\\" else None
+            end = command.end() if command else k + 1 + (text[k] == "\\" and k + 1 < len(text))
+            self.ranges.append((p, end))
+            return end
+        while k < len(text) and (text[k] == "{" or (options and text[k] == "[")):
+            if text[k] == "[":  # an option ends at the first "]" (not "\]"), as TeX reads it
+                close = None
+                stop = self.scans.limit(k, limit)
+                for found in _PD_OPTION_END.finditer(text, k, stop):
+                    if found.group() == "]":
+                        close = found.start()
+                        break
+                self.scans.left -= (stop if close is None else close) - k
+            else:
+                close = self.scans.closing(text, k, limit, tex=True)
+            if close is None:
+                break
+            options = options and text[k] == "["
+            end = k = close + 1
+        if m.group()[1:].rstrip("*") in _PD_KNOWN and (
+            _PD_PARAMETER.search(text, m.end(), end) or len(_PD_DOLLAR.findall(text, m.end(), end)) % 2
+        ):
+            return p + 1  # "\textbf{x#1}", "\emph{x$y}": pandoc reads the argument as LaTeX, which fails
+        self.ranges.append((p, end))
+        return end
+
+    def angle(self, p: int) -> int:
+        text = self.text
+        if text.startswith("<!--", p) and p not in self.literal:
+            if self.comment_end != -1 and self.comment_end < p + 4:
+                self.comment_end = text.find("-->", p + 4)
+            if self.comment_end == -1:
+                return p + 1  # an unclosed comment is text
+            end = self.comment_end + 3
+            self.ranges.append((p, end))
+            return end
+        m = _PD_AUTOLINK.match(text, p) or _PD_TAG.match(text, p)
+        if m is None:
+            return p + 1
+        end = m.end()
+        raw = _PD_RAW_TAG.match(text, p)
+        if raw:
+            name = raw.group(1).lower()
+            close = self.raw_end.get(name, -2)
+            if close != -1 and close < end:
+                found = _PD_RAW_CLOSE[name].search(text, end)
+                close = self.raw_end[name] = found.end() if found else -1
+            if close != -1:
+                end = close
+        self.ranges.append((p, end))
+        return end
+
+    def key(self, p: int) -> int:
+        """Step over a citation key, so that what it holds ("$", "<", "/") is not read as markup."""
+        text = self.text
+        word = p
+        while word > max(0, p - 200) and (text[word - 1].isalnum() or text[word - 1] in "_-:.#$%&+?<>~/"):
+            word -= 1
+        after_label = text[word - 1 : word] == "@"  # "x@y@z", "@a/b@c": a label or key before, no word (approximately)
+        end = None if not after_label and grammar.after_string(text, p, 0) else grammar.key_end(text, p, len(text), self.scans)
+        if end is None:  # "@label", an example reference: the label is no word either
+            label = grammar.EXAMPLE_LABEL.match(text, p + 1)
+            end = label.end() if label else p + 1
+        return end
+
+
+def _blank_ranges(text: str, ranges: list[tuple[int, int]]) -> str:
+    if not ranges:
+        return text
+    pieces: list[str] = []
+    pos = 0
+    for start, end in sorted(ranges):
+        if end <= pos:
+            continue
+        start = max(start, pos)
+        pieces.append(text[pos:start])
+        pieces.append(_blank_text(text[start:end]))
+        pos = end
+    pieces.append(text[pos:])
+    return "".join(pieces)
+
+
+def pandoc_mask(text: str) -> tuple[str, frozenset[str]]:
+    """A same-length copy with what pandoc does not read as inline text blanked, and the labels of
+    example-list items (``(@good)``), which are not citations.
+
+    >>> pandoc_mask("See `[@a]` and $x@b$ but [@c].")[0]
+    'See        and       but [@c].'
+    """
+    ranges, examples, literal = _pandoc_blocks(text)
+    blocked = _blank_ranges(text, ranges)
+    return _blank_ranges(blocked, _Inline(blocked, frozenset(literal)).run()), frozenset(examples)
+
+
 @dataclass(frozen=True)
 class Section:
     heading_start: int
@@ -328,12 +772,26 @@ def tag_definitions(text: str) -> dict[int, tuple[str, str]]:
     return {m.start(): (m.group(1), m.group(2)) for m in _TAG_DEFINITION.finditer(text)}
 
 
-def citations_in(source: Source, masked: str, body_end: int, numbered: bool, top: int, skip: frozenset[int] = frozenset()):
-    """The body's citations; ``numbered`` and ``top`` (the highest label) describe the list.
+def key_citations(text: str, regions: tuple[tuple[int, int], ...], skip: frozenset[int] = frozenset()) -> list:
+    """Key citations (``[@key]``, ``@key``) found in ``regions`` of ``text`` as pandoc reads them.
 
     ``skip``: offsets where something that looks like a citation is a definition (Manubot tags).
     """
-    found = [f for f in grammar.find_keys(masked, 0, body_end, source.text) if f.start not in skip]
+    if "@" not in text:
+        return []
+    keys_masked, examples = pandoc_mask(text)
+    return [f for lo, hi in regions for f in grammar.find_pandoc_keys(keys_masked, lo, hi, examples) if f.start not in skip]
+
+
+def citations_in(source: Source, masked: str, body_end: int, numbered: bool, top: int, skip: frozenset[int] = frozenset(),
+                 key_regions: tuple[tuple[int, int], ...] | None = None, extra: tuple = ()):
+    """The body's citations; ``numbered`` and ``top`` (the highest label) describe the list.
+
+    ``skip``: offsets where something that looks like a citation is a definition (Manubot tags).
+    ``key_regions``: where key citations are read (default: the body); pandoc reads them everywhere.
+    ``extra``: citations found elsewhere (the front matter's ``nocite:``).
+    """
+    found = [*extra, *key_citations(source.text, key_regions or ((0, body_end),), skip)]
     numeric = grammar.find_numeric(masked, 0, body_end)
     if numbered and not numeric:
         # "(1, 2)" cites only in documents that cite no other way, and only within the list:
@@ -353,6 +811,97 @@ def citations_in(source: Source, masked: str, body_end: int, numbered: bool, top
     return grammar.to_citations(source, found)
 
 
+@dataclass(frozen=True)
+class _Front:
+    """What pandoc takes from the front matter: the date, bibliography files, inline references
+    (``references:``, CSL YAML) and ``nocite:`` keys (as citations that cite nothing in the text)."""
+
+    date: str | None = None
+    bib_files: tuple[str, ...] = ()
+    bib: tuple = ()
+    nocite: tuple = ()
+
+
+def _strings(value) -> tuple[str, ...]:
+    values = value if isinstance(value, list) else [value]
+    return tuple(str(v).strip() for v in values if isinstance(v, (str, int, float)) and str(v).strip())
+
+
+def _front(source: Source) -> _Front:
+    text = source.text
+    front = front_matter(text)
+    if front is None:
+        return _Front(bib_files=bibliography_files(text) if text.startswith("---") else ())
+    data = front.data
+    block = text[front.start : front.end]
+    return _Front(
+        date=front_matter_date(data.get("date")),
+        bib_files=_strings(data.get("bibliography")),
+        bib=_inline_references(source, front.start, block, data.get("references")),
+        nocite=_nocite(front.start, block, data.get("nocite")),
+    )
+
+
+def _line_of(block: str, pattern: str) -> tuple[int, int] | None:
+    """(start, end) in ``block`` of the first line matching ``pattern`` (a regex over one line)."""
+    m = stdre.search(pattern, block, stdre.M)
+    if m is None:
+        return None
+    end = block.find("\n", m.start())
+    return m.start(), len(block) if end == -1 else end
+
+
+def _inline_references(source: Source, offset: int, block: str, items) -> tuple:
+    """``references:`` (CSL YAML items) as bib entries keyed by their ``id``, each at its ``id:`` line."""
+    if not isinstance(items, list) or not items:
+        return ()
+    from refcheck.readers.docx import _csl_record  # noqa: PLC0415 - CSL items, read as Word's reference managers store them
+    from refcheck.model import Reference  # noqa: PLC0415
+
+    whole = _line_of(block, r"^references[ \t]*:") or (0, 0)
+    out = []
+    for item in items:
+        if not isinstance(item, dict) or not isinstance(item.get("id"), (str, int)):
+            continue
+        key = str(item["id"]).strip()
+        record = _csl_record(key, {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in item.items()})
+        at = _line_of(block, rf"^[ \t-]*id[ \t]*:[ \t]*['\"]?{stdre.escape(key)}['\"]?[ \t]*$") or whole
+        out.append(Reference(
+            id=f"b{len(out) + 1}", span=source.span(offset + at[0], offset + at[1]), raw=record.raw, key=key,
+            authors=record.authors, year=record.year, title=record.title, container_title=record.container_title,
+            volume=record.volume, issue=record.issue, page=record.page, article_number=record.article_number,
+            doi=record.doi, url=record.url, confidence=1.0, type=record.type, fields=record.fields(),
+        ))
+    return tuple(out)
+
+
+def _nocite(offset: int, block: str, value) -> tuple:
+    """``nocite: '@a, @b'`` or ``'@*'``: citations (form "nocite", "nocite-all" for ``*``) at the keys as written."""
+    if not isinstance(value, str) or "@" not in value:
+        return ()
+    where = _line_of(block, r"^nocite[ \t]*:")
+    if where is None:
+        return ()
+    # the value: this line and the indented lines after it
+    end = where[1]
+    while end < len(block) and block[end + 1 : end + 2] in (" ", "\t"):
+        next_end = block.find("\n", end + 1)
+        end = len(block) if next_end == -1 else next_end
+    region = block[: end]
+    items = []
+    for m in stdre.finditer("@", region[where[0] : end]):
+        at = where[0] + m.start()
+        key_end = grammar.key_end(region, at, end)
+        if key_end is None:
+            continue
+        key = region[at + 2 : key_end - 1] if region[at + 1] == "{" else region[at + 1 : key_end]
+        items.append((offset + at, offset + key_end, {"key": key}))
+    if not items:
+        return ()
+    form = frozenset({"nocite", "nocite-all"} if any(f["key"] == "*" for *_, f in items) else {"nocite"})
+    return (grammar.Found(items[0][0], items[-1][1], "key", False, tuple(items), form),)
+
+
 def read(source: Source) -> Manuscript:
     """Read one Markdown manuscript into citations, references and metadata (links come later)."""
     text = source.text
@@ -370,7 +919,10 @@ def read(source: Source) -> Manuscript:
         pending = background.start(lambda: dump_references(parse_references(source, entries)))
     tags = tag_definitions(text)
     try:
-        citations = citations_in(source, masked, body_end, numbered, top, frozenset(tags))
+        # pandoc reads keys everywhere but in a printed list (appendices after "References" too)
+        key_regions = ((0, section.heading_start), (section.end, len(text))) if entries else ((0, len(text)),)
+        front = _front(source)
+        citations = citations_in(source, masked, body_end, numbered, top, frozenset(tags), key_regions, front.nocite)
         metadata = read_metadata(text, masked, body_end)
     finally:  # the child is always waited for, even if scanning the body fails
         data = pending() if pending else None
@@ -381,8 +933,9 @@ def read(source: Source) -> Manuscript:
         references=tuple(references),
         title=metadata.title,
         doi=metadata.doi,
-        dates=metadata.dates,
+        dates={**metadata.dates, "date": front.date} if front.date else metadata.dates,
         reference_section=source.span(section.heading_start, section.end) if section else None,
-        bib_files=bibliography_files(text) if text.startswith("---") else (),
+        bib_files=front.bib_files,
+        bib=front.bib,
         aliases=tuple(sorted(tags.values())),
     )

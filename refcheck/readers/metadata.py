@@ -142,3 +142,81 @@ def read_metadata(text: str, masked: str, body_end: int) -> Metadata:
                 title = stripped
                 break
     return Metadata(title=title, doi=doi, dates=dates)
+
+
+# --- YAML front matter, as pandoc reads it ------------------------------------------------
+
+FRONT_MATTER = re.compile(r"\A---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+FRONT_MATTER_LIMIT = 1_000_000  # a longer "front matter" is not read as YAML
+_ISO = re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})(?:-(?P<d>\d{1,2}))?(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?")
+_MONTH_YEAR = re.compile(rf"{_MONTH}\s+(?P<y>\d{{4}})", re.I)
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """The YAML metadata block at the start of a Markdown manuscript: its mapping and where it is."""
+
+    data: dict
+    start: int
+    end: int
+
+
+def front_matter(text: str) -> FrontMatter | None:
+    """The ``---`` YAML block opening the text, parsed (None when absent or not a YAML mapping).
+
+    >>> front_matter("---\\ntitle: X\\ndate: 2020-02-27\\n---\\nText").data["title"]
+    'X'
+    """
+    if not text.startswith("---"):
+        return None
+    block = FRONT_MATTER.match(text)
+    if block is None or block.end() > FRONT_MATTER_LIMIT:
+        return None
+    import yaml  # noqa: PLC0415 - only manuscripts with front matter pay for it
+
+    body = block.group()[block.group().index("\n") + 1 :]
+    body = body[: body.rstrip().rfind("\n") + 1]  # without the closing line
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        data = yaml.load(body, Loader=loader)  # noqa: S506 - a safe loader
+    except (yaml.YAMLError, RecursionError, ValueError, TypeError):
+        return None
+    return FrontMatter(data, block.start(), block.end()) if isinstance(data, dict) else None
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)) if month else dt.date(year, 12, 31)
+
+
+def front_matter_date(value) -> str | None:
+    """pandoc's ``date:`` as an ISO date, for chronology; a month or a year alone is taken at its
+    last day, so that only what is certainly later is reported.
+
+    >>> [front_matter_date(v) for v in ("2020-02-27T10:00:00Z", "27 February 2020", "February 27, 2020", "February 2020", 2020)]
+    ['2020-02-27', '2020-02-27', '2020-02-27', '2020-02-29', '2020-12-31']
+    """
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:04d}-12-31" if 1000 <= value <= 9999 else None
+    if not isinstance(value, str):
+        return None
+    text = " ".join(value.split()).strip("*_ ")
+    try:
+        iso = _ISO.fullmatch(text)
+        if iso:
+            year, month = int(iso.group("y")), int(iso.group("m"))
+            return (dt.date(year, month, int(iso.group("d"))) if iso.group("d") else _month_end(year, month)).isoformat()
+        full = re.fullmatch(_DATE, text, re.I)
+        if full:
+            return _iso(full)
+        month_year = _MONTH_YEAR.fullmatch(text)
+        if month_year:
+            return _month_end(int(month_year.group("y")), _MONTHS[month_year.group("month").lower().rstrip(".")[:3]]).isoformat()
+        if text.isdigit() and len(text) == 4:
+            return f"{text}-12-31"
+    except (ValueError, KeyError):
+        return None
+    return None

@@ -25,17 +25,18 @@ def citation_after_manuscript_date(ctx: Context):
     iso, event = date
     year = int(iso[:4])
     reported: set[str] = set()
-    references, item_of = ctx.references, ctx.item
+    references, works, item_of = ctx.references, ctx.works, ctx.item
     for link in ctx.manuscript.links:
         if len(link.references) != 1 or link.references[0] in reported:
             continue
         item = item_of(link)
-        ref = references[link.references[0]]
+        ref = references.get(link.references[0]) or works[link.references[0]][1]  # a printed entry, or a .bib/front-matter one
         cited = item.year or ref.year
         number = int(cited[:4]) if cited and cited[:4].isdigit() else ref.year_number
         if number is not None and number > year:
             reported.add(ref.id)
-            label = f"{item.text}" if item.authors else f"[{link.number}] ({ref.first_author}, {ref.year})"
+            label = (f"{item.text}" if item.authors else f"{item.text} ({ref.first_author}, {ref.year})" if item.key
+                     else f"[{link.number}] ({ref.first_author}, {ref.year})")
             yield Problem(item.span, f"{label} is dated {number}, after the manuscript's {event} date {iso}")
 
 @rule("RC402", "future-year", Severity.ERROR)
