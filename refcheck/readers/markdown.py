@@ -855,8 +855,7 @@ def _inline_references(source: Source, offset: int, block: str, items) -> tuple:
     """``references:`` (CSL YAML items) as bib entries keyed by their ``id``, each at its ``id:`` line."""
     if not isinstance(items, list) or not items:
         return ()
-    from refcheck.readers.docx import _csl_record  # noqa: PLC0415 - CSL items, read as Word's reference managers store them
-    from refcheck.model import Reference  # noqa: PLC0415
+    from refcheck.readers import csl  # noqa: PLC0415 - CSL items, read as reference managers store them
 
     whole = _line_of(block, r"^references[ \t]*:") or (0, 0)
     out = []
@@ -864,14 +863,9 @@ def _inline_references(source: Source, offset: int, block: str, items) -> tuple:
         if not isinstance(item, dict) or not isinstance(item.get("id"), (str, int)):
             continue
         key = str(item["id"]).strip()
-        record = _csl_record(key, {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in item.items()})
+        record = csl.record(key, {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in item.items()})
         at = _line_of(block, rf"^[ \t-]*id[ \t]*:[ \t]*['\"]?{stdre.escape(key)}['\"]?[ \t]*$") or whole
-        out.append(Reference(
-            id=f"b{len(out) + 1}", span=source.span(offset + at[0], offset + at[1]), raw=record.raw, key=key,
-            authors=record.authors, year=record.year, title=record.title, container_title=record.container_title,
-            volume=record.volume, issue=record.issue, page=record.page, article_number=record.article_number,
-            doi=record.doi, url=record.url, confidence=1.0, type=record.type, fields=record.fields(),
-        ))
+        out.append(csl.reference(record, f"b{len(out) + 1}", source.span(offset + at[0], offset + at[1])))
     return tuple(out)
 
 
