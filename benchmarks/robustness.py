@@ -46,6 +46,7 @@ import fuzz  # noqa: E402
 from results import write_section  # noqa: E402
 
 from tests import fuzz_targets as ft  # noqa: E402
+from tests import timing  # noqa: E402
 
 
 @dataclasses.dataclass
@@ -95,7 +96,7 @@ def run_adversarial(timeout: float, log=print) -> list[Timed]:
         for a in ft.ADVERSARIAL:
             if ft.unavailable(a.reader):
                 continue
-            data = a.build()
+            data = a.build(ft.MB)
             path = Path(tmp) / f"{a.name}{ft.EXTENSIONS[a.reader]}"
             path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
             started = time.perf_counter()
@@ -153,6 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    calibration = timing.calibrate()
     rows: list[Row] = []
     results: list[fuzz.Result] = []
     if not args.skip_fuzz:
@@ -167,7 +169,9 @@ def main(argv: list[str] | None = None) -> int:
         rows += adversarial_rows(timed, args.timeout)
 
     text = (f"Measured {dt.date.today().isoformat()} on {os.cpu_count()} CPUs (load average {load:.2f} at the start), "
-            f"Python {platform.python_version()}. Fuzzing: structure-aware Hypothesis inputs per reader (scripts/fuzz.py), "
+            f"Python {platform.python_version()}; tests/timing.py's calibration {calibration * 1000:.1f} ms against the reference "
+            f"{timing.REFERENCE * 1000:.1f} ms, so this machine ran at {calibration / timing.REFERENCE:.2f}x the reference's time "
+            f"(the tests hold these inputs to linear growth and to budgets in reference seconds, never to these numbers). Fuzzing: structure-aware Hypothesis inputs per reader (scripts/fuzz.py), "
             f"a crash is an exception, a broken invariant or an exception a reader's catch-all handler swallowed; slow is over "
             f"{ft.SLOW_SECONDS:g} s for under {ft.SLOW_SIZE // 1000} KB. Adversarial: `refcheck FILE --offline --format json` "
             f"as a whole process (start-up included); slow is {ft.ADVERSARIAL_SECONDS:g} s or more.\n\n")

@@ -35,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 from hypothesis import HealthCheck, Phase, given, settings, target  # noqa: E402
 
 from tests import fuzz_targets as ft  # noqa: E402
+from tests import timing  # noqa: E402
 
 ROUND_EXAMPLES = 60  # examples per Hypothesis run; runs repeat (with new random draws) until time is up
 
@@ -82,6 +83,11 @@ def _summary(error: BaseException) -> str:
     return f"{type(error).__name__} at {where}: {re.sub(r'[0-9]+', 'N', first_line)[:160]}"
 
 
+def _slow_again(reader: str, data) -> bool:
+    factor = timing.speed_factor()
+    return ft.run(reader, data).seconds > ft.SLOW_SECONDS * factor
+
+
 def fuzz(reader: str, seconds: float, *, save: bool = True, shrink: bool = True, log=print) -> Result:
     """Fuzz one reader for about ``seconds`` (shrinking a crash may take a little longer)."""
     result = Result(reader)
@@ -90,6 +96,7 @@ def fuzz(reader: str, seconds: float, *, save: bool = True, shrink: bool = True,
         result.skipped = reason
         return result
     ft.run(reader, b"" if reader == "docx" else "")  # imports and compiled patterns, before anything is timed
+    slow_factor = timing.speed_factor()
     started = time.perf_counter()
     deadline = started + seconds
     failures: dict[str, str | bytes] = {}  # crash summary -> the last (so the most shrunk) input that raised it
@@ -113,7 +120,9 @@ def fuzz(reader: str, seconds: float, *, save: bool = True, shrink: bool = True,
         if elapsed > result.worst_seconds:
             result.worst_seconds, result.worst_size = elapsed, size
         target(outcome.seconds, label="seconds")
-        if outcome.seconds > ft.SLOW_SECONDS and size < ft.SLOW_SIZE:
+        # SLOW_SECONDS are reference seconds (tests/timing.py): scaled by this machine's speed, and
+        # an input is slow only if it is slow again, at the speed measured then
+        if outcome.seconds > ft.SLOW_SECONDS * slow_factor and size < ft.SLOW_SIZE and _slow_again(reader, data):
             name = ft.corpus_name(reader, data)
             if name not in slow_seen:
                 slow_seen.add(name)

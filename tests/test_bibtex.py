@@ -10,7 +10,8 @@ import pytest
 
 from refcheck.model import Name, Source
 from refcheck.readers import bibtex
-from refcheck.readers.bibtex import latex_to_unicode, parse_names, read, read_bib
+from tests.timing import assert_linear
+from refcheck.readers.bibtex import MAX_DIAGNOSED, latex_to_unicode, parse_names, read, read_bib
 from tests.conftest import SHARED
 
 ARTICLE = """\
@@ -335,6 +336,25 @@ def test_random_garbage_never_raises():
         assert all(p.rule == "bibtex-syntax-error" and "could not be parsed" not in p.message for p in problems)
 
 
+def test_past_a_hundred_broken_blocks_the_rest_are_one_problem():
+    """Like a compiler's error limit: the first MAX_DIAGNOSED blocks are described one by one,
+    the others are counted in one problem at the first of them; the good entries are all read."""
+    good = "".join(f"@book{{g{i}, title = {{T}}, year = 2019}}\n" for i in range(3))
+    broken = "".join(f"@article{{k{i}, title = {{x\n" for i in range(150))
+    refs, problems = bib(good + broken + "@book{last, title = {T}, year = 2020}\n")
+    assert [r.key for r in refs] == ["g0", "g1", "g2", "last"]
+    assert len(problems) == MAX_DIAGNOSED + 1 and all(p.rule == "bibtex-syntax-error" for p in problems)
+    assert [p.span.line for p in problems[:3]] == [4, 5, 6]
+    summary = problems[-1]
+    assert summary.span.line == 4 + MAX_DIAGNOSED
+    assert summary.message.startswith(f"50 more blocks cannot be parsed (lines {4 + MAX_DIAGNOSED}-153)")
+
+
+def test_a_hundred_broken_blocks_are_all_described():
+    problems = bib("".join(f"@article{{k{i}, title = {{x\n" for i in range(MAX_DIAGNOSED)))[1]
+    assert len(problems) == MAX_DIAGNOSED and not any("more blocks" in p.message for p in problems)
+
+
 def test_a_parser_failure_becomes_one_problem_at_line_1(monkeypatch):
     import bibtexparser
 
@@ -353,24 +373,35 @@ def test_bibtexparser_warnings_are_not_printed(capfd):
     assert capfd.readouterr().err == ""
 
 
-def test_a_20_mb_file_parses_in_reasonable_time():
+def test_a_20_mb_file_is_read_whole_in_linear_time():
+    """Every entry of 20 MB read right, and 8x the file costs about 8x the time of 2.5 MB
+    (tests/timing.py: growth, never a number of seconds)."""
     entry = (
         "@article{{key{0},\n  author = {{M{{\\\"u}}ller, J. and van der Berg, A. and Heged{{\\H u}}s, P.}},\n"
         "  title = {{A study of {{DNA}} repair number {0}}},\n  journal = {{Journal of Biology}},\n"
         "  year = {{2019}},\n  volume = {{12}},\n  pages = {{100--110}},\n  doi = {{10.1000/jb.{0}}},\n}}\n\n"
     )
-    parts, size, i = [], 0, 0
-    while size < 20_000_000:
-        parts.append(entry.format(i))
-        size += len(parts[-1])
-        i += 1
-    text = "".join(parts)
-    start = time.perf_counter()
-    refs, problems = bib(text)
-    elapsed = time.perf_counter() - start
-    assert len(refs) == i and problems == ()
-    assert refs[-1].key == f"key{i - 1}" and refs[-1].authors[2] == Name("Hegedűs", "P.")
-    assert elapsed < 20, f"{elapsed:.1f} s for {i:,} entries"
+
+    def file_of(size: int) -> tuple[str, int]:
+        parts, total, i = [], 0, 0
+        while total < size:
+            parts.append(entry.format(i))
+            total += len(parts[-1])
+            i += 1
+        return "".join(parts), i
+
+    results = {}
+
+    def seconds(size: int) -> float:
+        text, count = file_of(size)
+        started = time.perf_counter()
+        results[size] = (bib(text), count)
+        return time.perf_counter() - started
+
+    assert_linear(seconds, 20_000_000, what="reading .bib entries")
+    (refs, problems), count = results[20_000_000]
+    assert len(refs) == count and problems == ()
+    assert refs[-1].key == f"key{count - 1}" and refs[-1].authors[2] == Name("Hegedűs", "P.")
 
 
 # --- the real .bib files of the corpus ------------------------------------------------------

@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import json
 import threading
-import time
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -320,6 +319,8 @@ def test_nonsense_headers_keep_the_previous_limits(bad):
 
 
 class FakeClock:
+    """A clock that moves only when slept on: waits are exact and instant (tests/timing.py)."""
+
     def __init__(self) -> None:
         self.now = 100.0
         self.slept: list[float] = []
@@ -541,10 +542,9 @@ def test_a_long_retry_after_ends_online_work_without_waiting():
     client = CrossrefClient(session, base_url="http://crossref.test", sleep=slept.append)
     from refcheck.crossref.client import Unavailable
 
-    start = time.monotonic()
     with pytest.raises(Unavailable, match="3600"):
         client.work("10.1/x")
-    assert time.monotonic() - start < 1 and sum(slept) < 1
+    assert sum(slept) < 1  # the waits it asked for: none worth the name (sleep is recorded, not done)
     assert "3600" in client.down and client.stats.throttled == 1
     with pytest.raises(Unavailable):
         client.work("10.1/y")

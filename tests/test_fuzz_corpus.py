@@ -19,8 +19,9 @@ import time
 import pytest
 
 from tests import fuzz_targets as ft
+from tests.timing import Stopwatch
 
-REPLAY_SECONDS = 2 * ft.SLOW_SECONDS  # every file is under 100 KB; they take a fraction of a second
+REPLAY_SECONDS = 2 * ft.SLOW_SECONDS  # reference seconds; every file is under 100 KB and takes a fraction of one
 FILES = ft.corpus_files()
 
 
@@ -42,10 +43,9 @@ def test_corpus_file_replays(reader, path):
     if reason:
         pytest.skip(reason)
     data = path.read_bytes()
-    started = time.perf_counter()
-    ft.run(reader, data, path=path, twice=False)
-    elapsed = time.perf_counter() - started
-    assert elapsed < REPLAY_SECONDS, f"{path.name} took {elapsed:.1f} s"
+    with Stopwatch() as watch:
+        ft.run(reader, data, path=path, twice=False)
+    watch.assert_within(REPLAY_SECONDS, path.name)  # reference seconds (tests/timing.py)
 
 
 def test_regressions_are_in_the_corpus():

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import pytest
 from refcheck.model import Source
 from refcheck.readers import latex
 from tests.conftest import SHARED
+from tests.timing import Stopwatch
 
 CORPUS = SHARED / "corpus" / "latex"
 
@@ -361,9 +361,10 @@ def test_plain_text_composes_accents_and_drops_markup(tex, plain):
 
 
 def _quick(text: str, files: dict[str, str] | None = None, seconds: float = 2.0):
-    started = time.perf_counter()
-    m = read(text, files)
-    assert time.perf_counter() - started < seconds
+    """Read within ``seconds`` reference seconds (tests/timing.py: scaled by this machine's speed)."""
+    with Stopwatch() as watch:
+        m = read(text, files)
+    watch.assert_within(seconds, "reading it")
     return m
 
 

@@ -107,17 +107,31 @@ def test_redis_holds_json_under_refcheck_keys_without_the_contact_address(server
 
 
 @needs_redis
-def test_redis_going_away_leaves_every_answer_in_the_run(server, tmp_path, capsys):
+def test_redis_going_away_leaves_every_answer_in_the_run(server, tmp_path, capsys, monkeypatch):
+    from requests_cache import RedisCache
+
     manuscript = read_text(MANUSCRIPT, "paper.md")
-    said = []
+    said, failed = [], []
+
+    def counted(method):  # redis operations that failed: each is a refused connection (counted, not timed)
+        def call(self, *args, **kwargs):
+            try:
+                return method(self, *args, **kwargs)
+            except Exception:
+                failed.append(method.__name__)
+                raise
+        return call
+
+    monkeypatch.setattr(RedisCache, "get_response", counted(RedisCache.get_response))
+    monkeypatch.setattr(RedisCache, "save_response", counted(RedisCache.save_response))
     with RedisServer(tmp_path / "redis") as own:
         session = make_session(own.url, warn=said.append)
         client = make_client(server.url, session)
         assert client.work("10.1371/journal.pone.0033693") is not None
         own.stop()
-        start = time.monotonic()
         result = enrich(manuscript, client)
-    assert time.monotonic() - start < 3  # one failed connection, not one per question
+    # one failed operation, not one per question (a search or two already in flight may fail beside it)
+    assert 1 <= len(failed) <= client.limits["search"].concurrency, failed
     assert statuses(result) == EXPECTED and result.notes == ()
     assert client.down is None and client.stats.failed == 0
     assert len(said) == 1 and "failed during the run" in said[0] and "continuing without it" in said[0]
@@ -234,15 +248,16 @@ def test_concurrent_writers_do_not_lock_or_corrupt_the_file(tmp_path):
     """Four processes writing 200 answers each into one new file at the same moment (the
     creation race included): nothing raised, nothing said, every row there, the file intact."""
     path = str(tmp_path / "busy.sqlite")
-    start = time.monotonic()
     with multiprocessing.get_context("spawn").Pool(4) as pool:
         results = pool.map(_write_many, [(path, 200, w) for w in range(4)])
     assert all(said == [] for _, said in results)
-    assert time.monotonic() - start < 20  # WAL: ~1 ms a write, not one fsync each
     connection = sqlite3.connect(path)
     assert connection.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     assert connection.execute("SELECT COUNT(*) FROM responses").fetchone()[0] == 800
     assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    # a write costs no fsync (WAL with synchronous=NORMAL): said by the cache's own connection, not by a clock
+    session = make_session(path)
+    assert session.cache.db.connection.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
 
 
 def test_a_cache_written_by_requests_cache_itself_is_read(server, tmp_path):

@@ -317,6 +317,7 @@ class CrossrefClient:
         error_budget: float = ERROR_BUDGET,
         threads: int = THREADS,
         sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         # a callable is a factory, called on the first question: a run that the lockfile
         # answers entirely never imports the HTTP stack or opens the cache
@@ -332,7 +333,7 @@ class CrossrefClient:
         self.sleep = sleep
         self.headers = {"User-Agent": user_agent(mailto), "Accept": "application/json"}
         # searches are limited separately from lookups (3/s against 10/s in the polite pool)
-        self.limits = {"lookup": RateLimit(sleep=sleep), "search": RateLimit(sleep=sleep)}
+        self.limits = {"lookup": RateLimit(clock=clock, sleep=sleep), "search": RateLimit(clock=clock, sleep=sleep)}
         self.stats = Stats()
         self.down: str | None = None
         self._lock = threading.Lock()

@@ -21,6 +21,7 @@ after a backslash).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import unicodedata
@@ -30,6 +31,7 @@ from functools import lru_cache
 from refcheck.model import Manuscript, Name, Problem, Reference, Severity, Source, Span
 
 RULE = "bibtex-syntax-error"
+MAX_DIAGNOSED = 100  # failed blocks described one by one; the rest are one problem (like a compiler's error limit)
 
 # bibtexparser logs every failed block as a warning; without a handler of its own Python's
 # last-resort handler would print them on stderr. An application that configures logging
@@ -406,6 +408,9 @@ class _Reader:
         self.strings_at: dict[str, int] | None = None
         self.references: list[Reference] = []
         self.problems: list[Problem] = []
+        self.failures = 0  # blocks bibtexparser gave up on; past MAX_DIAGNOSED only counted
+        self.first_undiagnosed: Span | None = None
+        self.last_failed_at = 0
 
     # where things are -----------------------------------------------------------------------
 
@@ -570,8 +575,25 @@ class _Reader:
 
     def failed(self, block, start: int) -> None:
         raw = block.raw or ""
+        self.failures += 1
+        if self.failures > MAX_DIAGNOSED:  # counted, and summed up by ``finish``: a file of broken
+            if self.first_undiagnosed is None:  # blocks costs one scan, not a diagnosis per block
+                self.first_undiagnosed = self.first_line(start, start + max(len(raw), 1))
+            self.last_failed_at = start
+            return
         span = self.first_line(start, start + max(len(raw), 1))
         self.problems.append(Problem(span, _diagnose(raw, block.error, self.source, start), rule=RULE))
+
+    def finish(self) -> None:
+        """One problem for the failed blocks past the first MAX_DIAGNOSED, at the first of them."""
+        more = self.failures - MAX_DIAGNOSED
+        if more <= 0:
+            return
+        first = self.first_undiagnosed
+        last_line, _ = self.source.position(self.last_failed_at)
+        self.problems.append(Problem(
+            first, f"{more:,} more blocks cannot be parsed (lines {first.line:,}-{last_line:,}); only the first {MAX_DIAGNOSED} "
+            "are described: fix those and check again; the blocks are skipped", rule=RULE))
 
 
 def _balance(raw: str) -> int:
@@ -626,14 +648,27 @@ def _diagnose(raw: str, error: Exception, source: Source, start: int) -> str:
     return f"{what}: cannot be parsed ({reason}); {skipped}"
 
 
+@contextlib.contextmanager
+def _quiet(logger: logging.Logger):
+    """No records below ERROR from ``logger`` and its children for a while (none are even made)."""
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
 def read_bib(source: Source) -> tuple[tuple[Reference, ...], tuple[Problem, ...]]:
     """Every entry of one .bib file as a Reference, and what is wrong with the file. Never raises."""
     reader = _Reader(source)
     try:
         import bibtexparser  # noqa: PLC0415 - 30 ms of imports, paid only when a .bib is read
 
-        library = bibtexparser.parse_string(source.text, parse_stack=[])
+        with _quiet(logging.getLogger("bibtexparser")):  # it logs every failed block: seconds on a broken file
+            library = bibtexparser.parse_string(source.text, parse_stack=[])
         reader.read(library)
+        reader.finish()
     except Exception as err:  # noqa: BLE001 - a parser bug must not stop the check
         end = source.text.find("\n")
         span = source.span(0, end if end >= 0 else len(source.text))
