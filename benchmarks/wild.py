@@ -518,11 +518,16 @@ def check_document(row: dict, root: Path, oracle: dict | None) -> dict:
         entry = root / entry_rel
         main = run_refcheck(entry.name, entry.parent)
     rec["refcheck"] = main
-    whole = main if (kind in PROJECT_KINDS and project_dir(row, root) == root) else run_refcheck(".", root)
+    cwd = project_dir(row, root) if kind in PROJECT_KINDS else (root / entry_rel).parent
+    whole = main if (kind in PROJECT_KINDS and cwd == root) else run_refcheck(".", root)
+    prefix = cwd.relative_to(root).as_posix()
+    seen = {(f"{prefix}/{f['path']}" if prefix not in ("", ".") else f["path"], f["rule"], f["line"], f["message"])
+            for f in main["findings"]}
+    extra = [f for f in whole["findings"] if f["severity"] in ("warning", "error")
+             and (f["path"], f["rule"], f["line"], f["message"]) not in seen]
     rec["repository"] = {"status": whole["status"], "seconds": whole["seconds"], "files": whole.get("files"),
-                         "counts": severity_counts(whole),
-                         "other_files": sorted({f["path"] for f in whole["findings"]
-                                                if f["severity"] in ("warning", "error")} - {f["path"] for f in main["findings"]})[:10]}
+                         "counts": severity_counts(whole), "extra": len(extra),
+                         "extra_examples": [f"{f['path']}:{f['line']} {f['rule']}: {clip(f['message'], 100)}" for f in extra[:5]]}
     undefined, unused = refcheck_sets(main)
     rec["undefined"], rec["unused"] = sorted(undefined), sorted(unused)
     if oracle is not None:
@@ -678,7 +683,7 @@ def report(records: list[dict], ledger: list[dict], skipped: list[str], started:
     lines.append("")
     lines.append("### Findings per kind (the document run; warnings and errors are in the ledger)")
     lines.append("")
-    lines.append("| kind | documents | errors | warnings | infos | docs with an error | repository run: extra warnings/errors from other files |")
+    lines.append("| kind | documents | errors | warnings | infos | docs with an error | `refcheck .` on the repository: warnings/errors the document run does not give |")
     lines.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for kind in KINDS:
         docs = [r for r in records if r["kind"] == kind]
@@ -688,9 +693,13 @@ def report(records: list[dict], ledger: list[dict], skipped: list[str], started:
         for r in docs:
             cnt.update(severity_counts(r["refcheck"]))
         with_err = sum(1 for r in docs if severity_counts(r["refcheck"])["error"])
-        extra = sum(max(0, r["repository"]["counts"]["error"] + r["repository"]["counts"]["warning"]
-                        - severity_counts(r["refcheck"])["error"] - severity_counts(r["refcheck"])["warning"]) for r in docs)
+        extra = sum(r["repository"]["extra"] for r in docs)
         lines.append(f"| {kind} | {len(docs)} | {cnt['error']} | {cnt['warning']} | {cnt['info']} | {with_err} | {extra} |")
+    examples = [(r["id"], e) for r in records for e in r["repository"]["extra_examples"][:1]]
+    if examples:
+        lines.append("")
+        lines.append("Directory mode, first extra finding per repository (first 12): " + "; ".join(
+            f"{i}: `{clip(e, 110)}`" for i, e in examples[:12]))
     manubot = [r for r in records if r.get("content_dir")]
     if manubot:
         ce = sum(r["content_dir"]["counts"]["error"] for r in manubot)
@@ -729,6 +738,14 @@ def report(records: list[dict], ledger: list[dict], skipped: list[str], started:
                      f"{sum(t > 1 for t in times)} | {slow['id']} ({slow['repository']['files']} files) |")
     lines.append("")
     return "\n".join(lines)
+
+
+def slim(rec: dict) -> dict:
+    """The record for wild-results.json: warnings and errors listed, infos counted (LaTeX theses have thousands)."""
+    run = dict(rec["refcheck"])
+    run["counts"] = severity_counts(run)
+    run["findings"] = [f for f in run["findings"] if f["severity"] in ("warning", "error")]
+    return {**rec, "refcheck": run}
 
 
 # --------------------------------------------------------------------------- main
@@ -774,7 +791,7 @@ def main(argv: list[str] | None = None) -> int:
     text = report(records, ledger_in_run, skipped, started)
     print(text)
     if not (args.only or args.kind):
-        RESULTS_JSON.write_text(json.dumps({"run": started, "documents": records, "skipped": skipped},
+        RESULTS_JSON.write_text(json.dumps({"run": started, "documents": [slim(r) for r in records], "skipped": skipped},
                                            indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
         if args.write:
             results.write_section(SECTION, text)
