@@ -23,6 +23,7 @@ def citation_without_reference(ctx: Context):
 
     Fix: add the missing entry, or correct the citation (refcheck suggests the closest entry).
     """
+    by_key = None  # whether the list is generated from keys: asked once, only when it matters
     for link in ctx.manuscript.links:
         if link.how != "none" or link.year_differs:
             continue
@@ -36,8 +37,13 @@ def citation_without_reference(ctx: Context):
         else:
             what = item.text
         if not ctx.manuscript.references:
-            if item.authors and item.year and _cites_by_key(ctx):
-                yield _plain_text_citation(ctx, item)
+            if by_key is None:
+                by_key = _cites_by_key(ctx)
+                by_year: dict[str, list] = {}
+                for entry in ctx.manuscript.bib:
+                    by_year.setdefault(entry.year or "", []).append(entry)
+            if item.authors and item.year and by_key:
+                yield _plain_text_citation(item, by_year)
             continue  # otherwise no-reference-list covers it
         fix = None
         if link.nearest:
@@ -52,12 +58,11 @@ def _cites_by_key(ctx: Context) -> bool:
     return bool(m.bib or any(c.style == "key" for c in m.citations))
 
 
-def _plain_text_citation(ctx: Context, item) -> Problem:
+def _plain_text_citation(item, by_year: dict) -> Problem:
     """An author-year citation typed as text where the list is generated from keys: pandoc and
     BibTeX list only works cited by key, so this one is missing from the list either way."""
     year = item.year.rstrip("abcdefghijklmnopqrstuvwxyz")
-    found = [e for e in ctx.manuscript.bib
-             if e.key and e.first_author and (e.year or "") == year and same_surname(e.first_author, item.authors[0])]
+    found = [e for e in by_year.get(year, ()) if e.key and e.first_author and same_surname(e.first_author, item.authors[0])]
     if found:
         keys = ", ".join(f"@{e.key}" for e in found[:3])
         return Problem(item.span, f"{item.text} is typed as text, not cited by key: the bibliography has it ({keys}), but only "
