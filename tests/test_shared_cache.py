@@ -151,7 +151,7 @@ def test_an_unreachable_redis_is_said_up_front():
 
 
 @needs_redis
-@pytest.mark.timeout(60)
+@pytest.mark.timeout(300)  # a hang guard only (tests/timing.py)
 def test_two_processes_at_once_share_redis_and_a_later_one_asks_nothing(tmp_path, paper, redis_url):
     """Two runners started together each miss what the other has not stored yet, so a question
     reaches Crossref at most twice (never more), and the total stays within two cold runs; a
@@ -172,7 +172,7 @@ def test_two_processes_at_once_share_redis_and_a_later_one_asks_nothing(tmp_path
         assert (code3, err3) == (1, "") and report3["findings"] == report1["findings"]
 
 
-@pytest.mark.timeout(60)
+@pytest.mark.timeout(300)  # a hang guard only (tests/timing.py)
 def test_redis_unreachable_at_start_is_one_line_and_the_run_goes_on(server, paper, tmp_path):
     dead = f"redis://127.0.0.1:{free_port()}/0"
     code, report, err = finish(online(server, paper, dead))
@@ -186,7 +186,7 @@ def test_redis_unreachable_at_start_is_one_line_and_the_run_goes_on(server, pape
 
 
 @needs_redis
-@pytest.mark.timeout(60)
+@pytest.mark.timeout(300)  # a hang guard only (tests/timing.py)
 def test_redis_going_away_mid_run_is_one_line_and_nothing_is_lost(tmp_path, paper):
     with FakeCrossref(RECORDS, agencies=AGENCIES, latency=0.2, search=Limits(50, 1.0, 1)) as server, \
             RedisServer(tmp_path / "redis") as own:
@@ -207,7 +207,7 @@ def test_redis_going_away_mid_run_is_one_line_and_nothing_is_lost(tmp_path, pape
 # --- SQLite: one file, many processes --------------------------------------------------------------
 
 
-@pytest.mark.timeout(60)
+@pytest.mark.timeout(300)  # a hang guard only (tests/timing.py)
 def test_four_processes_share_one_sqlite_file(tmp_path, paper):
     cache = tmp_path / "shared.sqlite"
     with FakeCrossref(RECORDS, agencies=AGENCIES, latency=0.02) as server:
@@ -243,7 +243,7 @@ def _write_many(args) -> tuple[int, list[str]]:
     return misses, said
 
 
-@pytest.mark.timeout(60)
+@pytest.mark.timeout(300)  # a hang guard only (tests/timing.py)
 def test_concurrent_writers_do_not_lock_or_corrupt_the_file(tmp_path):
     """Four processes writing 200 answers each into one new file at the same moment (the
     creation race included): nothing raised, nothing said, every row there, the file intact."""
