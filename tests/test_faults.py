@@ -401,7 +401,7 @@ def test_ctrl_c_during_searches_exits_130_and_keeps_the_answers_received(tmp_pat
     # a lockfile from an earlier run, which the interrupted one must leave as it was
     earlier = tmp_path / "earlier.md"
     earlier.write_text(_searches(2), encoding="utf-8")
-    with FakeCrossref(RECORDS, search=Limits(50, 1.0, 1), latency=0.3) as server:
+    with FakeCrossref(RECORDS, search=Limits(50, 1.0, 1), latency=1.5) as server:  # slow enough that Ctrl-C lands mid-run on a loaded machine
         assert online(server, earlier, "--no-cache", "--lock", str(lock)).returncode in (0, 1)
         locked = lock.read_bytes()
         start = len(server.requests)
@@ -427,7 +427,7 @@ def test_ctrl_c_during_searches_exits_130_and_keeps_the_answers_received(tmp_pat
 
 @pytest.mark.timeout(300)  # a hang guard only (tests/timing.py): a loaded machine runs these several times slower
 def test_ctrl_c_while_the_main_thread_waits_for_a_doi_batch(paper, tmp_path):
-    with FakeCrossref(RECORDS, agencies=AGENCIES, latency=1.0) as server:
+    with FakeCrossref(RECORDS, agencies=AGENCIES, latency=10.0) as server:  # Ctrl-C lands while the batch is awaited, however loaded the machine
         process = subprocess.Popen([sys.executable, "-m", "refcheck", str(paper), "--crossref-url", server.url, "--cache",
                                     str(tmp_path / "c.sqlite"), "--format", "json"], cwd=ROOT, stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE, text=True, env={**os.environ, "NO_COLOR": "1"})
