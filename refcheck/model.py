@@ -430,6 +430,7 @@ class Manuscript:
     sources: tuple[Source, ...] = ()  # the other files read for it (.bib, \input): spans may point there
     aliases: tuple[tuple[str, str], ...] = ()  # Manubot tag definitions: ("tag:name", "doi:10...")
     toolchain: Toolchain | None = None  # LaTeX: BibTeX or biber, the style, where each .bib is named
+    bib_unread: tuple[tuple[str, str | None], ...] = ()  # named bibliography files not read: (name, the file writing it at build time)
 
     @property
     def path(self) -> str:

@@ -45,6 +45,15 @@ settings.load_profile("refcheck")
 TODAY = dt.date(2026, 11, 29)  # fixed so that future-year findings do not depend on the clock
 
 
+def tree(root: Path, files: dict[str, str]) -> Path:
+    """``root`` with each of ``files`` (relative name: text) written below it, folders made."""
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
 def run(md: str, *, path: str = "paper.md", **config):
     """Check Markdown text; returns the Report."""
     config.setdefault("today", TODAY)

@@ -14,7 +14,7 @@ import requests
 from refcheck.api import Config, check_paths
 from refcheck.batch import NoManuscripts, SharedLookups, manuscript_paths
 from refcheck.crossref.client import CrossrefClient
-from tests.conftest import SHARED, TODAY
+from tests.conftest import SHARED, TODAY, tree
 from tests.test_crossref_faults import AGENCIES, MANUSCRIPT, RECORDS
 
 try:
@@ -24,14 +24,6 @@ except ImportError:  # run with tests/ on sys.path
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = SHARED / "corpus" / "jats" / "md"
-
-
-def tree(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
 
 
 # --------------------------------------------------------------------------- finding manuscripts

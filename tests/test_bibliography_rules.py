@@ -53,7 +53,7 @@ CASES = {
     "missing-required-field": ("Cells [@smith2019; @Hegedus2020; @nojournal].\n", BIB + "\n@article{nojournal, author = {Wu, H.}, title = {T}, year = {2001}}\n"),
     "bib-list-disagreement": ("Cells (Smith and Lee, 2019).\n\n## References\n\n- Smith J, Lee K. 2019. A study of cell division. J Biol 12:100.\n", BIB),
     "author-list-misread": ("Cells [@commas].\n", BIB + "\n@article{commas, author = {Smith, John, Doe, Jane}, title = {T}, journal = {J}, year = {2001}}\n"),
-    "cited-entry-without-year": ("Cells [@noyear].\n", BIB + "\n@misc{noyear, author = {{NumPy developers}}, title = {NumPy}}\n"),
+    "cited-entry-without-year": ("Cells [@noyear].\n", BIB + "\n@article{noyear, author = {Wu, H.}, title = {NumPy}, journal = {J}}\n"),
     "duplicate-bib-field": ("Cells [@twice].\n", BIB + "\n@article{twice, author = {Wu, H.}, title = {A}, title = {B}, journal = {J}, year = {2001}}\n"),
     "duplicate-bib-work": ("Cells [@smith2019; @Smith_cells].\n", BIB + "\n@article{Smith_cells, author = {Smith, J.}, title = {A Study of Cell Division}, journal = {J Biol}, year = {2019}}\n"),
     "bib-encoding": ("Cells [@latin].\n", "@article{latin, author = {Jos\xe9, M.}, title = {T}, journal = {J}, year = {2001}}\n".encode("latin-1")),
@@ -92,6 +92,13 @@ def test_every_bibliography_rule_has_a_case():
     assert {r.name for r in RULES if r.code.startswith("RC6")} | {"bibtex-syntax-error"} == set(CASES) | set(LATEX_CASES)
 
 
+@pytest.mark.parametrize("kind", ["misc", "online", "url", "webpage", "software", "manual"])
+def test_an_undated_web_page_or_software_is_not_reported(tmp_path, kind):
+    """"n.d." is how an undated page is rendered on purpose (APA, Chicago): nothing to fix."""
+    bib = BIB + f"\n@{kind}{{site, author = {{{{NumPy developers}}}}, title = {{NumPy}}, url = {{https://numpy.org}}}}\n"
+    assert "cited-entry-without-year" not in {rule for rule, _, _ in found(tmp_path, "Cells [@site].\n", bib)}
+
+
 def test_findings_in_the_bib_point_into_the_bib(tmp_path):
     md, bib = CASES["duplicate-bib-key"]
     second = bib.splitlines().index("@article{smith2019, author = {Smith, J.}, title = {Other}, journal = {J}, year = {2019}}") + 1
@@ -103,9 +110,10 @@ def test_the_closest_key_is_offered(tmp_path):
     assert finding.fix.replacement == "smith2019"
 
 
-def test_a_key_that_differs_only_in_case_is_a_warning_that_says_so(tmp_path):
+def test_a_key_that_differs_only_in_case_is_undefined_for_pandoc(tmp_path):
+    """pandoc matches keys exactly ("citation hegedus2020 not found"); BibTeX would not mind."""
     (finding,) = [f for f in check(tmp_path, "Cells [@smith2019; @hegedus2020].\n").findings if f.rule == "undefined-citation-key"]
-    assert str(finding.severity) == "warning" and "only when case is ignored" in finding.message
+    assert str(finding.severity) == "error" and "pandoc matches keys exactly and the entry is 'Hegedus2020'" in finding.message
 
 
 def test_accents_in_latex_do_not_make_a_disagreement(tmp_path):

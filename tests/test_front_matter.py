@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from refcheck.readers import read_text
-from tests.conftest import lint, rules_of
+from tests.conftest import lint, rules_of, run
 
 REFERENCES = """references:
 - id: smith2019
@@ -54,9 +54,13 @@ def test_without_a_date_the_chronology_is_unknown():
     assert "manuscript-date-unknown" in rules_of(paper(REFERENCES))
 
 
-def test_a_work_dated_after_the_front_matter_date_is_reported():
+def test_a_work_dated_after_the_front_matter_date_is_information():
+    """The front matter's date is the draft's own (often its submission date): a later work is
+    worth a note (update the date), not a warning as against an accepted date."""
     md = paper(f"date: February 2020\n{REFERENCES}", "Known [@smith2019; @lee2021] and [@cox2018].")
     assert lint(md) == [("citation-after-manuscript-date", 24)]  # lee2021 only: 2019 and 2018 are not later
+    (finding,) = run(md).findings
+    assert str(finding.severity) == "info" and "update the date" in finding.message
 
 
 def test_a_month_alone_is_read_conservatively():

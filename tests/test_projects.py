@@ -14,20 +14,12 @@ from refcheck.api import Config, check_paths
 from refcheck.batch import manuscript_paths
 from refcheck.readers import load
 from refcheck.readers.project import Document, documents
-from tests.conftest import ROOT, TODAY
+from tests.conftest import ROOT, TODAY, tree
 
 BIB = """@article{smith2019, author = {Smith, John}, title = {Cells}, journal = {J Cells}, year = {2019}}
 @article{lee2020, author = {Lee, Kim}, title = {Division}, journal = {J Cells}, year = {2020}}
 @article{unused2018, author = {Unused, Una}, title = {Never}, journal = {J Cells}, year = {2018}}
 """
-
-
-def tree(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
 
 
 def findings(*paths, optional=()) -> list[tuple[str, str, int]]:
@@ -87,6 +79,23 @@ def test_tags_defined_in_the_back_matter_or_the_tsv_are_known_to_every_section(t
     assert [(rule, path, line) for rule, path, line in found if rule == "undefined-citation-key"] == [
         ("undefined-citation-key", "02.main.md", 3)]
     assert not any(rule == "no-reference-list" for rule, _, _ in found)
+
+
+def test_manual_references_define_plain_keys_beside_self_resolving_identifiers(tmp_path):
+    """Manubot's manual-references.json (CSL JSON, read with pandoc) defines the works its
+    identifiers cannot describe; doi:, pmid:, url: and aliases still resolve themselves."""
+    manual = ('[{"id": "smith2019", "type": "article-journal", "title": "Cells", "author": [{"family": "Smith", "given": "J."}],'
+              ' "issued": {"date-parts": [[2019]]}, "container-title": "J Biol"}]')
+    tree(tmp_path, {**MANUBOT, "content/manual-references.json": manual,
+                    "content/03.more.md": "## More\n\nBy hand [@smith2019], by id [@doi:10.1/x; @pmid:123], by alias [@web] and "
+                                          "[@nowhere2020].\n\n[@web]: https://example.org/page\n"})
+    [document] = documents(tmp_path)
+    assert [p.name for p in document.bibliography] == ["manual-references.json"]
+    found = findings(tmp_path / "content")
+    assert [(rule, path, line) for rule, path, line in found if rule == "undefined-citation-key"] == [
+        ("undefined-citation-key", "02.main.md", 3), ("undefined-citation-key", "03.more.md", 3)]  # tag:undefined-one, nowhere2020
+    manuscript = load(tmp_path / "content")
+    assert [e.key for e in manuscript.bib] == ["smith2019"]
 
 
 def test_the_repository_root_and_its_content_folder_give_the_same_findings(tmp_path):
@@ -160,6 +169,32 @@ def test_bookdown_joins_its_rmd_files_index_first_and_reads_the_index_front_matt
     [document] = documents(tmp_path)
     assert [p.name for p in document.files] == ["index.Rmd", "01-intro.Rmd", "02-more.Rmd"]
     assert sorted(walked(tmp_path)) == [("undefined-citation-key", "02-more.Rmd", 3), ("unused-bib-entry", "book.bib", 3)]
+
+
+def test_a_bibliography_written_at_build_time_is_one_note_not_an_error_per_key(tmp_path):
+    """bookdown books name `packages.bib`, which `knitr::write_bib` writes when the book is built:
+    its absence is information, and the keys no other file defines are one note, not N errors."""
+    tree(tmp_path, {"_bookdown.yml": 'book_filename: "book"\n',
+                    "index.Rmd": "---\ntitle: B\nbibliography: [book.bib, packages.bib]\n---\n\n# Preface\n\n"
+                                 "```{r include=FALSE}\nknitr::write_bib(c(.packages(), 'bookdown'), 'packages.bib')\n```\n",
+                    "01-intro.Rmd": "# Intro\n\nAs in [@smith2019], with [@R-knitr] and [@R-base; @xie2015].\n",
+                    "book.bib": BIB})
+    found = walked(tmp_path)
+    assert sorted(found) == [("undefined-citation-key", "01-intro.Rmd", 3), ("unreadable-input", "index.Rmd", 1),
+                             ("unused-bib-entry", "book.bib", 2), ("unused-bib-entry", "book.bib", 3)]
+    report = check_paths(manuscript_paths([tmp_path]), Config(today=TODAY))
+    severities = {f.rule: f.severity.name for f in report.findings}
+    assert severities["unreadable-input"] == severities["undefined-citation-key"] == "INFO"
+    (note,) = [f for f in report.findings if f.rule == "undefined-citation-key"]
+    assert "3 cited keys" in note.message and "'R-knitr', 'R-base', 'xie2015'" in note.message
+
+
+def test_a_missing_bibliography_is_one_error_for_its_keys(tmp_path):
+    tree(tmp_path, {"paper.md": "---\nbibliography: [refs.bib, gone.bib]\n---\n\nAs in [@smith2019], [@a2001] and [@b2002].\n",
+                    "refs.bib": BIB})
+    report = check_paths([tmp_path / "paper.md"], Config(today=TODAY, ignore=("manuscript-date-unknown", "unused-bib-entry")))
+    assert [(f.rule, f.severity.name) for f in report.findings] == [("unreadable-input", "ERROR"), ("undefined-citation-key", "ERROR")]
+    assert "2 cited keys are undefined ('a2001', 'b2002'): gone.bib could not be read" in report.findings[1].message
 
 
 def test_bookdown_rmd_files_decide_the_order(tmp_path):
@@ -289,6 +324,37 @@ def test_a_citation_typed_as_text_beside_key_citations_is_never_listed(tmp_path)
     assert set(found) == {("citation-without-reference", "warning", "Lee (2020)"), ("citation-without-reference", "error", "Nobody et al., 2001")}
     assert found["citation-without-reference", "warning", "Lee (2020)"].fix.message == "cite it as [@lee2020]"
     assert not any(f.rule == "no-reference-list" for f in report.findings)
+
+
+def test_a_citation_typed_as_text_of_a_work_cited_by_key_elsewhere_is_listed(tmp_path):
+    """"Smith (2019)" typed by hand, while [@smith2019] is cited elsewhere: the work is in the
+    generated list, and the typed citation names it."""
+    tree(tmp_path, {"paper.md": "---\nbibliography: refs.bib\n---\n\nBy key [@smith2019]. Later, as Smith (2019) showed, it holds.\n",
+                    "refs.bib": BIB})
+    report = check_paths([tmp_path / "paper.md"], Config(today=TODAY))
+    assert not [f for f in report.findings if f.rule == "citation-without-reference"]
+
+
+@pytest.mark.parametrize("under", [
+    "Please cite as `[@author:2001]` -> \"(Author et al., 2001)\".\n\nIf you want to cite a software repository...\n",  # JOSS template
+    "\\setlength{\\parindent}{-0.2in}\n\\noindent\n\n::: {#refs}\n:::\n",
+    "[^1]: A footnote that follows the heading.\n",
+])
+def test_what_a_key_cited_manuscript_has_under_its_references_heading_is_not_a_list(tmp_path, under):
+    """pandoc prints the list it generates from the bibliography there: notes, spacing commands
+    and footnotes under the heading are not entries to check."""
+    tree(tmp_path, {"paper.md": f"---\nbibliography: refs.bib\n---\n\nBy key [@smith2019] and @lee2020.\n\n# References\n\n{under}",
+                    "refs.bib": BIB})
+    report = check_paths([tmp_path / "paper.md"], Config(today=TODAY, ignore=("manuscript-date-unknown", "unused-bib-entry")))
+    assert list(report.findings) == []
+
+
+def test_a_prize_or_a_survey_before_a_year_is_not_a_missing_citation(tmp_path):
+    tree(tmp_path, {"paper.md": "---\nbibliography: refs.bib\n---\n\nBy key [@smith2019]. He won the Vince Sposito Statistical "
+                                "Computing Award (2011) and the Snedecor Award (2012); Nobody (2001) disagrees.\n",
+                    "refs.bib": BIB})
+    report = check_paths([tmp_path / "paper.md"], Config(today=TODAY))
+    assert [f.message.split(" is ")[0] for f in report.findings if f.rule == "citation-without-reference"] == ["Nobody (2001)"]
 
 
 def test_quarto_cross_references_are_not_citations(tmp_path):

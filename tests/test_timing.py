@@ -71,7 +71,7 @@ def test_a_real_linear_loop_is_judged_and_passes():
 
 
 def test_a_budget_scales_with_the_slower_calibration(monkeypatch):
-    readings = iter([timing.REFERENCE, 3 * timing.REFERENCE])  # the machine got busy during the measurement
+    readings = iter([timing.REFERENCE, 3 * timing.REFERENCE])  # the machine got busy between the two calibrations
     monkeypatch.setattr(timing, "calibrate", lambda runs=5: next(readings))
     clock = iter([10.0, 14.0])
     monkeypatch.setattr(timing, "cpu_time", lambda: next(clock))
@@ -81,6 +81,22 @@ def test_a_budget_scales_with_the_slower_calibration(monkeypatch):
     watch.assert_within(1.5, "four seconds at a third of the speed")
     with pytest.raises(AssertionError, match="over its budget of 1 reference seconds"):
         watch.assert_within(1.0, "the same")
+
+
+def test_a_time_clearly_within_its_budget_needs_no_calibration(monkeypatch):
+    """A quarter of the budget passes on any machine of this kind: most stopwatches time
+    milliseconds, and calibrating each would cost the suite minutes."""
+    def refuse(runs=5):
+        raise AssertionError("calibrated")
+
+    monkeypatch.setattr(timing, "calibrate", refuse)
+    clock = iter([10.0, 10.2])
+    monkeypatch.setattr(timing, "cpu_time", lambda: next(clock))
+    with timing.Stopwatch() as watch:
+        pass
+    watch.assert_within(1.0, "0.2 s of a 1 s budget")
+    with pytest.raises(AssertionError, match="calibrated"):
+        watch.assert_within(0.5, "0.2 s of a 0.5 s budget: judged at this machine's speed")
 
 
 def test_calibration_is_positive_and_repeatable():

@@ -157,6 +157,8 @@ def test_biber_reads_a_percent_line_as_a_comment(tmp_path):
     "{\\'E}mile Zola", "Jean-Paul Sartre", "M{\\\"u}ller, J{\\\"o}rg", "King, Jr., Martin Luther", "Smith Jr., John", "Brinch Hansen, Per",
     "García Márquez, Gabriel José", "{Barnes, Noble and Co.}", "Li, X. and Wang, Y. and others", "Gauss, C. F. and Weber, W. E.",
     "Davis, III, Sammy", "Di Palma, I. and Abbott, B. P.", "Tanaka, V. and Ito, I.",
+    "Burkle, Laura A and Dalla Riva, Giulio V and Fortin, Marie-Jos{\\'e}e and others",  # "others" is not a "First Last" name
+    "Ruebel, Oliver and tom and Wodder II, John T. and daphnedequatrebarbes and Elpy",  # nor are GitHub handles
 ])
 def test_names_read_as_meant_are_not_misread(value):
     assert author_list_problems(value) == []
@@ -179,6 +181,13 @@ def test_misread_author_lists_say_what_to_write(value, fix):
     assert f"`{fix}`" in message
 
 
+@pytest.mark.parametrize("value", ["Arner, E., and Daub, C.O., and Vitting-Seerup, K.,", "McInnes, L, and Healy, J and Melville, J"])
+def test_a_name_ending_in_a_comma_reads_its_given_names_as_a_suffix(value):
+    """pandoc -t csljson: {"family": "Daub", "suffix": "C. O."}, printed "Daub C. O."."""
+    found = author_list_problems(value)
+    assert found and "ends in a comma" in found[0] and "is read as a suffix" in found[0]
+
+
 def test_others_before_the_end_is_misuse():
     (message,) = author_list_problems("others and Smith, J.")
     assert "only at the end" in message
@@ -189,3 +198,86 @@ def test_a_repeated_field_keeps_the_value_each_program_keeps(tmp_path):
     bibtex, _ = run(tmp_path, DOC % "\\cite{df}", bib)
     biber, _ = run(tmp_path, "\\usepackage{biblatex}\\addbibresource{refs.bib}\\cite{df}", bib)
     assert (bibtex.bib[1].title, biber.bib[1].title) == ("First", "Second")  # as the .bbl shows (test_tex_oracle)
+
+
+BIBER_DOC = "\\documentclass{article}\n\\usepackage{biblatex}\n\\addbibresource{refs.bib}\n\\begin{document}\n%s\n\\end{document}\n"
+COMMENTED = ("%@article{old2001,\n%  title = {Gone},\n%  author = {Old, Ann},\n%  year = {2001},\n%}\n%\n"
+             "%@misc{older1999,\n%  title = {Also gone},\n%}\n")
+
+
+def test_entries_commented_out_with_percent_are_one_finding_for_bibtex(tmp_path):
+    """BibTeX reads `%@article{...}` as an entry (defined, empty) and stops at its first `%` line
+    with an error (latexmk fails): one finding for the file, naming the lines, however many."""
+    m, findings = run(tmp_path, DOC % "\\cite{smith2019}", BIB + COMMENTED, ignore=("manuscript-date-unknown", "unused-bib-entry"))
+    assert m.bib[0].key == "smith2019"
+    assert [(f.rule, f.severity.name, f.span.line) for f in findings] == [("bibtex-syntax-error", "ERROR", 2)]
+    assert "2 entries are commented out" in findings[0].message and "lines 2, 8" in findings[0].message
+
+
+@pytest.mark.parametrize("tex", [BIBER_DOC % "\\cite{smith2019}", None])
+def test_entries_commented_out_with_percent_are_skipped_by_biber_and_pandoc(tmp_path, tex):
+    if tex is None:  # pandoc
+        (tmp_path / "refs.bib").write_text(BIB + COMMENTED, encoding="utf-8")
+        (tmp_path / "paper.md").write_text("---\nbibliography: refs.bib\n---\n\nCells [@smith2019].\n", encoding="utf-8")
+        m = load(tmp_path / "paper.md")
+        findings = check([m], Config(today=TODAY, ignore=("manuscript-date-unknown",))).findings
+    else:
+        m, findings = run(tmp_path, tex, BIB + COMMENTED)
+    assert [e.key for e in m.bib] == ["smith2019"] and list(findings) == []
+
+
+@pytest.mark.parametrize(("lines", "said"), [
+    ("  % journal = {Old},\n  journal = {J},\n  year = {2020}\n", "loses journal, year"),
+    ("  journal = {J},\n  year = {2020},\n  % note = {draft},\n  % publisher = {P}\n", "with an error (latexmk fails)"),
+])
+def test_a_percent_line_inside_an_entry_is_one_finding_for_bibtex(tmp_path, lines, said):
+    bib = "@article{lee2020,\n  author = {Lee, Kim},\n  title = {Division},\n" + lines + "}\n"
+    _, findings = run(tmp_path, DOC % "\\cite{lee2020}", bib, ignore=("manuscript-date-unknown", "cited-entry-without-year"))
+    assert [f.rule for f in findings] == ["bibtex-syntax-error"] and said in findings[0].message
+
+
+def test_an_at_comment_is_read_as_bibtex_and_biber_read_it(tmp_path):
+    """`@comment{...}` whose closing brace sits on a `%` line: BibTeX skips an @comment whole,
+    biber counts its braces as written; both read the entries after it."""
+    bib = "@Comment{\n\tUseful reviews\n\t% }\n\n% Nanopore\n" + BIB
+    for tex in (DOC % "\\cite{smith2019}", BIBER_DOC % "\\cite{smith2019}"):
+        m, findings = run(tmp_path, tex, bib)
+        assert [e.key for e in m.bib] == ["smith2019"] and list(findings) == []
+
+
+def test_string_macros_carry_over_to_the_next_bib_file_for_bibtex_and_biber(tmp_path):
+    (tmp_path / "journals.bib").write_text('@string{bams = "Bull. Amer. Meteor. Soc."}\n', encoding="utf-8")
+    bib = "@article{stein15, author = {Stein, U.}, title = {T}, journal = bams, year = {2015}}\n"
+    for tex in (DOC.replace("{refs}", "{journals,refs}") % "\\cite{stein15}",
+                BIBER_DOC.replace("\\addbibresource{refs.bib}", "\\addbibresource{journals.bib}\\addbibresource{refs.bib}") % "\\cite{stein15}"):
+        m, findings = run(tmp_path, tex, bib)
+        assert m.bib[0].container_title == "Bull. Amer. Meteor. Soc." and list(findings) == []
+
+
+def pandoc_run(tmp_path, bib: str, text: str = "Cells [@m1].", files=("refs.bib",)):
+    (tmp_path / "refs.bib").write_text(bib, encoding="utf-8")
+    front = "bibliography: [" + ", ".join(files) + "]"
+    (tmp_path / "paper.md").write_text(f"---\n{front}\n---\n\n{text}\n", encoding="utf-8")
+    m = load(tmp_path / "paper.md")
+    return m, check([m], Config(today=TODAY, ignore=("manuscript-date-unknown",))).findings
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("month", "January"), ("month", "Sept"), ("pages", "1-19"), ("volume", "12a"),
+])
+def test_pandoc_reads_bare_words_that_bibtex_rejects(tmp_path, field, value):
+    """pandoc drops a month it cannot name and reads a single bare token as text (as `pandoc -f
+    bibtex -t csljson` shows): nothing to report in a pandoc manuscript."""
+    m, findings = pandoc_run(tmp_path, f"@article{{m1, author = {{A, B}}, title = {{One}}, journal = {{J}}, year = {{2001}}, {field} = {value}}}\n")
+    assert list(findings) == []
+
+
+def test_pandoc_prints_an_undefined_macro_as_its_name(tmp_path):
+    _, findings = pandoc_run(tmp_path, "@article{m1, author = {A, B}, title = {One}, journal = bams, year = {2001}}\n")
+    assert [f.rule for f in findings] == ["bibtex-syntax-error"] and "pandoc prints the word `bams`" in findings[0].message
+
+
+def test_pandoc_keeps_the_last_of_a_repeated_field_and_ignores_percent_comments(tmp_path):
+    m, _ = pandoc_run(tmp_path, "@article{m1, author = {A, B}, title = {One}, journal = {First},\n"
+                                "  % journal = {Commented},\n  journal = {Second}, year = {2001} % in press\n}\n")
+    assert (m.bib[0].container_title, m.bib[0].year) == ("Second", "2001")

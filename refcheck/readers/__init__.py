@@ -6,6 +6,7 @@ is not readable text into an ``unreadable-input`` problem instead of an exceptio
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import dataclasses
 import os
@@ -298,7 +299,10 @@ def with_bibliography(manuscript: Manuscript, extra: Iterable[str | os.PathLike]
     # a reader may have found records already (a Word file's reference-manager fields): keep them first
     entries, problems, sources = list(manuscript.bib), list(manuscript.problems), list(manuscript.sources)
     backend = chain.backend if chain else None
-    seen = set()
+    if (backend is None and manuscript.source.format == "markdown") or backend == "manubot":
+        backend = "pandoc"  # read as pandoc --citeproc reads a .bib (bibtex.read_bib); Manubot reads them with pandoc too
+    macros: dict[str, str] | None = None if backend == "pandoc" else {}  # BibTeX and biber carry @strings over
+    seen, unread = set(), []
     for written, path in paths:
         if path.resolve() in seen:
             continue
@@ -307,12 +311,19 @@ def with_bibliography(manuscript: Manuscript, extra: Iterable[str | os.PathLike]
         try:
             text, wrong = decode_bib(read_bytes(path, max_bytes), chain.encoding if chain else None)
         except Unreadable as err:
-            problems.append(Problem(site, f"the bibliography {path} {err}", rule="unreadable-input"))
+            writer = _written_at_build(path.name, manuscript) if not path.exists() else None
+            unread.append((str(path), writer))
+            if writer:
+                problems.append(Problem(site, f"the bibliography {path} is written at build time (knitr::write_bib in {writer}) and is "
+                                              "not here: the keys it will define cannot be checked", rule="unreadable-input",
+                                        severity=Severity.INFO))
+            else:
+                problems.append(Problem(site, f"the bibliography {path} {err}", rule="unreadable-input"))
             continue
         source = Source(str(path), text, "bibtex")
         if wrong:
             fix = ("declare the file's encoding (\\usepackage[latin1]{inputenc}, or biblatex's bibencoding=latin1) "
-                   "or save it as UTF-8" if backend else "save it as UTF-8")
+                   "or save it as UTF-8" if backend in ("bibtex", "biber") else "save it as UTF-8")
             if backend == "biber" and "read as" in wrong:  # tests/test_tex_oracle.py: biber reads nothing of it
                 problems.append(Problem(site, f"the bibliography {path} {wrong}: biber cannot read it as UTF-8 and ignores the "
                                               f"whole file (every citation of it is undefined); {fix}", rule="bib-encoding",
@@ -323,7 +334,7 @@ def with_bibliography(manuscript: Manuscript, extra: Iterable[str | os.PathLike]
             source = Source(str(path), text, "csl")
             found, found_problems = read_csl(source)
         else:
-            found, found_problems = read_bib(_biber_view(source) if backend == "biber" else source, backend=backend)
+            found, found_problems = read_bib(_biber_view(source) if backend == "biber" else source, backend=backend, macros=macros)
         offset = len(entries)
         entries.extend(dataclasses.replace(e, id=f"b{offset + i + 1}") for i, e in enumerate(found))
         problems.extend(found_problems)
@@ -332,11 +343,54 @@ def with_bibliography(manuscript: Manuscript, extra: Iterable[str | os.PathLike]
     problems.extend(style_problems)
     if types is not None:
         chain = dataclasses.replace(chain, style_types=types)
-    return dataclasses.replace(manuscript, bib=tuple(entries), problems=tuple(problems), sources=tuple(sources),
-                               bib_files=(*manuscript.bib_files, *(str(p) for p in extra)), toolchain=chain)
+    manuscript = dataclasses.replace(manuscript, bib=tuple(entries), problems=tuple(problems), sources=tuple(sources),
+                                     bib_files=(*manuscript.bib_files, *(str(p) for p in extra)), toolchain=chain,
+                                     bib_unread=(*manuscript.bib_unread, *unread))
+    return _generated_list(manuscript) if backend == "pandoc" and entries else manuscript
+
+
+def _generated_list(manuscript: Manuscript) -> Manuscript:
+    """A pandoc manuscript that cites by key prints the list pandoc generates from its
+    bibliography: what its text has under a "References" heading is not a list to check when no
+    citation is typed as text (JOSS template notes, footnotes, LaTeX spacing commands), and never
+    an "entry" with neither authors nor year."""
+    if not manuscript.references or not any(c.style == "key" for c in manuscript.citations):
+        return manuscript
+    typed = any(c.style != "key" for c in manuscript.citations)
+    kept = tuple(r for r in manuscript.references if typed and (r.authors or r.year))
+    if len(kept) == len(manuscript.references):
+        return manuscript
+    return dataclasses.replace(manuscript, references=kept, reference_section=manuscript.reference_section if kept else None)
+
+
+def _written_at_build(name: str, manuscript: Manuscript) -> str | None:
+    """The manuscript file whose R code writes the bibliography ``name`` when the document is
+    built (``knitr::write_bib(pkgs, 'packages.bib')``, as bookdown and R Markdown papers do)."""
+    quoted = re.compile(r"['\"](?:[^'\"\n]*/)?" + re.escape(name) + r"['\"]")
+    for source in (manuscript.source, *manuscript.sources):
+        if source.format != "markdown" or "write_bib" not in source.text:
+            continue
+        for call in re.finditer(r"write_bib\s*\(", source.text):
+            end = _balanced_end(source.text, call.end() - 1, "()")
+            if quoted.search(source.text, call.end(), min(end, call.end() + 2000)):
+                return source.path
+    return None
 
 
 _PERCENT_LINE = re.compile(r"^[ \t]*+%[^\n]*", re.M)
+
+
+_COMMENT_BLOCK = re.compile(r"^[ \t]*+@[ \t]*+comment[ \t]*+\{", re.M | re.I)
+
+
+def _balanced_end(text: str, at: int, pair: str = "{}") -> int:
+    """The offset after the bracket closing the one at ``at`` (every one counted), or the end."""
+    depth = 0
+    for mark in re.compile(f"[{re.escape(pair)}]").finditer(text, at):
+        depth += 1 if mark.group() == pair[0] else -1
+        if depth == 0:
+            return mark.end()
+    return len(text)
 
 
 def _biber_view(source: Source) -> Source:
@@ -344,7 +398,19 @@ def _biber_view(source: Source) -> Source:
     only text outside entries, so ``%@article{...}`` is still an entry for it). Same length."""
     if "%" not in source.text:
         return source
-    text = _PERCENT_LINE.sub(lambda m: " " * len(m.group(0)), source.text)
+    comments: list[tuple[int, int]] = []
+    for m in _COMMENT_BLOCK.finditer(source.text):
+        if not comments or m.start() >= comments[-1][1]:  # (one inside another's braces is part of it)
+            comments.append((m.start(), _balanced_end(source.text, m.end() - 1)))
+
+    starts = [start for start, _ in comments]
+
+    def blank(m: re.Match) -> str:  # but not inside an @comment{...}: biber counts its braces as written
+        i = bisect.bisect_left(starts, m.start()) - 1
+        inside = i >= 0 and m.start() < comments[i][1]
+        return m.group(0) if inside else " " * len(m.group(0))
+
+    text = _PERCENT_LINE.sub(blank, source.text)
     return Source(source.path, text, source.format)
 
 

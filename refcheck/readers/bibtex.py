@@ -320,7 +320,8 @@ def author_list_problems(value: str, field: str = "author") -> list[str]:
     shown = shown if len(shown) <= 80 else shown[:77] + "..."
     out = []
     split = [_top_level_commas(n) for n in raw_names]
-    comma_free = sum(1 for parts in split if len(parts) == 1)
+    # names written "First Last" (two words or more, no comma): not "others", a handle or a {Group}
+    comma_free = sum(1 for parts in split if len(parts) == 1 and len(parts[0].split()) >= 2 and "{" not in parts[0])
     for i, raw in enumerate(raw_names):
         parts = split[i]
         if len(parts) == 2 and " " not in parts[1] and "et" not in parts[1] and not _is_jr(parts[1]):
@@ -336,6 +337,12 @@ def author_list_problems(value: str, field: str = "author") -> list[str]:
         if name.lower() != "others" and name.lower().endswith((" et al.", " et al", ",et al.")) and "{" not in name:
             out.append(f"`{field} = {{{shown}}}` ends in \"et al.\" inside a name (BibTeX prints \"{printed_name(name)}\"); "
                        "write `and others`")
+            continue
+        if len(parts) == 3 and not parts[2] and parts[0] and parts[1] and "," not in parts[1]:
+            # "Arner, E.,": one person, with a comma too many
+            out.append(f"`{field} = {{{shown}}}`: \"{name}\" ends in a comma, so \"{parts[1]}\" is read as a suffix like "
+                       f"\"Jr.\", not as given names (printed \"{parts[0]} {parts[1]}\" where the others print given names "
+                       f"first); delete the comma: `{parts[0]}, {parts[1]}`")
             continue
         if len(parts) >= 4 or (len(parts) == 3 and not _is_jr(parts[1]) and not _is_jr(parts[2])):
             if len(parts) > 40 or len(name) > 2000:
@@ -491,6 +498,24 @@ _URL_ESCAPE = re.compile(r"\\([_%#&~$])")
 _YEAR = re.compile(r"\d{4}")
 _STRING_DEFINITION = re.compile(r"@string\s*[{(]\s*([^\s={}()]+)\s*=", re.I)
 _BLOCK_HEAD = re.compile(r"@\s*(\w*)\s*[{(]\s*([^,\s={}()]*)")
+_BLOCK_HEAD_COMMENT = re.compile(r"@\s*comment\b", re.I)
+_PERCENT_TO_EOL = re.compile(r"(?<!\\)%[^\n]*")
+_MONTH_NAME = re.compile(r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?", re.I)
+_BARE_TOKEN = re.compile(r"[^\s\"#%'(),={}]+")
+
+
+def _pandoc_unreadable(bad: list[str], field: str) -> list[str]:
+    """The unreadable pieces of a value that pandoc does not read as the author meant: it takes a
+    single bare token as text (``pages = 1-19``) and drops a month it cannot name, so only an
+    undefined macro outside ``month`` (printed as the word) and bare text with spaces remain."""
+    kept = []
+    for piece in bad:
+        if field == "month" and _MONTH_NAME.fullmatch(piece):
+            continue
+        if _BARE_TOKEN.fullmatch(piece) and not _IDENTIFIER.fullmatch(piece):
+            continue  # "1-19": read as the text it is
+        kept.append(piece)
+    return kept
 
 _WANTED = frozenset(
     "author editor year date title journal journaltitle booktitle volume number issue pages eid doi url howpublished crossref".split()
@@ -524,12 +549,15 @@ def _entry_name(key: str) -> str:
 class _Reader:
     """One pass over bibtexparser's blocks, in file order."""
 
-    def __init__(self, source: Source, backend: str | None = None):
+    def __init__(self, source: Source, backend: str | None = None, macros: dict[str, str] | None = None):
         self.source = source
         self.backend = backend
         self.text = source.text
         self.cursor = 0
-        self.macros = dict(STANDARD_MACROS)
+        self.macros = {} if macros is None else macros  # shared by the files of one bibliography (BibTeX, biber)
+        for name, value in STANDARD_MACROS.items():
+            self.macros.setdefault(name, value)
+        self.commented: list[int] = []  # where `%@type{` entries start (BibTeX reads them all the same)
         self.strings_at: dict[str, int] | None = None
         self.references: list[Reference] = []
         self.problems: list[Problem] = []
@@ -580,15 +608,31 @@ class _Reader:
                 inner = block.ignore_error_block  # a duplicate key (RC603's) or field: keep the entry
             if isinstance(inner, Entry):
                 start = self.locate(inner.raw or "", inner.start_line)
-                self.entry(inner, start, duplicate_fields=isinstance(block, DuplicateFieldKeyBlock))
+                commented = self.commented_out(start)
+                if commented and self.backend != "bibtex":
+                    continue  # pandoc and biber skip the line
+                self.entry(inner, start, duplicate_fields=isinstance(block, DuplicateFieldKeyBlock), commented=commented)
             elif isinstance(inner, String):
                 start = self.locate(inner.raw or "", inner.start_line)
                 self.string(inner, start)
             elif isinstance(block, ParsingFailedBlock):
                 start = self.locate(block.raw or "", block.start_line, failed=True)
+                if self.commented_out(start):
+                    if self.backend == "bibtex" and "\n" in (block.raw or "").strip():
+                        self.commented.append(start)  # BibTeX stops at its second line with an error (finish)
+                    continue  # pandoc and biber skip a `%` line
+                if self.backend == "bibtex" and _BLOCK_HEAD_COMMENT.match(block.raw or ""):
+                    continue  # BibTeX skips an @comment's text as junk between entries, braces or not
                 self.failed(block, start)
             else:  # comments, @preamble
                 self.locate(block.raw or "", block.start_line)
+
+    def commented_out(self, start: int) -> bool:
+        """Whether the block starting at ``start`` is commented out (``%@article{...``): pandoc and
+        biber skip it; BibTeX has no comments in a .bib and reads it as an entry."""
+        lo = max(0, start - 200)  # bounded: a file that is one long line must not make this quadratic
+        newline = self.text.rfind("\n", lo, start)
+        return "%" in self.text[newline + 1 if newline >= 0 else lo : start]
 
     def string(self, block, start: int) -> None:
         value, bad = evaluate(block.value, self.macros)
@@ -619,29 +663,37 @@ class _Reader:
             line, _ = self.source.position(later)
             return (f"`{field} = {shown}` uses the @string `{piece}` before it is defined on line {line} "
                     "(BibTeX reads the file in order; move the @string up)")
+        if self.backend == "pandoc":
+            return f"`{field} = {shown}`: no @string defines `{piece}`, so pandoc prints the word `{piece}`; define it or enclose the value in braces"
         return f"`{field} = {shown}`: no @string defines `{piece}`; define it or enclose the value in braces"
 
-    def entry(self, entry, start: int, duplicate_fields: bool) -> None:
+    def entry(self, entry, start: int, duplicate_fields: bool, commented: bool = False) -> None:
         raw = entry.raw or ""
         values: dict[str, str] = {}
         names = []
         seen = set()
         percent = False
-        for field in entry.fields:
+        for index, field in enumerate(entry.fields):
             key, value = field.key, field.value
-            if key.startswith("%") and self.backend == "bibtex" and not percent:
-                percent = True  # said once; the fields after it are kept (one finding for one defect)
-                lost = [f.key.lower() for f in entry.fields[entry.fields.index(field) + 1 :]]
-                span = self.field_span(start, raw, key[1:].strip()) if key[1:].strip() else self.first_line(start, start + len(raw))
-                self.problems.append(Problem(span, (
-                    f"{_entry_name(entry.key)}: `%` starts no comment inside an entry for BibTeX: it stops reading the "
-                    f"entry here" + (f" and loses {', '.join(lost)}" if lost else "") + " (biber would skip the line); "
-                    "delete the line"), rule=RULE, severity=Severity.ERROR))  # graded: reported in uncited entries too
-                continue
+            if key.startswith("%"):  # a line commented out: pandoc and biber skip it
+                if self.backend == "bibtex" and commented and not percent:
+                    percent = True  # a `%@entry{` whose lines are commented out too: said once for the file (finish)
+                    self.commented.append(start)
+                elif self.backend == "bibtex" and not percent:
+                    percent = True  # said once: one finding for one defect
+                    lost = [f.key.lower() for f in entry.fields[index + 1 :] if not f.key.startswith("%")]
+                    span = self.field_span(start, raw, key[1:].strip()) if key[1:].strip() else self.first_line(start, start + len(raw))
+                    self.problems.append(Problem(span, (
+                        f"{_entry_name(entry.key)}: `%` starts no comment inside an entry for BibTeX: it stops reading the "
+                        "entry here" + (f" and loses {', '.join(lost)}" if lost else " with an error (latexmk fails)")
+                        + " (biber would skip the line); delete the line"), rule=RULE, severity=Severity.ERROR))
+                continue  # graded: reported in uncited entries too
+            if self.backend == "pandoc" and "%" in value:
+                value = _PERCENT_TO_EOL.sub("", value).strip()  # pandoc: `%` comments to the end of the line
             name = key.lower()
             names.append(name)
-            if name in seen and self.backend != "biber":
-                continue  # BibTeX keeps the first of a repeated field, biber the last (tests/test_tex_oracle.py)
+            if name in seen and self.backend not in ("biber", "pandoc"):
+                continue  # BibTeX keeps the first of a repeated field, biber and pandoc the last (tests/test_tex_oracle.py)
             seen.add(name)
             text = None
             if value[:1] == "{" and "#" not in value:
@@ -653,6 +705,9 @@ class _Reader:
                     text = _enclosed(value)
             if text is None:
                 text, bad = evaluate(value, self.macros)
+                if bad and self.backend == "pandoc":
+                    bad = _pandoc_unreadable(bad, name)
+                    text = text or value.strip()  # pandoc prints a bare word or an undefined macro as written
                 if bad:
                     span = self.field_span(start, raw, key)
                     message = f"{_entry_name(entry.key)}: {self.explain(bad[0], key, value)}"
@@ -735,7 +790,16 @@ class _Reader:
         return f"; biber stops at this error and reads nothing of {self.source.path}: every citation of its entries is undefined"
 
     def finish(self) -> None:
-        """One problem for the failed blocks past the first MAX_DIAGNOSED, at the first of them."""
+        """One problem for the commented-out entries BibTeX stops in, one for the failed blocks past
+        the first MAX_DIAGNOSED."""
+        if self.commented:
+            first = self.first_line(self.commented[0], len(self.text))
+            count = len(self.commented)
+            lines = ", ".join(f"{self.source.position(at)[0]:,}" for at in self.commented[:5]) + (", ..." if count > 5 else "")
+            self.problems.append(Problem(first, (
+                f"{'an entry is' if count == 1 else f'{count:,} entries are'} commented out with `%` (line{'s' if count > 1 else ''} {lines}): "
+                "BibTeX has no comments in a .bib: it reads each one as an entry and stops at its first `%` line with an "
+                "error (latexmk fails); delete them, or change `%@` to `@comment`"), rule=RULE, severity=Severity.ERROR))
         more = self.failures - MAX_DIAGNOSED
         if more <= 0:
             return
@@ -809,14 +873,18 @@ def _quiet(logger: logging.Logger):
         logger.setLevel(level)
 
 
-def read_bib(source: Source, backend: str | None = None) -> tuple[tuple[Reference, ...], tuple[Problem, ...]]:
+def read_bib(source: Source, backend: str | None = None,
+             macros: dict[str, str] | None = None) -> tuple[tuple[Reference, ...], tuple[Problem, ...]]:
     """Every entry of one .bib file as a Reference, and what is wrong with the file. Never raises.
 
     ``backend`` (``"bibtex"``, ``"biber"``, None when unknown) is the program that will read the
     file, where their readings differ: a ``%`` line inside an entry ends it for BibTeX; a syntax
-    error anywhere makes biber ignore the whole file.
+    error anywhere makes biber ignore the whole file; ``"pandoc"`` reads ``%`` as a comment
+    everywhere, prints an undefined macro as its name and keeps the last of a repeated field.
+    ``macros``, when given, holds the @strings of the files read before (BibTeX and biber carry
+    them from one file of a bibliography to the next) and receives this file's.
     """
-    reader = _Reader(source, backend)
+    reader = _Reader(source, backend, macros)
     try:
         import bibtexparser  # noqa: PLC0415 - 30 ms of imports, paid only when a .bib is read
 

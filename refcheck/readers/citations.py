@@ -77,6 +77,7 @@ _GROUP = stdre.compile(  # ASCII only: the stdlib engine scans megabytes faster
 _NARRATIVE_YEAR = stdre.compile(r"[(\[]\s*(?:1[5-9]\d\d|20\d\d|n\.\s?d\.|in\s+press|forthcoming)")
 NARRATIVE_WINDOW = 160
 _YEAR_ONLY = re.compile(rf"^\s*{YEARS}\s*$")
+_SEVERAL_CAPITALISED = re.compile(r"\p{Lu}[\p{Ll}\p{M}'’-]+(?:\s+\p{Lu}[\p{Ll}\p{M}'’-]+)+")
 _YEAR_TOKEN = YEAR_TOKEN = re.compile(YEAR)
 _SUFFIX_ONLY = re.compile(r"^[a-z]$")
 _YEAR_OR_SUFFIX = re.compile(rf"{YEAR}|(?<![\p{{L}}])[a-z](?![\p{{L}}\d.])")
@@ -336,6 +337,8 @@ def find_author_year(masked: str, lo: int, hi: int) -> list[Found]:
         form = set()
         if _is_weak(names, et_al, ",", m.group("years")) or (not et_al and len(names) == 1 and names[0].isupper()):
             form.add("weak")
+        elif not et_al and len(names) == 1 and _SEVERAL_CAPITALISED.fullmatch(names[0]):
+            form.add("several-capitalised-words")  # "Snedecor Award (2012)": a name, or a prize, a law, a survey
         if "," in m.group("sep"):
             form.add("comma-before-year-parenthesis")
         if et_al and not m.group("etal_dot"):

@@ -33,7 +33,8 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from refcheck.model import Citation, Manuscript, Problem, Reference, Source, Span
+from refcheck.model import Manuscript, Source, Span, Toolchain
+from refcheck.readers.remap import move_spans
 
 QUARTO_FILES = ("_quarto.yml", "_quarto.yaml")
 BOOKDOWN_FILE = "_bookdown.yml"
@@ -102,7 +103,8 @@ def documents(directory: Path) -> list[Document] | None:
 
 def _manubot(content: Path) -> Document:
     sections = tuple(sorted(content.glob("[0-9]*.md")))
-    manual = ()  # manual-references*: read once identifier keys resolve themselves beside a bibliography (next step)
+    # works the identifiers cannot describe, in CSL JSON or BibTeX (Manubot reads them with pandoc)
+    manual = tuple(sorted(p for p in content.glob("manual-references*") if p.suffix.lower() in (".json", ".bib")))
     tags = content / "citation-tags.tsv"
     return Document("manubot", str(content), sections, "\n\n", manual, tags if tags.is_file() else None)
 
@@ -250,33 +252,12 @@ def unjoin(manuscript: Manuscript, sources: list[Source], pieces: list[Piece]) -
         end = min(max(span.end - piece.at + piece.start, start), piece.end)
         return piece.source.span(start, end)
 
-    def citation(c: Citation) -> Citation:
-        return dataclasses.replace(c, span=move(c.span), items=tuple(dataclasses.replace(it, span=move(it.span)) for it in c.items))
-
-    def reference(r: Reference) -> Reference:
-        return dataclasses.replace(r, span=move(r.span), parts=tuple(reference(p) for p in r.parts))
-
-    def problem(p: Problem) -> Problem:
-        fix = p.fix
-        if fix is not None and fix.span is not None:
-            fix = dataclasses.replace(fix, span=move(fix.span))
-        return dataclasses.replace(p, span=move(p.span), fix=fix)
-
     others = []
     for piece in pieces:
         if piece.source is not sources[0] and piece.source not in others:
             others.append(piece.source)
     others += [s for s in sources[1:] if s not in others]
-    return dataclasses.replace(
-        manuscript,
-        source=sources[0],
-        sources=(*others, *manuscript.sources),
-        citations=tuple(citation(c) for c in manuscript.citations),
-        references=tuple(reference(r) for r in manuscript.references),
-        bib=tuple(reference(r) for r in manuscript.bib),
-        problems=tuple(problem(p) for p in manuscript.problems),
-        reference_section=move(manuscript.reference_section) if manuscript.reference_section else None,
-    )
+    return move_spans(manuscript, move, source=sources[0], sources=(*others, *manuscript.sources))
 
 
 # Quarto's cross-reference labels: @fig-x, @sec-x... are resolved by Quarto, never seen by citeproc
@@ -319,6 +300,8 @@ def read(document: Document, read_file: Callable[[Path], str]) -> Manuscript:
     manuscript = unjoin(manuscript, sources, pieces)
     if document.kind.startswith("quarto") or any(p.suffix.lower() == ".qmd" for p in document.files):
         manuscript = without_crossrefs(manuscript)
+    if document.kind == "manubot":  # identifiers resolve themselves beside the manual references (RC601)
+        manuscript = dataclasses.replace(manuscript, toolchain=Toolchain(backend="manubot"))
     base = Path(document.files[0]).parent
     named = tuple(os.path.relpath(p, base) for p in document.bibliography)
     manuscript = dataclasses.replace(manuscript, bib_files=(*manuscript.bib_files, *(n for n in named if n not in manuscript.bib_files)))

@@ -114,9 +114,13 @@ def remap_manuscript(
     """
     end = end or start
     path = manuscript.source.path
+    return move_spans(manuscript, lambda span: remap_span(span, path, source, start, end), source=source)
 
-    def move(span: Span) -> Span:
-        return remap_span(span, path, source, start, end)
+
+def move_spans(manuscript: Manuscript, move: Callable[[Span], Span], **changes) -> Manuscript:
+    """``manuscript`` with ``move`` applied to every Span it holds (citations and their items,
+    references, .bib entries and their parts, problems and their fixes, the reference section),
+    and the fields ``changes`` names replaced."""
 
     def citation(c: Citation) -> Citation:
         items = tuple(dataclasses.replace(item, span=move(item.span)) for item in c.items)
@@ -133,11 +137,11 @@ def remap_manuscript(
 
     return dataclasses.replace(
         manuscript,
-        source=source,
         citations=tuple(citation(c) for c in manuscript.citations),
         references=tuple(reference(r) for r in manuscript.references),
         bib=tuple(reference(r) for r in manuscript.bib),
         problems=tuple(problem(p) for p in manuscript.problems),
         reference_section=move(manuscript.reference_section) if manuscript.reference_section else None,
+        **changes,
     )
 

@@ -43,7 +43,7 @@ def _nocite_all(ctx: Context) -> bool:
 
 
 def _backend(ctx: Context) -> str | None:
-    """``"bibtex"``, ``"biber"``, or None (pandoc, or a .bib checked alone)."""
+    """``"bibtex"``, ``"biber"``, ``"manubot"`` or None (pandoc, or a .bib checked alone)."""
     return ctx.manuscript.toolchain.backend if ctx.manuscript.toolchain else None
 
 
@@ -76,7 +76,8 @@ def undefined_citation_key(ctx: Context):
 
     Why it matters: an undefined key prints as "?" or "[@key]" in the rendered paper, and the
     work it meant is missing from the list. A key that differs only in case is accepted by
-    BibTeX (with a warning) but not by biber or pandoc.
+    BibTeX, without a word, but not by biber or pandoc: a warning in a BibTeX manuscript (it
+    breaks when the .bib is reused with biber or pandoc), an error under biber and pandoc.
 
     Example: `\\cite{Hunter:2007}` when the .bib has no `Hunter:2007`; `[@Smith2019]` when the
     .bib has `smith2019`.
@@ -92,7 +93,7 @@ def undefined_citation_key(ctx: Context):
     entries = _keyed(ctx)
     m = ctx.manuscript
     if not entries and not any(s.format == "bibtex" for s in m.sources):
-        return  # no-reference-list says there is nothing to resolve keys against (an empty .bib resolves nothing)
+        return  # no-reference-list (or unreadable-input, for a file named but not read) says there is nothing to resolve keys against (an empty .bib resolves nothing)
     backend = _backend(ctx)
     if backend == "bibtex":
         for citation in m.citations:
@@ -103,10 +104,14 @@ def undefined_citation_key(ctx: Context):
     keys = sorted({e.key for e in entries if e.key})
     by_id = {e.id: e for e in entries}
     spelling: dict[str, str] = {}  # BibTeX: the first spelling of each key, in .aux order, is the only one it accepts
+    unresolved: dict[str, object] = {}  # keys no file read defines, while a named file could not be read
+    manubot = backend == "manubot"
     for link in m.links:
         item = ctx.item(link)
         if item.key is None or item.key == "*":
-            continue  # (Manubot identifier keys resolve themselves only where there is no bibliography)
+            continue
+        if manubot and link.how != "key" and (item.key in aliases or item.key.lower().startswith(MANUBOT_PREFIXES)):
+            continue  # Manubot: identifiers (and names defined as them) resolve themselves; tags are checked above
         first = spelling.setdefault(item.key.casefold(), item.key)
         if backend == "bibtex" and first != item.key and link.how in ("key", "key-case"):
             found = by_id[link.references[0]].key if link.references else item.key
@@ -117,8 +122,9 @@ def undefined_citation_key(ctx: Context):
             continue
         if link.how == "key-case":
             found = by_id[link.references[0]].key
-            if backend == "biber":
-                yield Problem(item.span, f"the key {item.key!r} is undefined: biber matches keys exactly and the entry is {found!r}",
+            if backend in ("biber", "manubot") or (backend is None and m.source.format == "markdown"):
+                program = "biber" if backend == "biber" else "pandoc"  # pandoc: "citation X not found" (checked with pandoc 2.17)
+                yield Problem(item.span, f"the key {item.key!r} is undefined: {program} matches keys exactly and the entry is {found!r}",
                               Fix(f"write {found}", found, item.span))
             elif backend == "bibtex":
                 yield Problem(item.span, f"the key {item.key!r} matches {found!r} only when case is ignored: BibTeX accepts it, "
@@ -132,10 +138,29 @@ def undefined_citation_key(ctx: Context):
             ref = ctx.references.get(link.nearest[0]) or by_id.get(link.nearest[0])
             yield Problem(item.span, f"{item.text} is marked up as a citation of {item.key!r}, which no entry defines",
                           Fix(f"its text names {describe(ref)}: point the citation at {ref.key!r}" if ref and ref.key else "point the citation at its entry"))
+        elif (link.how == "key-missing" or (link.how == "none" and not (item.numbers or item.authors))) and m.bib_unread:
+            unresolved.setdefault(item.key, item)
         elif link.how == "key-missing" or (link.how == "none" and not (item.numbers or item.authors)):
             close = process.extractOne(item.key, keys, scorer=fuzz.WRatio, score_cutoff=CLOSE_KEY) if keys else None
             fix = Fix(f"did you mean {close[0]}?", close[0], item.span) if close else None
             yield Problem(item.span, f"the key {item.key!r} is not defined in the bibliography", fix)
+    if unresolved:
+        yield _unresolved(m, unresolved)
+
+
+def _unresolved(m, unresolved: dict) -> Problem:
+    """One problem for the keys that may be defined in a bibliography file that could not be read."""
+    names = ", ".join(name.rsplit("/", 1)[-1] for name, _ in m.bib_unread)
+    built = all(writer for _, writer in m.bib_unread)
+    keys = list(unresolved)
+    shown = ", ".join(repr(k) for k in keys[:8]) + (f" and {len(keys) - 8} more" if len(keys) > 8 else "")
+    first = next(iter(unresolved.values()))
+    if built:
+        return Problem(first.span, f"{len(keys)} cited {'key is' if len(keys) == 1 else 'keys are'} in no bibliography file here "
+                                   f"({shown}): {names}, written at build time, should define them", severity=Severity.INFO)
+    return Problem(first.span, f"{len(keys)} cited {'key is' if len(keys) == 1 else 'keys are'} undefined ({shown}): {names} "
+                               "could not be read, and no other bibliography file defines them",
+                   Fix(f"make {names} readable (see unreadable-input), or define the keys elsewhere"))
 
 
 def _spaced_key(ctx: Context, link, item, keys: list[str], backend: str | None) -> Problem:
@@ -308,6 +333,9 @@ def author_list_misread(ctx: Context):
     return _recorded_in_cited(ctx, "author-list-misread")
 
 
+_UNDATED_NORMAL = frozenset("misc online url webpage www electronic software manual".split())
+
+
 @rule("RC607", "cited-entry-without-year", Severity.WARNING)
 def cited_entry_without_year(ctx: Context):
     """Every cited .bib entry has a year (or a biblatex `date`).
@@ -316,22 +344,23 @@ def cited_entry_without_year(ctx: Context):
     author-year citation reads "Smith (n.d.)", and the list sorts it out of place.
 
     Example: `@book{numpy, author = {{NumPy developers}}, title = {NumPy}, publisher = {NumFOCUS}}`
-    cited as `\\cite{numpy}`, or a `@misc` without a year cited as `[@numpy]` in pandoc.
+    cited as `\\cite{numpy}`, or an `@article` without a year cited as `[@numpy]` in pandoc.
 
     Fix: add `year = {2020}` (for software and web pages, the version's or the visit's year).
     An entry that inherits its year through `crossref` or disables it on purpose (`IGNOREyear`,
-    `OPTyear`) is not reported; in a LaTeX manuscript,
-    nor is an entry whose type does not require a year (`@misc`, `@online`: BibTeX prints it
-    without one, and does not warn).
+    `OPTyear`) is not reported, nor is an undated web page, software or manual (`@misc`,
+    `@online`, `@url`, `@webpage`, `@software`, `@manual`: "n.d." is the right rendering of an
+    undated page, and BibTeX prints it without a year and does not warn); in a LaTeX manuscript,
+    nor is any other entry whose type does not require a year.
     """
     m = ctx.manuscript
     cited = _cited(ctx)
     if cited is None or not m.bib:
         return  # only key citations make an entry "cited" (a .bib checked alone: missing-required-field)
     by_key = {e.key.casefold(): e for e in m.bib if e.key}
-    latex = m.toolchain is not None and m.toolchain.backend is not None
+    latex = m.toolchain is not None and m.toolchain.backend in ("bibtex", "biber")
     for entry in m.bib:
-        if latex and not any(options[0] == "year" for options in REQUIRED.get(entry.type or "", ())):
+        if entry.type in _UNDATED_NORMAL or (latex and not any(options[0] == "year" for options in REQUIRED.get(entry.type or "", ()))):
             continue  # BibTeX's numeric styles print a @misc without a year as it is (pandoc's CSL styles print n.d.)
         present = {_DISABLED.sub("", f) for f in entry.fields}  # IGNOREyear, OPTyear: left out on purpose
         if entry.id in cited and not entry.year and not present & {"year", "date"} and entry.key.strip():

@@ -12,7 +12,9 @@ def citation_after_manuscript_date(ctx: Context):
 
     Why it matters: a review accepted in July 2023 cannot have read a paper from 2024; the
     citation was added later, or its year is wrong. The date used is, in order: the configured
-    `manuscript-date`, then the accepted, published, revised or received date in the text.
+    `manuscript-date`, then the accepted, published, revised or received date in the text, then
+    the front matter's `date:` (a draft's own date, often when it was submitted: a later
+    citation there is information, since the draft may have been revised since).
 
     Example: `(Karimi et al., 2024)` in a review accepted 14.07.2023.
 
@@ -37,7 +39,11 @@ def citation_after_manuscript_date(ctx: Context):
             reported.add(ref.id)
             label = (f"{item.text}" if item.authors else f"{item.text} ({ref.first_author}, {ref.year})" if item.key
                      else f"[{link.number}] ({ref.first_author}, {ref.year})")
-            yield Problem(item.span, f"{label} is dated {number}, after the manuscript's {event} date {iso}")
+            if event == "front matter":  # a draft's own date, often the submission date: revised since
+                yield Problem(item.span, f"{label} is dated {number}, after the manuscript's front matter date {iso}: "
+                                         "update the date if the manuscript was revised", severity=Severity.INFO)
+            else:
+                yield Problem(item.span, f"{label} is dated {number}, after the manuscript's {event} date {iso}")
 
 @rule("RC402", "future-year", Severity.ERROR)
 def future_year(ctx: Context):

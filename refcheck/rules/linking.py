@@ -42,8 +42,11 @@ def citation_without_reference(ctx: Context):
                 by_year: dict[str, list] = {}
                 for entry in ctx.manuscript.bib:
                     by_year.setdefault(entry.year or "", []).append(entry)
+                keyed = {i.key for c in ctx.manuscript.citations for i in c.items if i.key}
             if item.authors and item.year and by_key:
-                yield _plain_text_citation(item, by_year)
+                problem = _plain_text_citation(item, by_year, keyed, ctx.citations[link.citation].form)
+                if problem is not None:
+                    yield problem
             continue  # otherwise no-reference-list covers it
         fix = None
         if link.nearest:
@@ -58,15 +61,22 @@ def _cites_by_key(ctx: Context) -> bool:
     return bool(m.bib or any(c.style == "key" for c in m.citations))
 
 
-def _plain_text_citation(item, by_year: dict) -> Problem:
+def _plain_text_citation(item, by_year: dict, keyed: set[str], form: frozenset[str]) -> Problem | None:
     """An author-year citation typed as text where the list is generated from keys: pandoc and
-    BibTeX list only works cited by key, so this one is missing from the list either way."""
+    BibTeX list only works cited by key, so this one is missing from the list, unless its entry
+    is cited by key elsewhere (then the typed citation names a listed work: nothing to say).
+    Where no entry matches, a "name" of several capitalised words before a year ("the Snedecor
+    Award (2012)") is more often a prize, a law or a survey than a citation: not reported."""
     year = item.year.rstrip("abcdefghijklmnopqrstuvwxyz")
     found = [e for e in by_year.get(year, ()) if e.key and e.first_author and same_surname(e.first_author, item.authors[0])]
+    if any(e.key in keyed for e in found):
+        return None
     if found:
         keys = ", ".join(f"@{e.key}" for e in found[:3])
         return Problem(item.span, f"{item.text} is typed as text, not cited by key: the bibliography has it ({keys}), but only "
                                   "works cited by key are listed", Fix(f"cite it as [{keys.split(', ')[0]}]"), severity=Severity.WARNING)
+    if "several-capitalised-words" in form:
+        return None
     return Problem(item.span, f"{item.text} is typed as text and no bibliography entry matches it: the generated list will not include it",
                    Fix("add the work to the bibliography and cite it by key"))
 

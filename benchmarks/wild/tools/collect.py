@@ -16,15 +16,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent.parent
 MIRRORS = Path(os.environ.get("MIRRORS", "/work/.mirror"))
 RESERVED_FILE = Path("/work/shared/corpus/RESERVED.md")
-# named in RESERVED.md (owners beyond the A/digit rule); a repository of the same name is taken for a fork
-RESERVED = """CliMA/Oceananigans.jl FluxML/Flux.jl Jammy2211/PyAutoLens Ouranosinc/xclim mne-tools/mne-bids
-pybamm-team/liionpack sbi-dev/sbi yt-project/unyt geoffreylitt/convivial-paper
-RoboticExplorationLab/PlanningWithAttitude fdabl/EEGpaper mdnestor/ide-traveling-waves
-FelixBenning/Incremental-Gaussian-Paper RuthAngus/period_gap benjaminpope/morphine_paper
-boada/hetdex_paper chroetz/PaperStrong22 comphy-lab/holeySheets_paper_arxiv THinnerichs/DTI-VOODOO
-eurunuela/pfm_vs_ta LTLA/KmeansReinitialization2021 Nicholaswogan/Wogan_2022_photochem_methods
-dannyjacobs/fluxcalpaper drpeterrohde/Interferometry-Review greenelab/deep-review
-scikit-image/scikit-image-paper kylejgillett/sounderpy SpeedyWeather/SpeedyWeather.jl""".split()
+sys.path.insert(0, str(HERE))
+from rebuild import RESERVED  # noqa: E402  (named in RESERVED.md, beyond the A/digit rule; one list for both scripts)
+
 # already in ../shared/corpus (markdown/meta-review, markdown/pubmed-parser-joss, latex/sympy, latex/scipy)
 ALREADY = "greenelab/meta-review titipata/pubmed_parser sympy/sympy-paper scipy/scipy-articles".split()
 MAX_BIB = 2_000_000
