@@ -50,8 +50,10 @@ document (not infos): ``doc_id, rule, location, message, verdict, reason``. Line
 (doc_id, rule, location, message); a run keeps every judged line it finds again (and every line
 of documents it did not run), adds new ones with verdict ``?`` and drops lines no longer found.
 ``--auto-judge`` settles ``?`` lines of ``undefined-citation-key`` where the oracle compiled: a
-key the toolchain also reports undefined is true, one it resolves is false. Precision =
-true / (true + false), overall and per rule.
+key the toolchain also reports undefined is true, one it resolves is false. The others are
+judged by hand, by class, in ``benchmarks/wild_judge.py`` (run it after this script: it fills the
+``?`` lines its rules settle and prints the rest). Precision = true / (true + false), overall and
+per rule.
 
 Machine-readable results: ``benchmarks/wild-results.json``. Standard library + pandoc/TeX only.
 """

@@ -74,8 +74,14 @@ def _walk(folder: Path) -> list[Path | Document]:
 
 
 def _drop_included(files: list) -> list:
-    r"""LaTeX files that another file of the set ``\input``s are checked as part of it, not alone."""
+    r"""LaTeX files that another file of the set ``\input``s are checked as part of it, not alone,
+    and fragments (no ``\documentclass``: a chapter, a figure) that no file of the set includes.
+
+    TeX resolves ``\input{sections/a}`` from the folder it runs in, the main file's, wherever the
+    ``\input`` is written: a name is tried from the including file's folder and every folder above
+    it."""
     included: set[Path] = set()
+    fragments: set[Path] = set()
     for path in files:
         if isinstance(path, Document) or path.suffix.lower() not in (".tex", ".ltx"):
             continue
@@ -83,10 +89,13 @@ def _drop_included(files: list) -> list:
             text = path.read_text(encoding="utf-8", errors="replace")
         except OSError:
             continue
+        if "\\documentclass" not in text and "\\documentstyle" not in text:
+            fragments.add(path.resolve())
         for name in _INCLUDE.findall(text):
-            target = (path.parent / name.strip()).resolve()
-            included |= {target, target.with_suffix(".tex")}
-    return [p for p in files if isinstance(p, Document) or p.resolve() not in included]
+            for folder in (path.parent, *path.parent.parents):
+                target = (folder / name.strip()).resolve()
+                included |= {target, target.with_suffix(".tex")}
+    return [p for p in files if isinstance(p, Document) or (p.resolve() not in included and p.resolve() not in fragments)]
 
 
 def manuscript_paths(arguments: Iterable[str | os.PathLike], *, optional: set[str] | None = None) -> list[Path | Document]:

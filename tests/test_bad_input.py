@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pytest
 
+from refcheck.api import Config, check_paths
 from refcheck.readers import load
-from tests.conftest import ROOT
+from tests.conftest import ROOT, TODAY
 
 TIMEOUT = 60  # seconds: a hang guard only, 100x what these runs take (tests/timing.py)
 MB = 1_000_000
@@ -219,6 +220,18 @@ def test_invalid_utf8(tmp_path):
     path.write_bytes(MANUSCRIPT.replace("Smith", "Sm\u00efth").encode("cp1252"))  # a Windows "ANSI" file
     message = unreadable(path)
     assert "not valid UTF-8" in message and "0xef" in message and "line 5" in message
+
+
+def test_a_latin1_latex_file_is_read_as_tex_reads_it(tmp_path):
+    """TeX reads bytes: a .tex with Latin-1 accents (in comments, or under inputenc latin1) builds, so
+    it is read in the encoding it looks like, with a note, not dropped."""
+    path = tmp_path / "thesis.tex"
+    tex = "\\documentclass{article}\n% Ty\u00f6n alku\n\\begin{document}\nAs in \\cite{a}.\n\\end{document}\n"
+    path.write_bytes(tex.encode("latin-1"))
+    report = check_paths([path], Config(today=TODAY))
+    notes = [f for f in report.findings if f.rule == "unreadable-input"]
+    assert [str(f.severity) for f in notes] == ["info"] and "read as Latin-1" in notes[0].message
+    assert any(f.rule == "no-reference-list" for f in report.findings)  # the citation was read
 
 
 def test_truncated_utf8_sequence_at_end(tmp_path):

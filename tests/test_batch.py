@@ -30,14 +30,25 @@ CORPUS = SHARED / "corpus" / "jats" / "md"
 
 
 def test_a_directory_is_walked_for_manuscripts_in_sorted_order(tmp_path):
-    tree(tmp_path, {"b.md": "", "a/paper.tex": "", "a/refs.bib": "", "c.xml": "<article/>", "notes.txt": "",
+    tree(tmp_path, {"b.md": "", "a/paper.tex": "\\documentclass{article}", "a/refs.bib": "", "c.xml": "<article/>", "notes.txt": "",
                     ".git/x.md": "", "node_modules/y.md": "", ".hidden.md": "", "z.docx": ""})
     assert [p.relative_to(tmp_path).as_posix() for p in manuscript_paths([tmp_path])] == ["b.md", "c.xml", "z.docx", "a/paper.tex"]
 
 
 def test_latex_files_that_another_one_inputs_are_checked_as_part_of_it(tmp_path):
-    tree(tmp_path, {"main.tex": r"\input{sections/intro}\include{method.tex}", "sections/intro.tex": "", "method.tex": "", "other.tex": ""})
+    doc = "\\documentclass{article}\n"
+    tree(tmp_path, {"main.tex": doc + r"\input{sections/intro}\include{method.tex}", "sections/intro.tex": "", "method.tex": "", "other.tex": doc})
     assert [p.name for p in manuscript_paths([tmp_path])] == ["main.tex", "other.tex"]
+
+
+def test_an_input_is_found_from_the_main_files_folder_and_a_fragment_alone_is_not_a_manuscript(tmp_path):
+    """TeX reads \\input{sections/algorithm/crossover} in sections/algorithm.tex from main.tex's
+    folder; a figure's .tex that nothing includes and that has no \\documentclass is a fragment."""
+    tree(tmp_path, {"paper/main.tex": "\\documentclass{article}\n\\input{sections/algorithm}\n",
+                    "paper/sections/algorithm.tex": "\\input{sections/algorithm/crossover}\n",
+                    "paper/sections/algorithm/crossover.tex": "As in \\cite{a}.\n", "paper/figures/fig1.tex": "\\cite{b}\n"})
+    assert [p.name for p in manuscript_paths([tmp_path])] == ["main.tex"]
+    assert [p.name for p in manuscript_paths([tmp_path / "paper" / "figures" / "fig1.tex"])] == ["fig1.tex"]  # named: checked
 
 
 def test_globs_are_expanded_and_a_file_named_twice_counts_once(tmp_path):

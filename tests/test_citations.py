@@ -42,6 +42,9 @@ def items(md: str) -> list[tuple]:
         ("| Lim et al., 2012; Noll et al., 2012 |", [(("Lim",), True, "2012"), (("Noll",), True, "2012")]),
         ("see Ospina and Ferrari (2010), Ospina and Ferrari, 2012). Next", [(("Ospina", "Ferrari"), False, "2010"), (("Ospina", "Ferrari"), False, "2012")]),
         ("(Watson and Leopold, 2019; copy archived at https://github.com/x/Analysis).", [(("Watson", "Leopold"), False, "2019")]),
+        # LaTeX's escaped ampersand, in R Markdown and pandoc papers
+        ("(Regier, Kemp \\& Kay (2015))", [(("Regier", "Kemp", "Kay"), False, "2015")]),
+        ("(Bennett \\& Goodman, 2015)", [(("Bennett", "Goodman"), False, "2015")]),
     ],
 )
 def test_author_year(text, expected):
@@ -150,6 +153,8 @@ def test_keys_after_the_references_heading_count():
         "1775 km <sup>2</sup> and (*x* - 3)<sup>2</sup>",
         "index ≥ 25 kg/m<sup>2</sup> and 1 W/m<sup>2</sup> and weight/height<sup>2</sup>",
         "pruned data (r<sup>2</sup> < 0.4) and (*R*<sup>2</sup>)",
+        "package version 0.1.1, RStudio 2023.09.0+463, R 4.3.2",  # a version, not a year
+        "PJ Bickel, EA Hammel, and JW O'Connell. Science (1975). We load",  # a journal
     ],
 )
 def test_never_a_citation(text):

@@ -98,6 +98,18 @@ def test_manual_references_define_plain_keys_beside_self_resolving_identifiers(t
     assert [e.key for e in manuscript.bib] == ["smith2019"]
 
 
+def test_manubot_template_expressions_are_not_citations(tmp_path):
+    """00.front-matter.md is a Jinja2 template that Manubot renders before pandoc reads it."""
+    front = ('## Authors\n\n{## Template for listing authors ##}\n{% for author in manubot.authors %}\n+ **{{author.name}}**\n  <br>\n'
+             '  {%- set has_ids = false %}\n'
+             '  {%- if author.mastodon is defined and author["mastodon-server"] is defined %}\n    {%- set has_ids = true %}\n'
+             '    · ![Mastodon icon](images/mastodon.svg){.inline_icon width=16 height=16}\n'
+             '    [\\@{{author.mastodon}}@{{author["mastodon-server"]}}](https://{{author["mastodon-server"]}}/@{{author.mastodon}})\n'
+             '  {%- endif %}\n{% endfor %}\n')
+    tree(tmp_path, {**MANUBOT, "content/00.front-matter.md": front})
+    assert findings(tmp_path / "content") == [("undefined-citation-key", "02.main.md", 3)]
+
+
 def test_the_repository_root_and_its_content_folder_give_the_same_findings(tmp_path):
     tree(tmp_path, MANUBOT)
     assert walked(tmp_path) == findings_of(manuscript_paths([tmp_path / "content"]), tmp_path, set())
@@ -347,6 +359,12 @@ def test_what_a_key_cited_manuscript_has_under_its_references_heading_is_not_a_l
                     "refs.bib": BIB})
     report = check_paths([tmp_path / "paper.md"], Config(today=TODAY, ignore=("manuscript-date-unknown", "unused-bib-entry")))
     assert list(report.findings) == []
+
+
+def test_each_year_of_a_typed_citation_is_named_whole(tmp_path):
+    tree(tmp_path, {"paper.md": "---\nbibliography: refs.bib\n---\n\nBy key [@smith2019]; surveys by Reed (1964, 1965).\n", "refs.bib": BIB})
+    report = check_paths([tmp_path / "paper.md"], Config(today=TODAY))
+    assert [f.message.split(" is ")[0] for f in report.findings if f.rule == "citation-without-reference"] == ["Reed (1964)", "Reed (1965)"]
 
 
 def test_a_prize_or_a_survey_before_a_year_is_not_a_missing_citation(tmp_path):

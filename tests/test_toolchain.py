@@ -159,6 +159,7 @@ def test_biber_reads_a_percent_line_as_a_comment(tmp_path):
     "Davis, III, Sammy", "Di Palma, I. and Abbott, B. P.", "Tanaka, V. and Ito, I.",
     "Burkle, Laura A and Dalla Riva, Giulio V and Fortin, Marie-Jos{\\'e}e and others",  # "others" is not a "First Last" name
     "Ruebel, Oliver and tom and Wodder II, John T. and daphnedequatrebarbes and Elpy",  # nor are GitHub handles
+    "Aguiar, O. D. and LIGO Scientific Collaboration and Cabourn Davies, G. S. and Ajith, P.",  # "Last Last, F. F.": one person
 ])
 def test_names_read_as_meant_are_not_misread(value):
     assert author_list_problems(value) == []
@@ -275,6 +276,25 @@ def test_pandoc_reads_bare_words_that_bibtex_rejects(tmp_path, field, value):
 def test_pandoc_prints_an_undefined_macro_as_its_name(tmp_path):
     _, findings = pandoc_run(tmp_path, "@article{m1, author = {A, B}, title = {One}, journal = bams, year = {2001}}\n")
     assert [f.rule for f in findings] == ["bibtex-syntax-error"] and "pandoc prints the word `bams`" in findings[0].message
+
+
+def test_an_escaped_brace_counts_as_a_brace_for_bibtex_and_biber(tmp_path):
+    """`F\\{`e}art`: BibTeX and biber count every brace, backslash or not (the entry is read whole)."""
+    bib = BIB + "@article{fr13, author = {F\\{`e}art, Catherine}, title = {T}, journal = {J}, year = {2013}}\n"
+    for tex in (DOC % "\\cite{smith2019, fr13}", BIBER_DOC % "\\cite{smith2019, fr13}"):
+        m, findings = run(tmp_path, tex, bib)
+        assert [e.key for e in m.bib] == ["smith2019", "fr13"] and list(findings) == []
+
+
+def test_a_value_replaced_by_a_later_one_is_not_read_by_pandoc(tmp_path):
+    _, findings = pandoc_run(tmp_path, "@article{m1, author = {A, B}, title = {One}, journal = bams, journal = {Bull. AMS}, year = {2001}}\n")
+    assert [f.rule for f in findings] == ["duplicate-bib-field"]
+
+
+def test_pandoc_reads_a_percent_inside_a_value_as_text(tmp_path):
+    m, findings = pandoc_run(tmp_path, "@article{m1, author = {A, B}, title = {One}, journal = {J}, year = {2016},\n"
+                                       "  url = {http://adsabs.harvard.edu/abs/2016A%26A...595A...1G},\n  note = {50% of cases}}\n")
+    assert list(findings) == [] and m.bib[0].url == "http://adsabs.harvard.edu/abs/2016A%26A...595A...1G"
 
 
 def test_pandoc_keeps_the_last_of_a_repeated_field_and_ignores_percent_comments(tmp_path):

@@ -334,7 +334,8 @@ def with_bibliography(manuscript: Manuscript, extra: Iterable[str | os.PathLike]
             source = Source(str(path), text, "csl")
             found, found_problems = read_csl(source)
         else:
-            found, found_problems = read_bib(_biber_view(source) if backend == "biber" else source, backend=backend, macros=macros)
+            view = _brace_view(source) if backend in ("bibtex", "biber") else source
+            found, found_problems = read_bib(_biber_view(view) if backend == "biber" else view, backend=backend, macros=macros)
         offset = len(entries)
         entries.extend(dataclasses.replace(e, id=f"b{offset + i + 1}") for i, e in enumerate(found))
         problems.extend(found_problems)
@@ -371,8 +372,9 @@ def _written_at_build(name: str, manuscript: Manuscript) -> str | None:
         if source.format != "markdown" or "write_bib" not in source.text:
             continue
         for call in re.finditer(r"write_bib\s*\(", source.text):
-            end = _balanced_end(source.text, call.end() - 1, "()")
-            if quoted.search(source.text, call.end(), min(end, call.end() + 2000)):
+            # in the call (write_bib(pkgs, 'packages.bib')) or in the code right after it
+            # (bib = knitr::write_bib(pkgs); xfun::write_utf8(bib, 'packages.bib'))
+            if quoted.search(source.text, call.end(), call.end() + 1000):
                 return source.path
     return None
 
@@ -391,6 +393,17 @@ def _balanced_end(text: str, at: int, pair: str = "{}") -> int:
         if depth == 0:
             return mark.end()
     return len(text)
+
+
+_ESCAPED_BRACE = re.compile(r"\\[{}]")
+
+
+def _brace_view(source: Source) -> Source:
+    """The .bib as BibTeX and biber count its braces: ``\\{`` opens a group like ``{`` (they know no
+    escapes; bibtexparser does), so ``F\\{`e}art`` is balanced. Same length."""
+    if "\\{" not in source.text and "\\}" not in source.text:
+        return source
+    return Source(source.path, _ESCAPED_BRACE.sub(lambda m: " " + m.group()[1], source.text), source.format)
 
 
 def _biber_view(source: Source) -> Source:
@@ -446,7 +459,8 @@ def load(path: str | os.PathLike, *, max_bytes: int | None = None, bib: Iterable
         data = read_bytes(p, limit)
         if fmt in BINARY:
             return with_bibliography(_reader(fmt, "read_bytes")(name, data), bib, max_bytes=max_bytes or MAX_BYTES)
-        text = decode(data)
+        # TeX reads bytes: a Latin-1 .tex (accents in comments, or inputenc latin1) builds; read it as it looks
+        text, wrong = decode_bib(data) if fmt == "latex" else (decode(data), None)
     except Unreadable as err:
         hint = "; pass the manuscript file inside it" if p.is_dir() else ""
         return _unreadable(name, f"{err}{hint}")
@@ -455,7 +469,12 @@ def load(path: str | os.PathLike, *, max_bytes: int | None = None, bib: Iterable
         from refcheck.readers.latex import opener
 
         open_file = opener(p, max_bytes=limit)
-    return with_bibliography(read_text(text, name, fmt, open_file=open_file), bib, max_bytes=limit)
+    manuscript = read_text(text, name, fmt, open_file=open_file)
+    if wrong:
+        note = Problem(manuscript.source.span(0, 0), f"{name} {wrong}: quoted text may show other characters; "
+                                                    "save it as UTF-8", rule="unreadable-input", severity=Severity.INFO)
+        manuscript = dataclasses.replace(manuscript, problems=(note, *manuscript.problems))
+    return with_bibliography(manuscript, bib, max_bytes=limit)
 
 
 def load_document(document, *, max_bytes: int | None = None, bib: Iterable[str | os.PathLike] = ()) -> Manuscript:

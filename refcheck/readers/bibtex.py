@@ -371,7 +371,7 @@ def author_list_problems(value: str, field: str = "author") -> list[str]:
             out.append(f"`{field} = {{{shown}}}`: \"{name}\" is read as family name \"{parts[0]}\", given name \"{parts[1]}\" "
                        f"(BibTeX prints \"{printed_name(name)}\"); BibTeX wants `Last, Jr, First`: "
                        f"`{words[-1]}, {parts[1]}, {' '.join(words[:-1])}`")
-        elif len(parts) == 2 and len(parts[1].split()) >= 2 and (
+        elif len(parts) == 2 and len(parts[1].split()) >= 2 and not all(_INITIAL.fullmatch(w) for w in parts[1].split()) and (
                 _full_names(parts[0]) or (comma_free and _capitalised(parts[0]) and _capitalised(parts[1]))):
             # "J. Smith, K. Doe", or "John Smith, Jane Doe" among names written "First Last" (alone it
             # could be "García Márquez, Gabriel José")
@@ -499,7 +499,29 @@ _YEAR = re.compile(r"\d{4}")
 _STRING_DEFINITION = re.compile(r"@string\s*[{(]\s*([^\s={}()]+)\s*=", re.I)
 _BLOCK_HEAD = re.compile(r"@\s*(\w*)\s*[{(]\s*([^,\s={}()]*)")
 _BLOCK_HEAD_COMMENT = re.compile(r"@\s*comment\b", re.I)
-_PERCENT_TO_EOL = re.compile(r"(?<!\\)%[^\n]*")
+_VALUE_OR_PERCENT = re.compile(r'(?<!\\)[{}"%]')
+
+
+def _outer_comments_removed(value: str) -> str:
+    """A raw value without the ``%`` comments outside its braces and quotes (``{2001} % in
+    press``), as pandoc reads it; a ``%`` inside (a URL's ``%26``, "50% of cases") is text."""
+    out, depth, quoted, last = [], 0, False, 0
+    for mark in _VALUE_OR_PERCENT.finditer(value):
+        char = mark.group()
+        if mark.start() < last:
+            continue  # inside a comment
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth = max(depth - 1, 0)
+        elif char == '"' and depth == 0:
+            quoted = not quoted
+        elif char == "%" and depth == 0 and not quoted:
+            out.append(value[last : mark.start()])
+            newline = value.find("\n", mark.start())
+            last = len(value) if newline < 0 else newline
+    out.append(value[last:])
+    return "".join(out).strip()
 _MONTH_NAME = re.compile(r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?", re.I)
 _BARE_TOKEN = re.compile(r"[^\s\"#%'(),={}]+")
 
@@ -673,6 +695,7 @@ class _Reader:
         names = []
         seen = set()
         percent = False
+        last_of = {f.key.lower(): i for i, f in enumerate(entry.fields)} if duplicate_fields else {}
         for index, field in enumerate(entry.fields):
             key, value = field.key, field.value
             if key.startswith("%"):  # a line commented out: pandoc and biber skip it
@@ -689,12 +712,14 @@ class _Reader:
                         + " (biber would skip the line); delete the line"), rule=RULE, severity=Severity.ERROR))
                 continue  # graded: reported in uncited entries too
             if self.backend == "pandoc" and "%" in value:
-                value = _PERCENT_TO_EOL.sub("", value).strip()  # pandoc: `%` comments to the end of the line
+                value = _outer_comments_removed(value)  # pandoc: `%` between values comments to the end of the line
             name = key.lower()
             names.append(name)
             if name in seen and self.backend not in ("biber", "pandoc"):
                 continue  # BibTeX keeps the first of a repeated field, biber and pandoc the last (tests/test_tex_oracle.py)
             seen.add(name)
+            if self.backend in ("biber", "pandoc") and last_of.get(name, index) != index:
+                continue  # a value they replace with a later one: never read, never reported
             text = None
             if value[:1] == "{" and "#" not in value:
                 if value[-1] == "}" and "=" not in value:
@@ -726,6 +751,8 @@ class _Reader:
                     more = f" (and {len(found) - 1} more {'names' if len(found) > 2 else 'name'} misread in this field)" if len(found) > 1 else ""
                     self.problems.append(Problem(self.field_span(start, raw, key), f"{_entry_name(entry.key)}: {found[0]}{more}",
                                                  rule="author-list-misread"))
+        if commented and percent:
+            return  # a `%@entry{` BibTeX stops in: said once for the file; what it keeps of it is noise (an empty duplicate)
         repeated = ()
         if duplicate_fields:  # duplicate-bib-field reports it, for cited entries
             repeated = tuple(sorted(n for n, count in Counter(names).items() if count > 1))  # names.count() was quadratic

@@ -31,7 +31,7 @@ from refcheck.model import Citation, CitationItem, Source
 # --- author-year -------------------------------------------------------------------------
 
 # Every year ends where no letter follows ("in pressure" is no year): _ITEM_START relies on it.
-YEAR = r"(?:(?<![\p{L}\d./\-])(?:1[5-9]\d\d|20\d\d)(?:[a-z](?![\p{L}]))?(?![\d\p{Ll}])|n\.\s?d\.|(?:in\s+press|forthcoming)(?!\p{L}))"
+YEAR = r"(?:(?<![\p{L}\d./\-])(?:1[5-9]\d\d|20\d\d)(?:[a-z](?![\p{L}]))?(?![\d\p{Ll}]|\.\d)|n\.\s?d\.|(?:in\s+press|forthcoming)(?!\p{L}))"  # not "2023.09" (a version)
 _PARTICLE = r"(?:(?:[Vv]an|[Vv]on|[Dd]er|[Dd]en|[Dd]e|[Dd]el|[Dd]ella|[Dd]i|[Dd]a|[Dd]u|[Dd]os|[Ll]a|[Ll]e|[Tt]en|[Tt]er|[Aa]l|[Ee]l)\s+)"
 # Atomic, like _LOWER_SURNAME: what may follow a name (a space, a comma, "(", a year) is never a
 # letter, an apostrophe or a hyphen, so giving characters back can only fail, and in a long
@@ -44,7 +44,7 @@ _LOWER_SURNAME = r"(?:(?>\p{Ll}[\p{Ll}\p{M}'’-]+)(?=\s+et\s*al))"
 _ETAL = r"(?:\s*,?\s+et\s*al(?P<etal_dot>\.)?)"
 AUTHORS = (
     rf"(?P<authors>(?:{_SURNAME}|{_LOWER_SURNAME})"
-    rf"(?:(?:\s*,\s*{_SURNAME}){{0,4}}+\s*,?\s+(?:and|&)\s+{_SURNAME})?"  # possessive: "and" starts no surname
+    rf"(?:(?:\s*,\s*{_SURNAME}){{0,4}}+\s*,?\s+(?:and|\\?&)\s+{_SURNAME})?"  # possessive: "and" starts no surname ("\\&": LaTeX's)
     rf"{_ETAL}?)"
 )
 YEARS = rf"(?P<years>{YEAR}(?:\s*,\s*(?:{YEAR}|[a-z](?![\p{{L}}\d.])))*)"
@@ -84,7 +84,7 @@ _YEAR_OR_SUFFIX = re.compile(rf"{YEAR}|(?<![\p{{L}}])[a-z](?![\p{{L}}\d.])")
 _SPACES = re.compile(r"\s+")
 _ET_AL_WORDS = re.compile(r"\bet\s*al\b")
 _ET_AL_TAIL = re.compile(r"\s*,?\s+et\s*al\.?\s*$")
-_AUTHOR_SEPARATOR = re.compile(r"\s*,\s*|\s+(?:and|&)\s+")
+_AUTHOR_SEPARATOR = re.compile(r"\s*,\s*|\s+(?:and|\\?&)\s+")
 _TRAILING_INITIALS = re.compile(r"(?<=\p{L}{2})(?:\s+\p{Lu}{1,2}\.?)+$")
 _LEADING_WORD = re.compile(r"(\p{L}+)[\s,]+(?=\p{Lu}|(?:van|von|de|del|della|di|da|du|la|le)\s)")
 _DASH = re.compile(r"[-–—]")
@@ -104,6 +104,10 @@ STOPWORDS = frozenset(
     edition vol volume issue retrieved published received accepted revised until between
     circa ca approx approximately around before after""".split()
 )
+# One-word journal titles that read like a name before a year ("published in Science (1975)")
+JOURNAL_WORDS = frozenset("Science Nature Cell Neuron Lancet Blood Genetics Genome Immunity Brain Circulation Chest "
+                          "Pediatrics Radiology Gut Diabetes Hepatology Gastroenterology Cancer Oncogene Leukemia "
+                          "Development Evolution Ecology Biometrika Econometrica Bioinformatics Nucleic".split())
 _MONTHS = frozenset("january february march april may june july august september october november december".split())
 
 # --- numeric ---------------------------------------------------------------------------
@@ -223,6 +227,8 @@ def _is_plausible_author(names: tuple[str, ...], et_al: bool = False) -> bool:
     first = names[0].split()
     if not first:
         return False
+    if not et_al and len(names) == 1 and names[0] in JOURNAL_WORDS:
+        return False  # "O'Connell. Science (1975)": a journal
     head = first[0].lower()
     if head.split("-")[0] in _MONTHS:
         return False

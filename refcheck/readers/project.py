@@ -260,6 +260,16 @@ def unjoin(manuscript: Manuscript, sources: list[Source], pieces: list[Piece]) -
     return move_spans(manuscript, move, source=sources[0], sources=(*others, *manuscript.sources))
 
 
+# Jinja2 expressions, statements and comments (Manubot's front matter template: "{{author.name}}",
+# "{% for author in manubot.authors %}"), each at most a few lines: what pandoc never sees
+_JINJA = re.compile(r"\{\{.{0,2000}?\}\}|\{%.{0,2000}?%\}|\{#.{0,2000}?#\}", re.S)
+
+
+def _blank(text: str) -> str:
+    """``text`` as blanks of the same length, its line breaks kept."""
+    return "".join(ch if ch == "\n" else " " for ch in text)
+
+
 # Quarto's cross-reference labels: @fig-x, @sec-x... are resolved by Quarto, never seen by citeproc
 QUARTO_CROSSREF = re.compile(r"(?:fig|tbl|lst|tip|nte|wrn|imp|cau|thm|lem|cor|prp|cnj|def|exm|exr|sol|rem|eq|sec)-", re.I)
 
@@ -296,6 +306,8 @@ def read(document: Document, read_file: Callable[[Path], str]) -> Manuscript:
         return opened[path]
 
     text, pieces = join(sources, document.separator, expand if document.kind.startswith("quarto") else None)
+    if document.kind == "manubot" and ("{{" in text or "{%" in text):
+        text = _JINJA.sub(lambda m: _blank(m.group()), text)  # Manubot renders its sections with Jinja2 first
     manuscript = read_text(text, f"{document.path}#joined", "markdown")
     manuscript = unjoin(manuscript, sources, pieces)
     if document.kind.startswith("quarto") or any(p.suffix.lower() == ".qmd" for p in document.files):

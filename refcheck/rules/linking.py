@@ -61,6 +61,15 @@ def _cites_by_key(ctx: Context) -> bool:
     return bool(m.bib or any(c.style == "key" for c in m.citations))
 
 
+def _named(item) -> str:
+    """An item as a reader names it: its text, or, for one year of several ("Reed (1964, 1965)"
+    gives the items "Reed (1964" and "1965)"), its authors and year."""
+    if item.text.count("(") == item.text.count(")") and item.authors and item.text.startswith(item.authors[0]):
+        return item.text
+    names = " and ".join(item.authors[:2]) if len(item.authors) <= 2 else item.authors[0]
+    return f"{names}{' et al.' if item.et_al or len(item.authors) > 2 else ''} ({item.year})"
+
+
 def _plain_text_citation(item, by_year: dict, keyed: set[str], form: frozenset[str]) -> Problem | None:
     """An author-year citation typed as text where the list is generated from keys: pandoc and
     BibTeX list only works cited by key, so this one is missing from the list, unless its entry
@@ -73,11 +82,11 @@ def _plain_text_citation(item, by_year: dict, keyed: set[str], form: frozenset[s
         return None
     if found:
         keys = ", ".join(f"@{e.key}" for e in found[:3])
-        return Problem(item.span, f"{item.text} is typed as text, not cited by key: the bibliography has it ({keys}), but only "
+        return Problem(item.span, f"{_named(item)} is typed as text, not cited by key: the bibliography has it ({keys}), but only "
                                   "works cited by key are listed", Fix(f"cite it as [{keys.split(', ')[0]}]"), severity=Severity.WARNING)
     if "several-capitalised-words" in form:
         return None
-    return Problem(item.span, f"{item.text} is typed as text and no bibliography entry matches it: the generated list will not include it",
+    return Problem(item.span, f"{_named(item)} is typed as text and no bibliography entry matches it: the generated list will not include it",
                    Fix("add the work to the bibliography and cite it by key"))
 
 
