@@ -367,6 +367,17 @@ def test_each_year_of_a_typed_citation_is_named_whole(tmp_path):
     assert [f.message.split(" is ")[0] for f in report.findings if f.rule == "citation-without-reference"] == ["Reed (1964)", "Reed (1965)"]
 
 
+def test_a_reference_written_out_in_the_text_is_not_a_missing_citation(tmp_path):
+    """A further-reading list typed in the text ("* Berger JO (1985). Statistical Decision
+    Theory..."): references on purpose, not citations; the same name mid-sentence still is."""
+    tree(tmp_path, {"paper.md": "---\nbibliography: refs.bib\n---\n\nBy key [@smith2019].\n\n"
+                                "* Berger JO (1985). Statistical Decision Theory and Bayesian Analysis. Springer.\n"
+                                "* Lee PM (1989). Bayesian Statistics: An Introduction. Oxford.\n\n"
+                                "As Berger (1985) showed, it holds.\n", "refs.bib": BIB})
+    report = check_paths([tmp_path / "paper.md"], Config(today=TODAY))
+    assert [f.message.split(" is ")[0] for f in report.findings if f.rule == "citation-without-reference"] == ["Berger (1985)"]
+
+
 def test_a_prize_or_a_survey_before_a_year_is_not_a_missing_citation(tmp_path):
     tree(tmp_path, {"paper.md": "---\nbibliography: refs.bib\n---\n\nBy key [@smith2019]. He won the Vince Sposito Statistical "
                                 "Computing Award (2011) and the Snedecor Award (2012); Nobody (2001) disagrees.\n",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import regex as re
+
 from refcheck.model import Fix, Problem, Severity
 from refcheck.names import same_surname
 from refcheck.rule import Context, describe as _describe, rule
@@ -43,7 +45,7 @@ def citation_without_reference(ctx: Context):
                 for entry in ctx.manuscript.bib:
                     by_year.setdefault(entry.year or "", []).append(entry)
                 keyed = {i.key for c in ctx.manuscript.citations for i in c.items if i.key}
-            if item.authors and item.year and by_key:
+            if item.authors and item.year and by_key and not _typed_reference(ctx, ctx.citations[link.citation]):
                 problem = _plain_text_citation(item, by_year, keyed, ctx.citations[link.citation].form)
                 if problem is not None:
                     yield problem
@@ -59,6 +61,25 @@ def _cites_by_key(ctx: Context) -> bool:
     """The manuscript's list is generated from keys (a .bib, or Manubot identifiers) and it prints none."""
     m = ctx.manuscript
     return bool(m.bib or any(c.style == "key" for c in m.citations))
+
+
+_LINE_HEAD = re.compile(r"[ \t>]*(?:[-*+•]|\d{1,3}[.)])?[ \t]*")
+_TITLE_AFTER = re.compile(r"\.[ \t]+[\p{Lu}\d\"“*_]")
+
+
+def _typed_reference(ctx: Context, citation) -> bool:
+    """A reference written out in the text on purpose, "* Berger JO (1985). Statistical Decision
+    Theory...": the citation opens its line (or list item) and a title follows it."""
+    span = citation.span
+    source = next((s for s in (ctx.manuscript.source, *ctx.manuscript.sources) if s.path == span.path), None)
+    if source is None or not citation.narrative:
+        return False
+    text = source.text
+    newline = text.rfind("\n", max(0, span.start - 200), span.start)
+    if newline < 0 and span.start > 200:
+        return False  # far from its line's start
+    line_start = newline + 1
+    return bool(_LINE_HEAD.fullmatch(text, line_start, span.start) and _TITLE_AFTER.match(text, span.end))
 
 
 def _named(item) -> str:
