@@ -261,11 +261,13 @@ def _pandoc_blocks(text: str) -> tuple[list[tuple[int, int]], set[str], list[int
     prev_blank = True  # the start of the text is a block start
     prev_kind = "start"  # start | para | heading | fence | definition | item
     list_indent: int | None = None  # content indent of the list item the text is in
+    code_open = 0  # backticks of an inline code span the paragraph opened and has not closed
     while i < count:
         line = lines[i]
         start = starts[i]
         if blank[i]:
             prev_blank = True
+            code_open = 0
             i += 1
             continue
         block_start = prev_blank or prev_kind in ("start", "heading", "fence", "definition")
@@ -282,6 +284,8 @@ def _pandoc_blocks(text: str) -> tuple[list[tuple[int, int]], set[str], list[int
                 i, prev_blank, prev_kind = end + 1, False, "fence"
                 continue
         fence = _PD_FENCE.fullmatch(line)
+        if fence and not prev_blank and code_open == len(fence.group(2)) and fence.group(2)[0] == "`":
+            fence = None  # it closes the code span the paragraph opened (pandoc reads inline code first)
         limit = 3 if list_indent is None else list_indent + 3
         if fence and _indent(fence.group(1)) <= limit and not (fence.group(2)[0] == "`" and "`" in fence.group(3)) and (
             fence.group(2)[0] == "`" or block_start
@@ -338,6 +342,12 @@ def _pandoc_blocks(text: str) -> tuple[list[tuple[int, int]], set[str], list[int
             prev_kind = "heading"
         elif block_start or prev_kind != "item":
             prev_kind = "para"
+        if prev_kind == "heading":
+            code_open = 0
+        elif "`" in line:
+            for run in _PD_BACKTICKS.finditer(line):
+                length = run.end() - run.start()
+                code_open = length if not code_open else (0 if length == code_open else code_open)
         prev_blank = False
         i += 1
         opened = line.find("<!--")
