@@ -389,6 +389,14 @@ def _searches(n: int) -> str:
     return f"# T\n\n## References\n\n{refs}\n"
 
 
+# refcheck as a Ctrl-C can stop it, however the suite was started: a job that a shell without job
+# control starts in the background (`pytest &` in a script, a CI runner) inherits SIGINT ignored,
+# and Python then installs no KeyboardInterrupt handler; both tests below failed that way (exit 0/1
+# instead of 130) whether the machine was loaded or not.
+INTERRUPTIBLE_REFCHECK = [sys.executable, "-c", "import runpy, signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
+                          "runpy.run_module('refcheck', run_name='__main__', alter_sys=True)"]
+
+
 def _answered(server) -> int:
     return sum(1 for s in server.requests if s.status == 200)
 
@@ -405,7 +413,7 @@ def test_ctrl_c_during_searches_exits_130_and_keeps_the_answers_received(tmp_pat
         assert online(server, earlier, "--no-cache", "--lock", str(lock)).returncode in (0, 1)
         locked = lock.read_bytes()
         start = len(server.requests)
-        process = subprocess.Popen([sys.executable, "-m", "refcheck", str(paper), "--crossref-url", server.url, "--cache", str(cache),
+        process = subprocess.Popen([*INTERRUPTIBLE_REFCHECK, str(paper), "--crossref-url", server.url, "--cache", str(cache),
                                     "--lock", str(lock), "--format", "json"], cwd=ROOT, stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE, text=True, env={**os.environ, "NO_COLOR": "1"})
         deadline = time.monotonic() + 120  # a hang guard: the loop ends as soon as the condition holds
@@ -428,7 +436,7 @@ def test_ctrl_c_during_searches_exits_130_and_keeps_the_answers_received(tmp_pat
 @pytest.mark.timeout(300)  # a hang guard only (tests/timing.py): a loaded machine runs these several times slower
 def test_ctrl_c_while_the_main_thread_waits_for_a_doi_batch(paper, tmp_path):
     with FakeCrossref(RECORDS, agencies=AGENCIES, latency=10.0) as server:  # Ctrl-C lands while the batch is awaited, however loaded the machine
-        process = subprocess.Popen([sys.executable, "-m", "refcheck", str(paper), "--crossref-url", server.url, "--cache",
+        process = subprocess.Popen([*INTERRUPTIBLE_REFCHECK, str(paper), "--crossref-url", server.url, "--cache",
                                     str(tmp_path / "c.sqlite"), "--format", "json"], cwd=ROOT, stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE, text=True, env={**os.environ, "NO_COLOR": "1"})
         deadline = time.monotonic() + 120  # a hang guard: the loop ends as soon as the condition holds
