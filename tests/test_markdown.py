@@ -86,3 +86,12 @@ def test_impossible_dates_are_ignored():
 def test_doi_and_title():
     m = read_text("# Conditioned media\n\nDOI: 10.53555/ecb/2023.12.1154\n\nText.\n")
     assert m.title == "Conditioned media" and m.doi == "10.53555/ecb/2023.12.1154"
+
+
+@pytest.mark.timeout(60)  # a hang guard: this input looped forever (found by hypothesis under load)
+def test_a_carriage_return_inside_math_is_passed_over():
+    from refcheck.readers.markdown import pandoc_mask
+
+    masked, _ = pandoc_mask("See $a\rb$ and $c \r\r d$ then [@k].")
+    assert masked.endswith("[@k].") and masked[4:10] == " " * 6  # "$a\rb$" is math
+    assert [c.text for c in read_text("See $a\rb$ [@k].\n").citations] == ["[@k]"]

@@ -520,7 +520,7 @@ class _Inline:
                     j += 1
                 if j < n and text[j] == "$":
                     return p + 1  # no space before the closing "$"
-                i = j
+                i = j if j > i else i + 1  # (a "\r" is passed over: it stood still here, forever)
             else:
                 i += 1
         return p + 1
