@@ -15,8 +15,10 @@ import errno
 import hashlib
 import json
 import os
+import random
 import shutil
 import signal
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -136,18 +138,34 @@ def test_a_truncated_cache_is_rebuilt(server, paper, tmp_path, keep):
     assert fill(server, cache) == 0
 
 
-def test_damage_found_in_the_middle_of_a_run_is_said_once_and_the_run_completes(server, paper, tmp_path):
+@pytest.mark.parametrize("seed", [0, 25])  # 25's bytes also land inside a stored answer (see the test below)
+def test_damage_found_in_the_middle_of_a_run_is_said_once_and_the_run_completes(server, paper, tmp_path, seed):
     cache = tmp_path / "c.sqlite"
     fill(server, cache)
     size = cache.stat().st_size
     with open(cache, "r+b") as f:  # the header and schema intact, pages further in overwritten
         f.seek(int(size * 0.6))
-        f.write(os.urandom(8192))
+        f.write(random.Random(seed).randbytes(8192))  # seeded: the same damage on every run
     result = online(server, paper, "--cache", str(cache))
     assert result.returncode == 1 and match_statuses(result) == EXPECTED and "Traceback" not in result.stderr
     [line] = result.stderr.splitlines()
     assert "is damaged (database disk image is malformed); moved to c.sqlite.corrupt" in line
     fill(server, cache)  # what the new file lacks (read from the old one before the damage showed)
+    assert fill(server, cache) == 0
+
+
+def test_an_answer_damaged_inside_its_row_is_fetched_again_in_silence(server, paper, tmp_path):
+    cache = tmp_path / "c.sqlite"
+    fill(server, cache)
+    with sqlite3.connect(cache) as db:  # the file's structure sound, one stored answer's bytes not
+        [(key,)] = db.execute("SELECT key FROM responses ORDER BY key LIMIT 1").fetchall()
+        db.execute("UPDATE responses SET value = ? WHERE key = ?", (b"\x80\xf6" * 64, key))
+    db.close()
+    before = len(server.requests)
+    result = online(server, paper, "--cache", str(cache))
+    assert result.returncode == 1 and match_statuses(result) == EXPECTED
+    assert result.stderr == ""  # no "Unable to deserialize response" from requests-cache's logger
+    assert len(server.requests) == before + 1  # that one answer again, and it replaced the damaged row
     assert fill(server, cache) == 0
 
 

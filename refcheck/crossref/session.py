@@ -20,6 +20,7 @@ A cache is an optimisation, so no failure of it may fail a run or lose an answer
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 import sys
@@ -35,6 +36,13 @@ LOCKED_LIMIT = 3  # writes skipped because the file stayed locked, before the ca
 REDIS_NAMESPACE = "refcheck"  # keys are refcheck:<hash>, so other requests-cache users of the server are not mixed in
 
 Warn = Callable[[str], None]
+
+# requests-cache logs an answer it cannot decode (bytes damaged inside a row, which SQLite's own
+# checks do not see) as an error and treats it as a miss: the answer is fetched again and the
+# row replaced, so the cache heals itself and nothing is lost. Without a handler of its own
+# Python's last-resort handler would print that record on stderr, a second line beside the one
+# refcheck says about the damage. An application that configures logging still receives it.
+logging.getLogger("requests_cache").addHandler(logging.NullHandler())
 
 
 class CacheUnavailable(Exception):
