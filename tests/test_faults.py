@@ -101,7 +101,7 @@ needs_permissions = pytest.mark.skipif(
 def test_random_bytes_at_the_default_cache_path_are_moved_aside_and_the_cache_rebuilt(server, paper, tmp_path, monkeypatch):
     cache = tmp_path / "cache" / "crossref.sqlite"
     cache.parent.mkdir()
-    garbage = os.urandom(5000)
+    garbage = random.Random(1).randbytes(5000)
     cache.write_bytes(garbage)
     monkeypatch.setenv("REFCHECK_CACHE", str(cache))  # the default path: refcheck's own file
     first = online(server, paper)
