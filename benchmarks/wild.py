@@ -23,7 +23,8 @@ Oracles (cached in ``benchmarks/wild-oracle.json``, keyed by the files' SHA-256;
 depend on refcheck):
 
 * pandoc (``/usr/bin/pandoc``; for a ``.qmd`` its undefined keys less Quarto's cross-references,
-  which Quarto resolves): in the entry's folder, ``pandoc FILE -f markdown -t json`` (every
+  which Quarto resolves; for an R Markdown or Quarto file each code-chunk header ```` ```{r ...} ````
+  first made an ordinary fence, as knitr leaves it): in the entry's folder, ``pandoc FILE -f markdown -t json`` (every
   ``Cite``'s ``citationId``, metadata ``nocite`` included: the cited keys; the metadata's
   ``bibliography``/``references``), ``pandoc FILE -f markdown --citeproc -t plain`` (stderr
   ``[WARNING] Citeproc: citation X not found``: the undefined keys), and each bibliography read
@@ -44,7 +45,9 @@ depend on refcheck):
 
 Comparison, per document: refcheck's ``undefined-citation-key`` keys (errors; the case-only
 warnings are not counted, since BibTeX resolves those keys) and ``unused-bib-entry`` keys against the oracle's sets: identical or not, with the
-differences.
+differences. The oracle's unused set counts the ``crossref``/``xref`` parents of cited entries as
+used (the toolchain formats them with their children), and leaves out entries commented out
+with ``%`` when refcheck reports them as such (one bibtex-syntax-error finding for the file).
 
 Ledger (``benchmarks/wild-ledger.tsv``): one line per warning or error refcheck gives on a
 document (not infos): ``doc_id, rule, location, message, verdict, reason``. Lines are keyed by
@@ -100,6 +103,14 @@ REFCHECK_TIMEOUT = 300
 # Quarto's, which plain pandoc (the oracle) reports as citations not found
 QUARTO_CROSSREF = re.compile(r"(?:fig|tbl|lst|tip|nte|wrn|imp|cau|thm|lem|cor|prp|cnj|def|exm|exr|sol|rem|eq|sec)-")
 PANDOC_TIMEOUT = 120
+# knitr (R Markdown) and Quarto run a document's code chunks before pandoc sees it: ```{r opts}
+# becomes a plain code block (its code echoed or nothing, its output in code blocks). pandoc given
+# the .Rmd itself does not take "{r message=FALSE}" for a fence's attributes, so a chunk's closing
+# fence opens a code block that swallows the text up to the next chunk. The oracle gives pandoc
+# what knitr would: each chunk header as an ordinary fence with the engine as its class.
+KNITR_CHUNK = re.compile(r"^([ \t>]*)(`{3,})[ \t]*\{[ \t]*([A-Za-z0-9_]+)(?:[ \t,][^}\n]*)?\}[ \t]*$", re.M)
+KNITTED = (".rmd", ".qmd", ".rmarkdown")
+ORACLE_VERSION = 2  # bumped when an oracle changes what it computes: cached answers are then redone
 
 
 def refcheck_command() -> list[str]:
@@ -259,10 +270,13 @@ def _meta_strings(node) -> list[str]:
 
 
 def pandoc_oracle(entry: Path) -> dict:
-    cwd, name = entry.parent, entry.name
+    cwd = entry.parent
     out: dict = {"tool": "pandoc"}
-    proc = subprocess.run(["pandoc", name, "-f", "markdown", "-t", "json"], cwd=cwd, capture_output=True,
-                          text=True, timeout=PANDOC_TIMEOUT)
+    text = entry.read_text(encoding="utf-8", errors="replace")
+    if entry.suffix.lower() in KNITTED:
+        text = KNITR_CHUNK.sub(r"\1\2{.\3}", text)
+    proc = subprocess.run(["pandoc", "-f", "markdown", "-t", "json"], cwd=cwd, capture_output=True,
+                          input=text, text=True, timeout=PANDOC_TIMEOUT)
     if proc.returncode:
         return {**out, "status": "pandoc failed", "detail": clip(proc.stderr, 200)}
     ast_ = json.loads(proc.stdout)
@@ -270,7 +284,7 @@ def pandoc_oracle(entry: Path) -> dict:
     _walk_cites(ast_, cites)
     meta = ast_.get("meta", {})
     bibs = _meta_strings(meta.get("bibliography"))
-    proc = subprocess.run(["pandoc", name, "-f", "markdown", "--citeproc", "-t", "plain"], cwd=cwd,
+    proc = subprocess.run(["pandoc", "-f", "markdown", "--citeproc", "-t", "plain"], cwd=cwd, input=text,
                           capture_output=True, text=True, timeout=PANDOC_TIMEOUT)
     if proc.returncode and re.search(r"File \S+\.csl not found", proc.stderr) and "csl" in meta:
         # a style the build fetches or keeps elsewhere: the same document without it (pandoc's default style)
@@ -427,6 +441,7 @@ def tex_oracle(root: Path, entry_rel: str, timeout: float) -> dict:
             status, detail = "did not compile", f"{backend} step failed"
         elif keys is None:
             status, detail = "did not compile", key_note
+        cited |= _crossref_parents(_bib_texts(cwd, backend, auxes, bcf), cited)
         if backend == "bibtex":  # BibTeX matches keys without regard to case
             folded = {c.lower() for c in cited}
             unused = set() if ("*" in cited or keys is None) else {k for k in keys if k.lower() not in folded}
@@ -442,6 +457,42 @@ def _first_error(log: Path) -> str:
     text = log.read_text("utf-8", "replace") if log.exists() else ""
     m = re.search(r"^! (.*)$", text, re.M)
     return clip(m.group(1), 100) if m else "no error message in the log"
+
+
+_CROSSREF_FIELD = re.compile(r"^\s*(?:crossref|xref)\s*=\s*[{\"]\s*([^}\",\s]+)", re.M | re.I)
+_ENTRY_START = re.compile(r"^\s*@\s*(\w+)\s*[{(]\s*([^,\s]*)\s*,", re.M)
+
+
+def _bib_texts(cwd: Path, backend: str, auxes: list[Path], bcf: Path) -> list[str]:
+    """The text of the .bib files the run read (beside the document; others are not searched here)."""
+    if backend == "bibtex":
+        names = [n.strip() for a in auxes for d in _AUX_BIBDATA.findall(a.read_text("utf-8", "replace")) for n in d.split(",")]
+        paths = [cwd / (n if n.endswith(".bib") else n + ".bib") for n in names if n]
+    else:
+        text = bcf.read_text("utf-8", "replace") if bcf.exists() else ""
+        paths = [cwd / d for d in re.findall(r"<bcf:datasource[^>]*>([^<]*)</bcf:datasource>", text)]
+    return [p.read_text("utf-8", "replace") for p in dict.fromkeys(paths) if p.is_file()]
+
+
+def _crossref_parents(texts: list[str], cited: set[str]) -> set[str]:
+    """The ``crossref``/``xref`` parents of cited entries: the toolchain formats them with their
+    children (BibTeX lists a parent cited through two children, and copies its fields into each)."""
+    folded = {c.casefold() for c in cited}
+    parents: set[str] = set()
+    for text in texts:
+        starts = list(_ENTRY_START.finditer(text))
+        for m, nxt in zip(starts, starts[1:] + [None]):
+            if m.group(2).casefold() in folded:
+                body = text[m.end() : nxt.start() if nxt else len(text)]
+                parents.update(_CROSSREF_FIELD.findall(body))
+    return parents
+
+
+def commented_out_keys(texts: list[str]) -> set[str]:
+    """Keys of entries written behind ``%`` (``%@article{key,``): refcheck reports them in one
+    bibtex-syntax-error finding (BibTeX reads them as entries and stops at their ``%`` lines), not
+    as unused entries, so the comparison leaves them out of the toolchain's unused set."""
+    return set(re.findall(r"^[ \t]*%+[ \t]*@[ \t]*\w+[ \t]*[{(][ \t]*([^,\s]+)[ \t]*,", "\n".join(texts), re.M))
 
 
 def _bib_keys(cwd: Path, backend: str, auxes: list[Path], bcf: Path, deadline: float, env: dict):
@@ -491,7 +542,8 @@ def oracle_for(row: dict, root: Path, hashes: dict, cache: dict, refresh: bool, 
     tool_version = subprocess.run(["pandoc", "--version"] if kind == "pandoc" else ["pdflatex", "--version"],
                                   capture_output=True, text=True).stdout.split("\n")[0] if shutil.which("pandoc" if kind == "pandoc" else "pdflatex") else "absent"
     cached = cache.get(row["id"])
-    if cached and not refresh and cached.get("files_sha256") == digest and cached.get("version") == tool_version:
+    if (cached and not refresh and cached.get("files_sha256") == digest and cached.get("version") == tool_version
+            and cached.get("oracle_version") == ORACLE_VERSION):
         return cached
     entry_rel = row["paths"].split(";")[0]
     start = time.perf_counter()
@@ -502,6 +554,7 @@ def oracle_for(row: dict, root: Path, hashes: dict, cache: dict, refresh: bool, 
     result["seconds"] = round(time.perf_counter() - start, 2)
     result["files_sha256"] = digest
     result["version"] = tool_version
+    result["oracle_version"] = ORACLE_VERSION
     cache[row["id"]] = result
     return result
 
@@ -542,6 +595,9 @@ def check_document(row: dict, root: Path, oracle: dict | None) -> dict:
             o_undef, o_unused = set(oracle["undefined"]), set(oracle["unused"])
             if entry_rel.lower().endswith(".qmd"):  # rendered by Quarto, which resolves its cross-references
                 o_undef = {k for k in o_undef if not QUARTO_CROSSREF.match(k)}
+            commented = [cwd / f["path"] for f in main["findings"]
+                         if f["rule"] == "bibtex-syntax-error" and "commented out with `%`" in f["message"]]
+            o_unused -= commented_out_keys([p.read_text("utf-8", "replace") for p in commented if p.is_file()])
             rec["compare"] = {
                 "undefined_same": undefined == o_undef,
                 "undefined_only_refcheck": sorted(undefined - o_undef), "undefined_only_toolchain": sorted(o_undef - undefined),

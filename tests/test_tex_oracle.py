@@ -48,6 +48,7 @@ BIB = """\
 
 BIBTEX = "\\documentclass{article}\n%(preamble)s\\begin{document}\n%(body)s\n\\bibliographystyle{%(style)s}\n\\bibliography{refs}\n\\end{document}\n"
 BIBER = "\\documentclass{article}\n%(preamble)s\\usepackage{biblatex}\n\\addbibresource{refs.bib}\n\\begin{document}\n%(body)s\n\\printbibliography\n\\end{document}\n"
+BIBLATEX_BARE = "\\documentclass{article}\n\\usepackage[%(style)s]{biblatex}\n\\addbibresource{refs}\n\\begin{document}\n%(body)s\n\\printbibliography\n\\end{document}\n"
 BIBLATEX_OPTIONS = "\\documentclass{article}\n\\usepackage[%(style)s]{biblatex}\n\\addbibresource{refs.bib}\n\\begin{document}\n%(body)s\n\\printbibliography\n\\end{document}\n"
 REFSECTION = "\\documentclass{article}\n\\usepackage{biblatex}\n\\begin{document}\n\\begin{refsection}[refs.bib]\n%(body)s\n\\printbibliography\n\\end{refsection}\n\\end{document}\n"
 
@@ -64,6 +65,9 @@ class Case:
     preamble: str = ""
     subdir: str | None = None  # the .bib goes there, found through BIBINPUTS
     env: dict = field(default_factory=dict)
+    bib_name: str = "refs.bib"  # the .bib's file name (the templates name "refs")
+    files: dict = field(default_factory=dict)  # other files beside main.tex: name -> text
+    unused: frozenset[str] | None = None  # .bib keys nothing cites (not compared when None)
 
     def tex(self) -> str:
         return self.template % {"body": self.body, "style": self.style, "preamble": self.preamble}
@@ -154,6 +158,23 @@ CASES = {
     "biber-latin1-undeclared": Case(BIBER, "\\cite{latin}",
                                     bib=(BIB + "@article{latin, author = {Jos\xe9, Mar\xeda}, title = {X}, journal = {J}, year = {2000}}\n").encode("latin-1"),
                                     undefined=F({"latin"}), toolchain=F({("encoding", None)}), findings=F({("bib-encoding", None)})),
+    "bibtex-case-only-citation-uses-the-entry": Case(BIBTEX, "\\cite{Smith2019}", findings=F({(U, "Smith2019")}), unused=F({"lee2020", "after"})),
+    "biber-case-only-citation-uses-nothing": Case(BIBER, "\\cite{Smith2019}", undefined=F({"Smith2019"}), findings=F({(U, "Smith2019")}),
+                                                  toolchain=F({("case-typo", "Smith2019"), ("not-found", "Smith2019")}),
+                                                  unused=F({"smith2019", "lee2020", "after"})),
+    "bibtex-file-name-in-another-case": Case(BIBTEX, "\\cite{lee2020} \\cite{nosuch}", bib_name="Refs.bib", undefined=F({"nosuch"}),
+                                             toolchain=F({("not-found", "nosuch")}), findings=F({(U, "nosuch")})),  # kpathsea folds case
+    "input-file-name-in-another-case": Case(BIBTEX, "\\input{body}", files={"Body.tex": "\\cite{nosuch} \\cite{lee2020}"},
+                                            undefined=F({"nosuch"}), toolchain=F({("not-found", "nosuch")}), findings=F({(U, "nosuch")})),
+    "biblatex-backend-bibtex-bare-resource": Case(BIBLATEX_BARE, "\\cite{lee2020} \\cite{nosuch}", style="backend=bibtex",
+                                                  undefined=F({"nosuch"}), toolchain=F({("not-found", "nosuch")}), findings=F({(U, "nosuch")})),
+    "macro-that-drops-its-argument": Case(
+        BIBTEX, "\\cut{\\cite{nosuch} \\cite{after}} \\pick{\\cite{old}}{\\cite{lee2020}} \\drop{see \\cite{gone}}",
+        preamble="\\newcommand{\\cut}[1]{}\n\\newcommand\\pick[2]{#2}\n\\def\\drop#1{}\n",
+        unused=F({"smith2019", "after"})),
+    "citation-inside-a-note": Case(BIBTEX, "\\citep[also \\citealt{smith2019}]{lee2020} \\citep[see \\citet{nosuch}][]{after}",
+                                   style="plainnat", preamble="\\usepackage{natbib}\n", undefined=F({"nosuch"}),
+                                   toolchain=F({("not-found", "nosuch")}), findings=F({(U, "nosuch")}), unused=F()),
     "biber-empty-bib": Case(BIBER, "\\cite{lee2020}", bib="", undefined=F({"lee2020"}),
                             toolchain=F({("empty-file", None), ("not-found", "lee2020")}), findings=F({(U, "lee2020")})),
 }
@@ -163,7 +184,9 @@ def _write(case: Case, directory) -> dict:
     (directory / "main.tex").write_text(case.tex(), encoding="utf-8")
     bib_dir = directory / case.subdir if case.subdir else directory
     bib_dir.mkdir(exist_ok=True)
-    (bib_dir / "refs.bib").write_bytes(case.bib if isinstance(case.bib, bytes) else case.bib.encode("utf-8"))
+    (bib_dir / case.bib_name).write_bytes(case.bib if isinstance(case.bib, bytes) else case.bib.encode("utf-8"))
+    for name, text in case.files.items():
+        (directory / name).write_text(text, encoding="utf-8")
     return {"BIBINPUTS": f"{bib_dir}{os.pathsep}"} if case.subdir else {}
 
 
@@ -204,6 +227,13 @@ def test_refcheck_reads_it_as_the_toolchain(tmp_path, monkeypatch, name):
     undefined, findings = refcheck_reads(case, tmp_path, monkeypatch)
     assert undefined == set(case.undefined)
     assert findings == set(case.findings)
+    if case.unused is not None:
+        assert refcheck_unused(tmp_path) == set(case.unused)
+
+
+def refcheck_unused(directory) -> set[str]:
+    report = check([load(directory / "main.tex")], Config(today=TODAY))
+    return {_ALSO.search(f.message).group(1) for f in report.findings if f.rule == "unused-bib-entry"}
 
 
 def test_a_blank_in_a_key_names_the_keys_bibtex_skips(tmp_path, monkeypatch):
@@ -277,6 +307,19 @@ def compile_case(case: Case, directory) -> tuple[set[str], set[tuple[str, str | 
     return undefined, _toolchain_says(blg, log)
 
 
+def toolchain_unused(case: Case, directory) -> set[str]:
+    """The .bib keys no citation reached: the keys of the .bib less the .aux's \\citation keys (BibTeX,
+    case folded) or the .bcf's citekeys (biber). Call after compile_case."""
+    bib = case.bib.decode("latin-1") if isinstance(case.bib, bytes) else case.bib
+    keys = set(re.findall(r"^@\w+\{([^,\s]+),", bib, re.M))
+    if (directory / "main.bcf").exists():
+        cited = set(re.findall(r"<bcf:citekey[^>]*>([^<]+)</bcf:citekey>", (directory / "main.bcf").read_text("utf-8")))
+        return keys - cited
+    cited = {k.strip().casefold() for group in re.findall(r"\\citation\{([^}]*)\}", (directory / "main.aux").read_text("latin-1"))
+             for k in group.split(",")}
+    return {k for k in keys if k.casefold() not in cited}
+
+
 @pytest.mark.skipif(bool(_MISSING), reason=f"TeX Live is not installed ({', '.join(_MISSING)} missing)")
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_the_toolchain_agrees(tmp_path, name):
@@ -284,6 +327,8 @@ def test_the_toolchain_agrees(tmp_path, name):
     undefined, says = compile_case(case, tmp_path)
     assert undefined == set(case.undefined)
     assert says == set(case.toolchain)
+    if case.unused is not None:
+        assert toolchain_unused(case, tmp_path) == set(case.unused)
 
 
 # --- names: what refcheck says BibTeX prints is what plain.bst prints -------------------------

@@ -208,15 +208,35 @@ def decode_bib(data: bytes, declared: str | None = None) -> tuple[str, str | Non
     return text, f"is not UTF-8{' (nor ' + declared + ')' if declared else ''}; read as {best[1]} (a guess)"
 
 
+def casefold_match(path: Path) -> Path | None:
+    """``path`` found with its last component's case ignored, when exactly one file matches.
+
+    TeX Live's kpathsea (since 2018) does this on a case-sensitive file system when the exact name
+    is missing, so ``\\bibliography{Refs}`` finds ``refs.bib`` and the document compiles.
+    """
+    try:
+        folded = path.name.casefold()
+        found = [p for p in path.parent.iterdir() if p.name.casefold() == folded and p.is_file()]
+    except OSError:
+        return None
+    return found[0] if len(found) == 1 else None
+
+
 def _search_path(name: str, base: Path, env: dict[str, str]) -> Path:
-    """Where BibTeX and biber find a .bib: beside the manuscript, else in a BIBINPUTS directory."""
+    """Where BibTeX and biber find a .bib: beside the manuscript, else in a BIBINPUTS directory;
+    an exact name first along the whole path, then one that differs only in case (kpathsea's order)."""
     path = base / name
     if path.exists() or os.path.isabs(name):
         return path
-    for entry in env.get("BIBINPUTS", "").split(os.pathsep):
-        entry = entry.rstrip("/") or None  # "dir//" (search below it): the directory itself is searched here
-        if entry and (Path(entry) / name).is_file():
-            return Path(entry) / name
+    dirs = [Path(entry.rstrip("/")) for entry in env.get("BIBINPUTS", "").split(os.pathsep) if entry.rstrip("/")]
+    # "dir//" (search below it): the directory itself is searched here
+    for directory in dirs:
+        if (directory / name).is_file():
+            return directory / name
+    for directory in [base, *dirs]:
+        found = casefold_match(directory / name)
+        if found is not None:
+            return found
     return path
 
 

@@ -182,6 +182,7 @@ class _Macro:
     nargs: int = 0
     optional: bool = False  # the first argument is optional (``\newcommand{\x}[2][default]``)
     key_arg: int = 0  # which argument holds the keys; 0 = an alias (``\let\x\cite``)
+    discards: frozenset[int] = frozenset()  # arguments the body never uses (``\newcommand{\cut}[1]{}``): TeX drops them
 
 
 def _base(name: str) -> str:
@@ -314,10 +315,16 @@ class _Reader:
 
         pos = 0
         search = _TOKEN.search
+        holes: list[tuple[int, int]] = []  # arguments a macro drops, in text order: nothing in them counts
         while True:
             m = search(masked, pos)
             if m is None:
                 break
+            while holes and holes[0][1] <= m.start():
+                holes.pop(0)
+            if holes and holes[0][0] <= m.start():
+                pos = holes.pop(0)[1]
+                continue
             pos = m.end()
             name = m.group("name")
             if name is None:
@@ -325,6 +332,8 @@ class _Reader:
             end = None
             if name in CITE_COMMANDS or name in MULTI_COMMANDS:
                 end = self.cite(source, masked, m.start(), pos, name, m.group("star") == "*")
+            elif name in self.macros and self.macros[name].discards:
+                holes.extend(self.dropped(masked, pos, self.macros[name], groups))
             elif name in self.macros:
                 end = self.macro_call(source, masked, m.start(), pos, self.macros[name], groups)
             elif name in ("input", "include"):
@@ -364,6 +373,7 @@ class _Reader:
         """A citation command at ``start`` (its name ends at ``pos``); returns where it ends."""
         base = _base(name)
         key_groups: list[re.Match] = []
+        notes: list[re.Match] = []  # the optional arguments (pre- and postnotes): TeX typesets them
         if name in MULTI_COMMANDS:
             for _ in range(2):  # (global prenote)(global postnote)
                 p = _PARENS.match(masked, pos)
@@ -376,6 +386,7 @@ class _Reader:
                     o = _OPTIONAL.match(masked, p)
                     if not o:
                         break
+                    notes.append(o)
                     p = o.end()
                 k = _KEYS.match(masked, p)
                 if not k:
@@ -387,6 +398,7 @@ class _Reader:
                 o = _OPTIONAL.match(masked, pos)
                 if not o:
                     break
+                notes.append(o)
                 pos = o.end()
             k = _KEYS.match(masked, pos)
             if k:
@@ -414,7 +426,9 @@ class _Reader:
             form.add("macro")
         end = key_groups[-1].end()
         self.found.append(_Found(source, start, end, base in NARRATIVE, frozenset(form), items))
-        return end
+        nested = next((o for o in notes if "\\" in masked[o.start() : o.end()]), None)
+        # \citep[also known as, \citealt{b}]{a} cites b too: the reading goes on inside the note
+        return nested.start() + 1 if nested else end
 
     def macro_call(self, source: Source, masked: str, start: int, pos: int, macro: _Macro, groups) -> int | None:
         command = macro.command
@@ -447,6 +461,26 @@ class _Reader:
             form = {"macro"} | ({"nocite"} if base == "nocite" else set()) | ({"empty-key"} if empty else set())
             self.found.append(_Found(source, start, pos, base in NARRATIVE, frozenset(form), items))
         return pos
+
+    @staticmethod
+    def dropped(masked: str, pos: int, macro: _Macro, groups) -> list[tuple[int, int]]:
+        """The spans of the arguments a call of ``macro`` at ``pos`` passes to a body that ignores them."""
+        spans, first = [], 1
+        if macro.optional:
+            o = _OPTIONAL.match(masked, pos)
+            if o:
+                if 1 in macro.discards:
+                    spans.append((o.start(), o.end()))
+                pos = o.end()
+            first = 2
+        for arg in range(first, macro.nargs + 1):
+            group = groups().group(masked, pos)
+            if group is None:
+                break  # an argument without braces (one token): nothing to skip that could cite
+            if arg in macro.discards:
+                spans.append((group[0], group[1] + 1))
+            pos = group[1] + 1
+        return spans
 
     def define(self, masked: str, start: int, name: str, groups) -> int | None:
         """Remember a macro that cites (``\\newcommand{\\mycite}[1]{\\citep{#1}}``); skip any definition's body."""
@@ -490,6 +524,9 @@ class _Reader:
                     break
             else:
                 self.macros.pop(macro_name, None)  # redefined as something else
+                unused = frozenset(k for k in range(1, nargs + 1) if f"#{k}" not in body)
+                if unused:  # a draft's \cut{...}, \eat{...}, \ignore{...}: what it is given is never typeset
+                    self.macros[macro_name] = _Macro("", nargs, optional, 0, unused)
         return close + 1
 
     def include(self, source: Source, masked: str, start: int, pos: int, name: str, stack: tuple[str, ...]) -> int | None:
@@ -548,7 +585,10 @@ class _Reader:
         if not name.startswith("add"):
             self.bibliography_command = True
         biblatex = name.startswith("add")
-        self.add_bib_files(source, start, m.end(), m.group("path"), bare=not biblatex, split=not biblatex)
+        # biblatex hands BibTeX (backend=bibtex) the name without ".bib" and BibTeX adds it back, so
+        # \addbibresource{refs} finds refs.bib there; biber takes the name as written
+        bare = not biblatex or self.biblatex == "bibtex"
+        self.add_bib_files(source, start, m.end(), m.group("path"), bare=bare, split=not biblatex)
         return m.end()
 
     def add_bib_files(self, source: Source, start: int, end: int, written: str, *, bare: bool, split: bool) -> None:
@@ -736,7 +776,7 @@ def opener(main_path: str | os.PathLike, *, max_bytes: int | None = None) -> Cal
     Absolute paths are refused, as are directories, files over ``max_bytes`` and files that are
     not text (the same decoding as ``refcheck.readers.load``).
     """
-    from refcheck.readers import FORMATS, MAX_BYTES, Unreadable, read_file
+    from refcheck.readers import FORMATS, MAX_BYTES, Unreadable, casefold_match, read_file
 
     base = Path(main_path).parent
     limit = MAX_BYTES if max_bytes is None else max_bytes
@@ -745,6 +785,8 @@ def opener(main_path: str | os.PathLike, *, max_bytes: int | None = None) -> Cal
         if not relative or os.path.isabs(relative) or "\x00" in relative:
             return None
         path = base / relative
+        if not path.exists():
+            path = casefold_match(path) or path  # as TeX Live finds it
         try:
             text = read_file(path, limit)
         except (Unreadable, ValueError):

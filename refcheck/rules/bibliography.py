@@ -48,14 +48,18 @@ def _backend(ctx: Context) -> str | None:
 
 
 def _cited(ctx: Context) -> set[str] | None:
-    """Ids of the .bib entries the toolchain formats: those cited, and the ``crossref`` parents of
-    those (BibTeX lists a parent with its children). None when every entry counts (the .bib is
+    """Ids of the .bib entries the toolchain formats: those cited (under BibTeX, by a key in any
+    case), and the ``crossref`` parents of those (BibTeX lists a parent with its children). None when every entry counts (the .bib is
     not cited by key, or ``\\nocite{*}``)."""
     m = ctx.manuscript
     if not any(c.style == "key" for c in m.citations) or _nocite_all(ctx):
         return None
-    cited = {r for link in m.links for r in link.references}
+    bibtex = _backend(ctx) == "bibtex"  # BibTeX formats the entry a key names in another case (RC601 warns); biber, pandoc do not
+    cited = {r for link in m.links if bibtex or link.how != "key-case" for r in link.references}
     by_key = {e.key.casefold(): e for e in m.bib if e.key}
+    if bibtex:
+        named = {item.key.casefold() for c in m.citations if c.style == "key" for item in c.items if item.key}
+        cited |= {e.id for e in m.bib if e.key and e.key.casefold() in named}
     parents = [by_key.get(e.crossref.casefold()) for e in m.bib if e.id in cited and e.crossref]
     return cited | {p.id for p in parents if p is not None}
 
