@@ -361,6 +361,45 @@ def test_what_a_key_cited_manuscript_has_under_its_references_heading_is_not_a_l
     assert list(report.findings) == []
 
 
+@pytest.mark.parametrize("example", [
+    "- `@author:2001`  ->  \"Author et al. (2001)\"\n- `[@author1:2001; @author2:2001]` -> \"(Author1 et al., 2001; Author2 et al., 2002)\"\n",
+    "Write Surname (Year) in the text, e.g. Surname (2019), or (Author A & Author B, 2020).\n",
+    "(Firstauthor and Lastname, 2018) is the form the journal wants.\n",
+])
+def test_a_template_example_of_the_citation_format_is_not_a_citation(tmp_path, example):
+    """Templates and guides show the format with placeholder names (Author, Author1, Surname):
+    no work is cited under them, in any section."""
+    tree(tmp_path, {"paper.md": f"---\nbibliography: refs.bib\n---\n\nBy key [@smith2019] and @lee2020.\n\n{example}", "refs.bib": BIB})
+    report = check_paths([tmp_path / "paper.md"], Config(today=TODAY))
+    assert [f.message for f in report.findings if f.rule == "citation-without-reference"] == []
+
+
+@pytest.mark.parametrize("sentence, reported", [
+    ("The line marks 1963 [Control, Centers for Disease; Prevention (2014). CDC health information for travel. p. 250. "
+     "ISBN 9780199948505].", []),
+    ("As in Knuth (1984). The TeXbook. Addison-Wesley, 2nd ed. 1986.", []),
+    ("Data from Rossi (2010). Bayesian Statistics and Marketing. Wiley. doi:10.1002/9780470863692", []),
+    ("It was described in *Test-Driven Development: By Example* (2002) and in _Refactoring_ (1999).", []),
+    ("As Berger (1985) showed. The proof is simple.", ["Berger (1985)"]),  # a title-like sentence, nothing else of a reference
+])
+def test_a_reference_typed_in_a_sentence_or_a_title_in_italics_is_not_a_missing_citation(tmp_path, sentence, reported):
+    tree(tmp_path, {"paper.md": f"---\nbibliography: refs.bib\n---\n\nBy key [@smith2019].\n\n{sentence}\n", "refs.bib": BIB})
+    report = check_paths([tmp_path / "paper.md"], Config(today=TODAY))
+    assert [f.message.split(" is ")[0] for f in report.findings if f.rule == "citation-without-reference"] == reported
+
+
+def test_a_section_headed_citations_that_cites_by_key_is_text_not_a_list(tmp_path):
+    """The JOSS template's "# Citations" explains citing and cites @fidgit itself: pandoc reads
+    that key like any other, so it is checked, and nothing under the heading is an entry."""
+    tree(tmp_path, {"paper.md": "---\nbibliography: refs.bib\n---\n\nBy key [@smith2019].\n\n# Citations\n\n"
+                                "Citations to entries in paper.bib should be in\nrMarkdown format.\n\n"
+                                "To cite a repository, use the example entry below for @fidgit.\n\n# Figures\n\nNone.\n",
+                    "refs.bib": BIB})
+    manuscript = load(tmp_path / "paper.md")
+    assert manuscript.references == () and manuscript.reference_section is None
+    assert [i.key for c in manuscript.citations for i in c.items] == ["smith2019", "fidgit"]
+
+
 def test_each_year_of_a_typed_citation_is_named_whole(tmp_path):
     tree(tmp_path, {"paper.md": "---\nbibliography: refs.bib\n---\n\nBy key [@smith2019]; surveys by Reed (1964, 1965).\n", "refs.bib": BIB})
     report = check_paths([tmp_path / "paper.md"], Config(today=TODAY))

@@ -54,6 +54,9 @@ _SECTION = stdre.compile(
     stdre.I | stdre.M,
 )
 _HEADING = re.compile(r"^[ \t]{0,3}(#{1,6})[ \t]+\S", re.M)
+# a narrative key citation as pandoc reads one (@key, -@key, @{key}): "@" after a blank or an
+# opening bracket, not inside a word (an e-mail address) or a path
+_NARRATIVE_KEY = re.compile(r"(?:^|(?<=[\s(\[]))-?@(?:\{|[A-Za-z0-9_])", re.M)
 _LABEL = re.compile(r"^[ \t]{0,3}(?:[-*+][ \t]+)?(?:\*\*|__)?[ \t]*(?:\[(?P<b>\d{1,5})\]|(?P<n>\d{1,5})[.)])(?:\*\*|__)?[ \t]+(?=\S)", re.M)
 _BULLET = re.compile(r"^[ \t]{0,3}[-*+][ \t]+(?=\S)", re.M)
 _ENTRY_START = re.compile(r"^(?:\*\*|__|\*)?\p{Lu}[\p{L}'’\-]+,?\s+(?:\p{Lu}|[\p{L}'’\-]+,)")
@@ -675,8 +678,8 @@ def find_reference_section(masked: str) -> Section | None:
             if len(h.group(1)) <= level or level == 7:
                 end = h.start()
                 break
-        if "[@" in masked[start:end]:  # text citing by key ("## Citations" in a guide): a list cites nothing
-            continue
+        if "[@" in masked[start:end] or _NARRATIVE_KEY.search(masked, start, end):
+            continue  # text citing by key ("## Citations" in a guide, "... below for @fidgit."): a list cites nothing
         return Section(m.start(), min(start, len(masked)), end)
     return None
 

@@ -36,6 +36,10 @@ def citation_without_reference(ctx: Context):
             what = f"[{link.number}]"
         elif item.key is not None:
             continue  # key-based citations are checked against the bibliography (RC6xx)
+        elif item.authors and all(_PLACEHOLDER.fullmatch(name) for name in item.authors):
+            continue  # a template's example of the format ("Author et al. (2001)"), not a citation
+        elif _ITALIC_END.search(item.text):
+            continue  # "*Test-Driven Development: By Example* (2002)": a title in italics before its year
         else:
             what = item.text
         if not ctx.manuscript.references:
@@ -57,6 +61,11 @@ def citation_without_reference(ctx: Context):
         yield Problem(item.span, f"{what} matches no entry of the reference list", fix)
 
 
+# the words templates and guides put where a surname goes ("Author et al. (2001)", "(Author1 &
+# Author2, 2020)", "Surname (Year)"): no real work is cited under them
+_PLACEHOLDER = re.compile(r"(?i)(?:first[ -]?)?(?:author|surname|last[ -]?name|family[ -]?name)s?[ -]?\d{0,2}|(?:author|name)[ -][a-d]")
+
+
 def _cites_by_key(ctx: Context) -> bool:
     """The manuscript's list is generated from keys (a .bib, or Manubot identifiers) and it prints none."""
     m = ctx.manuscript
@@ -65,21 +74,28 @@ def _cites_by_key(ctx: Context) -> bool:
 
 _LINE_HEAD = re.compile(r"[ \t>]*(?:[-*+•]|\d{1,3}[.)])?[ \t]*")
 _TITLE_AFTER = re.compile(r"\.[ \t]+[\p{Lu}\d\"“*_]")
+# what only a reference has: an ISBN, a DOI, a page count or range, an edition, a publisher's "Press"
+_REFERENCE_TAIL = re.compile(r"\bISBN\b|\bdoi\b|\b10\.\d{4,9}/|\bpp?\.[ \t]*\d|\b\d+(?:st|nd|rd|th)[ \t]+ed\.|\bPress\b", re.I)
+_ITALIC_END = re.compile(r"\w[*_]+(?=[ \t]*[(,]?[ \t]*\d{4})")  # an emphasis closed between a "name" and its year
 
 
 def _typed_reference(ctx: Context, citation) -> bool:
     """A reference written out in the text on purpose, "* Berger JO (1985). Statistical Decision
-    Theory...": the citation opens its line (or list item) and a title follows it."""
+    Theory...": the citation opens its line (or list item) and a title follows it; or, anywhere,
+    a title follows it and the same paragraph goes on with what only a reference has ("[Centers
+    for Disease Control and Prevention (2014). CDC health information ... ISBN 9780199948505]")."""
     span = citation.span
     source = next((s for s in (ctx.manuscript.source, *ctx.manuscript.sources) if s.path == span.path), None)
     if source is None or not citation.narrative:
         return False
     text = source.text
+    if not _TITLE_AFTER.match(text, span.end):
+        return False
     newline = text.rfind("\n", max(0, span.start - 200), span.start)
-    if newline < 0 and span.start > 200:
-        return False  # far from its line's start
-    line_start = newline + 1
-    return bool(_LINE_HEAD.fullmatch(text, line_start, span.start) and _TITLE_AFTER.match(text, span.end))
+    if (newline >= 0 or span.start <= 200) and _LINE_HEAD.fullmatch(text, newline + 1, span.start):
+        return True
+    paragraph_end = text.find("\n\n", span.end, span.end + 300)
+    return bool(_REFERENCE_TAIL.search(text, span.end, paragraph_end if paragraph_end >= 0 else span.end + 300))
 
 
 def _named(item) -> str:
