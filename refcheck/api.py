@@ -210,10 +210,12 @@ def check_paths(
     progress=None,
     jobs: int = 1,
     optional: Iterable[str] = (),
+    meta=None,
 ) -> Report:
     """Read each file and its bibliography (bad input becomes unreadable-input findings) and check it.
 
     ``bib`` names .bib files read for every manuscript, beside those the manuscripts name;
+    ``meta`` (``readers.pandoc_meta.Meta``) is what a pandoc build's metadata and defaults files add;
     ``optional`` paths (found by walking a directory) are dropped when they have nothing to check;
     ``fmt`` forces the input format (else it is detected per file). ``jobs`` worker processes
     read (and, offline, check) the files; Crossref is asked from this process, once per work.
@@ -224,7 +226,7 @@ def check_paths(
     from refcheck.readers.project import Document
 
     read = read_all([p if isinstance(p, Document) else os.fspath(p) for p in paths], config, jobs=jobs, max_bytes=max_bytes,
-                    bib=tuple(bib), fmt=fmt, offline=not wants_crossref)
+                    bib=tuple(bib), fmt=fmt, offline=not wants_crossref, meta=meta)
     optional = set(optional)
     if optional:  # files a directory walk found that turn out to have nothing to check (a docs page)
         read = [r for r in read if r[0].path not in optional or has_content(r[0])]

@@ -157,11 +157,11 @@ def _read_one(job: tuple) -> tuple:
     from refcheck.api import link_manuscript, namespaced, run_rules
     from refcheck.readers import load, load_document
 
-    path, config, max_bytes, bib, fmt, offline, prefix = job
+    path, config, max_bytes, bib, fmt, offline, prefix, meta = job
     if isinstance(path, Document):
-        manuscript = link_manuscript(load_document(path, max_bytes=max_bytes, bib=bib))
+        manuscript = link_manuscript(load_document(path, max_bytes=max_bytes, bib=bib, meta=meta))
     else:
-        manuscript = link_manuscript(load(path, max_bytes=max_bytes, bib=bib, fmt=fmt))
+        manuscript = link_manuscript(load(path, max_bytes=max_bytes, bib=bib, fmt=fmt, meta=meta))
     if prefix:
         manuscript = namespaced(manuscript, prefix)
     if not offline:
@@ -177,12 +177,13 @@ def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def read_all(paths: list[Path], config, *, jobs: int, max_bytes: int | None, bib, fmt, offline: bool, progress=None) -> list[tuple]:
+def read_all(paths: list[Path], config, *, jobs: int, max_bytes: int | None, bib, fmt, offline: bool, progress=None,
+             meta=None) -> list[tuple]:
     """(manuscript, findings or None, suppressed) per path, in the order given; with several paths the
     ids carry the file's position (``2:c5``, as ``api.check`` does)."""
     several = len(paths) > 1
     jobs_list = [(p if isinstance(p, Document) else str(p), config, max_bytes, tuple(str(b) for b in bib), fmt, offline,
-                  f"{i + 1}:" if several else "") for i, p in enumerate(paths)]
+                  f"{i + 1}:" if several else "", meta) for i, p in enumerate(paths)]
     if jobs <= 1 or len(paths) <= 1:
         return [_read_one(job) for job in jobs_list]
     import importlib

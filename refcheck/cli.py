@@ -98,6 +98,16 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _pandoc_meta(defaults: list[Path], metadata_files: list[Path]):
+    """The metadata a pandoc build adds: defaults files first, then --metadata-file (pandoc's order)."""
+    from refcheck.readers.pandoc_meta import Meta, MetaError, combine, defaults_file, metadata_file
+
+    try:
+        return combine(*(defaults_file(d) for d in defaults), Meta(tuple(metadata_file(m) for m in metadata_files)))
+    except MetaError as err:
+        raise _usage(str(err)) from None
+
+
 def check_command(
     paths: Annotated[Optional[list[str]], typer.Argument(help="Manuscripts to check: files (Markdown, LaTeX, JATS XML, DOCX, plain text), directories (searched for manuscripts) or glob patterns; default: `paths` of the configuration.", show_default=False)] = None,
     format: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = Format.text,
@@ -112,6 +122,8 @@ def check_command(
     cache: Annotated[Optional[str], typer.Option("--cache", help="HTTP cache: a SQLite file path or a redis:// URL (default: the user cache directory; REFCHECK_CACHE).", show_default=False)] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the HTTP cache.")] = False,
     bib: Annotated[Optional[list[Path]], typer.Option("--bib", help="A .bib file to read with the manuscript (repeatable), beside those it names itself.", show_default=False)] = None,
+    metadata_file: Annotated[Optional[list[Path]], typer.Option("--metadata-file", help="A YAML metadata file, as pandoc's --metadata-file (repeatable): its bibliography, references, nocite and date apply where a Markdown manuscript's front matter does not set them.", show_default=False)] = None,
+    defaults: Annotated[Optional[list[Path]], typer.Option("--defaults", "-d", help="A pandoc defaults file (repeatable): its metadata files, metadata, bibliography and input files, as pandoc -d reads them.", show_default=False)] = None,
     lock: Annotated[Optional[Path], typer.Option("--lock", help="Lockfile (e.g. refcheck.lock.json): references it knows are not looked up again; rewritten after the run.", show_default=False)] = None,
     color: Annotated[Optional[bool], typer.Option("--color/--no-color", help="Force or disable colour (default: auto; NO_COLOR is honoured).")] = None,
     max_bytes: Annotated[Optional[int], typer.Option("--max-bytes", min=1, help="Refuse input files larger than this.  [default: 16 MB; 64 MB for DOCX packages]", show_default=False)] = None,
@@ -151,7 +163,9 @@ def check_command(
     except configuration.ConfigError as err:
         raise _usage(str(err)) from None
     # the command line wins over the file, option by option
-    paths = paths or list(settings.get("paths", ()))
+    meta = _pandoc_meta(defaults or [Path(p) for p in settings.get("defaults", ())],
+                        metadata_file or [Path(p) for p in settings.get("metadata-files", ())])
+    paths = paths or list(settings.get("paths", ())) or list(meta.inputs)
     if not paths:
         raise _usage("no manuscript given: pass FILE..., or set `paths` in [tool.refcheck]\nUsage: refcheck [OPTIONS] FILE...  (see refcheck --help)")
     bib = bib or [Path(p) for p in settings.get("bib", ())]
@@ -189,7 +203,7 @@ def check_command(
     client = None if offline else _client(crossref_url, mailto, cache, no_cache)
     with _progress() as progress:
         report = check_paths(paths, config, max_bytes=max_bytes, bib=bib or (), fmt=format_in.value if format_in else None, crossref=client, lock=locked, progress=progress, jobs=jobs,
-                             optional=optional)
+                             optional=optional, meta=meta)
     # the lockfile and the report are each written whole or not at all, and one failing does not
     # cost the other (the Crossref answers in the lockfile, the findings in the report)
     unwritten = []

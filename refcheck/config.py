@@ -14,6 +14,8 @@ checked: an unknown key or a bad value is an error naming the file and the key.
     mailto = "editor@example.org"
     cache = "~/.cache/refcheck/crossref.sqlite"
     bib = ["references.bib"]
+    metadata-files = ["metadata.yaml"]   # pandoc --metadata-file: bibliography, references, nocite, date
+    defaults = ["pandoc.yaml"]           # pandoc -d: its metadata files, metadata, bibliography, input files
     lock = "refcheck.lock.json"
 
     [tool.refcheck.severity]
@@ -30,7 +32,7 @@ from pathlib import Path
 from refcheck.model import Severity
 
 FAIL_ON = ("error", "warning", "info", "never")
-_LISTS = ("paths", "select", "ignore", "bib")
+_LISTS = ("paths", "select", "ignore", "bib", "metadata-files", "defaults")
 _STRINGS = ("fail-on", "manuscript-date", "mailto", "cache", "lock", "crossref-url")
 _BOOLS = ("offline",)
 _INTS = ("jobs",)
@@ -107,7 +109,7 @@ def validate(table: dict, where: str, base: Path) -> dict:
                     upper = pattern.strip().upper()
                     if not (lookup(pattern.strip()) or upper == "ALL" or (upper.startswith("RC") and upper[2:].isdigit())):
                         raise ConfigError(f"{where}: {key!r}: unknown rule {pattern!r} (see `refcheck rules`)")
-            if key in ("paths", "bib"):
+            if key in ("paths", "bib", "metadata-files", "defaults"):
                 value = [str(base / Path(v).expanduser()) for v in value]
         elif key in _STRINGS:
             if not isinstance(value, str) or not value.strip():

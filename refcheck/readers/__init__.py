@@ -456,11 +456,12 @@ def _head(path: Path) -> bytes:
 
 
 def load(path: str | os.PathLike, *, max_bytes: int | None = None, bib: Iterable[str | os.PathLike] = (),
-         fmt: str | None = None) -> Manuscript:
+         fmt: str | None = None, meta=None) -> Manuscript:
     """Read one manuscript file and its bibliography; never raises for bad content (only the caller checks existence).
 
     ``fmt`` forces the format (``--format-in``); by default it is detected (see ``detect``).
     ``max_bytes`` defaults to MAX_BYTES for text and PACKAGE_MAX_BYTES for DOCX packages.
+    ``meta`` (``pandoc_meta.Meta``) is the metadata a pandoc build adds (``--metadata-file``, defaults files).
     """
     p = Path(path)
     name = str(path)
@@ -472,7 +473,7 @@ def load(path: str | os.PathLike, *, max_bytes: int | None = None, bib: Iterable
         except ProjectError as err:
             return _unreadable(name, f"is a project whose settings cannot be read: {err}")
         if found is not None and len(found) == 1:
-            return load_document(found[0], max_bytes=max_bytes, bib=bib)
+            return load_document(found[0], max_bytes=max_bytes, bib=bib, meta=meta)
     try:
         fmt = fmt or detect(p, b"" if p.is_dir() else _head(p))
         limit = max_bytes or (PACKAGE_MAX_BYTES if fmt in BINARY else MAX_BYTES)
@@ -494,10 +495,18 @@ def load(path: str | os.PathLike, *, max_bytes: int | None = None, bib: Iterable
         note = Problem(manuscript.source.span(0, 0), f"{name} {wrong}: quoted text may show other characters; "
                                                     "save it as UTF-8", rule="unreadable-input", severity=Severity.INFO)
         manuscript = dataclasses.replace(manuscript, problems=(note, *manuscript.problems))
-    return with_bibliography(manuscript, bib, max_bytes=limit)
+    return with_bibliography(_with_meta(manuscript, meta), bib, max_bytes=limit)
 
 
-def load_document(document, *, max_bytes: int | None = None, bib: Iterable[str | os.PathLike] = ()) -> Manuscript:
+def _with_meta(manuscript: Manuscript, meta) -> Manuscript:
+    if not meta:
+        return manuscript
+    from refcheck.readers.pandoc_meta import apply  # noqa: PLC0415
+
+    return apply(manuscript, meta)
+
+
+def load_document(document, *, max_bytes: int | None = None, bib: Iterable[str | os.PathLike] = (), meta=None) -> Manuscript:
     """Read a project's document (``readers.project.Document``: its files joined as its toolchain
     joins them) and its bibliography; a file that cannot be read is an unreadable-input problem."""
     from refcheck.readers.project import read
@@ -515,7 +524,7 @@ def load_document(document, *, max_bytes: int | None = None, bib: Iterable[str |
         manuscript = read(document, read_one)
     except Unreadable as err:
         return _unreadable(document.path, f"(a {document.kind} project): {err}")
-    return with_bibliography(manuscript, bib, max_bytes=limit)
+    return with_bibliography(_with_meta(manuscript, meta), bib, max_bytes=limit)
 
 
 def read_text(text: str, path: str = "<text>", fmt: str | None = None, *, open_file=None) -> Manuscript:

@@ -81,7 +81,9 @@ def undefined_citation_key(ctx: Context):
     Why it matters: an undefined key prints as "?" or "[@key]" in the rendered paper, and the
     work it meant is missing from the list. A key that differs only in case is accepted by
     BibTeX, without a word, but not by biber or pandoc: a warning in a BibTeX manuscript (it
-    breaks when the .bib is reused with biber or pandoc), an error under biber and pandoc.
+    breaks when the .bib is reused with biber or pandoc), an error under biber and pandoc. A
+    `nocite:` key pandoc cannot find is a warning: pandoc skips it without a word (nothing prints
+    "?"), and the work meant for the list is missing from it.
 
     Example: `\\cite{Hunter:2007}` when the .bib has no `Hunter:2007`; `[@Smith2019]` when the
     .bib has `smith2019`.
@@ -147,6 +149,12 @@ def undefined_citation_key(ctx: Context):
         elif link.how == "key-missing" or (link.how == "none" and not (item.numbers or item.authors)):
             close = process.extractOne(item.key, keys, scorer=fuzz.WRatio, score_cutoff=CLOSE_KEY) if keys else None
             fix = Fix(f"did you mean {close[0]}?", close[0], item.span) if close else None
+            if "nocite" in ctx.citations[link.citation].form and backend in (None, "manubot"):
+                # pandoc (2.17, 3.x) skips a nocite key it cannot find without a word: nothing prints "?",
+                # but the work meant for the list is not in it
+                yield Problem(item.span, f"the nocite key {item.key!r} is not defined in the bibliography: pandoc skips it "
+                                         "without a warning, so the work is not listed", fix, severity=Severity.WARNING)
+                continue
             yield Problem(item.span, f"the key {item.key!r} is not defined in the bibliography", fix)
     if unresolved:
         yield _unresolved(m, unresolved)
