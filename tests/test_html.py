@@ -159,6 +159,33 @@ def _assert_safe(page: str) -> None:
             assert '"' not in href and "<" not in href and " " not in href
 
 
+def test_every_file_of_a_project_is_shown_with_its_citations_and_findings_anchored(tmp_path):
+    """A Manubot manuscript is several files read as one: each file's text is on the page under
+    its name, every citation in it anchored, and a finding in a later file links to its line."""
+    from tests.conftest import tree
+
+    tree(tmp_path, {"content/metadata.yaml": "title: T\n", "content/01.intro.md": "# Intro\n\nAs shown [@doi:10.1000/a].\n",
+                    "content/02.methods.md": "# Methods\n\nWe used [@tag:tool] and\n[@tag:undefined].\n",
+                    "content/90.back.md": "[@tag:tool]: doi:10.1000/tool\n"})
+    report = check_paths([tmp_path], Config(today=TODAY))
+    page = render_string(report)
+    manuscript = report.manuscripts[0]
+    headings = re.findall(r'<h4 class="file" id="([^"]+)">([^<]+)</h4>', page)
+    assert [name.rsplit("/", 1)[-1] for _, name in headings] == ["01.intro.md", "02.methods.md", "90.back.md"]
+    assert "We used" in page and "As shown" in page
+    cites = re.findall(r'id="(cite-[^"]+)"', page)
+    assert sorted(cites) == sorted(f"cite-{c.id}" for c in manuscript.citations) and len(cites) == 3
+    (undefined,) = [f for f in report.findings if f.rule == "undefined-citation-key"]
+    assert undefined.span.path.endswith("02.methods.md") and undefined.span.line == 4
+    rows = re.findall(r'<tr id="f\d+"[^>]*>.*?</tr>', page.split('<table class="findings">', 1)[1], re.S)
+    (row,) = [r for r in rows if "undefined-citation-key" in r]
+    target = re.search(r'href="#([^"]+)"', row).group(1)
+    assert target in _ids(page) and target.startswith("cite-")
+    for href in re.findall(r'href="#([^"]*)"', page):
+        assert href in _ids(page), href
+    assert len(_ids(page)) == len(re.findall(r'\sid="', page)), "ids are unique"
+
+
 def test_hostile_text_in_citations_references_and_dois_is_escaped():
     page = render_string(_hostile_report())
     _assert_safe(page)

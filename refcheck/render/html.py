@@ -147,7 +147,7 @@ def _sorted_disjoint(items, span_of, path: str):
 
 
 def _body_html(text: str, end: int, citations: list[Citation], status: dict[str, str], targets: dict[str, str], prefix: str,
-               markup: tuple[tuple[int, int, str], ...] = ()) -> Markup:
+               markup: tuple[tuple[int, int, str], ...] = (), references: str | None = None) -> Markup:
     """The text before ``end`` with line anchors and each citation wrapped in a link; one pass.
 
     ``markup`` ranges (the source's tags) are shown as their replacement, but their newlines
@@ -195,7 +195,7 @@ def _body_html(text: str, end: int, citations: list[Citation], status: dict[str,
             break
         plain(c.span.start)
         cid = anchor_id("cite", c.id)
-        href = targets.get(c.id, f"#{prefix}references")
+        href = targets.get(c.id, references or f"#{prefix}references")
         label = escape(status[c.id])
         parts.append(f'<a class="cite status-{label}" href="{escape(href)}" id="{escape(cid)}" title="{label}">')
         plain(c.span.end)
@@ -233,18 +233,28 @@ def _comparison(ref: Reference, match: Match) -> dict | None:
     return {"status": match.status, "via": match.via, "evidence": match.evidence, "doi": work.doi, "doi_url": doi_url(work.doi), "rows": rows}
 
 
+TEXT_FORMATS = ("markdown", "latex", "text", "jats", "docx")  # a manuscript's own text (not its .bib or YAML)
+
+
 def _manuscript_view(index: int, manuscript: Manuscript, findings: list[Finding], crossref_rules: bool) -> dict:
     prefix = f"m{index}-" if index else ""
     source = manuscript.source
-    text = source.text
     section = manuscript.reference_section
-    body_end = section.start if section is not None and section.path == source.path else len(text)
+    # every file of the text, in reading order: a project's chapters, a LaTeX file's \input files
+    texts = [source, *(s for s in manuscript.sources if s.format in TEXT_FORMATS and s.path != source.path and s.text)]
+    files = []
+    for k, src in enumerate(texts):
+        end = section.start if section is not None and section.path == src.path else len(src.text)
+        cites, dropped = _sorted_disjoint([c for c in manuscript.citations if c.span.path == src.path], lambda c: c.span, src.path)
+        in_body = [c for c in cites if c.span.end <= end]
+        files.append({"source": src, "end": end, "prefix": prefix if k == 0 else f"{prefix}s{k}-", "in_body": in_body,
+                      "outside": [c for c in cites if c.span.end > end] + dropped, "index": _Spans(in_body, lambda c: c.span)})
+    by_path = {f["source"].path: f for f in files}
+    other_cites = [c for f in files for c in f["outside"]] + [c for c in manuscript.citations if c.span.path not in by_path]
+    other_cites.sort(key=lambda c: (c.span.path != source.path, c.span.path, c.span.start))
 
     refs, _ = _sorted_disjoint(list(manuscript.references), lambda r: r.span, source.path)
-    cites, other_cites = _sorted_disjoint(list(manuscript.citations), lambda c: c.span, source.path)
-    in_body = [c for c in cites if c.span.end <= body_end]
-    other_cites = [c for c in cites if c.span.end > body_end] + other_cites
-    ref_index, cite_index = _Spans(refs, lambda r: r.span), _Spans(in_body, lambda c: c.span)
+    ref_index = _Spans(refs, lambda r: r.span)
     ref_ids = {r.id for r in manuscript.references}
 
     # findings -> anchors; citations with a finding over them
@@ -253,21 +263,22 @@ def _manuscript_view(index: int, manuscript: Manuscript, findings: list[Finding]
     rows = []
     for n, f in enumerate(findings):
         target, where = None, f"{f.span.path}:{f.span.line}:{f.span.column}"
-        if f.span.path == source.path:
-            i = cite_index.first_overlapping(f.span.start, f.span.end)
+        here = by_path.get(f.span.path)
+        if here is not None:
+            i = here["index"].first_overlapping(f.span.start, f.span.end)
             if i is not None:
-                problem_cites.add(in_body[i].id)
-                target = anchor_id("cite", in_body[i].id)
-            j = ref_index.first_overlapping(f.span.start, f.span.end)
-            if j is not None:
-                refs_findings.setdefault(refs[j].id, []).append(n)
-                target = target or anchor_id("ref", refs[j].id)
+                problem_cites.add(here["in_body"][i].id)
+                target = anchor_id("cite", here["in_body"][i].id)
+            if here["source"] is source:
+                j = ref_index.first_overlapping(f.span.start, f.span.end)
+                if j is not None:
+                    refs_findings.setdefault(refs[j].id, []).append(n)
+                    target = target or anchor_id("ref", refs[j].id)
             if target is None:
-                target = f"L{f.span.line}" if f.span.start < body_end else "references"
+                target = f"{here['prefix']}L{f.span.line}" if f.span.start < here["end"] else f"{prefix}references"
         rows.append({
             "n": n, "id": f"{prefix}f{n + 1}", "finding": f, "severity": str(f.severity), "rank": 4 - int(f.severity),
-            "where": where, "target": (prefix + target) if target and (target.startswith("L") or target == "references") else target,
-            "rule_url": rule_url(f.code),
+            "where": where, "target": target, "rule_url": rule_url(f.code),
         })
 
     # citation status and where each one points
@@ -288,7 +299,10 @@ def _manuscript_view(index: int, manuscript: Manuscript, findings: list[Finding]
         if reached:
             targets[c.id] = "#" + anchor_id("ref", reached[0])
 
-    body = _body_html(text, body_end, in_body, status, targets, prefix, source.markup)
+    bodies = [{"path": f["source"].path, "id": f"{prefix}text-{k}",
+               "body": _body_html(f["source"].text, f["end"], f["in_body"], status, targets, f["prefix"], f["source"].markup,
+                                 f"#{prefix}references")}
+              for k, f in enumerate(files)]
 
     matches: dict[str, list[Match]] = {}
     for m in manuscript.matches:
@@ -327,7 +341,7 @@ def _manuscript_view(index: int, manuscript: Manuscript, findings: list[Finding]
         "rules": sorted({(f.code, f.rule) for f in findings}),
         "match_counts": sorted(match_counts.items(), key=lambda kv: (STATUS_ORDER.index(kv[0]) if kv[0] in STATUS_ORDER else 99, kv[0])),
         "crossref_rules": crossref_rules,
-        "body": body,
+        "bodies": bodies,
         "citations": len(manuscript.citations),
         "other_citations": [{"c": c, "id": anchor_id("cite", c.id), "href": targets.get(c.id, f"#{prefix}references"), "status": status[c.id]}
                             for c in other_cites],
