@@ -104,9 +104,15 @@ def test_nocite_is_not_a_citation_in_the_text():
     assert [(c.form, [i.key for i in c.items]) for c in m.citations] == [(frozenset({"nocite"}), ["lee2021"]), (frozenset(), ["smith2019"])]
 
 
-def test_keys_in_the_front_matter_are_not_citations():
-    m = read_text(paper("abstract: As @smith2019 showed [@lee2021].\n", "Text."))
-    assert m.citations == ()
+def test_keys_in_the_front_matters_text_are_citations_as_pandoc_reads_them():
+    """pandoc reads every metadata string as Markdown: an abstract's keys are citations (checked
+    against pandoc 2.17); a field whose name ends in "_" is ignored, an e-mail address is no key,
+    and a line indented four spaces past the block's own indentation is a code block."""
+    m = read_text(paper("abstract: |\n  As @smith2019 showed\n  [@lee2021; @cox2018, p. 3].\n\n      Indented, code: @x.\n"
+                        "author:\n  - name: A\n    email: a@b.org\nnote_: '@hidden'\n", "Text."))
+    keys = [(c.narrative, [i.key for i in c.items], c.span.line) for c in m.citations]
+    assert keys == [(True, ["smith2019"], 4), (False, ["lee2021", "cox2018"], 5)]
+    assert [i.text for c in m.citations for i in c.items][:2] == ["@smith2019", "@lee2021"]
 
 
 def test_front_matter_that_is_not_yaml_still_names_its_bibliography():

@@ -50,11 +50,14 @@ def _cites(node, out: list[str]) -> None:
 
 
 def pandoc_keys(text: str) -> Counter:
-    """The ``citationId`` of every ``Cite`` in the document body, as pandoc reads it."""
+    """The ``citationId`` of every ``Cite`` in the document, as pandoc reads it: the body and the
+    metadata's text (an abstract citing ``[@key]``), not ``nocite`` (compared apart)."""
     result = subprocess.run([PANDOC, "-f", "markdown", "-t", "json"], input=text.encode("utf-8"),
                             capture_output=True, timeout=60, check=True)
     ids: list[str] = []
-    _cites(json.loads(result.stdout)["blocks"], ids)
+    document = json.loads(result.stdout)
+    _cites(document["blocks"], ids)
+    _cites({k: v for k, v in document["meta"].items() if k not in ("nocite", "references")}, ids)
     keys = Counter(key for key in ids if not key.lower().startswith(CROSSREF_LABELS))
     keys.subtract(Counter(tag for tag, _ in tag_definitions(text).values()))
     return +keys
@@ -225,7 +228,12 @@ def block(draw) -> str:
 
 @st.composite
 def document(draw) -> str:
-    front = draw(st.sampled_from(["", "", "---\ntitle: On @notakey\nbibliography: refs.bib\n---\n\n"]))
+    front = draw(st.sampled_from(["", "", "---\ntitle: On @notakey\nbibliography: refs.bib\n---\n\n", "abstract"]))
+    if front == "abstract":  # a block of the document as the front matter's abstract, which pandoc reads as Markdown
+        inner = draw(block())
+        front = ("---\ntitle: 'Cells [@lee2020]'\nauthor:\n  - name: A. Author\n    email: a@b.org\nabstract: |\n"
+                 + "\n".join("  " + line if line else "" for line in inner.split("\n"))
+                 + "\nkeywords_: '@ignored'\nbibliography: refs.bib\n---\n\n")
     blocks = draw(st.lists(block(), min_size=1, max_size=6))
     return front + "\n\n".join(blocks) + "\n"
 

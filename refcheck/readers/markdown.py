@@ -238,9 +238,10 @@ def _indent(line: str) -> int:
     return width
 
 
-def _pandoc_blocks(text: str) -> tuple[list[tuple[int, int]], set[str], list[int]]:
+def _pandoc_blocks(text: str, yaml: list[tuple[int, int]] | None = None) -> tuple[list[tuple[int, int]], set[str], list[int]]:
     """Ranges pandoc does not read as inline text at the block level, the example-list labels, and
-    the offsets of "<!--" that open no comment (the list item they are in ends before their "-->")."""
+    the offsets of "<!--" that open no comment (the list item they are in ends before their "-->").
+    ``yaml``, if given, receives the YAML metadata blocks' ranges."""
     ranges: list[tuple[int, int]] = []
     examples: set[str] = set()
     lines = text.split("\n")
@@ -284,6 +285,8 @@ def _pandoc_blocks(text: str) -> tuple[list[tuple[int, int]], set[str], list[int
             end = next((j for j in range(i + 1, count) if lines[j].rstrip(" \t") in ("---", "...")), None)
             if end is not None:
                 ranges.append((start, starts[end] + len(lines[end])))
+                if yaml is not None:
+                    yaml.append(ranges[-1])
                 i, prev_blank, prev_kind = end + 1, False, "fence"
                 continue
         fence = _PD_FENCE.fullmatch(line)
@@ -833,6 +836,7 @@ class _Front:
     bib_files: tuple[str, ...] = ()
     bib: tuple = ()
     nocite: tuple = ()
+    cited: tuple = ()  # key citations in the metadata's text (an abstract, a title)
 
 
 def _strings(value) -> tuple[str, ...]:
@@ -852,7 +856,90 @@ def _front(source: Source) -> _Front:
         bib_files=_strings(data.get("bibliography")),
         bib=_inline_references(source, front.start, block, data.get("references")),
         nocite=_nocite(front.start, block, data.get("nocite")),
+        cited=tuple(_metadata_citations(text, front.start, front.end)),
     )
+
+
+# YAML keys whose values pandoc does not read as Markdown citations here: nocite (read apart),
+# references (CSL items); and any name ending in "_", which pandoc ignores
+_NOT_TEXT = frozenset({"nocite", "references"})
+_YAML_KEY = stdre.compile(r"""^([ \t]*)(-[ \t]+)?((?:"[^"\n]*"|'[^'\n]*'|[^\s#'"\-:][^:\n]*?|-[^\s:][^:\n]*?))[ \t]*:(?:[ \t]+|$)""")
+_YAML_ITEM = stdre.compile(r"^([ \t]*)-[ \t]+")
+_BLOCK_SCALAR = stdre.compile(r"[|>][+-]?\d?[ \t]*(?:#.*)?$")
+
+
+def _metadata_citations(text: str, start: int, end: int) -> list:
+    """Key citations in the front matter's values (an ``abstract: |`` citing ``[@key]``, a
+    ``title`` with ``@key``): pandoc reads every metadata string as Markdown, so they are
+    citations like those of the body. Each value is read on its own, without the YAML's
+    indentation (which Markdown would take for a code block), and its citations are put back at
+    their places in the file."""
+    if "@" not in text[start:end]:
+        return []
+    groups: list[list[tuple[int, int]]] = []  # each value: its (start, end) pieces, one per line
+    skipping = False  # inside a key whose value is not text
+    block_indent: int | None = None  # inside a | or > block scalar: the indentation of its lines, once seen
+    in_block = False
+    first_line = text.index("\n", start) + 1
+    last_line = text.rfind("\n", start, end - 1 if text[end - 1] == "\n" else end)  # where the closing --- line starts
+    pos = first_line
+    while pos < last_line:
+        nl = text.find("\n", pos, last_line)
+        line_end = last_line if nl < 0 else nl
+        line = text[pos:line_end]
+        indent = len(line) - len(line.lstrip(" \t"))
+        stripped = line.strip()
+        if in_block and (not stripped or block_indent is None or indent >= block_indent):
+            if stripped:
+                block_indent = indent if block_indent is None else block_indent
+                if not skipping:
+                    groups[-1].append((pos + block_indent, line_end))
+            elif not skipping and groups:
+                groups[-1].append((pos, pos))  # a blank line inside the block: a paragraph break
+            pos = line_end + 1
+            continue
+        in_block = False
+        if not stripped or stripped.startswith("#"):
+            pos = line_end + 1
+            continue
+        m = _YAML_KEY.match(line)
+        if m:
+            key = m.group(3).strip("'\"")
+            if indent == 0 and not m.group(2):
+                skipping = key in _NOT_TEXT or key.endswith("_")
+            elif key.endswith("_"):
+                skipping = True
+            value_at = m.end()
+        else:
+            item = _YAML_ITEM.match(line)
+            value_at = item.end() if item else indent
+        value = line[value_at:]
+        if _BLOCK_SCALAR.match(value):
+            in_block, block_indent = True, None
+            groups.append([])
+        elif value.strip() and not skipping:
+            continuation = not m and not (_YAML_ITEM.match(line)) and groups and groups[-1] and indent > 0
+            if continuation:
+                groups[-1].append((pos + value_at, line_end))  # a plain scalar going on over lines
+            else:
+                groups.append([(pos + value_at, line_end)])
+        pos = line_end + 1
+    found = []
+    for pieces in groups:
+        if not pieces or not any("@" in text[a:b] for a, b in pieces):
+            continue
+        where: list[int] = []
+        chunks = []
+        for a, b in pieces:
+            chunks.append(text[a:b])
+            where.extend(range(a, b))
+            where.append(b)  # the joining newline stands for the line break
+        value = "\n".join(chunks)
+        masked, examples = pandoc_mask(value)
+        for f in grammar.find_pandoc_keys(masked, 0, len(value), examples):
+            found.append(grammar.Found(where[f.start], where[f.end - 1] + 1, f.style, f.narrative,
+                                       tuple((where[a], where[b - 1] + 1, fields) for a, b, fields in f.items), f.form))
+    return found
 
 
 def _line_of(block: str, pattern: str) -> tuple[int, int] | None:
@@ -880,6 +967,19 @@ def _inline_references(source: Source, offset: int, block: str, items) -> tuple:
         at = _line_of(block, rf"^[ \t-]*id[ \t]*:[ \t]*['\"]?{stdre.escape(key)}['\"]?[ \t]*$") or whole
         out.append(csl.reference(record, f"b{len(out) + 1}", source.span(offset + at[0], offset + at[1])))
     return tuple(out)
+
+
+_LATER_YAML = stdre.compile(r"\n[ \t]*\n---[ \t]*\n[A-Za-z0-9_]")
+
+
+def later_metadata_citations(text: str) -> tuple:
+    """Key citations in YAML metadata blocks after the front matter (pandoc reads a ``---`` block
+    anywhere after a blank line when it is a mapping, and its values as Markdown)."""
+    if "@" not in text or not _LATER_YAML.search(text):
+        return ()
+    blocks: list[tuple[int, int]] = []
+    _pandoc_blocks(text, blocks)
+    return tuple(f for start, end in blocks if start > 0 for f in _metadata_citations(text, start, end))
 
 
 def _nocite(offset: int, block: str, value) -> tuple:
@@ -929,7 +1029,8 @@ def read(source: Source) -> Manuscript:
         # pandoc reads keys everywhere but in a printed list (appendices after "References" too)
         key_regions = ((0, section.heading_start), (section.end, len(text))) if entries else ((0, len(text)),)
         front = _front(source)
-        citations = citations_in(source, masked, body_end, numbered, top, frozenset(tags), key_regions, front.nocite)
+        citations = citations_in(source, masked, body_end, numbered, top, frozenset(tags), key_regions,
+                                front.nocite + front.cited + later_metadata_citations(text))
         metadata = read_metadata(text, masked, body_end)
     finally:  # the child is always waited for, even if scanning the body fails
         data = pending() if pending else None
