@@ -108,7 +108,7 @@ PANDOC_TIMEOUT = 120
 # the .Rmd itself does not take "{r message=FALSE}" for a fence's attributes, so a chunk's closing
 # fence opens a code block that swallows the text up to the next chunk. The oracle gives pandoc
 # what knitr would: each chunk header as an ordinary fence with the engine as its class.
-KNITR_CHUNK = re.compile(r"^([ \t>]*)(`{3,})[ \t]*\{[ \t]*([A-Za-z0-9_]+)(?:[ \t,][^}\n]*)?\}[ \t]*$", re.M)
+KNITR_CHUNK = re.compile(r"^([ \t>]*)(`{3,})[ \t]*\{[ \t]*([A-Za-z0-9_]+)(?:[ \t,][^\n]*)?\}[ \t]*$", re.M)
 KNITTED = (".rmd", ".qmd", ".rmarkdown")
 ORACLE_VERSION = 2  # bumped when an oracle changes what it computes: cached answers are then redone
 
