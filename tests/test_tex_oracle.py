@@ -172,6 +172,9 @@ CASES = {
         BIBTEX, "\\cut{\\cite{nosuch} \\cite{after}} \\pick{\\cite{old}}{\\cite{lee2020}} \\drop{see \\cite{gone}}",
         preamble="\\newcommand{\\cut}[1]{}\n\\newcommand\\pick[2]{#2}\n\\def\\drop#1{}\n",
         unused=F({"smith2019", "after"})),
+    "newif-switches-choose-a-branch": Case(
+        BIBTEX, "\\ifarxiv \\cite{lee2020}\\else \\cite{nosuch}\\fi \\ifdraft \\cite{gone} \\ifarxiv\\cite{x}\\fi\\else \\cite{after}\\fi",
+        preamble="\\newif\\ifarxiv \\arxivtrue\n\\newif\\ifdraft\n", unused=F({"smith2019"})),
     "citation-inside-a-note": Case(BIBTEX, "\\citep[also \\citealt{smith2019}]{lee2020} \\citep[see \\citet{nosuch}][]{after}",
                                    style="plainnat", preamble="\\usepackage{natbib}\n", undefined=F({"nosuch"}),
                                    toolchain=F({("not-found", "nosuch")}), findings=F({(U, "nosuch")}), unused=F()),

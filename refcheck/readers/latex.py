@@ -22,6 +22,7 @@ no input (unbalanced braces, 100,000 nested groups, binary junk) takes more than
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import os
 import re
@@ -58,6 +59,8 @@ _MASK = re.compile(
 _NOT_NEWLINE = re.compile(r"[^\n]")
 _CONDITIONAL = re.compile(r"\\(?:iffalse|(?P<if>if(?!thenelse)[A-Za-z@]*)|(?P<fi>fi))(?![A-Za-z@])")
 _END_DOCUMENT = re.compile(r"\\end[ \t]*\{document\}")
+_BRANCH = re.compile(r"\\(?:(?P<if>if(?!thenelse)[A-Za-z@]*)|(?P<else>else)|(?P<fi>fi))(?![A-Za-z@])")
+_NEWIF = re.compile(r"\\newif" + r"[ \t]*\\if(?P<name>[A-Za-z@]+)")
 
 
 def _blank(text: str) -> str:
@@ -172,6 +175,25 @@ class _Braces:
             return None
         close = self.close.get(m.end() - 1)
         return None if close is None else (m.end() - 1, close)
+
+
+def _untaken(masked: str, pos: int, value: bool) -> list[tuple[int, int]]:
+    """The branch TeX skips of the conditional whose test ends at ``pos``: up to its ``\\else`` (or
+    ``\\fi``) when ``value`` is false, from ``\\else`` to ``\\fi`` when true; nested conditionals
+    counted. Unclosed: nothing is skipped (the document would not compile as written)."""
+    depth, middle = 0, None
+    for m in _BRANCH.finditer(masked, pos):
+        if m.group("if"):
+            depth += 1
+        elif m.group("fi"):
+            if depth == 0:
+                if value:
+                    return [(middle, m.end())] if middle is not None else []
+                return [(pos, (middle if middle is not None else m.end()))]
+            depth -= 1
+        elif depth == 0 and middle is None:
+            middle = m.end() if not value else m.start()
+    return []
 
 
 @dataclasses.dataclass(frozen=True)
@@ -302,6 +324,7 @@ class _Reader:
         self.sites: list[tuple[str, Span]] = []
         self.packages: list[str] = []
         self.document_class: str | None = None
+        self.switches: dict[str, bool] = {}  # \newif\ifdraft: its value as \drafttrue / \draftfalse last set it
 
     # one file, in document order; \input reads the included file at its place
     def read_file(self, source: Source, stack: tuple[str, ...], main: bool = False) -> None:
@@ -330,6 +353,19 @@ class _Reader:
             if name is None:
                 continue
             end = None
+            if name.startswith("if") and name[2:] in self.switches:
+                for hole in _untaken(masked, pos, self.switches[name[2:]]):
+                    bisect.insort(holes, hole)
+                continue
+            if name == "newif":
+                n = _NEWIF.match(masked, m.start())
+                if n:
+                    self.switches[n.group("name")] = False
+                    pos = n.end()
+                continue
+            if name.endswith(("true", "false")) and name.removesuffix("true").removesuffix("false") in self.switches:
+                self.switches[name.removesuffix("true").removesuffix("false")] = name.endswith("true")
+                continue
             if name in CITE_COMMANDS or name in MULTI_COMMANDS:
                 end = self.cite(source, masked, m.start(), pos, name, m.group("star") == "*")
             elif name in self.macros and self.macros[name].discards:
