@@ -21,6 +21,8 @@ FIELDS = ("doc_id", "rule", "location", "message", "verdict", "reason")
 
 RULES = [
     # undefined keys
+    (r"joss-", "undefined-citation-key", r"'fidgit'", "true",
+     "the JOSS template's own text left in the paper cites @fidgit, which its .bib lacks: pandoc warns \"citation fidgit not found\" and prints (fidgit?)"),
     (r"manubot-mangul-lab-usc-pkg-manager-review", "undefined-citation-key", r"", "true",
      "`@key: url` inside the refs div is no Manubot alias ([@key]: url is): every such key is undefined; pandoc says so too"),
     (r"manubot-elizabethcase", "undefined-citation-key", r"'(doi|fig|dan)'|martin-mikle", "true",
