@@ -38,6 +38,17 @@ def items(md: str) -> list[tuple]:
         ("(O'Carroll et al., 2001)", [(("O'Carroll",), True, "2001")]),
         ("(Smith, 1996a; 1996b)", [(("Smith",), False, "1996a"), (("Smith",), False, "1996b")]),
         ("However, Kessler et al. (2004) found", [(("Kessler",), True, "2004")]),
+        # ABNT (Brazil): the authors of one work separated by ";", the year after the last
+        ("(Pinto; Matias; Moreiro-González, 2016)", [(("Pinto", "Matias", "Moreiro-González"), False, "2016")]),
+        ("(SILVA; SOUZA, 2010; LIMA, 2011)", [(("SILVA", "SOUZA"), False, "2010"), (("LIMA",), False, "2011")]),
+        ("( Suber, 2019; Abadal, 2021)", [(("Suber",), False, "2019"), (("Abadal",), False, "2021")]),
+        # "and" in the language of the text
+        ("(Zhang e Sivertsen, 2020)", [(("Zhang", "Sivertsen"), False, "2020")]),
+        ("(García y López, 2019)", [(("García", "López"), False, "2019")]),
+        ("Conforme Zhang e Sivertsen (2020), segundo", [(("Zhang", "Sivertsen"), False, "2020")]),
+        ("Según García y López (2019) es", [(("García", "López"), False, "2019")]),
+        ("(Müller und Schmidt 2018)", [(("Müller", "Schmidt"), False, "2018")]),
+        ("(Dupont et Martin, 2017; Roux et al., 2015)", [(("Dupont", "Martin"), False, "2017"), (("Roux",), True, "2015")]),
         ("(**Gunawardena et al., 2019**)", [(("Gunawardena",), True, "2019")]),
         ("| Lim et al., 2012; Noll et al., 2012 |", [(("Lim",), True, "2012"), (("Noll",), True, "2012")]),
         ("see Ospina and Ferrari (2010), Ospina and Ferrari, 2012). Next", [(("Ospina", "Ferrari"), False, "2010"), (("Ospina", "Ferrari"), False, "2012")]),

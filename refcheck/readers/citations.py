@@ -42,9 +42,12 @@ _WORD = r"(?>(?:[dDlL]['’])?\p{Lu}[\p{L}\p{M}'’]*(?:[-‐][\p{L}\p{M}'’]+)
 _SURNAME = rf"(?:{_PARTICLE}{{0,3}}{_WORD}(?:\s{_WORD}){{0,3}}+)"
 _LOWER_SURNAME = r"(?:(?>\p{Ll}[\p{Ll}\p{M}'’-]+)(?=\s+et\s*al))"
 _ETAL = r"(?:\s*,?\s+et\s*al(?P<etal_dot>\.)?)"
+# "and" between two authors, in the languages of the literature: e (Portuguese, Italian), y
+# (Spanish), und (German), et (French; "et al" is not it: a surname is capitalised); "\\&" is LaTeX's
+_AND = r"and|\\?&|e|y|und|et"
 AUTHORS = (
     rf"(?P<authors>(?:{_SURNAME}|{_LOWER_SURNAME})"
-    rf"(?:(?:\s*,\s*{_SURNAME}){{0,4}}+\s*,?\s+(?:and|\\?&)\s+{_SURNAME})?"  # possessive: "and" starts no surname ("\\&": LaTeX's)
+    rf"(?:(?:\s*,\s*{_SURNAME}){{0,4}}+\s*,?\s+(?:{_AND})\s+{_SURNAME})?"  # possessive: "and" starts no surname ("\\&": LaTeX's)
     rf"{_ETAL}?)"
 )
 YEARS = rf"(?P<years>{YEAR}(?:\s*,\s*(?:{YEAR}|[a-z](?![\p{{L}}\d.])))*)"
@@ -77,6 +80,7 @@ _GROUP = stdre.compile(  # ASCII only: the stdlib engine scans megabytes faster
 _NARRATIVE_YEAR = stdre.compile(r"[(\[]\s*(?:1[5-9]\d\d|20\d\d|n\.\s?d\.|in\s+press|forthcoming)")
 NARRATIVE_WINDOW = 160
 _YEAR_ONLY = re.compile(rf"^\s*{YEARS}\s*$")
+_NAME_ONLY = re.compile(rf"^\s*({_SURNAME})\s*$")
 _SEVERAL_CAPITALISED = re.compile(r"\p{Lu}[\p{Ll}\p{M}'’-]+(?:\s+\p{Lu}[\p{Ll}\p{M}'’-]+)+")
 _YEAR_TOKEN = YEAR_TOKEN = re.compile(YEAR)
 _SUFFIX_ONLY = re.compile(r"^[a-z]$")
@@ -84,7 +88,7 @@ _YEAR_OR_SUFFIX = re.compile(rf"{YEAR}|(?<![\p{{L}}])[a-z](?![\p{{L}}\d.])")
 _SPACES = re.compile(r"\s+")
 _ET_AL_WORDS = re.compile(r"\bet\s*al\b")
 _ET_AL_TAIL = re.compile(r"\s*,?\s+et\s*al\.?\s*$")
-_AUTHOR_SEPARATOR = re.compile(r"\s*,\s*|\s+(?:and|\\?&)\s+")
+_AUTHOR_SEPARATOR = re.compile(rf"\s*,\s*|\s+(?:{_AND})\s+")
 _TRAILING_INITIALS = re.compile(r"(?<=\p{L}{2})(?:\s+\p{Lu}{1,2}\.?)+$")
 _LEADING_WORD = re.compile(r"(\p{L}+)[\s,]+(?=\p{Lu}|(?:van|von|de|del|della|di|da|du|la|le)\s)")
 _DASH = re.compile(r"[-–—]")
@@ -102,7 +106,10 @@ STOPWORDS = frozenset(
     november december spring summer autumn fall winter eq equation equations section chapter
     appendix box panel model study studies phase stage day days week weeks year years copyright
     edition vol volume issue retrieved published received accepted revised until between
-    circa ca approx approximately around before after""".split()
+    circa ca approx approximately around before after
+    conforme segundo según para como porém contudo todavia entretanto assim ainda também além após
+    desde enquanto embora sobre entre pelo pela pelos pelas aunque pero además selon après avant
+    dans pour mais ainsi comme laut gemäß""".split()  # sentence words of Portuguese, Spanish, French, German texts
 )
 # One-word journal titles that read like a name before a year ("published in Science (1975)")
 JOURNAL_WORDS = frozenset("Science Nature Cell Neuron Lancet Blood Genetics Genome Immunity Brain Circulation Chest "
@@ -289,19 +296,34 @@ def _author_year_items(masked: str, body_start: int, body: str, form: set[str], 
     items: list[tuple[int, int, dict]] = []
     last_authors: tuple[tuple[str, ...], bool] | None = None
     offset = body_start
+    pending: list[tuple[int, str]] = []  # ABNT's "(Pinto; Matias; Moreiro-González, 2016)": names before the one with the year
     for part in body.split(";"):
         parsed = parts.get(part)
         if parsed is None:
             parsed = parts[part] = _parse_part(part)
         part_items, part_form, last = parsed
-        if part_items:
+        if part_items and pending and part_items[0][0] == len(part) - len(part.lstrip()):
+            s, e, fields = part_items[0]
+            joined = {**fields, "authors": (*(name for _, name in pending), *fields["authors"])}
+            items.append((pending[0][0], offset + e, joined))
+            items.extend((offset + s, offset + e, fields) for s, e, fields in part_items[1:])
+            form |= part_form
+            last_authors = (joined["authors"], fields["et_al"])
+            pending = []
+        elif part_items:
+            pending = []
             items.extend((offset + s, offset + e, fields) for s, e, fields in part_items)
             form |= part_form
             last_authors = last
         elif last_authors and _YEAR_ONLY.match(part):
+            pending = []
             lead = len(part) - len(part.lstrip())
             for y_start, y_end, year in _years(part.strip(), offset + lead):
                 items.append((y_start, y_end, {"authors": last_authors[0], "et_al": last_authors[1], "year": year}))
+        elif (name := _NAME_ONLY.match(part)) and _is_plausible_author((name.group(1),)):
+            pending.append((offset + name.start(1), name.group(1)))
+        else:
+            pending = []
         offset += len(part) + 1
     return items
 
