@@ -209,3 +209,26 @@ def test_a_parenthesis_opened_before_a_nested_pair_is_still_open():
     assert not any("unbalanced-parenthesis" in f.form for f in found)
     unopened = "energy E(q) is regarded so. Douady and Couder, 1996b). Next."
     assert any("unbalanced-parenthesis" in f.form for f in find_author_year(unopened, 0, len(unopened)))
+
+
+def _numbered(body: str, entries: int = 12) -> list[tuple]:
+    manuscript = read_text(body + "\n\n## References\n\n" + "".join(f"{n}. Author A. Title {n}. J. 2000;1:{n}.\n" for n in range(1, entries + 1)))
+    return [(c.text, c.items[0].numbers) for c in manuscript.citations]
+
+
+def test_citation_numbers_whose_superscript_was_lost_are_read_where_the_text_cites_that_way():
+    """Text taken from a typeset article loses the superscripts: "investigated.2 In". A number
+    glued after a lower-case word and its punctuation is a citation when the list is numbered and
+    the text cites mostly so, often and over much of its list; "Fig.2", "p.5" and "NbCl5" are not."""
+    body = ("The agents are investigated.2 In the review by Verho and Bäckvall,5 there are examples. "
+            "See Fig.2 and p.5 for the NbCl5 data,1-3 and more.4 Later work6,7 agrees.8 It holds,9-12 as shown.")
+    assert _numbered(body) == [("2", (2,)), ("5", (5,)), ("1-3", (1, 2, 3)), ("4", (4,)), ("6,7", (6, 7)), ("8", (8,)),
+                               ("9-12", (9, 10, 11, 12))]
+
+
+@pytest.mark.parametrize("body", [
+    "Values rose to level.2 Then fell.",  # too few
+    "The agents are investigated.2 In the review,5 there are examples [1] [3] [4] [6] [7] and [8]. Also x.9 and y.10 z.11",  # cites with brackets
+])
+def test_numbers_after_words_are_not_citations_otherwise(body):
+    assert all(not text[0].isdigit() for text, _ in _numbered(body))

@@ -524,6 +524,30 @@ def _bracket_runs(region: str):
             pos = m.start() + 1
 
 
+# A citation number whose superscript was lost on the way to plain text ("investigated.2 In",
+# "Bäckvall,5 there", "reserve.13-15 The"): right after a lower-case word and its punctuation,
+# before a space or the end of a clause. Read only where the list is numbered and the text
+# cites no other way (markdown.citations_in): "Fig.2" and "p.5" are not.
+_GLUED = re.compile(r"(?<=\p{Ll}[\p{Ll}\p{M}]|\p{Ll}[.,;:)]|[)\]][.,;:]?)(\d{1,3}(?:[-–,]\d{1,3}){0,8})(?=[ \t\n]|[.,;:](?:[ \t\n]|$)|$)")
+_NOT_GLUED_AFTER = frozenset("fig figs eq eqs p pp vol no nr n ref refs table tab step ver version ch chap sec v vs ca approx".split())
+
+
+def find_glued_numbers(masked: str, lo: int, hi: int, top: int) -> list[Found]:
+    """Citation numbers glued to the text (see _GLUED), each within the list's 1..``top``."""
+    found: list[Found] = []
+    for m in _GLUED.finditer(masked, lo, hi):
+        word = re.search(r"(\p{L}+)\W?$", masked[max(lo, m.start() - 12) : m.start()])
+        if word and word.group(1).lower() in _NOT_GLUED_AFTER:
+            continue
+        form: set[str] = set()
+        numbers = _numbers(m.group(1), form)
+        if not numbers or 0 in numbers or max(numbers) > top:
+            continue
+        found.append(Found(m.start(), m.end(), "numeric", False, ((m.start(), m.end(), {"numbers": numbers}),),
+                           frozenset(form | {"superscript", "glued"})))
+    return found
+
+
 def find_numeric(masked: str, lo: int, hi: int, *, parentheses: bool = False) -> list[Found]:
     found: list[Found] = []
     region = masked[lo:hi]
