@@ -175,6 +175,8 @@ CASES = {
     "newif-switches-choose-a-branch": Case(
         BIBTEX, "\\ifarxiv \\cite{lee2020}\\else \\cite{nosuch}\\fi \\ifdraft \\cite{gone} \\ifarxiv\\cite{x}\\fi\\else \\cite{after}\\fi",
         preamble="\\newif\\ifarxiv \\arxivtrue\n\\newif\\ifdraft\n", unused=F({"smith2019"})),
+    "ifdefined-build-flag": Case(BIBTEX, "\\ifdefined\\withappendix \\cite{nosuch}\\else \\cite{lee2020}\\fi \\ifdefined\\pdfoutput \\cite{after}\\fi",
+                                 unused=F({"smith2019"})),  # a flag the default build leaves undefined; pdfTeX's primitive is defined
     "citation-inside-a-note": Case(BIBTEX, "\\citep[also \\citealt{smith2019}]{lee2020} \\citep[see \\citet{nosuch}][]{after}",
                                    style="plainnat", preamble="\\usepackage{natbib}\n", undefined=F({"nosuch"}),
                                    toolchain=F({("not-found", "nosuch")}), findings=F({(U, "nosuch")}), unused=F()),

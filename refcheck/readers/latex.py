@@ -60,6 +60,7 @@ _NOT_NEWLINE = re.compile(r"[^\n]")
 _CONDITIONAL = re.compile(r"\\(?:iffalse|(?P<if>if(?!thenelse)[A-Za-z@]*)|(?P<fi>fi))(?![A-Za-z@])")
 _END_DOCUMENT = re.compile(r"\\end[ \t]*\{document\}")
 _BRANCH = re.compile(r"\\(?:(?P<if>if(?!thenelse)[A-Za-z@]*)|(?P<else>else)|(?P<fi>fi))(?![A-Za-z@])")
+_FLAG = re.compile(r"\s*\\([A-Za-z@]+)")  # the macro an \ifdefined tests
 _NEWIF = re.compile(r"\\newif" + r"[ \t]*\\if(?P<name>[A-Za-z@]+)")
 
 
@@ -325,6 +326,7 @@ class _Reader:
         self.packages: list[str] = []
         self.document_class: str | None = None
         self.switches: dict[str, bool] = {}  # \newif\ifdraft: its value as \drafttrue / \draftfalse last set it
+        self.defined: set[str] = set()  # macros the document defines (\newcommand, \def, \let), in reading order
 
     # one file, in document order; \input reads the included file at its place
     def read_file(self, source: Source, stack: tuple[str, ...], main: bool = False) -> None:
@@ -357,6 +359,10 @@ class _Reader:
                 for hole in _untaken(masked, pos, self.switches[name[2:]]):
                     bisect.insort(holes, hole)
                 continue
+            if name == "ifdefined" and (flag := _FLAG.match(masked, pos)) and self.build_flag(masked, flag.group(1)):
+                for hole in _untaken(masked, flag.end(), False):
+                    bisect.insort(holes, hole)
+                continue
             if name == "newif":
                 n = _NEWIF.match(masked, m.start())
                 if n:
@@ -369,7 +375,8 @@ class _Reader:
             if name in CITE_COMMANDS or name in MULTI_COMMANDS:
                 end = self.cite(source, masked, m.start(), pos, name, m.group("star") == "*")
             elif name in self.macros and self.macros[name].discards:
-                holes.extend(self.dropped(masked, pos, self.macros[name], groups))
+                for hole in self.dropped(masked, pos, self.macros[name], groups):
+                    bisect.insort(holes, hole)
             elif name in self.macros:
                 end = self.macro_call(source, masked, m.start(), pos, self.macros[name], groups)
             elif name in ("input", "include"):
@@ -498,6 +505,17 @@ class _Reader:
             self.found.append(_Found(source, start, pos, base in NARRATIVE, frozenset(form), items))
         return pos
 
+    def build_flag(self, masked: str, name: str) -> bool:
+        """Whether ``\\name`` is a flag the default build leaves undefined: the document defines it
+        nowhere before the test and uses it nowhere in this file but in ``\\ifdefined`` tests
+        (``\\ifdefined\\includeAppendix \\input{appendix}\\fi``: a build that wants the appendix
+        defines it on its command line). pdfTeX's own ``\\pdf...`` primitives are defined."""
+        if name in self.defined or name.startswith("pdf"):
+            return False
+        uses = len(re.findall(r"\\" + re.escape(name) + r"(?![A-Za-z@])", masked))
+        tests = len(re.findall(r"\\ifdefined\s*\\" + re.escape(name) + r"(?![A-Za-z@])", masked))
+        return uses == tests
+
     @staticmethod
     def dropped(masked: str, pos: int, macro: _Macro, groups) -> list[tuple[int, int]]:
         """The spans of the arguments a call of ``macro`` at ``pos`` passes to a body that ignores them."""
@@ -523,6 +541,7 @@ class _Reader:
         if name == "let":
             m = _LET.match(masked, start)
             if m:
+                self.defined.add(m.group("name"))
                 target = m.group("target")
                 if target in CITE_COMMANDS or target in MULTI_COMMANDS:
                     self.macros[m.group("name")] = _Macro(target)
@@ -541,6 +560,7 @@ class _Reader:
                 return None
             macro_name = m.group("braced") or m.group("bare")
             nargs, optional = int(m.group("nargs") or 0), m.group("default") is not None
+        self.defined.add(macro_name)
         close = groups().close.get(m.end() - 1)
         if close is None:
             return m.end()
