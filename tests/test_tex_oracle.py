@@ -325,15 +325,31 @@ def toolchain_unused(case: Case, directory) -> set[str]:
     return {k for k in keys if k.casefold() not in cited}
 
 
+@pytest.fixture(scope="module")
+def compiled(tmp_path_factory) -> dict:
+    """Every case compiled once, two at a time (pdflatex and bibtex/biber are separate processes,
+    so the module's TeX runs take about half the wall time on two cores): name -> (undefined keys,
+    what the toolchain says, unused keys or None)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(name: str):
+        directory = tmp_path_factory.mktemp(name)
+        undefined, says = compile_case(CASES[name], directory)
+        return name, (undefined, says, toolchain_unused(CASES[name], directory) if CASES[name].unused is not None else None)
+
+    with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
+        return dict(pool.map(one, sorted(CASES)))
+
+
 @pytest.mark.skipif(bool(_MISSING), reason=f"TeX Live is not installed ({', '.join(_MISSING)} missing)")
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_the_toolchain_agrees(tmp_path, name):
+def test_the_toolchain_agrees(compiled, name):
     case = CASES[name]
-    undefined, says = compile_case(case, tmp_path)
+    undefined, says, unused = compiled[name]
     assert undefined == set(case.undefined)
     assert says == set(case.toolchain)
     if case.unused is not None:
-        assert toolchain_unused(case, tmp_path) == set(case.unused)
+        assert unused == set(case.unused)
 
 
 # --- names: what refcheck says BibTeX prints is what plain.bst prints -------------------------
