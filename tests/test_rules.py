@@ -186,3 +186,18 @@ def test_an_organisation_is_cited_by_any_unit_of_its_hierarchy():
         "- WHO. 2015. Guidelines for the treatment of malaria. Geneva.",
     )
     assert lint(md) == []
+
+
+def test_a_year_that_is_part_of_a_name_is_not_a_future_date():
+    """"Immunization Agenda 2030" and "Vision 2050" are titles; the entry's own date is elsewhere."""
+    refs = ("1. World Health Organization. Immunization Agenda 2030: A global strategy. Available at: "
+            "https://who.int/ia2030/ia2030-draft.pdf. Accessed 3 Nov 2023.\n"
+            "2. Smith J. Vision 2050 for cities. J Urban 2031;1:2.\n")
+    md = with_body("Plans [1] and cities [2].", refs, head="Accepted: 1 January 2032.\n\n")
+    assert [f.message for f in run(md).findings if f.rule == "future-year"] == ["the year 2031 is in the future (today is 2026-11-29)"]
+
+
+def test_a_year_that_is_part_of_a_name_is_not_later_than_the_manuscript():
+    refs = "1. World Health Organization. Immunization Agenda 2030: A global strategy. Geneva; 2020.\n"
+    md = with_body("Plans [1].", refs, head="Accepted: 14 July 2025.\n\n")
+    assert "citation-after-manuscript-date" not in rules_of(md)

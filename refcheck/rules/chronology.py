@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import regex as re
+
 from refcheck.model import Problem, Severity
 from refcheck.rule import Context, rule
 
@@ -35,7 +37,7 @@ def citation_after_manuscript_date(ctx: Context):
         ref = references.get(link.references[0]) or works[link.references[0]][1]  # a printed entry, or a .bib/front-matter one
         cited = item.year or ref.year
         number = int(cited[:4]) if cited and cited[:4].isdigit() else ref.year_number
-        if number is not None and number > year:
+        if number is not None and number > year and not (not item.year and ref.raw and _named_year(ref.raw, str(number))):
             reported.add(ref.id)
             label = (f"{item.text}" if item.authors else f"{item.text} ({ref.first_author}, {ref.year})" if item.key
                      else f"[{link.number}] ({ref.first_author}, {ref.year})")
@@ -59,8 +61,19 @@ def future_year(ctx: Context):
     this_year = ctx.options.today.year
     for ref in ctx.manuscript.references:
         for work in ref.parts or (ref,):
-            if work.year_number is not None and work.year_number > this_year:
+            if work.year_number is not None and work.year_number > this_year and not _named_year(work.raw, work.year[:4]):
                 yield Problem(work.span, f"the year {work.year} is in the future (today is {ctx.options.today.isoformat()})")
+
+
+def _named_year(raw: str, year: str) -> bool:
+    """Whether ``year`` appears in the entry only as part of a name ("Immunization Agenda 2030: A
+    global strategy", "Vision 2050 for cities"): right after a capitalised word and followed by a
+    colon or more words, never where a reference puts its date (after punctuation, in
+    parentheses, before a volume as in "J Urban 2031;1:2")."""
+    raw = re.sub(r"(?:https?://|www\.)\S+", lambda m: " " * len(m.group()), raw)  # a year inside a URL is no date
+    places = list(re.finditer(rf"(?<![\p{{L}}\d]){year}(?![\p{{L}}\d])", raw))
+    return bool(places) and all(re.search(r"\b\p{Lu}[\p{L}-]+[ \t]$", raw[max(0, m.start() - 40) : m.start()])
+                                and re.match(r":[ \t]|[ \t]+\p{L}", raw[m.end() : m.end() + 3]) for m in places)
 
 
 RULES = (citation_after_manuscript_date, future_year)
