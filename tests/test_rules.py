@@ -201,3 +201,15 @@ def test_a_year_that_is_part_of_a_name_is_not_later_than_the_manuscript():
     refs = "1. World Health Organization. Immunization Agenda 2030: A global strategy. Geneva; 2020.\n"
     md = with_body("Plans [1].", refs, head="Accepted: 14 July 2025.\n\n")
     assert "citation-after-manuscript-date" not in rules_of(md)
+
+
+def test_the_parts_of_a_series_are_not_one_work_listed_twice():
+    """Parts I and V share their title's first 90 characters; the same paper twice, with its
+    title in other capitals, is a duplicate."""
+    series = ("Coordinated leading- and lagging-strand synthesis at the Escherichia coli DNA replication fork")
+    refs = (f"- Wu CA, Marians KJ. 1992. {series}. I. Multiple effectors act to modulate fragment size. J Biol Chem 267:4030.\n"
+            f"- Wu CA, Reems JA, Marians KJ. 1992. {series}. V. Primase action regulates the cycle. J Biol Chem 267:4074.\n"
+            "- Park IM, Pillow JW. 2011. Bayesian spike-triggered covariance analysis. NIPS 24:1692.\n"
+            "- Park IM, Pillow JW. 2011. Bayesian Spike-Triggered Covariance Analysis. NIPS 24:1692.\n")
+    md = with_body("Cells (Wu et al., 1992a; Wu et al., 1992b; Park and Pillow, 2011).", refs)
+    assert [line for rule, line in lint(md) if rule == "duplicate-reference"] == [12]

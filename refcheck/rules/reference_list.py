@@ -117,7 +117,10 @@ def merged_references(ctx: Context):
 
 
 def _title_key(ref: Reference) -> str:
-    return fold(ref.title or "")[:80]
+    """The whole title, folded: the parts of a series share a long prefix ("Coordinated leading-
+    and lagging-strand synthesis at the Escherichia coli DNA replication fork. I. ..." and "... V.
+    ...") and are different works."""
+    return fold(ref.title or "")[:400]
 
 
 @rule("RC205", "duplicate-reference", Severity.WARNING)
