@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from refcheck.model import Manuscript, Source
+from refcheck.readers.project import _strings  # a YAML value as strings: one, or a list's
 
 APPLIED = ("bibliography", "references", "nocite", "date")
 
@@ -69,14 +70,6 @@ def _yaml(path: Path) -> tuple[str, object]:
     except (yaml.YAMLError, RecursionError, ValueError, TypeError) as err:
         raise MetaError(f"{path}: not valid YAML ({str(err).splitlines()[0]})") from None
     return text, {} if data is None else data
-
-
-def _strings(value) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list):
-        return [v for v in value if isinstance(v, str)]
-    return []
 
 
 def _resolve(name: str, beside: Path, cwd: Path) -> str:
