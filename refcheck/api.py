@@ -114,11 +114,14 @@ def run_rules(manuscript: Manuscript, config: Config = Config(), rules: Sequence
 
 
 def link_manuscript(manuscript: Manuscript) -> Manuscript:
-    """Link citations to references; weak candidates (see citations._is_weak) that link nowhere are dropped."""
+    """Link citations to references; weak candidates (see citations._is_weak) that link nowhere are dropped,
+    and so are taxonomic authorities (citations._after_taxon) that no entry of that year corroborates."""
     links = link(manuscript)
-    weak = {c.id for c in manuscript.citations if "weak" in c.form}
+    weak = {c.id for c in manuscript.citations if "weak" in c.form or "taxon-authority" in c.form}
     if weak:
-        corroborated = {l.citation for l in links if l.references or l.year_differs}
+        # a species' authority ("*Turdus albicollis* Vieillot, 1818") counts only when an entry has that year
+        authority = {c.id for c in manuscript.citations if "taxon-authority" in c.form}
+        corroborated = {l.citation for l in links if l.references or (l.year_differs and l.citation not in authority)}
         dropped = weak - corroborated
         if dropped:
             citations = tuple(c for c in manuscript.citations if c.id not in dropped)

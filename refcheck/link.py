@@ -13,7 +13,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from refcheck.model import CitationItem, Link, Manuscript, Reference
-from refcheck.names import same_surname, surname_key, surname_keys
+from refcheck.names import acronym, fold, group_keys, same_surname, surname_key, surname_keys
 
 FUZZY_SURNAME = 80.0  # rapidfuzz ratio at or above which a misspelt surname still links
 
@@ -58,10 +58,17 @@ class Index:
                 # ("Population Division, 2013" for "United Nations, ..., Population Division")
                 authors = work.authors if work.authors and not any(a.given for a in work.authors) else work.authors[:1]
                 year = _year_key(work.year)
-                for author in authors:
-                    for key in surname_keys(author.family):
-                        index.by_surname[key].append((ref, work))
-                        index.by_surname_year[(key, year)].append((ref, work))
+                keys = [key for author in authors for key in surname_keys(author.family)]
+                groups = [a.family for a in work.authors if not a.given and " " in a.family.strip()]
+                if groups:
+                    # organisations: by acronym and initials too, and "IBAMA-MMA" for "... (IBAMA) & ... (MMA)"
+                    keys += [key for name in groups for key in group_keys(name)]
+                    acronyms = [acronym(name) for name in groups]
+                    if len(groups) > 1 and all(acronyms):
+                        keys.append(fold("".join(acronyms)))
+                for key in dict.fromkeys(keys):
+                    index.by_surname[key].append((ref, work))
+                    index.by_surname_year[(key, year)].append((ref, work))
                 if work.year and work.authors:
                     key = surname_key(work.authors[0].family)
                     index.by_year_initial[(year[:4], key[:1])].append((ref, work))

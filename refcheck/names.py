@@ -80,6 +80,40 @@ def surname_keys(name: str) -> frozenset[str]:
     return frozenset(keys)
 
 
+_ACRONYM = re.compile(r"\((\w[\w&/\-]{1,15})\)\s*$")
+_CAPITALISED = re.compile(r"(?<![\w\-])\w", re.UNICODE)
+
+
+def acronym(name: str) -> str | None:
+    """The acronym an organisation's name ends with in parentheses: ``"Ministério do Meio Ambiente (MMA)"`` -> ``"MMA"``."""
+    m = _ACRONYM.search(name)
+    return m.group(1) if m else None
+
+
+@lru_cache(maxsize=1 << 14)
+def group_keys(name: str) -> frozenset[str]:
+    """Every key an organisation may be cited under, beyond ``surname_keys``: the acronym it gives
+    in parentheses, its name without it, and the initials of its capitalised words.
+
+    >>> sorted(group_keys("Instituto Brasileiro de Geografia e Estatística (IBGE)"))
+    ['ibge', 'institutobrasileirodegeografiaeestatistica']
+    >>> sorted(group_keys("World Health Organization"))
+    ['who']
+    """
+    keys: set[str] = set()
+    acronym = _ACRONYM.search(name)
+    if acronym:
+        keys.add(fold(acronym.group(1)))
+        name = name[: acronym.start()].strip()
+        keys.add(fold(name))
+    words = name.split()
+    initials = "".join(w[0] for w in words if w[:1].isupper())
+    if len(initials) >= 2:
+        keys.add(fold(initials))
+    keys.discard("")
+    return frozenset(keys)
+
+
 def same_surname(a: str, b: str) -> str | None:
     """How two surnames agree: ``"exact"``, ``"case"``, ``"diacritics"``, or None.
 

@@ -56,6 +56,19 @@ def items(md: str) -> list[tuple]:
         # LaTeX's escaped ampersand, in R Markdown and pandoc papers
         ("(Regier, Kemp \\& Kay (2015))", [(("Regier", "Kemp", "Kay"), False, "2015")]),
         ("(Bennett \\& Goodman, 2015)", [(("Bennett", "Goodman"), False, "2015")]),
+        # a generational suffix is part of the surname
+        ("(Ghizoni-Jr. & Azevedo, 2006)", [(("Ghizoni-Jr.", "Azevedo"), False, "2006")]),
+        ("(Machado, 1999; Ghizoni-Jr., 2009)", [(("Machado",), False, "1999"), (("Ghizoni-Jr.",), False, "2009")]),
+        ("Costa Jr. (2015) showed", [(("Costa Jr.",), False, "2015")]),
+        # an organisation's name is one author, whatever small words it has inside
+        ("(United Nations Office on Drugs and Crime, 2016)", [(("United Nations Office on Drugs and Crime",), False, "2016")]),
+        ("(Instituto Brasileiro de Geografia e Estatística, 2012)", [(("Instituto Brasileiro de Geografia e Estatística",), False, "2012")]),
+        ("(Food and Agriculture Organization of the United Nations, 2019)",
+         [(("Food and Agriculture Organization of the United Nations",), False, "2019")]),
+        ("(According to Smith and Jones, 2001)", [(("Smith", "Jones"), False, "2001")]),
+        # a particle starts a name only at a word's start: not the "la" of "ruficapilla"
+        ("| Synallaxis ruficapilla Vieillot, 1819 |", [(("Vieillot",), False, "1819")]),
+        ("(Oliveira Vieillot, 1819)", [(("Oliveira Vieillot",), False, "1819")]),
     ],
 )
 def test_author_year(text, expected):
@@ -166,6 +179,13 @@ def test_keys_after_the_references_heading_count():
         "pruned data (r<sup>2</sup> < 0.4) and (*R*<sup>2</sup>)",
         "package version 0.1.1, RStudio 2023.09.0+463, R 4.3.2",  # a version, not a year
         "PJ Bickel, EA Hammel, and JW O'Connell. Science (1975). We load",  # a journal
+        # the authority of a species, genus or family name: its describer and year, not a citation
+        "| *Sittasomus griseicapillus* (Vieillot, 1818) | 1-3 |",
+        "| *Platyrinchus mystaceus* Vieillot, 1818 | 1-4 |",
+        "the flocks of *B. culicivorus* (Lafresnaye, 1843) were",
+        "| **Picidae** Leach, 1820 |  |",
+        "in _Anopheles gambiae_ (Giles, 1902), the vector",
+        "| **Conopophagidae** Sclater & Salvin, 1873 |  |",
     ],
 )
 def test_never_a_citation(text):
@@ -232,3 +252,29 @@ def test_citation_numbers_whose_superscript_was_lost_are_read_where_the_text_cit
 ])
 def test_numbers_after_words_are_not_citations_otherwise(body):
     assert all(not text[0].isdigit() for text, _ in _numbered(body))
+
+
+AUTHOR_YEAR_LIST = """
+
+## References
+
+- Adams, M.D. 2000. The genome sequence of Drosophila melanogaster. Science, 287: 2185-2195.
+- Vieillot, L.P. 1818. Nouveau dictionnaire d'histoire naturelle. Paris, Deterville.
+"""
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a species name before a citation the list has: a citation after all
+        ("the genome of *Drosophila melanogaster* (Adams, 2000) was", [(("Adams",), False, "2000")]),
+        ("| *Turdus albicollis* Vieillot, 1818 |", [(("Vieillot",), False, "1818")]),
+        # an authority with a year no entry has is not a citation-year mismatch: it is dropped
+        ("| *Turdus albicollis* Vieillot, 1819 |", []),
+        # without emphasis, no species name is recognised: "Results showed" is prose
+        ("Results showed (Vieillot, 1819) that", [(("Vieillot",), False, "1819")]),
+    ],
+)
+def test_a_taxonomic_authority_counts_only_where_the_list_has_that_work(text, expected):
+    manuscript = check(read_text(text + AUTHOR_YEAR_LIST)).manuscripts[0]
+    assert [(i.authors, i.et_al, i.year) for c in manuscript.citations for i in c.items] == expected

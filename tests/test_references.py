@@ -463,3 +463,26 @@ def test_long_pathological_input_is_fast():
 def test_group_authors_before_the_year(text, family):
     ref = parse_reference(Source("x.md", text), 0, len(text), id="r1", label=None)
     assert [a.family for a in ref.authors] == [family]
+
+
+@pytest.mark.parametrize(
+    "text, authors, year",
+    [
+        # a generational suffix glued by a hyphen stays with the surname
+        ("Ghizoni-Jr., I.R. & Azevedo, M.A.G. 2006. Composição de bandos mistos de aves. Biotemas, 19(2): 47-53.",
+         [("Ghizoni-Jr.", "I.R."), ("Azevedo", "M.A.G.")], "2006"),
+        # organisations with the small words of their language and an acronym in parentheses
+        ("Instituto Brasileiro de Geografia e Estatística (IBGE). 2012. Manual técnico da vegetação brasileira. Rio de Janeiro, IBGE.",
+         [("Instituto Brasileiro de Geografia e Estatística (IBGE)", "")], "2012"),
+        ("Empresa de Pesquisa Agropecuária e Extensão Rural de Santa Catarina (EPAGRI). 2001. Dados e informações biofísicas. Florianópolis.",
+         [("Empresa de Pesquisa Agropecuária e Extensão Rural de Santa Catarina (EPAGRI)", "")], "2001"),
+        # two organisations joined by "&"
+        ("Instituto Brasileiro do Meio Ambiente e dos Recursos Naturais Renováveis (IBAMA) & Ministério do Meio Ambiente (MMA). "
+         "2004. Plano de Manejo do Parque Nacional. Brasília, MMA.",
+         [("Instituto Brasileiro do Meio Ambiente e dos Recursos Naturais Renováveis (IBAMA)", ""), ("Ministério do Meio Ambiente (MMA)", "")], "2004"),
+    ],
+)
+def test_suffixed_surnames_and_organisations_with_acronyms(text, authors, year):
+    ref = parse(text)
+    assert [(a.family, a.given) for a in ref.authors] == authors
+    assert ref.year == year

@@ -188,6 +188,32 @@ def test_an_organisation_is_cited_by_any_unit_of_its_hierarchy():
     assert lint(md) == []
 
 
+@pytest.mark.parametrize(
+    "cited, entry",
+    [
+        # by the acronym the entry gives in parentheses
+        ("(EPAGRI, 2001)", "- Empresa de Pesquisa Agropecuária e Extensão Rural de Santa Catarina (EPAGRI). 2001. Dados biofísicos. Florianópolis."),
+        ("(IBGE, 2012)", "- Instituto Brasileiro de Geografia e Estatística (IBGE). 2012. Manual técnico da vegetação brasileira. Rio de Janeiro."),
+        # by its initials
+        ("(WHO, 2019)", "- World Health Organization. 2019. Global tuberculosis report. Geneva."),
+        ("(UNODC, 2016)", "- United Nations Office on Drugs and Crime. 2016. World drug report. Vienna."),
+        # two organisations, cited by their acronyms joined
+        ("(IBAMA-MMA, 2004)", "- Instituto Brasileiro do Meio Ambiente e dos Recursos Naturais Renováveis (IBAMA) & "
+                              "Ministério do Meio Ambiente (MMA). 2004. Plano de Manejo. Brasília, MMA."),
+        # by its name without the acronym, or its whole name
+        ("(Instituto Brasileiro de Geografia e Estatística, 2012)", "- Instituto Brasileiro de Geografia e Estatística (IBGE). 2012. Manual técnico. Rio de Janeiro."),
+        ("(United Nations Office on Drugs and Crime, 2016)", "- United Nations Office on Drugs and Crime. 2016. World drug report. Vienna."),
+    ],
+)
+def test_an_organisation_is_cited_by_its_acronym_or_its_initials(cited, entry):
+    assert lint(with_body(f"The area {cited} was studied.", entry)) == []
+
+
+def test_initials_that_belong_to_no_organisation_still_match_nothing():
+    md = with_body("The area (WHO, 2019) was studied.", "- Wilson H, Oakes K. 2019. Global tuberculosis report. Geneva.")
+    assert ("citation-without-reference", 5) in lint(md)
+
+
 def test_a_year_that_is_part_of_a_name_is_not_a_future_date():
     """"Immunization Agenda 2030" and "Vision 2050" are titles; the entry's own date is elsewhere."""
     refs = ("1. World Health Organization. Immunization Agenda 2030: A global strategy. Available at: "

@@ -36,7 +36,7 @@ _PARTICLE = r"(?:(?:[Vv]an|[Vv]on|[Dd]er|[Dd]en|[Dd]e|[Dd]el|[Dd]ella|[Dd]i|[Dd]
 # Atomic, like _LOWER_SURNAME: what may follow a name (a space, a comma, "(", a year) is never a
 # letter, an apostrophe or a hyphen, so giving characters back can only fail, and in a long
 # word ("AAAA...", "Smith-Smith-...") retrying every split of it made the search quadratic or worse.
-_WORD = r"(?>(?:[dDlL]['’])?\p{Lu}[\p{L}\p{M}'’]*(?:[-‐][\p{L}\p{M}'’]+)*)"
+_WORD = r"(?>(?:[dDlL]['’])?\p{Lu}[\p{L}\p{M}'’]*(?:[-‐][\p{L}\p{M}'’]+)*(?:(?<=[-‐\s]Jr|[-‐\s]Sr)\.)?)"  # "Ghizoni-Jr."
 # Possessive: nothing that may follow a surname (",", "and", "&", "et al", a year, "(") starts
 # with a space and a capitalised word, so giving words back can only fail.
 _SURNAME = rf"(?:{_PARTICLE}{{0,3}}{_WORD}(?:\s{_WORD}){{0,3}}+)"
@@ -60,7 +60,7 @@ YEARS = rf"(?P<years>{YEAR}(?:\s*,\s*(?:{YEAR}|[a-z](?![\p{{L}}\d.])))*)"
 # match and makes a long word one start instead of one per letter: 1 MB of groups like
 # "(AAAA...A 2150, 2019)" took 45 s.
 _ITEM_START = (
-    rf"(?:(?={_PARTICLE}|[dDlL]['’]\p{{Lu}})"
+    rf"(?:(?<![\p{{L}}\p{{M}}])(?={_PARTICLE}|[dDlL]['’]\p{{Lu}})"
     r"|(?=\p{Lu})(?<!\p{Lu}[\p{L}\p{M}'’]*?[-‐]?)"
     r"|(?=\p{Ll})(?<!\p{Ll}))"
 )
@@ -77,6 +77,13 @@ _GROUP = stdre.compile(  # ASCII only: the stdlib engine scans megabytes faster
 )
 # where a narrative citation can end: "(2019", "[1987", "(n.d.", "(in press"; the authors are then
 # matched in a short window before it, instead of trying the author pattern at every character
+# "*Turdus rufiventris* Vieillot, 1818", "*B. culicivorus* (Lafresnaye, 1843)", "**Picidae** Leach, 1820":
+# a species name in italics or a family, order or tribe in emphasis (by the suffixes of zoological and
+# botanical ranks), then its describer and year (the taxonomic authority): not a citation of a listed work
+_TAXON_BEFORE = re.compile(
+    r"(?:^|[\s(|;,])(?:([*_])\p{Lu}(?:\p{Ll}+|\.)(?:\s+\(?\p{Ll}[\p{Ll}-]{2,}\)?){1,2}\1"
+    r"|([*_]{1,2})\p{Lu}\p{Ll}+(?:idae|inae|oidea|iformes|ini|aceae|ales|ineae|oideae|phyceae|mycetes)\2)\s*\(?\s*$"
+)
 _NARRATIVE_YEAR = stdre.compile(r"[(\[]\s*(?:1[5-9]\d\d|20\d\d|n\.\s?d\.|in\s+press|forthcoming)")
 NARRATIVE_WINDOW = 160
 _YEAR_ONLY = re.compile(rf"^\s*{YEARS}\s*$")
@@ -259,6 +266,32 @@ def _is_weak(names: tuple[str, ...], et_al: bool, sep: str, years: str) -> bool:
     return early or ("," not in sep and (acronym or len(words) > 1))
 
 
+# The small words inside an organisation's name, in the languages of the literature
+_ORG_JOINERS = frozenset("of on for and the de do da dos das del della des du la e y und für et".split())
+_ORG_PREFIX = re.compile(r"\s*+((?:\p{Lu}[\p{L}\p{M}'’.-]*|[a-zü]{1,4})(?:\s+(?:\p{Lu}[\p{L}\p{M}'’.-]*|[a-zü]{1,4}))*)\s+$")
+
+
+def _organisation_start(part: str, a_start: int) -> int | None:
+    """Where an organisation's name starts when the author pattern caught only its tail.
+
+    "(United Nations Office on Drugs and Crime, 2016)" is one name, not "Drugs" and "Crime";
+    "(Instituto Brasileiro de Geografia e Estatística, 2012)" is not "de Geografia" and
+    "Estatística". The words before the caught authors must be capitalised or the small words of
+    a name, start with a capital that starts no sentence, and join the tail (a small word before
+    it, or a particle at its start).
+    """
+    m = _ORG_PREFIX.fullmatch(part, 0, a_start)
+    if not m:
+        return None
+    words = m.group(1).split()
+    if not words[0][:1].isupper() or words[0].lower() in STOPWORDS or words[0].lower() in _ORG_JOINERS:
+        return None
+    if any(w[:1].islower() and w not in _ORG_JOINERS for w in words):
+        return None
+    joined = words[-1] in _ORG_JOINERS or part[a_start:].split(None, 1)[0].lower() in _ORG_JOINERS
+    return m.start(1) if joined else None
+
+
 def _parse_part(part: str) -> tuple[tuple[tuple[int, int, dict], ...], frozenset[str], tuple | None]:
     """One ';'-separated part of a group: (items with offsets relative to the part, form, last authors).
 
@@ -272,6 +305,9 @@ def _parse_part(part: str) -> tuple[tuple[tuple[int, int, dict], ...], frozenset
     for m in _PAREN_ITEM.finditer(part):
         a_start = _trim_leading_stopwords(part, m.start("authors"), m.end("authors"))
         names, et_al = _split_authors(part[a_start : m.end("authors")])
+        if not items and not et_al and (org := _organisation_start(part, a_start)) is not None:
+            a_start = org
+            names = (_SPACES.sub(" ", part[a_start : m.end("authors")].strip()),)
         if not names or not _is_plausible_author(names, et_al):
             continue
         last = (names, et_al)
@@ -328,7 +364,14 @@ def _author_year_items(masked: str, body_start: int, body: str, form: set[str], 
     return items
 
 
-def find_author_year(masked: str, lo: int, hi: int) -> list[Found]:
+def _after_taxon(masked: str, lo: int, pos: int) -> bool:
+    """Whether a taxon's name ends just before ``pos`` (see ``_TAXON_BEFORE``)."""
+    return masked[pos - 1 : pos] in (" ", "(", "\xa0") and _TAXON_BEFORE.search(masked[max(lo, pos - 80) : pos]) is not None
+
+
+def find_author_year(masked: str, lo: int, hi: int, raw: str | None = None) -> list[Found]:
+    """Author-year citations between ``lo`` and ``hi``; ``raw`` is the unmasked text, whose emphasis
+    tells a species name (and so a taxonomic authority) apart from prose."""
     found: list[Found] = []
     parts: dict[str, tuple] = {}  # part text -> parse, for this document only
     region = masked[lo:hi]
@@ -342,6 +385,8 @@ def find_author_year(masked: str, lo: int, hi: int) -> list[Found]:
         items = _author_year_items(masked, body_start, body, form, parts)
         if items:
             start, end = (lo + g.start(), lo + g.end()) if which != "cell" else (items[0][0], items[-1][1])
+            if raw is not None and len(items) == 1 and _after_taxon(raw, lo, start):
+                form.add("taxon-authority")
             found.append(Found(start, end, "author-year", False, tuple(items), frozenset(form)))
     for candidate in _NARRATIVE_YEAR.finditer(masked, lo, hi):
         paren = candidate.start()

@@ -188,7 +188,7 @@ def _strip_identifier(value: str) -> str:
 _PARTICLE = r"(?:van|von|der|den|de|des|del|della|dela|di|da|do|dos|das|du|la|le|ten|ter|zu|vom|e|y|bin|ibn|al|el)"
 _APOS = r"(?:[dDlLO][’'`]\s?)"
 # first family word (>= 2 letters, may be ALL CAPS); later words need a lower-case 2nd letter
-_FW = rf"(?:{_APOS}?\p{{Lu}}[\p{{L}}\p{{M}}’'\-]{{0,40}}[\p{{L}}\p{{M}}])"
+_FW = rf"(?:{_APOS}?\p{{Lu}}[\p{{L}}\p{{M}}’'\-]{{0,40}}[\p{{L}}\p{{M}}](?:(?<=-Jr|-Sr)\.)?)"  # "Ghizoni-Jr., I.R."
 _FW2 = rf"(?:{_APOS}?\p{{Lu}}(?:\p{{Ll}}|\p{{M}})[\p{{L}}\p{{M}}’'\-]{{0,40}}+(?!\.\s?\p{{Lu}}))"  # not "Phys. Rev."
 _FAMILY = rf"(?:(?:{_PARTICLE}\s)*{_FW}(?:(?:\s{_PARTICLE})*\s{_FW2}){{0,2}})"
 _SUFFIX = r"(?:,?\s(?:Jr|Sr|II|III|IV|2nd|3rd)\b\.?)"
@@ -215,8 +215,11 @@ _NAME_E = re.compile(
     rf"(?P<giv>\p{{Lu}}\p{{Ll}}+(?:[\s-]\p{{Lu}}\p{{Ll}}+)?(?:\s\p{{Lu}}\.){{0,2}})\s"
     rf"(?P<fam>(?:{_PARTICLE}\s)*\p{{Lu}}\p{{Ll}}[\p{{L}}\p{{M}}’'\-]{{0,40}})(?=\s*(?:,|\band\b|\.\s|\.$|\(|:))"
 )
+# an organisation: capitalised words and the small words between them, in the languages of the
+# literature, then perhaps its acronym ("Instituto Brasileiro de Geografia e Estatística (IBGE)")
 _GROUP = re.compile(
-    r"\p{Lu}[\p{L}\p{M}’'\-]{0,40}(?:\s(?:of|for|and|the|on|in|&|de|du|des|für|\p{Lu}[\p{L}\p{M}’'\-]{0,40}(?:\.(?=\s\p{Lu}))?)){0,9}"
+    r"\p{Lu}[\p{L}\p{M}’'\-]{0,40}(?:\s(?:of|for|and|the|on|in|&|de|du|des|für|und|zur|e|y|do|da|dos|das|del|della|la|el|"
+    r"\p{Lu}[\p{L}\p{M}’'\-]{0,40}(?:\.(?=\s\p{Lu}))?)){0,14}(?<!\s\p{Ll}{1,4})(?:\s\(\p{Lu}[\p{Lu}\p{N}&/\-]{1,15}\))?"
 )
 
 # "National Science Board", "Minnesota State Fair": organisations, not "Given Family"
@@ -390,7 +393,7 @@ def _scan_names(t: str, pos: int) -> _Names:
                 # a group author only counts next to real names or right before the year
                 nxt = _SEP.match(t, after)
                 if (_year_paren(t, after) or _YEAR_BARE.match(t, after)) or (
-                    nxt and t[after] in ",;" and (any(r.match(t, nxt.end()) for r in (_NAME_A, _NAME_B)) or _groups_reach_year(t, nxt.end()))
+                    nxt and (t[after] in ",;" or t[after:nxt.end()].strip() == "&") and (any(r.match(t, nxt.end()) for r in (_NAME_A, _NAME_B)) or _groups_reach_year(t, nxt.end()))
                 ):
                     names.append(Name(gm.group().strip().rstrip("."), ""))
                     end = after
@@ -459,7 +462,7 @@ def _groups_reach_year(t: str, pos: int, depth: int = 3) -> bool:
     if _year_paren(t, after) or _YEAR_BARE.match(t, after):
         return True
     nxt = _SEP.match(t, after)
-    return bool(nxt and t[after : after + 1] in ",;" and _groups_reach_year(t, nxt.end(), depth - 1))
+    return bool(nxt and (t[after : after + 1] in ",;" or t[after : nxt.end()].strip() == "&") and _groups_reach_year(t, nxt.end(), depth - 1))
 
 
 def _looks_like_full_name_list(t: str, pos: int, rx=None, single_end=None) -> bool:
