@@ -6,6 +6,7 @@ year -> references), so linking costs O(citations + references), never their pro
 
 from __future__ import annotations
 
+import regex as re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -13,7 +14,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from refcheck.model import CitationItem, Link, Manuscript, Reference
-from refcheck.names import acronym, fold, group_keys, same_surname, surname_key, surname_keys
+from refcheck.names import acronym, fold, group_keys, org_key, same_surname, surname_key, surname_keys
 
 FUZZY_SURNAME = 80.0  # rapidfuzz ratio at or above which a misspelt surname still links
 
@@ -66,6 +67,8 @@ class Index:
                     acronyms = [acronym(name) for name in groups]
                     if len(groups) > 1 and all(acronyms):
                         keys.append(fold("".join(acronyms)))
+                    # the acronym it goes by, printed as its publisher ("... Teixeira. (2024). Resumo técnico. Inep.")
+                    keys += [fold(a) for a in _PRINTED_ACRONYM.findall(work.raw) if a[:1] in initials_of(groups)]
                 for key in dict.fromkeys(keys):
                     index.by_surname[key].append((ref, work))
                     index.by_surname_year[(key, year)].append((ref, work))
@@ -73,6 +76,15 @@ class Index:
                     key = surname_key(work.authors[0].family)
                     index.by_year_initial[(year[:4], key[:1])].append((ref, work))
         return index
+
+
+# an acronym printed alone in an entry, its last sentence or one before: "INEP.", "Inep.", "CAPES, Ministério"
+_PRINTED_ACRONYM = re.compile(r"(?<=[.,:;]\s)(\p{Lu}(?:\p{Lu}{2,7}|\p{Ll}{2,4}))(?=[.,;]\s|[.,;]?$)")
+
+
+def initials_of(groups: list[str]) -> str:
+    """The first letters of organisations' names: an acronym they go by starts with one of them."""
+    return "".join(name[:1] for name in groups)
 
 
 def _work_matches_item(work: Reference, item: CitationItem) -> int:
@@ -102,6 +114,11 @@ def _unique(pairs: list[tuple[Reference, Reference]]) -> list[tuple[Reference, R
 def link_author_year(citation_id: str, index_in_citation: int, item: CitationItem, index: Index) -> Link:
     cited = item.authors[0]
     keys = surname_keys(cited)
+    if len(item.authors) > 1 and not item.et_al and not any(k in index.by_surname for k in keys):
+        # an organisation the grammar split at a small word ("... de Geografia" and "Estatística")
+        org = org_key(" ".join(item.authors))
+        if org in index.by_surname:
+            keys = frozenset((org,))
     year = _year_key(item.year)
     if len(keys) == 1:  # the usual case: one key, one dictionary lookup
         (key,) = keys

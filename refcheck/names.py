@@ -18,7 +18,7 @@ from functools import lru_cache
 from anyascii import anyascii
 
 PARTICLES = frozenset(
-    "van von der den de del della delle dei degli di da das dos do du la le les lo ten ter te "
+    "van von der den de del della delle dei degli di da das dos do du la las le les lo los ten ter te "
     "zu zum zur y e al el bin ibn ben st saint mac".split()
 )
 
@@ -84,6 +84,15 @@ _ACRONYM = re.compile(r"\((\w[\w&/\-]{1,15})\)\s*$")
 _CAPITALISED = re.compile(r"(?<![\w\-])\w", re.UNICODE)
 
 
+_JOINERS = frozenset("of on for and the de do da dos das del della des du la e y und für et".split())
+
+
+def org_key(name: str) -> str:
+    """An organisation's name folded without its small words, however a citation split it:
+    ``"Instituto Brasileiro de Geografia e Estatística"`` -> ``"institutobrasileirogeografiaestatistica"``."""
+    return fold("".join(w for w in _WORDS.findall(name) if w.lower() not in _JOINERS))
+
+
 def acronym(name: str) -> str | None:
     """The acronym an organisation's name ends with in parentheses: ``"Ministério do Meio Ambiente (MMA)"`` -> ``"MMA"``."""
     m = _ACRONYM.search(name)
@@ -96,9 +105,9 @@ def group_keys(name: str) -> frozenset[str]:
     in parentheses, its name without it, and the initials of its capitalised words.
 
     >>> sorted(group_keys("Instituto Brasileiro de Geografia e Estatística (IBGE)"))
-    ['ibge', 'institutobrasileirodegeografiaeestatistica']
+    ['ibge', 'institutobrasileirodegeografiaeestatistica', 'institutobrasileirogeografiaestatistica']
     >>> sorted(group_keys("World Health Organization"))
-    ['who']
+    ['who', 'worldhealthorganization']
     """
     keys: set[str] = set()
     acronym = _ACRONYM.search(name)
@@ -106,6 +115,7 @@ def group_keys(name: str) -> frozenset[str]:
         keys.add(fold(acronym.group(1)))
         name = name[: acronym.start()].strip()
         keys.add(fold(name))
+    keys.add(org_key(name))
     words = name.split()
     initials = "".join(w[0] for w in words if w[:1].isupper())
     if len(initials) >= 2:
@@ -115,7 +125,8 @@ def group_keys(name: str) -> frozenset[str]:
 
 
 def same_surname(a: str, b: str) -> str | None:
-    """How two surnames agree: ``"exact"``, ``"case"``, ``"diacritics"``, or None.
+    """How two surnames agree: ``"exact"``, ``"case"``, ``"diacritics"``, ``"particle"`` (one has a
+    particle the other has not: ``"van der Berg"``, ``"Berg"``), or None.
 
     >>> same_surname("liu", "Liu")
     'case'
@@ -126,6 +137,8 @@ def same_surname(a: str, b: str) -> str | None:
         return "exact"
     if a.casefold() == b.casefold():
         return "case"
-    if surname_key(a) == surname_key(b) or fold(a) == fold(b):
+    if fold(a) == fold(b):
         return "diacritics"
+    if surname_key(a) == surname_key(b):
+        return "particle"  # "de Artiles" in a Portuguese sentence ("os estudos de Artiles") for "Artiles"
     return None

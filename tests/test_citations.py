@@ -62,7 +62,11 @@ def items(md: str) -> list[tuple]:
         ("Costa Jr. (2015) showed", [(("Costa Jr.",), False, "2015")]),
         # an organisation's name is one author, whatever small words it has inside
         ("(United Nations Office on Drugs and Crime, 2016)", [(("United Nations Office on Drugs and Crime",), False, "2016")]),
-        ("(Instituto Brasileiro de Geografia e Estatística, 2012)", [(("Instituto Brasileiro de Geografia e Estatística",), False, "2012")]),
+        # ... or two names joined by "e", as a person's could be: the linker reads them as one organisation
+        ("(Instituto Brasileiro de Geografia e Estatística, 2012)", [(("Instituto Brasileiro de Geografia", "Estatística"), False, "2012")]),
+        # particles inside a compound surname
+        ("destacamos Slee (2016) e Yarza De los Ríos (2011).", [(("Slee",), False, "2016"), (("Yarza De los Ríos",), False, "2011")]),
+        ("(Pinto da Costa, 2011)", [(("Pinto da Costa",), False, "2011")]),
         ("(Food and Agriculture Organization of the United Nations, 2019)",
          [(("Food and Agriculture Organization of the United Nations",), False, "2019")]),
         ("(According to Smith and Jones, 2001)", [(("Smith", "Jones"), False, "2001")]),

@@ -239,3 +239,48 @@ def test_the_parts_of_a_series_are_not_one_work_listed_twice():
             "- Park IM, Pillow JW. 2011. Bayesian Spike-Triggered Covariance Analysis. NIPS 24:1692.\n")
     md = with_body("Cells (Wu et al., 1992a; Wu et al., 1992b; Park and Pillow, 2011).", refs)
     assert [line for rule, line in lint(md) if rule == "duplicate-reference"] == [12]
+
+
+def test_a_list_with_an_at_sign_in_an_entry_is_still_the_list():
+    """"ETDs @PUC-Rio" in one entry does not make the section prose that cites by key."""
+    refs = "\n\n".join([
+        "- Antonioli, C. (2023). A autonomia da criança [Tese de Doutorado]. ETDs @PUC-Rio. https://www.maxwell.vrac.puc-rio.br/1.",
+        "- Artiles, A. J., & Kozleski, E. B. (2019). Promessas e trajetórias. Práxis Educativa, 14(3), 804-831.",
+        "- Barros, S. L. de, & Dainez, D. (2023). Tendências da judicialização. Revista Diálogos, 10(2), 93-106.",
+        "- Bueno, J. G. S., & Souza, R. (2018). Educação especial. Revista Educação, 1(1), 1-9.",
+    ])
+    md = with_body("Estudos (Antonioli, 2023; Artiles & Kozleski, 2019; Barros & Dainez, 2023; Bueno & Souza, 2018).", refs,
+                   head="Accepted: 14 July 2024.\n\n")
+    assert lint(md) == []
+
+
+@pytest.mark.parametrize(
+    "cited, entry",
+    [
+        # "in press" in Portuguese, Spanish, French, German, on either side
+        ("(Pletsch, no prelo)", "- Pletsch, M. D. (no prelo). Plano de Atendimento Educacional Especializado. Curitiba: Appris."),
+        ("(Pletsch, in press)", "- Pletsch, M. D. (no prelo). Plano de Atendimento Educacional Especializado. Curitiba: Appris."),
+        ("(García, en prensa)", "- García, J. (en prensa). La educación inclusiva. Madrid: Morata."),
+        # a Portuguese "de" before the surname ("os estudos de Artiles") is not a misspelling
+        ("os estudos de Artiles e Kozleski (2019)", "- Artiles, A. J., & Kozleski, E. B. (2019). Promessas e trajetórias. Práxis Educativa, 14(3), 804-831."),
+        # particles inside a compound surname, cited whole
+        ("destacamos Yarza De los Ríos (2011)", "- Yarza De los Ríos, A. (2011). Corrientes pedagógicas. Revista RUEDES, 1(1), 3-21."),
+        # an organisation's acronym in brackets inside the citation
+        ("(Conselho Nacional de Desenvolvimento Científico e Tecnológico [CNPq], 2024)",
+         "- Conselho Nacional de Desenvolvimento Científico e Tecnológico. (2024). Tabela de Áreas do Conhecimento. CNPq."),
+        # ... or the acronym it goes by, printed in its entry
+        ("(Inep, 2001)", "- Instituto Nacional de Estudos e Pesquisas Educacionais Anísio Teixeira. (2001). Sinopse Estatística. INEP."),
+        # an organisation in Portuguese is not a given name and a surname
+        ("(Ministério da Educação, 2007)", "- Ministério da Educação. (2007). O Plano de Desenvolvimento da Educação. Brasília."),
+    ],
+)
+def test_citations_in_the_languages_and_forms_of_the_literature_link(cited, entry):
+    assert lint(with_body(f"Texto {cited} aqui.", entry, head="Accepted: 14 July 2025.\n\n")) == []
+
+
+def test_a_year_cited_for_an_organisation_that_the_list_has_in_another_year_is_a_year_mismatch():
+    md = with_body("Texto (Observatório de Educação Especial e Inclusão Educacional [ObEE], 2024) aqui.",
+                   "- Observatório de Educação Especial e Inclusão Educacional. (2014). Banco de Dados. Rio de Janeiro.",
+                   head="Accepted: 14 July 2025.\n\n")
+    rules = [rule for rule, _ in lint(md)]
+    assert "citation-year-mismatch" in rules and "citation-without-reference" not in rules

@@ -31,15 +31,15 @@ from refcheck.model import Citation, CitationItem, Source
 # --- author-year -------------------------------------------------------------------------
 
 # Every year ends where no letter follows ("in pressure" is no year): _ITEM_START relies on it.
-YEAR = r"(?:(?<![\p{L}\d./\-])(?:1[5-9]\d\d|20\d\d)(?:[a-z](?![\p{L}]))?(?![\d\p{Ll}]|\.\d)|n\.\s?d\.|(?:in\s+press|forthcoming)(?!\p{L}))"  # not "2023.09" (a version)
-_PARTICLE = r"(?:(?:[Vv]an|[Vv]on|[Dd]er|[Dd]en|[Dd]e|[Dd]el|[Dd]ella|[Dd]i|[Dd]a|[Dd]u|[Dd]os|[Ll]a|[Ll]e|[Tt]en|[Tt]er|[Aa]l|[Ee]l)\s+)"
+YEAR = r"(?:(?<![\p{L}\d./\-])(?:1[5-9]\d\d|20\d\d)(?:[a-z](?![\p{L}]))?(?![\d\p{Ll}]|\.\d)|n\.\s?d\.|(?:in\s+press|forthcoming|no\s+prelo|en\s+prensa|sous\s+presse|im\s+Druck)(?!\p{L}))"  # not "2023.09" (a version)
+_PARTICLE = r"(?:(?:[Vv]an|[Vv]on|[Dd]er|[Dd]en|[Dd]e|[Dd]el|[Dd]ella|[Dd]i|[Dd]a|[Dd]u|[Dd]os|[Ll]a|[Ll]as|[Ll]e|[Ll]os|[Tt]en|[Tt]er|[Aa]l|[Ee]l)\s+)"
 # Atomic, like _LOWER_SURNAME: what may follow a name (a space, a comma, "(", a year) is never a
 # letter, an apostrophe or a hyphen, so giving characters back can only fail, and in a long
 # word ("AAAA...", "Smith-Smith-...") retrying every split of it made the search quadratic or worse.
 _WORD = r"(?>(?:[dDlL]['’])?\p{Lu}[\p{L}\p{M}'’]*(?:[-‐][\p{L}\p{M}'’]+)*(?:(?<=[-‐\s]Jr|[-‐\s]Sr)\.)?)"  # "Ghizoni-Jr."
 # Possessive: nothing that may follow a surname (",", "and", "&", "et al", a year, "(") starts
 # with a space and a capitalised word, so giving words back can only fail.
-_SURNAME = rf"(?:{_PARTICLE}{{0,3}}{_WORD}(?:\s{_WORD}){{0,3}}+)"
+_SURNAME = rf"(?:{_PARTICLE}{{0,3}}{_WORD}(?:\s{_PARTICLE}{{0,2}}{_WORD}){{0,3}}+)"  # "Yarza De los Ríos"
 _LOWER_SURNAME = r"(?:(?>\p{Ll}[\p{Ll}\p{M}'’-]+)(?=\s+et\s*al))"
 _ETAL = r"(?:\s*,?\s+et\s*al(?P<etal_dot>\.)?)"
 # "and" between two authors, in the languages of the literature: e (Portuguese, Italian), y
@@ -71,7 +71,7 @@ _NARRATIVE = re.compile(
     rf"(?<![\p{{L}}\d@])(?:{AUTHORS})(?P<sep>\s*,?\s*)(?P<open>[(\[])\s*{YEARS}(?P<locator>\s*,\s*(?:pp?\.|chap\.|ch\.)\s*[\w\-–]+)?\s*[)\]]"
 )
 _GROUP = stdre.compile(  # ASCII only: the stdlib engine scans megabytes faster
-    r"(?<!\])\((?P<body>[^()\[\]\n]{2,600}(?:\n(?!\s*\n)[^()\[\]\n]{0,600}){0,4})\)"
+    r"(?<!\])\((?P<body>(?:[^()\[\]\n]|\[[A-Za-z][A-Za-z0-9&/-]{1,11}\]){2,600}(?:\n(?!\s*\n)[^()\[\]\n]{0,600}){0,4})\)"
     r"|\[(?P<bbody>[^\[\]()\n]{2,600})\](?!\()"
     r"|(?<=\|)(?P<cell>[^|()\[\]\n]{2,600})(?=\|)"  # a Markdown table cell that lists citations
 )
@@ -84,7 +84,9 @@ _TAXON_BEFORE = re.compile(
     r"(?:^|[\s(|;,])(?:([*_])\p{Lu}(?:\p{Ll}+|\.)(?:\s+\(?\p{Ll}[\p{Ll}-]{2,}\)?){1,2}\1"
     r"|([*_]{1,2})\p{Lu}\p{Ll}+(?:idae|inae|oidea|iformes|ini|aceae|ales|ineae|oideae|phyceae|mycetes)\2)\s*\(?\s*$"
 )
-_NARRATIVE_YEAR = stdre.compile(r"[(\[]\s*(?:1[5-9]\d\d|20\d\d|n\.\s?d\.|in\s+press|forthcoming)")
+_NARRATIVE_YEAR = stdre.compile(r"[(\[]\s*(?:1[5-9]\d\d|20\d\d|n\.\s?d\.|in\s+press|forthcoming|no\s+prelo|en\s+prensa|sous\s+presse|im\s+Druck)")
+# "in press" in the languages of the literature (Portuguese, Spanish, French, German)
+IN_PRESS = frozenset({"in press", "no prelo", "en prensa", "sous presse", "im druck"})
 NARRATIVE_WINDOW = 160
 _YEAR_ONLY = re.compile(rf"^\s*{YEARS}\s*$")
 _NAME_ONLY = re.compile(rf"^\s*({_SURNAME})\s*$")
@@ -205,6 +207,8 @@ def _years_relative(text: str) -> tuple[tuple[int, int, str], ...]:
             year = base + token
         else:
             year = _SPACES.sub(" ", token)
+            if year.lower() in IN_PRESS:
+                year = "in press"
             base = year[:4] if year[:4].isdigit() else None
         out.append((m.start(), m.end(), year))
     return tuple(out)
@@ -369,6 +373,13 @@ def _after_taxon(masked: str, lo: int, pos: int) -> bool:
     return masked[pos - 1 : pos] in (" ", "(", "\xa0") and _TAXON_BEFORE.search(masked[max(lo, pos - 80) : pos]) is not None
 
 
+_BRACKETED_ACRONYM = stdre.compile(r"\s?\[[A-Za-z][A-Za-z0-9&/-]{1,11}\]")
+
+
+def _blank_match(m) -> str:
+    return " " * len(m.group(0))
+
+
 def find_author_year(masked: str, lo: int, hi: int, raw: str | None = None) -> list[Found]:
     """Author-year citations between ``lo`` and ``hi``; ``raw`` is the unmasked text, whose emphasis
     tells a species name (and so a taxonomic authority) apart from prose."""
@@ -380,6 +391,8 @@ def find_author_year(masked: str, lo: int, hi: int, raw: str | None = None) -> l
         body = g.group(which)
         if not _YEAR_TOKEN.search(body):
             continue
+        if "[" in body:  # an organisation's acronym: "(Conselho Nacional ... Tecnológico [CNPq], 2024)"
+            body = _BRACKETED_ACRONYM.sub(_blank_match, body)
         body_start = lo + g.start(which)
         form: set[str] = set()
         items = _author_year_items(masked, body_start, body, form, parts)

@@ -667,6 +667,15 @@ class Section:
     end: int
 
 
+def _dated_list(masked: str, start: int, end: int) -> bool:
+    """Whether a section reads as a list of works despite an "@" in it ("ETDs @PUC-Rio"): at least
+    three paragraphs, nearly all dated, and few with an "@"."""
+    paragraphs = [p for p in re.split(r"\n[ \t]*\n", masked[start:end]) if p.strip()]
+    keyed = sum(1 for p in paragraphs if "[@" in p or _NARRATIVE_KEY.search(p))
+    dated = sum(1 for p in paragraphs if _YEARISH.search(p))
+    return len(paragraphs) >= 3 and dated * 10 >= len(paragraphs) * 8 and keyed * 4 <= len(paragraphs)
+
+
 def find_reference_section(masked: str) -> Section | None:
     """The last heading or line that names a reference list, up to the next heading of its level;
     a section whose text cites by key (``[@key]``) is prose about citations, not a list."""
@@ -681,7 +690,7 @@ def find_reference_section(masked: str) -> Section | None:
             if len(h.group(1)) <= level or level == 7:
                 end = h.start()
                 break
-        if "[@" in masked[start:end] or _NARRATIVE_KEY.search(masked, start, end):
+        if ("[@" in masked[start:end] or _NARRATIVE_KEY.search(masked, start, end)) and not _dated_list(masked, start, end):
             continue  # text citing by key ("## Citations" in a guide, "... below for @fidgit."): a list cites nothing
         return Section(m.start(), min(start, len(masked)), end)
     return None

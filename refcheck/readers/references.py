@@ -185,7 +185,7 @@ def _strip_identifier(value: str) -> str:
 # --------------------------------------------------------------------------------------
 # Names.
 
-_PARTICLE = r"(?:van|von|der|den|de|des|del|della|dela|di|da|do|dos|das|du|la|le|ten|ter|zu|vom|e|y|bin|ibn|al|el)"
+_PARTICLE = r"(?:van|von|der|den|de|des|del|della|dela|di|da|do|dos|das|du|la|las|le|los|ten|ter|zu|vom|e|y|bin|ibn|al|el)"
 _APOS = r"(?:[dDlLO][’'`]\s?)"
 # first family word (>= 2 letters, may be ALL CAPS); later words need a lower-case 2nd letter
 _FW = rf"(?:{_APOS}?\p{{Lu}}[\p{{L}}\p{{M}}’'\-]{{0,40}}[\p{{L}}\p{{M}}](?:(?<=-Jr|-Sr)\.)?)"  # "Ghizoni-Jr., I.R."
@@ -228,7 +228,13 @@ _ORG_WORDS = frozenset(
     "Agency Department Bureau Foundation Center Centre Network Consortium Ministry Office Service Services "
     "Program Programme Project Commission University Survey Academy Union Authority Inc Ltd Corporation "
     "Company Laboratory Laboratories Trust Nations Fund Bank Party Collaboration Community Forum Panel "
-    "Federation Administration Agency Institution Museum Library Press Microsystems Systems Research".split()
+    "Federation Administration Agency Institution Museum Library Press Microsystems Systems Research "
+    # the same in Portuguese, Spanish, French, German
+    "Ministério Ministerio Ministère Ministerium Instituto Institut Secretaria Secretaría Conselho Consejo Conseil "
+    "Fundação Fundación Fondation Stiftung Universidade Universidad Université Universität Associação Asociación "
+    "Sociedade Sociedad Société Gesellschaft Empresa Agência Agencia Agence Organização Organización Observatório "
+    "Observatorio Comissão Comisión Centro Departamento Serviço Servicio Governo Gobierno Prefeitura Presidência "
+    "Câmara Senado Tribunal Banco Escola Escuela Faculdade Facultad Confederação Federação Comité".split()
 )
 _SENTENCE_END = re.compile(r"\.\s+[\p{Lu}\"“‘'`]|,?\s+(?:``|[\"“‘])")
 _WORD_AFTER = re.compile(r"\s+(?!(?:et|and|und)\b)[\p{L}\p{N}]")
@@ -257,7 +263,7 @@ def _may_have_et_al(t: str) -> bool:
 def _may_have_ellipsis(t: str) -> bool:
     return "..." in t or "…" in t or ". ." in t
 _YEAR = r"(?:1[5-9]\d\d|20\d\d)(?:[a-z](?![\p{L}\p{M}]))?"
-_YEAR_ANY = rf"(?:{_YEAR}|n\.\s?d\.?|[Ii]n\s[Pp]ress|[Ff]orthcoming)"
+_YEAR_ANY = rf"(?:{_YEAR}|n\.\s?d\.?|[Ii]n\s[Pp]ress|[Ff]orthcoming|[Nn]o\sprelo|[Ee]n\sprensa|[Ss]ous\spresse|[Ii]m\sDruck)"
 _YEAR_PAREN = re.compile(rf"\s*[.,]?\s*\(\s*(?P<y>{_YEAR_ANY})(?:[,;/\s][^()]{{0,25}})?\)\s*[.,:]?\s*")
 _YEAR_BARE = re.compile(rf"\s*[.,]?\s*(?P<y>{_YEAR_ANY})(?:,\s*\p{{Lu}}\p{{Ll}}+(?:\s\d{{1,2}})?)?\s*[.,:;]\s*")
 _AFTER_NAMES = re.compile(r"[\s.,:;]*")
@@ -852,10 +858,10 @@ def _norm_year(y: str) -> str:
     if y.isdigit():
         return y  # the common case, unchanged by what follows
     y = y.strip()
+    if y.lower().replace(" ", "") in ("inpress", "noprelo", "enprensa", "souspresse", "imdruck"):
+        return "in press"
     if y[:1] in "nN":
         return "n.d."
-    if y.lower().replace(" ", "") == "inpress":
-        return "in press"
     return y
 
 

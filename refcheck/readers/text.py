@@ -85,7 +85,7 @@ _ENTRY_START = re.compile(
     rf"|{_ORG_WORD}(?:\s+{_ORG_WORD}){{0,8}}[.,]?\s+\(?(?:1[5-9]|20)\d\d[a-z]?\)?[.,:]"
 )
 # a year as an entry prints it: not a page ("1921–1926"), not inside a DOI or a volume ("2019.01", ":2042")
-_YEAR = stdre.compile(r"(?<![\d./:–-])(?:1[5-9]|20)\d\d[a-z]?(?![\d–-]|\.\d)|n\.\s?d\.|in press", stdre.I)
+_YEAR = stdre.compile(r"(?<![\d./:–-])(?:1[5-9]|20)\d\d[a-z]?(?![\d–-]|\.\d)|n\.\s?d\.|in press|no prelo|en prensa|sous presse|im druck", stdre.I)
 
 # --- flattened superscripts --------------------------------------------------------------
 
