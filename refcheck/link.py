@@ -7,6 +7,7 @@ year -> references), so linking costs O(citations + references), never their pro
 from __future__ import annotations
 
 import regex as re
+import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -87,16 +88,26 @@ def initials_of(groups: list[str]) -> str:
     return "".join(name[:1] for name in groups)
 
 
-def _work_matches_item(work: Reference, item: CitationItem) -> int:
-    """How well the co-authors agree: 2 = second author agrees or et al. fits, 1 = neutral, 0 = contradicts."""
+def _work_matches_item(work: Reference, item: CitationItem) -> tuple[int, ...]:
+    """How well the co-authors agree, compared as tuples (higher is better).
+
+    (0,) contradicts; (1,) is neutral; (2,) the second author agrees or "et al." fits. With
+    several cited names: (2, names found among the co-authors, 1 if the author count fits), so
+    that "Evans & Reisz, 2007" picks Evans and Reisz over Evans, Reisz and Dupuis of that year.
+    """
     cited = item.authors
     if len(cited) >= 2:
         if len(work.authors) < 2:
-            return 0
-        return 2 if surname_key(cited[1]) in surname_keys(work.authors[1].family) else 0
+            return (0,)
+        others = {key for a in work.authors[1:] for key in surname_keys(a.family)}
+        if surname_key(cited[1]) not in others:
+            return (0,)
+        agree = sum(1 for name in cited[1:] if surname_key(name) in others)
+        fits = item.et_al or len(work.authors) == len(cited) or (work.authors_truncated and len(work.authors) < len(cited))
+        return (2, agree, int(fits))
     if item.et_al:
-        return 2 if len(work.authors) >= 3 or work.authors_truncated else 1
-    return 2 if len(work.authors) == 1 else 1
+        return (2,) if len(work.authors) >= 3 or work.authors_truncated else (1,)
+    return (2,) if len(work.authors) == 1 else (1,)
 
 
 def _unique(pairs: list[tuple[Reference, Reference]]) -> list[tuple[Reference, Reference]]:
@@ -112,6 +123,16 @@ def _unique(pairs: list[tuple[Reference, Reference]]) -> list[tuple[Reference, R
 
 
 def link_author_year(citation_id: str, index_in_citation: int, item: CitationItem, index: Index) -> Link:
+    found = _link_author_year(citation_id, index_in_citation, item, index)
+    if found.references or found.year_differs or len(item.authors) < 2 or index.by_surname.get(surname_key(item.authors[0])):
+        return found
+    # "(SBEM, Denk and Horstmann, 2004)", "(Figure 1F and Aoki et al., 2012)": a word before the
+    # authors read as one; the authors after it name an entry, with its year
+    rest = _link_author_year(citation_id, index_in_citation, dataclasses.replace(item, authors=item.authors[1:]), index)
+    return rest if rest.references and rest.how in ("exact", "case", "diacritics", "particle", "no-suffix") else found
+
+
+def _link_author_year(citation_id: str, index_in_citation: int, item: CitationItem, index: Index) -> Link:
     cited = item.authors[0]
     keys = surname_keys(cited)
     if len(item.authors) > 1 and not item.et_al and not any(k in index.by_surname for k in keys):

@@ -70,6 +70,27 @@ def items(md: str) -> list[tuple]:
         ("(Food and Agriculture Organization of the United Nations, 2019)",
          [(("Food and Agriculture Organization of the United Nations",), False, "2019")]),
         ("(According to Smith and Jones, 2001)", [(("Smith", "Jones"), False, "2001")]),
+        # "and colleagues" is "et al."
+        ("Prieto-Márquez and colleagues (2013) said", [(("Prieto-Márquez",), True, "2013")]),
+        ("(Smith and co-workers, 2013)", [(("Smith",), True, "2013")]),
+        ("Silva e colaboradores (2015) mostraram", [(("Silva",), True, "2015")]),
+        # a narrative citation's years separated by ";", and its locator, however long
+        ("Clarke (1977; 2008) said", [(("Clarke",), False, "1977"), (("Clarke",), False, "2008")]),
+        ("Foucault (2010, p. 184 - 185) diz", [(("Foucault",), False, "2010")]),
+        ("Ruiz (2021, p. 3, tradução nossa) diz", [(("Ruiz",), False, "2021")]),
+        ("(ACOSTA-PEREIRA, 2016, s/p)", [(("ACOSTA-PEREIRA",), False, "2016")]),  # "s/p" (no page) is no year suffix
+        # the original edition's year beside the one cited
+        ("(BAKHTIN, 1988 [1975], 2008 [1963]; VOLÓCHINOV, 2013 [1930])",
+         [(("BAKHTIN",), False, "1988"), (("BAKHTIN",), False, "2008"), (("VOLÓCHINOV",), False, "2013")]),
+        ("Bakhtin (1988 [1975], 2011 [1979]) diz", [(("Bakhtin",), False, "1988"), (("Bakhtin",), False, "2011")]),
+        ("Marx ([1867] 2013) diz", [(("Marx",), False, "2013")]),
+        # a space lost before the authors or before the parenthesis; a doubled comma
+        ("as shown andSullivan & Williamson (1999) said", [(("Sullivan", "Williamson"), False, "1999")]),
+        ("Mossaad et al.(2017b) found", [(("Mossaad",), True, "2017b")]),
+        ("(Carlson et al.,, 2012)", [(("Carlson",), True, "2012")]),
+        # a personal communication or unpublished work is no citation of the list; what follows it is
+        ("(Hige et al., unpublished, Sejourne et al., 2011; Pai et al., 2013)", [(("Sejourne",), True, "2011"), (("Pai",), True, "2013")]),
+        ("(Smith, 2001; Jones, unpublished data, 2003)", [(("Smith",), False, "2001")]),
         # a particle starts a name only at a word's start: not the "la" of "ruficapilla"
         ("| Synallaxis ruficapilla Vieillot, 1819 |", [(("Vieillot",), False, "1819")]),
         ("(Oliveira Vieillot, 1819)", [(("Oliveira Vieillot",), False, "1819")]),
@@ -183,6 +204,10 @@ def test_keys_after_the_references_heading_count():
         "pruned data (r<sup>2</sup> < 0.4) and (*R*<sup>2</sup>)",
         "package version 0.1.1, RStudio 2023.09.0+463, R 4.3.2",  # a version, not a year
         "PJ Bickel, EA Hammel, and JW O'Connell. Science (1975). We load",  # a journal
+        "(JR Horner, pers. comm. to S Werning, 2013)",
+        "(Silva, comunicação pessoal, 2019)",
+        "surveys (GMEP, 1955–1969) of the moor",  # a period, not a year
+        "(Séjourné et al., Nat. Neurosci., 2011)",  # a journal's abbreviation is no author
         # the authority of a species, genus or family name: its describer and year, not a citation
         "| *Sittasomus griseicapillus* (Vieillot, 1818) | 1-3 |",
         "| *Platyrinchus mystaceus* Vieillot, 1818 | 1-4 |",

@@ -284,3 +284,29 @@ def test_a_year_cited_for_an_organisation_that_the_list_has_in_another_year_is_a
                    head="Accepted: 14 July 2025.\n\n")
     rules = [rule for rule, _ in lint(md)]
     assert "citation-year-mismatch" in rules and "citation-without-reference" not in rules
+
+
+@pytest.mark.parametrize(
+    "cited",
+    ["(Evans & Reisz, 2007)", "(Evans, Reisz & Dupuis, 2007)", "Nevado y Gallardo (2007)"],
+)
+def test_same_first_author_and_year_are_told_apart_by_every_name_cited(cited):
+    """Two works of one year by Evans and Reisz, one with a third author: each name cited counts,
+    and so does the number of authors when there is no "et al."."""
+    refs = ("- Evans DC, Reisz RR. 2007. Anatomy and relationships of Lambeosaurus. J Vert Paleo 27:373-393.\n"
+            "- Evans DC, Reisz RR, Dupuis K. 2007. A juvenile Parasaurolophus. Palaeontology 50:1-9.\n"
+            "- Nevado P, Gallardo M. 2007. Arte rupestre. Madrid: Akal.\n"
+            "- Nevado P, Gallardo M, Ruiz J. 2007. Arte mueble. Madrid: Akal.\n")
+    rules = [rule for rule, _ in lint(with_body(f"Bones {cited} were found.", refs))]
+    assert "ambiguous-citation" not in rules and "citation-without-reference" not in rules
+
+
+@pytest.mark.parametrize(
+    "cited",
+    ["(SBEM, Denk and Horstmann, 2004)", "(Figure 1F and Denk et al., 2004)"],
+)
+def test_a_word_read_as_a_first_author_is_passed_over_when_the_rest_names_an_entry(cited):
+    refs = "- Denk W, Horstmann H, Smith J. 2004. Serial block-face scanning electron microscopy. PLOS Biol 2:e329.\n"
+    if "et al" not in cited:
+        refs = "- Denk W, Horstmann H. 2004. Serial block-face scanning electron microscopy. PLOS Biol 2:e329.\n"
+    assert lint(with_body(f"Volumes {cited} were imaged.", refs)) == []

@@ -31,7 +31,7 @@ from refcheck.model import Citation, CitationItem, Source
 # --- author-year -------------------------------------------------------------------------
 
 # Every year ends where no letter follows ("in pressure" is no year): _ITEM_START relies on it.
-YEAR = r"(?:(?<![\p{L}\d./\-])(?:1[5-9]\d\d|20\d\d)(?:[a-z](?![\p{L}]))?(?![\d\p{Ll}]|\.\d)|n\.\s?d\.|(?:in\s+press|forthcoming|no\s+prelo|en\s+prensa|sous\s+presse|im\s+Druck)(?!\p{L}))"  # not "2023.09" (a version)
+YEAR = r"(?:(?<![\p{L}\d./\-–])(?:1[5-9]\d\d|20\d\d)(?:[a-z](?![\p{L}]))?(?![\d\p{Ll}]|\.\d|\s?[–-]\s?(?:1[5-9]|20)\d\d)|n\.\s?d\.|(?:in\s+press|forthcoming|no\s+prelo|en\s+prensa|sous\s+presse|im\s+Druck)(?!\p{L}))"  # not "2023.09" (a version)
 _PARTICLE = r"(?:(?:[Vv]an|[Vv]on|[Dd]er|[Dd]en|[Dd]e|[Dd]el|[Dd]ella|[Dd]i|[Dd]a|[Dd]u|[Dd]os|[Ll]a|[Ll]as|[Ll]e|[Ll]os|[Tt]en|[Tt]er|[Aa]l|[Ee]l)\s+)"
 # Atomic, like _LOWER_SURNAME: what may follow a name (a space, a comma, "(", a year) is never a
 # letter, an apostrophe or a hyphen, so giving characters back can only fail, and in a long
@@ -41,7 +41,7 @@ _WORD = r"(?>(?:[dDlL]['’])?\p{Lu}[\p{L}\p{M}'’]*(?:[-‐][\p{L}\p{M}'’]+)
 # with a space and a capitalised word, so giving words back can only fail.
 _SURNAME = rf"(?:{_PARTICLE}{{0,3}}{_WORD}(?:\s{_PARTICLE}{{0,2}}{_WORD}){{0,3}}+)"  # "Yarza De los Ríos"
 _LOWER_SURNAME = r"(?:(?>\p{Ll}[\p{Ll}\p{M}'’-]+)(?=\s+et\s*al))"
-_ETAL = r"(?:\s*,?\s+et\s*al(?P<etal_dot>\.)?)"
+_ETAL = r"(?:\s*,?\s+(?:et\s*al(?P<etal_dot>\.)?|(?P<colleagues>(?:and|e|y)\s+(?:colleagues|co-?workers|colaboradores))(?!\p{L})))"
 # "and" between two authors, in the languages of the literature: e (Portuguese, Italian), y
 # (Spanish), und (German), et (French; "et al" is not it: a surname is capitalised); "\\&" is LaTeX's
 _AND = r"and|\\?&|e|y|und|et"
@@ -50,7 +50,9 @@ AUTHORS = (
     rf"(?:(?:\s*,\s*{_SURNAME}){{0,4}}+\s*,?\s+(?:{_AND})\s+{_SURNAME})?"  # possessive: "and" starts no surname ("\\&": LaTeX's)
     rf"{_ETAL}?)"
 )
-YEARS = rf"(?P<years>{YEAR}(?:\s*,\s*(?:{YEAR}|[a-z](?![\p{{L}}\d.])))*)"
+YEARS = rf"(?P<years>{YEAR}(?:\s*,\s*(?:{YEAR}|[a-z](?![\p{{L}}\d./])))*)"
+# a narrative citation's years may also be separated by ";": "Clarke (1977; 2008)"
+_NARRATIVE_YEARS = rf"(?P<years>{YEAR}(?:\s*[,;]\s*(?:{YEAR}|[a-z](?![\p{{L}}\d./])))*)"
 
 # Where an item of a group may start. A capital inside a word (or right after a hyphen in one)
 # that has a capital earlier in its letters starts the same word, to the same end, as that
@@ -65,10 +67,11 @@ _ITEM_START = (
     r"|(?=\p{Ll})(?<!\p{Ll}))"
 )
 # "Smith et al., 2019" inside a parenthesis or bracket group
-_PAREN_ITEM = re.compile(rf"{_ITEM_START}{AUTHORS}(?P<sep>\s*,\s*|\s+){YEARS}")
+_PAREN_ITEM = re.compile(rf"{_ITEM_START}{AUTHORS}(?P<sep>\s*,(?:\s*,)?\s*|\s+){YEARS}")  # "et al.,, 2012"
 # "Smith et al. (2019)" / "Smith et al., (2019)"
 _NARRATIVE = re.compile(
-    rf"(?<![\p{{L}}\d@])(?:{AUTHORS})(?P<sep>\s*,?\s*)(?P<open>[(\[])\s*{YEARS}(?P<locator>\s*,\s*(?:pp?\.|chap\.|ch\.)\s*[\w\-–]+)?\s*[)\]]"
+    rf"(?:(?<![\p{{L}}\d@])|(?<=(?<!\p{{L}})(?:and|in|by|of|from|see|with)))(?:{AUTHORS})(?P<sep>\s*,?\s*)(?P<open>[(\[])\s*{_NARRATIVE_YEARS}"
+    r"(?P<locator>\s*[,:]\s*(?:pp?\.|chap\.|ch\.|cap\.|s/p|s\.\s?p\.|fl?\.|v\.|vol\.)[^()\[\]\n]{0,80}?)?\s*[)\]]"
 )
 _GROUP = stdre.compile(  # ASCII only: the stdlib engine scans megabytes faster
     r"(?<!\])\((?P<body>(?:[^()\[\]\n]|\[[A-Za-z][A-Za-z0-9&/-]{1,11}\]){2,600}(?:\n(?!\s*\n)[^()\[\]\n]{0,600}){0,4})\)"
@@ -95,8 +98,8 @@ _YEAR_TOKEN = YEAR_TOKEN = re.compile(YEAR)
 _SUFFIX_ONLY = re.compile(r"^[a-z]$")
 _YEAR_OR_SUFFIX = re.compile(rf"{YEAR}|(?<![\p{{L}}])[a-z](?![\p{{L}}\d.])")
 _SPACES = re.compile(r"\s+")
-_ET_AL_WORDS = re.compile(r"\bet\s*al\b")
-_ET_AL_TAIL = re.compile(r"\s*,?\s+et\s*al\.?\s*$")
+_ET_AL_WORDS = re.compile(r"\bet\s*al\b|\b(?:and|e|y)\s+(?:colleagues|co-?workers|colaboradores)\b")
+_ET_AL_TAIL = re.compile(r"\s*,?\s+(?:et\s*al\.?|(?:and|e|y)\s+(?:colleagues|co-?workers|colaboradores))\s*$")
 _AUTHOR_SEPARATOR = re.compile(rf"\s*,\s*|\s+(?:{_AND})\s+")
 _TRAILING_INITIALS = re.compile(r"(?<=\p{L}{2})(?:\s+\p{Lu}{1,2}\.?)+$")
 _LEADING_WORD = re.compile(r"(\p{L}+)[\s,]+(?=\p{Lu}|(?:van|von|de|del|della|di|da|du|la|le)\s)")
@@ -217,7 +220,7 @@ def _years_relative(text: str) -> tuple[tuple[int, int, str], ...]:
 @lru_cache(maxsize=1 << 18)
 def _split_authors(authors: str) -> tuple[tuple[str, ...], bool]:
     """``"Smith and Lee"`` -> (("Smith", "Lee"), False); ``"Smith et al."`` -> (("Smith",), True)."""
-    et_al = "et" in authors and bool(_ET_AL_WORDS.search(authors))
+    et_al = ("et" in authors or "co" in authors) and bool(_ET_AL_WORDS.search(authors))
     body = _ET_AL_TAIL.sub("", authors) if et_al else authors
     parts = [p.strip() for p in _AUTHOR_SEPARATOR.split(body)] if ("," in body or " " in body) else [body.strip()]
     # "Flinspach M et al." carries the initial too: keep the surname. (Both substitutions are
@@ -317,7 +320,7 @@ def _parse_part(part: str) -> tuple[tuple[tuple[int, int, dict], ...], frozenset
         last = (names, et_al)
         if _is_weak(names, et_al, m.group("sep"), m.group("years")):
             form.add("weak")
-        if et_al and not m.group("etal_dot"):
+        if et_al and not m.group("etal_dot") and not m.group("colleagues"):
             form.add("et-al-without-period")
         form.add("comma-before-year" if "," in m.group("sep") else "no-comma-before-year")
         fields = None
@@ -338,6 +341,12 @@ def _author_year_items(masked: str, body_start: int, body: str, form: set[str], 
     offset = body_start
     pending: list[tuple[int, str]] = []  # ABNT's "(Pinto; Matias; Moreiro-González, 2016)": names before the one with the year
     for part in body.split(";"):
+        if "comm" in part or "unpubl" in part or "pess" in part or "personal" in part:
+            unlisted = _UNLISTED.search(part)
+            if unlisted:  # up to the comma after it: "(Hige et al., unpublished, Sejourne et al., 2011)"
+                comma = part.find(",", unlisted.end())
+                part = " " * len(part) if comma == -1 else " " * (comma + 1) + part[comma + 1 :]
+                pending, last_authors = [], None
         parsed = parts.get(part)
         if parsed is None:
             parsed = parts[part] = _parse_part(part)
@@ -373,6 +382,10 @@ def _after_taxon(masked: str, lo: int, pos: int) -> bool:
     return masked[pos - 1 : pos] in (" ", "(", "\xa0") and _TAXON_BEFORE.search(masked[max(lo, pos - 80) : pos]) is not None
 
 
+# the year of the original edition beside the one cited: "(BAKHTIN, 1988 [1975])", "Marx ([1867] 2013)"
+_ORIGINAL_YEAR = stdre.compile(r"(?<=\d\d\d\d)[a-z]?\s?\[(?:1[5-9]|20)\d\d\]|\[(?:1[5-9]|20)\d\d\]\s?(?=(?:1[5-9]|20)\d\d)")
+# a personal communication or unpublished work names a person, not an entry of the list
+_UNLISTED = stdre.compile(r"pers\.\s?comm|personal\s+communication|unpubl|comunica[çc][ãa]o\s+pessoal|com\.\s?pess|comunicaci[óo]n\s+personal")
 _BRACKETED_ACRONYM = stdre.compile(r"\s?\[[A-Za-z][A-Za-z0-9&/-]{1,11}\]")
 
 
@@ -385,6 +398,8 @@ def find_author_year(masked: str, lo: int, hi: int, raw: str | None = None) -> l
     tells a species name (and so a taxonomic authority) apart from prose."""
     found: list[Found] = []
     parts: dict[str, tuple] = {}  # part text -> parse, for this document only
+    if "[" in masked[lo:hi]:
+        masked = _ORIGINAL_YEAR.sub(_blank_match, masked)
     region = masked[lo:hi]
     for g in _GROUP.finditer(region):
         which = "body" if g.group("body") is not None else "bbody" if g.group("bbody") is not None else "cell"
@@ -404,7 +419,7 @@ def find_author_year(masked: str, lo: int, hi: int, raw: str | None = None) -> l
     for candidate in _NARRATIVE_YEAR.finditer(masked, lo, hi):
         paren = candidate.start()
         close = masked.find(")" if masked[paren] == "(" else "]", paren, min(hi, paren + 120))
-        if close == -1 or masked[paren - 1 : paren] not in (" ", "\n", ",", "\xa0"):
+        if close == -1 or (masked[paren - 1 : paren] not in (" ", "\n", ",", "\xa0") and masked[paren - 3 : paren] != "al."):
             continue
         m = None
         pos = max(lo, paren - NARRATIVE_WINDOW)
@@ -427,7 +442,7 @@ def find_author_year(masked: str, lo: int, hi: int, raw: str | None = None) -> l
             form.add("several-capitalised-words")  # "Snedecor Award (2012)": a name, or a prize, a law, a survey
         if "," in m.group("sep"):
             form.add("comma-before-year-parenthesis")
-        if et_al and not m.group("etal_dot"):
+        if et_al and not m.group("etal_dot") and not m.group("colleagues"):
             form.add("et-al-without-period")
         years = _years(m.group("years"), m.start("years"))
         items = tuple(
