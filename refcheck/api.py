@@ -117,10 +117,12 @@ def link_manuscript(manuscript: Manuscript) -> Manuscript:
     """Link citations to references; weak candidates (see citations._is_weak) that link nowhere are dropped,
     and so are taxonomic authorities (citations._after_taxon) that no entry of that year corroborates."""
     links = link(manuscript)
-    weak = {c.id for c in manuscript.citations if "weak" in c.form or "taxon-authority" in c.form}
+    strict = ("taxon-authority", "unbracketed")
+    weak = {c.id for c in manuscript.citations if "weak" in c.form or any(f in c.form for f in strict)}
     if weak:
-        # a species' authority ("*Turdus albicollis* Vieillot, 1818") counts only when an entry has that year
-        authority = {c.id for c in manuscript.citations if "taxon-authority" in c.form}
+        # a species' authority ("*Turdus albicollis* Vieillot, 1818") and a name and year outside
+        # brackets count only when an entry has that year
+        authority = {c.id for c in manuscript.citations if any(f in c.form for f in strict)}
         corroborated = {l.citation for l in links if l.references or (l.year_differs and l.citation not in authority)}
         dropped = weak - corroborated
         if dropped:

@@ -307,3 +307,31 @@ AUTHOR_YEAR_LIST = """
 def test_a_taxonomic_authority_counts_only_where_the_list_has_that_work(text, expected):
     manuscript = check(read_text(text + AUTHOR_YEAR_LIST)).manuscripts[0]
     assert [(i.authors, i.et_al, i.year) for c in manuscript.citations for i in c.items] == expected
+
+
+BARE_LIST = """
+
+## References
+
+- DeLano WL. 2002. The PyMOL Molecular Graphics System. San Carlos: DeLano Scientific.
+- Xie Z, Allen E, Fahlgren N. 2004. Genetic and functional diversification of small RNA pathways. PLoS Biol 2:e104.
+- Onodera Y, Haag JR, Ream T. 2005. Plant nuclear RNA polymerase IV mediates siRNA. Cell 120:613-622.
+"""
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a name and a year outside brackets cite an entry the list has with that year
+        ("See DeLano, 2002 for the figures.", [(("DeLano",), False, "2002")]),
+        ("described in Xie et al., 2004; Onodera et al., 2005 and here",
+         [(("Xie",), True, "2004"), (("Onodera",), True, "2005")]),
+        # ... and nothing else: prose with a place or a name and a year is not a citation
+        ("In Brazil, 2010 was a dry year.", []),
+        ("Smith, 2003 wrote to us.", []),
+        ("See DeLano, 2003 for the figures.", []),  # no year mismatch either: without brackets it is no citation
+    ],
+)
+def test_author_year_outside_brackets_counts_only_where_it_names_an_entry(text, expected):
+    manuscript = check(read_text(text + BARE_LIST)).manuscripts[0]
+    assert [(i.authors, i.et_al, i.year) for c in manuscript.citations for i in c.items] == expected

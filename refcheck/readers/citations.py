@@ -393,9 +393,10 @@ def _blank_match(m) -> str:
     return " " * len(m.group(0))
 
 
-def find_author_year(masked: str, lo: int, hi: int, raw: str | None = None) -> list[Found]:
+def find_author_year(masked: str, lo: int, hi: int, raw: str | None = None, bare: bool = False) -> list[Found]:
     """Author-year citations between ``lo`` and ``hi``; ``raw`` is the unmasked text, whose emphasis
-    tells a species name (and so a taxonomic authority) apart from prose."""
+    tells a species name (and so a taxonomic authority) apart from prose. ``bare``: also read
+    citations outside brackets ("See DeLano, 2002 and Morgan, 2016"), kept only where they link."""
     found: list[Found] = []
     parts: dict[str, tuple] = {}  # part text -> parse, for this document only
     if "[" in masked[lo:hi]:
@@ -451,7 +452,45 @@ def find_author_year(masked: str, lo: int, hi: int, raw: str | None = None) -> l
         )
         found.append(Found(start, m.end(), "author-year", True, items, frozenset(form)))
     found.extend(_unopened(masked, lo, hi, {f.end for f in found}))
+    if bare:
+        found.extend(_bare(masked, lo, hi, found))
     return found
+
+
+_BARE_YEAR = stdre.compile(r"(?:,|et al\.?) (?:1[5-9]\d\d|20\d\d)[a-z]?(?![\w)\]])(?!\.\d)")
+
+
+def _bare(masked: str, lo: int, hi: int, found: list[Found]) -> list[Found]:
+    """``described in Xie et al., 2004; Onodera et al., 2005``: author-year items outside any bracket.
+
+    Each ends at a year after a comma or "et al."; the authors are matched in a short window
+    before it. They carry the form ``unbracketed``: the linker keeps only those that name an
+    entry of that year (api.link_manuscript), so prose with a name and a year costs nothing.
+    """
+    claimed = sorted((f.start, f.end) for f in found)
+    starts = [a for a, _ in claimed]
+    out: list[Found] = []
+    for candidate in _BARE_YEAR.finditer(masked, lo, hi):
+        end = candidate.end()
+        i = bisect.bisect_right(starts, end) - 1
+        if i >= 0 and claimed[i][1] > candidate.start():
+            continue  # inside a citation already read
+        window_start = max(lo, candidate.start() - NARRATIVE_WINDOW)
+        if i >= 0:
+            window_start = max(window_start, claimed[i][1])
+        m = None
+        for m in _PAREN_ITEM.finditer(masked, window_start, end):
+            pass
+        if m is None or m.end() != end:
+            continue
+        start = _trim_leading_stopwords(masked, m.start("authors"), m.end("authors"))
+        names, et_al = _split_authors(masked[start : m.end("authors")])
+        if not names or not _is_plausible_author(names, et_al):
+            continue
+        years = _years(m.group("years"), m.start("years"))
+        items = tuple((start if k == 0 else ys, ye, {"authors": names, "et_al": et_al, "year": y}) for k, (ys, ye, y) in enumerate(years))
+        out.append(Found(start, end, "author-year", False, items, frozenset({"unbracketed"})))
+    return out
 
 
 _YEAR_CLOSE = re.compile(r"(?<![\d./-])(?:1[5-9]\d\d|20\d\d)[a-z]?\s*\)")

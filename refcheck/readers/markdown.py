@@ -842,7 +842,7 @@ def citations_in(source: Source, masked: str, body_end: int, numbered: bool, top
         # "[140, 160]" in a list of 59 is an interval; "[27]" in a list of 24 is a citation error.
         numeric = [f for f in numeric if all(n <= 2 * top for _, _, fields in f.items for n in fields["numbers"])]
     found += numeric
-    found += grammar.find_author_year(masked, 0, body_end, source.text)
+    found += grammar.find_author_year(masked, 0, body_end, source.text, bare=not numbered)
     return grammar.to_citations(source, found)
 
 
