@@ -121,7 +121,9 @@ STOPWORDS = frozenset(
     circa ca approx approximately around before after
     conforme segundo según para como porém contudo todavia entretanto assim ainda também além após
     desde enquanto embora sobre entre pelo pela pelos pelas aunque pero además selon après avant
-    dans pour mais ainsi comme laut gemäß""".split()  # sentence words of Portuguese, Spanish, French, German texts
+    dans pour mais ainsi comme laut gemäß seguindo quando com ali então logo mas porque onde portanto
+    isto este esta estes estas esse essa nesse nessa neste nesta em ao aos pelos finalmente cf ver veja
+    dice también cuando con donde por así estos ese esa luego""".split()  # sentence words of Portuguese, Spanish, French, German texts
 )
 # One-word journal titles that read like a name before a year ("published in Science (1975)")
 JOURNAL_WORDS = frozenset("Science Nature Cell Neuron Lancet Blood Genetics Genome Immunity Brain Circulation Chest "
