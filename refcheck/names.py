@@ -80,6 +80,7 @@ def surname_keys(name: str) -> frozenset[str]:
     return frozenset(keys)
 
 
+_DASHES = str.maketrans("‐‑‒–—", "-----")
 _ACRONYM = re.compile(r"\((\w[\w&/\-]{1,15})\)\s*$")
 _CAPITALISED = re.compile(r"(?<![\w\-])\w", re.UNICODE)
 
@@ -133,8 +134,8 @@ def same_surname(a: str, b: str) -> str | None:
     >>> same_surname("Sorensen", "Sørensen")
     'diacritics'
     """
-    if a == b:
-        return "exact"
+    if a == b or a.translate(_DASHES) == b.translate(_DASHES):
+        return "exact"  # "Español–Suñer" and "Español-Suñer": one name, whatever the dash
     if a.casefold() == b.casefold():
         return "case"
     if fold(a) == fold(b):

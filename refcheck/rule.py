@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from refcheck.model import Citation, CitationItem, Link, Manuscript, Problem, Reference, Severity
+from refcheck.names import fold, surname_key
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,29 @@ class Context:
             for ref_id in link.references:
                 out[ref_id].append(link)
         return out
+
+    @cached_property
+    def repeats(self) -> dict[str, str]:
+        """Entry id -> the id of an earlier entry it repeats: same first author, year and whole title
+        (folded, at least 10 letters), and no two different DOIs. One work listed twice is one
+        problem (duplicate-reference); the rules that would see it as two works pass over it."""
+        first: dict[tuple, str] = {}
+        out: dict[str, str] = {}
+        for ref in self.manuscript.references:
+            title = fold(ref.title or "")[:400]
+            if not (ref.authors and ref.year and len(title) >= 10):
+                continue
+            key = (surname_key(ref.authors[0].family), ref.year, title)
+            earlier = first.setdefault(key, ref.id)
+            if earlier != ref.id:
+                doi, other = ref.doi, self.references[earlier].doi
+                if not (doi and other and doi.lower() != other.lower()):
+                    out[ref.id] = earlier
+        return out
+
+    def work_of(self, ref_id: str) -> str:
+        """The id of the first listing of the work an entry lists (itself, unless it repeats one)."""
+        return self.repeats.get(ref_id, ref_id)
 
     @cached_property
     def numbered(self) -> bool:

@@ -135,16 +135,19 @@ OLD_NUMLIST = rf"{_NUM}(?:\s*[-–—]\s*{_NUM})?(?:\s*[,;]\s*{_NUM}(?:\s*[-–�
 OLD_BRACKET_RUN = re.compile(rf"(?<![!\]\w\\])\[\s*{OLD_NUMLIST}\s*\](?:\s*(?:[-–—]|[,;]\s*)?\s*\[\s*{OLD_NUMLIST}\s*\])*(?![\(:\[])")
 OLD_SUP = re.compile(rf"<sup>\s*(?:\[\s*)?({OLD_NUMLIST})(?:\s*\])?\s*,?\s*</sup>(?:\s*[-–—,]\s*<sup>\s*({OLD_NUMLIST})\s*</sup>)*")
 OLD_PAREN_NUM = re.compile(rf"\(\s*({OLD_NUMLIST})\s*\)")
-OLD_WORD = r"(?:(?:(?<![\p{L}\p{M}])[dDlL]['’])?\p{Lu}[\p{L}\p{M}'’]*(?:[-‐][\p{L}\p{M}'’]+)*(?:(?<=[-‐\s]Jr|[-‐\s]Sr)\.)?)"
+OLD_WORD = r"(?:(?:(?<![\p{L}\p{M}])[dDlL]['’])?\p{Lu}[\p{L}\p{M}'’]*(?:[-‐–][\p{L}\p{M}'’]+)*(?:(?<=[-‐\s]Jr|[-‐\s]Sr)\.)?)"
 
 
 def _old_authors():
     from refcheck.readers import citations as c
 
     # a name starts with a particle only where no letter precedes it ("ruficapilla" holds no "la")
-    surname = rf"(?:(?:(?<![\p{{L}}\p{{M}}]){c._PARTICLE}{{1,3}})?{OLD_WORD}(?:\s{c._PARTICLE}{{0,2}}{OLD_WORD}){{0,3}})"
+    # an organisation's name may start with a number that is no year, where no digit, letter, "." or "," precedes it
+    number = r"(?<![\d\p{L}.,])(?!(?:1[5-9]|20)\d\d\b)\d{1,4}\s(?=\p{Lu})"
+    surname = rf"(?:(?:(?<![\p{{L}}\p{{M}}]){c._PARTICLE}{{1,3}}|{number})?{OLD_WORD}(?:\s{c._PARTICLE}{{0,2}}{OLD_WORD}){{0,3}})"
     lower = r"(?:\p{Ll}[\p{Ll}\p{M}'’-]+(?=\s+et\s*al))"
-    return rf"(?P<authors>(?:{surname}|{lower})(?:(?:\s*,\s*{surname}){{0,4}}\s*,?\s+(?:and|&)\s+{surname})?{c._ETAL}?)"
+    s = rf"{surname}{c._INITIALS}?"
+    return rf"(?P<authors>(?:{s}|{lower})(?:(?:\s*,\s*{s}){{0,4}}\s*,?\s+(?:{c._AND})\s+{s})?{c._ETAL}?)"
 
 
 def test_numeric_citation_patterns_match_as_before():
@@ -207,7 +210,8 @@ def test_author_year_items_match_as_before():
     @settings(max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck))
     @given(tokens("A", "B", "b", "x", "Smith", "Lee", " ", ",", ", ", "-", "’", "'", "d", "d’", "l'", "van ", "Van ", "de ", "La ", "der ",
                   "et al", " et al.", " and ", "&", "2019", "2019a", " in press", "in pressx", "forthcoming", "n.d.", "é", "\u0301",
-                  "(", ")", "[", "]", ";", "\n", "al-", "AB", "Ł", ", b"))
+                  "(", ")", "[", "]", ";", "\n", "al-", "AB", "Ł", ", b",
+                  "1000 ", "7", ".", "–", ", C.", " J.", "Jr.", " e "))
     def check(text):
         assert groups(old_item, text) == groups(c._PAREN_ITEM, text), text
         assert groups(old_narrative, text) == groups(c._NARRATIVE, text), text

@@ -73,6 +73,15 @@ def items(md: str) -> list[tuple]:
         ("(Food and Agriculture Organization of the United Nations, 2019)",
          [(("Food and Agriculture Organization of the United Nations",), False, "2019")]),
         ("(According to Smith and Jones, 2001)", [(("Smith", "Jones"), False, "2001")]),
+        # names found in real articles: an en dash inside a surname, an organisation that starts
+        # with a number, a sentence adverb before a narrative citation
+        ("(Español–Suñer et al., 2019)", [(("Español–Suñer",), True, "2019")]),
+        ("(1000 Genomes Project Consortium et al., 2010)", [(("1000 Genomes Project Consortium",), True, "2010")]),
+        ("Finally, Burns and Richardson (1995) showed", [(("Burns", "Richardson"), False, "1995")]),
+        # imperfect citations that still name one entry: initials, two years run together
+        ("(Agostinelli, C. and Lund, 2022)", [(("Agostinelli", "Lund"), False, "2022")]),
+        ("(Smith, J., 2001)", [(("Smith",), False, "2001")]),
+        ("(Hart et al., 20152014)", [(("Hart",), True, "2015")]),
         # "and colleagues" is "et al."
         ("Prieto-Márquez and colleagues (2013) said", [(("Prieto-Márquez",), True, "2013")]),
         ("(Smith and co-workers, 2013)", [(("Smith",), True, "2013")]),
@@ -211,6 +220,8 @@ def test_keys_after_the_references_heading_count():
         "(Silva, comunicação pessoal, 2019)",
         "surveys (GMEP, 1955–1969) of the moor",  # a period, not a year
         "(Séjourné et al., Nat. Neurosci., 2011)",  # a journal's abbreviation is no author
+        # the article's own reference typed out ("How to cite"): names with initials, the year, a title
+        "**How to cite**: Callili, D., Silva, M. J. R. and Tecchio, M. A. (2022). Rootstock and potassium fertilization.",
         # the authority of a species, genus or family name: its describer and year, not a citation
         "| *Sittasomus griseicapillus* (Vieillot, 1818) | 1-3 |",
         "| *Platyrinchus mystaceus* Vieillot, 1818 | 1-4 |",

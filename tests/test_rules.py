@@ -310,3 +310,30 @@ def test_a_word_read_as_a_first_author_is_passed_over_when_the_rest_names_an_ent
     if "et al" not in cited:
         refs = "- Denk W, Horstmann H. 2004. Serial block-face scanning electron microscopy. PLOS Biol 2:e329.\n"
     assert lint(with_body(f"Volumes {cited} were imaged.", refs)) == []
+
+
+def test_one_work_listed_twice_is_one_finding():
+    """Two identical entries: an editor wants "delete one", not also an ambiguous citation, a
+    missing year suffix and a shared DOI."""
+    entry = "- Smith J, Lee K. 2018. Zebrafish fin regeneration requires osteoblasts. Dev Biol 3:4. doi:10.1000/xyz123\n"
+    md = with_body("Fins regrow (Smith and Lee, 2018).", entry + entry)
+    assert lint(md) == [("duplicate-reference", 10)]
+    assert "delete one" in next(f.message for f in run(md).findings if f.rule == "duplicate-reference")
+
+
+def test_two_works_of_one_author_and_year_are_not_a_duplicate():
+    refs = ("- Smith J. 2018. Zebrafish fin regeneration requires osteoblasts. Dev Biol 3:4.\n"
+            "- Smith J. 2018. Axolotl limb regeneration requires nerves. Dev Biol 5:6.\n")
+    rules = [rule for rule, _ in lint(with_body("Fins regrow (Smith, 2018).", refs))]
+    assert "duplicate-reference" not in rules and {"ambiguous-citation", "missing-year-suffix"} <= set(rules)
+
+
+def test_imperfect_citations_that_name_one_entry_link_with_a_note_on_their_form():
+    refs = ("- Agostinelli C, Lund U. 2022. R package circular: circular statistics. CRAN.\n"
+            "- Hart T, Chandrashekhar M, Aregger M. 2015. High-resolution CRISPR screens. Cell 163:1515.\n"
+            "- Español-Suñer R, Carpentier R, Van Hul N. 2019. Liver progenitor cells. Gastroenterology 143:1564.\n")
+    md = with_body("Angles (Agostinelli, C. and Lund, 2022), screens (Hart et al., 20152014), livers (Español–Suñer et al., 2019).", refs,
+                   head="Accepted: 14 July 2023.\n\n")
+    findings = [f for f in run(md).findings if f.rule != "reference-order"]
+    assert [(f.rule, str(f.severity)) for f in findings] == [("malformed-citation", "info")] * 2
+    assert "initials" in findings[0].message and "two years" in findings[1].message

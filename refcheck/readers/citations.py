@@ -36,18 +36,21 @@ _PARTICLE = r"(?:(?:[Vv]an|[Vv]on|[Dd]er|[Dd]en|[Dd]e|[Dd]el|[Dd]ella|[Dd]i|[Dd]
 # Atomic, like _LOWER_SURNAME: what may follow a name (a space, a comma, "(", a year) is never a
 # letter, an apostrophe or a hyphen, so giving characters back can only fail, and in a long
 # word ("AAAA...", "Smith-Smith-...") retrying every split of it made the search quadratic or worse.
-_WORD = r"(?>(?:[dDlL]['’])?\p{Lu}[\p{L}\p{M}'’]*(?:[-‐][\p{L}\p{M}'’]+)*(?:(?<=[-‐\s]Jr|[-‐\s]Sr)\.)?)"  # "Ghizoni-Jr."
+_WORD = r"(?>(?:[dDlL]['’])?\p{Lu}[\p{L}\p{M}'’]*(?:[-‐–][\p{L}\p{M}'’]+)*(?:(?<=[-‐\s]Jr|[-‐\s]Sr)\.)?)"  # "Ghizoni-Jr.", "Español–Suñer"
 # Possessive: nothing that may follow a surname (",", "and", "&", "et al", a year, "(") starts
 # with a space and a capitalised word, so giving words back can only fail.
-_SURNAME = rf"(?:{_PARTICLE}{{0,3}}{_WORD}(?:\s{_PARTICLE}{{0,2}}{_WORD}){{0,3}}+)"  # "Yarza De los Ríos"
+# "Yarza De los Ríos"; an organisation's name may start with a number that is no year ("1000 Genomes Project Consortium")
+_SURNAME = rf"(?:(?:{_PARTICLE}{{0,3}}|(?<![\d\p{{L}}.,])(?!(?:1[5-9]|20)\d\d\b)\d{{1,4}}\s(?=\p{{Lu}}))(?:{_WORD}(?:\s{_PARTICLE}{{0,2}}{_WORD}){{0,3}}+))"
+# initials given in a citation ("Agostinelli, C. and Lund, 2022"): read, and reported as malformed
+_INITIALS = r"(?:\s*,\s*\p{Lu}\.(?:\s?-?\p{Lu}\.){0,2})"
 _LOWER_SURNAME = r"(?:(?>\p{Ll}[\p{Ll}\p{M}'’-]+)(?=\s+et\s*al))"
 _ETAL = r"(?:\s*,?\s+(?:et\s*al(?P<etal_dot>\.)?|(?P<colleagues>(?:and|e|y)\s+(?:colleagues|co-?workers|colaboradores))(?!\p{L})))"
 # "and" between two authors, in the languages of the literature: e (Portuguese, Italian), y
 # (Spanish), und (German), et (French; "et al" is not it: a surname is capitalised); "\\&" is LaTeX's
 _AND = r"and|\\?&|e|y|und|et"
 AUTHORS = (
-    rf"(?P<authors>(?:{_SURNAME}|{_LOWER_SURNAME})"
-    rf"(?:(?:\s*,\s*{_SURNAME}){{0,4}}+\s*,?\s+(?:{_AND})\s+{_SURNAME})?"  # possessive: "and" starts no surname ("\\&": LaTeX's)
+    rf"(?P<authors>(?:{_SURNAME}{_INITIALS}?|{_LOWER_SURNAME})"
+    rf"(?:(?:\s*,\s*{_SURNAME}{_INITIALS}?){{0,4}}+\s*,?\s+(?:{_AND})\s+{_SURNAME}{_INITIALS}?)?"  # possessive: "and" starts no surname ("\\&": LaTeX's)
     rf"{_ETAL}?)"
 )
 YEARS = rf"(?P<years>{YEAR}(?:\s*,\s*(?:{YEAR}|[a-z](?![\p{{L}}\d./])))*)"
@@ -63,9 +66,13 @@ _NARRATIVE_YEARS = rf"(?P<years>{YEAR}(?:\s*[,;]\s*(?:{YEAR}|[a-z](?![\p{{L}}\d.
 # "(AAAA...A 2150, 2019)" took 45 s.
 _ITEM_START = (
     rf"(?:(?<![\p{{L}}\p{{M}}])(?={_PARTICLE}|[dDlL]['’]\p{{Lu}})"
-    r"|(?=\p{Lu})(?<!\p{Lu}[\p{L}\p{M}'’]*?[-‐]?)"
-    r"|(?=\p{Ll})(?<!\p{Ll}))"
+    r"|(?=\p{Lu})(?<!\p{Lu}[\p{L}\p{M}'’]*?[-‐–]?)"
+    r"|(?=\p{Ll})(?<!\p{Ll})"
+    r"|(?=\d)(?<![\d\p{L}.,]))"
 )
+# "(Hart et al., 20152014)": two years run together, read as the first and reported as malformed
+_GARBLED_YEAR_HINT = stdre.compile(r"(?:1[5-9]|20)\d\d(?:1[5-9]|20)\d\d")
+_GARBLED = re.compile(rf"{_ITEM_START}{AUTHORS}\s*,\s*(?P<y1>(?:1[5-9]|20)\d\d)(?P<y2>(?:1[5-9]|20)\d\d)(?!\d)")
 # "Smith et al., 2019" inside a parenthesis or bracket group
 _PAREN_ITEM = re.compile(rf"{_ITEM_START}{AUTHORS}(?P<sep>\s*,(?:\s*,)?\s*|\s+){YEARS}")  # "et al.,, 2012"
 # "Smith et al. (2019)" / "Smith et al., (2019)"
@@ -101,6 +108,9 @@ _SPACES = re.compile(r"\s+")
 _ET_AL_WORDS = re.compile(r"\bet\s*al\b|\b(?:and|e|y)\s+(?:colleagues|co-?workers|colaboradores)\b")
 _ET_AL_TAIL = re.compile(r"\s*,?\s+(?:et\s*al\.?|(?:and|e|y)\s+(?:colleagues|co-?workers|colaboradores))\s*$")
 _AUTHOR_SEPARATOR = re.compile(rf"\s*,\s*|\s+(?:{_AND})\s+")
+_GIVEN_INITIALS = re.compile(rf"\p{{L}}{_INITIALS}")
+_TITLE_AFTER = re.compile(r"\.\s+\p{Lu}")
+_INITIALS_ONLY = re.compile(r"\p{Lu}\.(?:\s?-?\p{Lu}\.)*")
 _TRAILING_INITIALS = re.compile(r"(?<=\p{L}{2})(?:\s+\p{Lu}{1,2}\.?)+$")
 _LEADING_WORD = re.compile(r"(\p{L}+)[\s,]+(?=\p{Lu}|(?:van|von|de|del|della|di|da|du|la|le)\s)")
 _DASH = re.compile(r"[-–—]")
@@ -114,7 +124,10 @@ STOPWORDS = frozenset(
     most note notably of on or our previously recently reviewed review see similarly since so
     some such supplementary table tables than that the their then these this those thus to
     unlike using versus vs we when where whereas which while with within yet accessed available
-    version release updated january february march april may june july august september october
+    version release updated finally first second third lastly additionally specifically importantly
+    surprisingly conversely likewise hence therefore accordingly overall together briefly generally
+    typically currently later earlier subsequently initially originally alternatively nevertheless
+    nonetheless meanwhile january february march april may june july august september october
     november december spring summer autumn fall winter eq equation equations section chapter
     appendix box panel model study studies phase stage day days week weeks year years copyright
     edition vol volume issue retrieved published received accepted revised until between
@@ -227,7 +240,10 @@ def _split_authors(authors: str) -> tuple[tuple[str, ...], bool]:
     parts = [p.strip() for p in _AUTHOR_SEPARATOR.split(body)] if ("," in body or " " in body) else [body.strip()]
     # "Flinspach M et al." carries the initial too: keep the surname. (Both substitutions are
     # skipped for one-word names, the common case.)
-    return tuple(_SPACES.sub(" ", _TRAILING_INITIALS.sub("", p)) if " " in p or "\n" in p or "\t" in p else p for p in parts if p), et_al
+    return tuple(
+        _SPACES.sub(" ", _TRAILING_INITIALS.sub("", p)) if " " in p or "\n" in p or "\t" in p else p
+        for p in parts if p and not (p[-1] == "." and _INITIALS_ONLY.fullmatch(p))  # "Agostinelli, C." gives initials
+    ), et_al
 
 
 def _trim_leading_stopwords(masked: str, start: int, end: int) -> int:
@@ -325,10 +341,19 @@ def _parse_part(part: str) -> tuple[tuple[tuple[int, int, dict], ...], frozenset
         if et_al and not m.group("etal_dot") and not m.group("colleagues"):
             form.add("et-al-without-period")
         form.add("comma-before-year" if "," in m.group("sep") else "no-comma-before-year")
+        if "." in m.group("authors") and _GIVEN_INITIALS.search(m.group("authors")):
+            form.add("initials")
         fields = None
         for i, (y_start, y_end, year) in enumerate(_years(m.group("years"), m.start("years"))):
             fields = {"authors": names, "et_al": et_al, "year": year}
             items.append((a_start if i == 0 else y_start, y_end, fields))
+    if not items and _GARBLED_YEAR_HINT.search(part):
+        for m in _GARBLED.finditer(part):
+            names, et_al = _split_authors(part[m.start("authors") : m.end("authors")])
+            if names and _is_plausible_author(names, et_al):
+                form.add("run-together-years")
+                last = (names, et_al)
+                items.append((m.start("authors"), m.end(), {"authors": names, "et_al": et_al, "year": m.group("y1")}))
     return tuple(items), frozenset(form), last
 
 
@@ -407,7 +432,7 @@ def find_author_year(masked: str, lo: int, hi: int, raw: str | None = None, bare
     for g in _GROUP.finditer(region):
         which = "body" if g.group("body") is not None else "bbody" if g.group("bbody") is not None else "cell"
         body = g.group(which)
-        if not _YEAR_TOKEN.search(body):
+        if not _YEAR_TOKEN.search(body) and not _GARBLED_YEAR_HINT.search(body):
             continue
         if "[" in body:  # an organisation's acronym: "(Conselho Nacional ... Tecnológico [CNPq], 2024)"
             body = _BRACKETED_ACRONYM.sub(_blank_match, body)
@@ -439,6 +464,10 @@ def find_author_year(masked: str, lo: int, hi: int, raw: str | None = None, bare
         if not names or not _is_plausible_author(names, et_al):
             continue
         form = set()
+        if "." in m.group("authors") and _GIVEN_INITIALS.search(m.group("authors")):
+            if _TITLE_AFTER.match(masked, m.end()):
+                continue  # "Watanabe, C. Y., ... and Tecchio, M. A. (2022). Rootstock and ...": a reference typed out
+            form.add("initials")
         if _is_weak(names, et_al, ",", m.group("years")) or (not et_al and len(names) == 1 and names[0].isupper()):
             form.add("weak")
         elif not et_al and len(names) == 1 and _SEVERAL_CAPITALISED.fullmatch(names[0]):

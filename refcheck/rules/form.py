@@ -16,7 +16,8 @@ def malformed_citation(ctx: Context):
 
     Why it matters: `Tan et al., (2021)` (a comma before the parenthesised year), `et al`
     without its period, and `..., Smith, 2012)` closing a parenthesis never opened are small
-    errors a copy editor will flag.
+    errors a copy editor will flag; so are initials inside a citation (`(Agostinelli, C. and Lund,
+    2022)`) and two years run together (`(Hart et al., 20152014)`), which are still linked.
 
     Example: `Tan et al., (2021) reported ...` should be `Tan et al. (2021) reported ...`.
     A document that writes "et al" without a period throughout follows a house style and is
@@ -35,6 +36,10 @@ def malformed_citation(ctx: Context):
                 f"{citation.text!r} has a comma before the parenthesised year; write {fixed!r}",
                 Fix(f"write {fixed}", fixed, citation.span),
             )
+        if "initials" in citation.form:
+            yield Problem(citation.span, f"{citation.text!r} gives initials; author-year citations give surnames only", Fix("remove the initials"))
+        if "run-together-years" in citation.form:
+            yield Problem(citation.span, f"{citation.text!r} runs two years together; it is read with the first", Fix("keep the right year"))
         if "unbalanced-parenthesis" in citation.form:
             yield Problem(citation.span, f"{citation.text!r} closes a parenthesis that was never opened", Fix("add the opening parenthesis or remove the closing one"))
         if "et-al-without-period" in citation.form and not house_style:

@@ -57,6 +57,8 @@ def duplicate_doi(ctx: Context):
         doi = normalise_doi(ref.doi)
         if doi in seen:
             first = seen[doi]
+            if ctx.work_of(ref.id) == ctx.work_of(first.id):
+                continue  # one work listed twice: duplicate-reference says it
             yield Problem(ref.span, f"DOI {doi} is also on the entry at line {first.span.line}", Fix("merge the two entries or correct one DOI"))
         else:
             seen[doi] = ref

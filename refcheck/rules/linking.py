@@ -164,6 +164,8 @@ def ambiguous_citation(ctx: Context):
     for link in ctx.manuscript.links:
         # numbers used twice: duplicate-reference-number; keys defined twice: duplicate-bib-key
         if link.how == "ambiguous" and link.number is None and ctx.item(link).key is None:
+            if len({ctx.work_of(r) for r in link.references}) == 1:
+                continue  # one work listed twice: duplicate-reference says it
             refs = ", ".join(_describe(ctx.references[r]) for r in link.references)
             yield Problem(ctx.item(link).span, f"{ctx.item(link).text} matches {len(link.references)} entries: {refs}")
 

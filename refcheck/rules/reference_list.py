@@ -129,29 +129,17 @@ def duplicate_reference(ctx: Context):
 
     Why it matters: a work listed twice splits its citations and inflates the list.
 
-    Example: the same article as entry 4 and entry 19 (same authors, year and title). Entries
-    with DOIs are left to duplicate-doi, and entries told apart by year suffixes (2014a, 2014b)
-    are taken to be distinct on purpose.
+    Example: the same article as entry 4 and entry 19 (same first author, year and title, and
+    no two different DOIs). Entries told apart by year suffixes (2014a, 2014b) are taken to be
+    distinct on purpose. One finding says it all: the citations that match both entries, their
+    shared DOI and their missing year suffixes are not reported again.
 
-    Fix: keep one entry and point all citations at it.
+    Fix: delete one entry and point all citations at the other.
     """
-    by_author_year: dict[tuple, list[Reference]] = defaultdict(list)
-    for ref in ctx.manuscript.references:
-        if ref.authors and ref.year and ref.title:
-            by_author_year[(surname_key(ref.authors[0].family), ref.year)].append(ref)
-    for refs in by_author_year.values():
-        if len(refs) < 2:
-            continue  # titles are only folded where authors and year already collide
-        seen: dict[str, Reference] = {}
-        for ref in refs:
-            title = _title_key(ref)
-            if len(title) < 10:
-                continue
-            first = seen.get(title)
-            if first is None:
-                seen[title] = ref
-            elif not (ref.doi and first.doi):  # same DOIs: duplicate-doi says it; different: two works
-                yield Problem(ref.span, f"{_entry(ref)} repeats {_entry(first)} (line {first.span.line}): same authors, year and title")
+    for ref_id, first_id in ctx.repeats.items():
+        ref, first = ctx.references[ref_id], ctx.references[first_id]
+        yield Problem(ref.span, f"{_entry(ref)} repeats {_entry(first)} (line {first.span.line}): same authors, year and title; delete one",
+                      Fix("delete one entry and point its citations at the other"))
     yield from _same_identifier(ctx)
 
 
@@ -209,6 +197,7 @@ def missing_year_suffix(ctx: Context):
         if ref.authors and ref.year and ref.year[:4].isdigit() and len(ref.year) == 4:
             groups[(_in_text_form(ref), ref.year)].append(ref)
     for (form, year), refs in groups.items():
+        refs = [ref for ref in refs if ref.id not in ctx.repeats]  # one work twice: duplicate-reference
         for ref in refs[1:]:
             yield Problem(
                 ref.span,
