@@ -82,6 +82,8 @@ def items(md: str) -> list[tuple]:
         ("(Agostinelli, C. and Lund, 2022)", [(("Agostinelli", "Lund"), False, "2022")]),
         ("(Smith, J., 2001)", [(("Smith",), False, "2001")]),
         ("(Hart et al., 20152014)", [(("Hart",), True, "2015")]),
+        ("(McDonald 2001)", [(("McDonald",), False, "2001")]),  # a name, not a product's CamelCase
+        ("(DeLano 2002)", [(("DeLano",), False, "2002")]),
         # "and colleagues" is "et al."
         ("Prieto-Márquez and colleagues (2013) said", [(("Prieto-Márquez",), True, "2013")]),
         ("(Smith and co-workers, 2013)", [(("Smith",), True, "2013")]),
@@ -220,6 +222,8 @@ def test_keys_after_the_references_heading_count():
         "(Silva, comunicação pessoal, 2019)",
         "surveys (GMEP, 1955–1969) of the moor",  # a period, not a year
         "(Séjourné et al., Nat. Neurosci., 2011)",  # a journal's abbreviation is no author
+        "rates rose in England (2009) and fell",  # a place
+        "sequenced (HiSeq 2000, Illumina) in",  # a product and its model
         # the article's own reference typed out ("How to cite"): names with initials, the year, a title
         "**How to cite**: Callili, D., Silva, M. J. R. and Tecchio, M. A. (2022). Rootstock and potassium fertilization.",
         # the authority of a species, genus or family name: its describer and year, not a citation

@@ -109,6 +109,7 @@ _ET_AL_WORDS = re.compile(r"\bet\s*al\b|\b(?:and|e|y)\s+(?:colleagues|co-?worker
 _ET_AL_TAIL = re.compile(r"\s*,?\s+(?:et\s*al\.?|(?:and|e|y)\s+(?:colleagues|co-?workers|colaboradores))\s*$")
 _AUTHOR_SEPARATOR = re.compile(rf"\s*,\s*|\s+(?:{_AND})\s+")
 _GIVEN_INITIALS = re.compile(rf"\p{{L}}{_INITIALS}")
+_CAMEL = re.compile(r"(?!Mc|Mac|De|Di|Da|Du|Le|La|Van|Von|Fitz|St|Te)\p{Lu}\p{Ll}+\p{Lu}[\p{L}]*")  # not "McDonald", "DeLano"
 _TITLE_AFTER = re.compile(r"\.\s+\p{Lu}")
 _INITIALS_ONLY = re.compile(r"\p{Lu}\.(?:\s?-?\p{Lu}\.)*")
 _TRAILING_INITIALS = re.compile(r"(?<=\p{L}{2})(?:\s+\p{Lu}{1,2}\.?)+$")
@@ -137,6 +138,27 @@ STOPWORDS = frozenset(
     dans pour mais ainsi comme laut gemäß seguindo quando com ali então logo mas porque onde portanto
     isto este esta estes estas esse essa nesse nessa neste nesta em ao aos pelos finalmente cf ver veja
     dice también cuando con donde por así estos ese esa luego""".split()  # sentence words of Portuguese, Spanish, French, German texts
+)
+# Places that read like a name before a year ("rates rose in England (2009)"): continents, countries
+# and regions, in English, Portuguese and Spanish. A narrative "citation" of one of them counts only
+# when the list has that name and year (form "weak"); a government cited by its country's name
+# ("(Brasil, 2019)", parenthetical) is read as usual.
+PLACES = frozenset(
+    """Africa America Americas Antarctica Arctic Asia Australia Europe Oceania Eurasia Scandinavia
+    Afghanistan Albania Algeria Angola Argentina Armenia Austria Azerbaijan Bahamas Bahrain Bangladesh
+    Belarus Belgium Belize Benin Bhutan Bolivia Bosnia Botswana Brazil Brasil Bulgaria Burundi Cambodia
+    Cameroon Canada Chile China Colombia Congo Croatia Cuba Cyprus Czechia Denmark Ecuador Egypt England
+    Eritrea Estonia Ethiopia Fiji Finland France Gabon Gambia Germany Ghana Greece Greenland Guatemala
+    Guinea Guyana Haiti Honduras Hungary Iceland India Indonesia Iran Iraq Ireland Israel Italy Jamaica
+    Japan Kazakhstan Kenya Korea Kosovo Kuwait Laos Latvia Lebanon Lesotho Liberia Libya Lithuania
+    Luxembourg Madagascar Malawi Malaysia Mali Malta Mauritania Mauritius Mexico Moldova Mongolia
+    Montenegro Morocco Mozambique Myanmar Namibia Nepal Netherlands Nicaragua Niger Nigeria Norway Oman
+    Pakistan Panama Paraguay Peru Philippines Poland Portugal Qatar Romania Russia Rwanda Scotland
+    Senegal Serbia Singapore Slovakia Slovenia Somalia Spain Sudan Suriname Sweden Switzerland Syria
+    Taiwan Tajikistan Tanzania Thailand Togo Tunisia Turkey Turkmenistan Uganda Ukraine Uruguay
+    Uzbekistan Venezuela Vietnam Wales Yemen Zambia Zimbabwe Alemanha Espanha Estados França Inglaterra
+    Itália Japão Reino Unido México Canadá Alemania España Francia Inglaterra Italia Japón Perú
+    California Texas Florida Amazonia Amazônia Patagonia""".split()
 )
 # One-word journal titles that read like a name before a year ("published in Science (1975)")
 JOURNAL_WORDS = frozenset("Science Nature Cell Neuron Lancet Blood Genetics Genome Immunity Brain Circulation Chest "
@@ -286,7 +308,8 @@ def _is_weak(names: tuple[str, ...], et_al: bool, sep: str, years: str) -> bool:
     if et_al or len(names) > 1:
         return False
     words = names[0].split()
-    acronym = any(w.isupper() and len(w) > 1 for w in words)
+    # an acronym, or a product's CamelCase name ("HiSeq 2000", "NextSeq 500")
+    acronym = any((w.isupper() and len(w) > 1) or _CAMEL.fullmatch(w) for w in words)
     early = years[:4].isdigit() and int(years[:4]) < 1800
     return early or ("," not in sep and (acronym or len(words) > 1))
 
@@ -468,7 +491,7 @@ def find_author_year(masked: str, lo: int, hi: int, raw: str | None = None, bare
             if _TITLE_AFTER.match(masked, m.end()):
                 continue  # "Watanabe, C. Y., ... and Tecchio, M. A. (2022). Rootstock and ...": a reference typed out
             form.add("initials")
-        if _is_weak(names, et_al, ",", m.group("years")) or (not et_al and len(names) == 1 and names[0].isupper()):
+        if _is_weak(names, et_al, ",", m.group("years")) or (not et_al and len(names) == 1 and (names[0].isupper() or names[0] in PLACES)):
             form.add("weak")
         elif not et_al and len(names) == 1 and _SEVERAL_CAPITALISED.fullmatch(names[0]):
             form.add("several-capitalised-words")  # "Snedecor Award (2012)": a name, or a prize, a law, a survey
