@@ -7,6 +7,8 @@ particles (van, del, de la), hyphens, apostrophes and LaTeX accents are treated 
 True
 >>> surname_key("van der Berg") == surname_key("Berg")
 True
+>>> surname_key("McLaughlin Jr") == surname_key("McLaughlin")
+True
 """
 
 from __future__ import annotations
@@ -58,6 +60,8 @@ def surname_key(name: str) -> str:
     words = _WORDS.findall(unicodedata.normalize("NFC", _delatex(name)))
     if not words:
         return fold(name)
+    while len(words) > 1 and words[-1].lower() in _GENERATIONAL:
+        words.pop()  # "McLaughlin Jr" is cited "McLaughlin"
     index = 0
     while index < len(words) - 1 and fold(words[index]) in PARTICLES:
         index += 1
@@ -80,6 +84,7 @@ def surname_keys(name: str) -> frozenset[str]:
     return frozenset(keys)
 
 
+_GENERATIONAL = frozenset(("jr", "sr", "ii", "iii", "iv"))
 _DASHES = str.maketrans("‐‑‒–—", "-----")
 _ACRONYM = re.compile(r"\((\w[\w&/\-]{1,15})\)\s*$")
 _CAPITALISED = re.compile(r"(?<![\w\-])\w", re.UNICODE)

@@ -143,7 +143,7 @@ def _old_authors():
 
     # a name starts with a particle only where no letter precedes it ("ruficapilla" holds no "la")
     # an organisation's name may start with a number that is no year, where no digit, letter, "." or "," precedes it
-    number = r"(?<![\d\p{L}.,])(?!(?:1[5-9]|20)\d\d\b)\d{1,4}\s(?=\p{Lu})"
+    number = r"(?<![\d\p{L}.,\-–/])(?!(?:1[5-9]|20)\d\d\b)\d{1,4}\s(?=\p{Lu})"
     surname = rf"(?:(?:(?<![\p{{L}}\p{{M}}]){c._PARTICLE}{{1,3}}|{number})?{OLD_WORD}(?:\s{c._PARTICLE}{{0,2}}{OLD_WORD}){{0,3}})"
     lower = r"(?:\p{Ll}[\p{Ll}\p{M}'’-]+(?=\s+et\s*al))"
     s = rf"{surname}{c._INITIALS}?"

@@ -73,6 +73,10 @@ def items(md: str) -> list[tuple]:
         ("(Food and Agriculture Organization of the United Nations, 2019)",
          [(("Food and Agriculture Organization of the United Nations",), False, "2019")]),
         ("(According to Smith and Jones, 2001)", [(("Smith", "Jones"), False, "2001")]),
+        ("(World Cancer Research Fund / American Institute for Cancer Research, 2007)",
+         [(("World Cancer Research Fund / American Institute for Cancer Research",), False, "2007")]),
+        ("(The National SARS-CoV-2 Serology Assay Evaluation Group, 2020)",
+         [(("National SARS-CoV-2 Serology Assay Evaluation Group",), False, "2020")]),
         # names found in real articles: an en dash inside a surname, an organisation that starts
         # with a number, a sentence adverb before a narrative citation
         ("(Español–Suñer et al., 2019)", [(("Español–Suñer",), True, "2019")]),

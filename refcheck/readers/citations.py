@@ -40,7 +40,7 @@ _WORD = r"(?>(?:[dDlL]['’])?\p{Lu}[\p{L}\p{M}'’]*(?:[-‐–][\p{L}\p{M}'’
 # Possessive: nothing that may follow a surname (",", "and", "&", "et al", a year, "(") starts
 # with a space and a capitalised word, so giving words back can only fail.
 # "Yarza De los Ríos"; an organisation's name may start with a number that is no year ("1000 Genomes Project Consortium")
-_SURNAME = rf"(?:(?:{_PARTICLE}{{0,3}}|(?<![\d\p{{L}}.,])(?!(?:1[5-9]|20)\d\d\b)\d{{1,4}}\s(?=\p{{Lu}}))(?:{_WORD}(?:\s{_PARTICLE}{{0,2}}{_WORD}){{0,3}}+))"
+_SURNAME = rf"(?:(?:{_PARTICLE}{{0,3}}|(?<![\d\p{{L}}.,\-–/])(?!(?:1[5-9]|20)\d\d\b)\d{{1,4}}\s(?=\p{{Lu}}))(?:{_WORD}(?:\s{_PARTICLE}{{0,2}}{_WORD}){{0,3}}+))"
 # initials given in a citation ("Agostinelli, C. and Lund, 2022"): read, and reported as malformed
 _INITIALS = r"(?:\s*,\s*\p{Lu}\.(?:\s?-?\p{Lu}\.){0,2})"
 _LOWER_SURNAME = r"(?:(?>\p{Ll}[\p{Ll}\p{M}'’-]+)(?=\s+et\s*al))"
@@ -68,7 +68,7 @@ _ITEM_START = (
     rf"(?:(?<![\p{{L}}\p{{M}}])(?={_PARTICLE}|[dDlL]['’]\p{{Lu}})"
     r"|(?=\p{Lu})(?<!\p{Lu}[\p{L}\p{M}'’]*?[-‐–]?)"
     r"|(?=\p{Ll})(?<!\p{Ll})"
-    r"|(?=\d)(?<![\d\p{L}.,]))"
+    r"|(?=\d)(?<![\d\p{L}.,\-–/]))"
 )
 # "(Hart et al., 20152014)": two years run together, read as the first and reported as malformed
 _GARBLED_YEAR_HINT = stdre.compile(r"(?:1[5-9]|20)\d\d(?:1[5-9]|20)\d\d")
@@ -316,28 +316,45 @@ def _is_weak(names: tuple[str, ...], et_al: bool, sep: str, years: str) -> bool:
 
 # The small words inside an organisation's name, in the languages of the literature
 _ORG_JOINERS = frozenset("of on for and the de do da dos das del della des du la e y und für et".split())
-_ORG_PREFIX = re.compile(r"\s*+((?:\p{Lu}[\p{L}\p{M}'’.-]*|[a-zü]{1,4})(?:\s+(?:\p{Lu}[\p{L}\p{M}'’.-]*|[a-zü]{1,4}))*)\s+$")
+_ORG_PREFIX = re.compile(r"\s*+((?:\p{Lu}[\p{L}\p{M}\p{N}'’.-]*|[a-zü]{1,4}|/)(?:\s+(?:\p{Lu}[\p{L}\p{M}\p{N}'’.-]*|[a-zü]{1,4}|/))*)\s+$")
+# the words that make a name an organisation's, wherever they stand in it
+_ORG_NOUNS = frozenset(
+    """group consortium collaboration organization organisation institute institution foundation
+    society association council committee agency department ministry office bureau service fund bank
+    network commission board center centre program programme project union team survey initiative
+    alliance federation authority university laboratory academy instituto ministério ministerio
+    fundação fundación conselho consejo secretaria secretaría associação asociación sociedade sociedad
+    organização organización universidade universidad comissão comisión observatório""".split()
+)
 
 
 def _organisation_start(part: str, a_start: int) -> int | None:
     """Where an organisation's name starts when the author pattern caught only its tail.
 
     "(United Nations Office on Drugs and Crime, 2016)" is one name, not "Drugs" and "Crime";
-    "(Instituto Brasileiro de Geografia e Estatística, 2012)" is not "de Geografia" and
-    "Estatística". The words before the caught authors must be capitalised or the small words of
-    a name, start with a capital that starts no sentence, and join the tail (a small word before
-    it, or a particle at its start).
+    "(World Cancer Research Fund / American Institute for Cancer Research, 2007)" is not "Cancer
+    Research"; "(The National SARS-CoV-2 Serology Assay Evaluation Group, 2020)" is not "Serology
+    Assay Evaluation Group". The words before the caught authors must be capitalised, the small
+    words of a name or "/", start with a capital that starts no sentence (a leading "The" is
+    skipped), and either join the tail (a small word before it, or a particle at its start) or
+    make, with it, a name holding an organisation's noun (Group, Fund, Institute, Ministério...).
     """
     m = _ORG_PREFIX.fullmatch(part, 0, a_start)
     if not m:
         return None
+    start = m.start(1)
     words = m.group(1).split()
+    if words[0] in ("The", "the") and len(words) > 1:
+        start = part.index(words[1], start + 3)
+        words = words[1:]
     if not words[0][:1].isupper() or words[0].lower() in STOPWORDS or words[0].lower() in _ORG_JOINERS:
         return None
     if any(w[:1].islower() and w not in _ORG_JOINERS for w in words):
         return None
-    joined = words[-1] in _ORG_JOINERS or part[a_start:].split(None, 1)[0].lower() in _ORG_JOINERS
-    return m.start(1) if joined else None
+    tail = part[a_start:].split()
+    joined = words[-1] in _ORG_JOINERS or words[-1] == "/" or (tail and tail[0].lower() in _ORG_JOINERS)
+    named = any(w.lower().strip(",.") in _ORG_NOUNS for w in (*words, *tail))
+    return start if joined or named else None
 
 
 def _parse_part(part: str) -> tuple[tuple[tuple[int, int, dict], ...], frozenset[str], tuple | None]:
