@@ -282,3 +282,33 @@ AUTHOR_YEAR_LIST = """
 def test_a_taxonomic_authority_counts_only_where_the_list_has_that_work(text, expected):
     manuscript = check(read_text(text + AUTHOR_YEAR_LIST)).manuscripts[0]
     assert [(i.authors, i.et_al, i.year) for c in manuscript.citations for i in c.items] == expected
+
+
+# --- numeric citations as real articles print them (benchmarks/articles; docs/DEVELOPMENT.md) ---
+
+
+def _labels(entries: str) -> list[tuple[str | None, str]]:
+    from refcheck.readers.markdown import find_reference_section, mask, split_entries
+
+    text = "Body.\n\n## References\n\n" + entries
+    return [(label, text[s:e]) for s, e, label in split_entries(text, find_reference_section(mask(text)))]
+
+
+@pytest.mark.parametrize(
+    "entries, expected",
+    [
+        ("1. 1. Siegel RL. T. 2001.\n2. 2. Hoffman RM. T. 2002.\n", [("1", "Siegel RL. T. 2001."), ("2", "Hoffman RM. T. 2002.")]),
+        ("1. [1] W. Callister. T. 2001.\n2. [2] J. Shack. T.\n", [("1", "W. Callister. T. 2001."), ("2", "J. Shack. T.")]),
+        ("1. 1 Pons JP. T. 2001.\n2. 2 Buzon O. T.\n", [("1", "Pons JP. T. 2001."), ("2", "Buzon O. T.")]),
+        # renumbered by the conversion: the label as printed is the one the text cites
+        ("31. 31. Lima AG. T.\n\n1. 1 32. Centers for Disease. T.\n\n33. 33. Woodworth KR. T.\n",
+         [("31", "Lima AG. T."), ("32", "Centers for Disease. T."), ("33", "Woodworth KR. T.")]),
+        # no doubled labels: a year, an edition or a number is the entry's text
+        ("114. Smith. T.\n115. 2010 IUCN Red List.\n116. 2. Aufl. Berlin\n",
+         [("114", "Smith. T."), ("115", "2010 IUCN Red List."), ("116", "2. Aufl. Berlin")]),
+        ("1. 1. Siegel RL. T.\n2. 2019. WHO report. T.\n3. 3. Lee K. T.\n",
+         [("1", "Siegel RL. T."), ("2", "2019. WHO report. T."), ("3", "Lee K. T.")]),
+    ],
+)
+def test_doubled_list_labels(entries, expected):
+    assert _labels(entries) == expected

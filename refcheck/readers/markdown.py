@@ -716,6 +716,35 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+# the article's own label after the list's: "1. 1. Siegel RL", "1. [1] W. Callister", "1. 1 Pons JP", "1. 1 32. Centers"
+_SECOND_LABEL = re.compile(r"(?:\*\*|__)?(?:\[(?P<b>\d{1,4})\]|(?P<n>\d{1,4})(?P<dot>[.)])?)(?:\*\*|__)?[ \t]+(?=\S)")
+
+
+def _doubled_labels(text: str, lines: list[tuple[int, int]], labelled: list) -> bool:
+    """Whether a numbered list prints each entry's label again after the list's own ("1. 1. Siegel RL"):
+    half its entries or more repeat their label so."""
+    repeated = 0
+    for (_, e), m in zip(lines, labelled):
+        if m and (second := _SECOND_LABEL.match(text, m.end(), e)) and (second.group("b") or second.group("n")) == (m.group("b") or m.group("n")):
+            repeated += 1
+    return repeated * 2 >= sum(1 for m in labelled if m)
+
+
+def _printed_label(text: str, start: int, end: int, label: str) -> tuple[int, str]:
+    """In a list with doubled labels, where an entry starts after its labels, and the label the text
+    cites it by: the last printed one ("1. 1 32. Centers..." is entry 32, numbered anew by the
+    conversion). A printed label is bracketed, ends in "." or ")", or repeats the one before; not a
+    year ("12. 2019. WHO report")."""
+    while m := _SECOND_LABEL.match(text, start, end):
+        printed = m.group("b") or m.group("n")
+        if not (m.group("b") or m.group("dot") or int(printed) == int(label)):
+            break
+        if printed != label and _YEARISH.fullmatch(printed) and not m.group("b"):
+            break  # "12. 2019. WHO report": a year
+        start, label = m.end(), printed
+    return start, label
+
+
 def split_entries(text: str, section: Section) -> list[tuple[int, int, str | None]]:
     """The entries of a reference section as (start, end, printed label)."""
     lines = [(s, e) for s, e in _lines(text, section.start, section.end)]
@@ -728,9 +757,12 @@ def split_entries(text: str, section: Section) -> list[tuple[int, int, str | Non
     )
     entries: list[list] = []  # [start, end, label]
     if numbered:
+        doubled = _doubled_labels(text, nonblank, labelled)
         for (s, e), m in zip(nonblank, labelled):
             if m:
-                entries.append([m.end(), e, m.group("b") or m.group("n")])
+                label = m.group("b") or m.group("n")
+                start, label = _printed_label(text, m.end(), e, label) if doubled else (m.end(), label)
+                entries.append([start, e, label])
             elif entries:
                 entries[-1][1] = e
         return [(*_trimmed(text, s, e), label) for s, e, label in entries]
