@@ -129,11 +129,12 @@ def spans(pattern, text: str, *args) -> list:
     return [m.span() for m in pattern.finditer(text, *args)]
 
 
-# The patterns as they were before the rewrites.
+# The patterns as they were before the rewrites (with the rules added since: "(" and ")" inside a superscript).
 _NUM = r"\d{1,5}"
 OLD_NUMLIST = rf"{_NUM}(?:\s*[-–—]\s*{_NUM})?(?:\s*[,;]\s*{_NUM}(?:\s*[-–—]\s*{_NUM})?)*"
+
 OLD_BRACKET_RUN = re.compile(rf"(?<![!\]\w\\])\[\s*{OLD_NUMLIST}\s*\](?:\s*(?:[-–—]|[,;]\s*)?\s*\[\s*{OLD_NUMLIST}\s*\])*(?![\(:\[])")
-OLD_SUP = re.compile(rf"<sup>\s*(?:\[\s*)?({OLD_NUMLIST})(?:\s*\])?\s*,?\s*</sup>(?:\s*[-–—,]\s*<sup>\s*({OLD_NUMLIST})\s*</sup>)*")
+OLD_SUP = re.compile(rf"<sup>\s*(?:[\[(]\s*)?({OLD_NUMLIST})(?:\s*[\])])?\s*,?\s*</sup>(?:\s*[-–—,]\s*<sup>\s*({OLD_NUMLIST})\s*</sup>)*")
 OLD_PAREN_NUM = re.compile(rf"\(\s*({OLD_NUMLIST})\s*\)")
 OLD_WORD = r"(?:(?:[dDlL]['’])?\p{Lu}[\p{L}\p{M}'’]*(?:[-‐][\p{L}\p{M}'’]+)*)"
 

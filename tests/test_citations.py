@@ -287,6 +287,68 @@ def test_a_taxonomic_authority_counts_only_where_the_list_has_that_work(text, ex
 # --- numeric citations as real articles print them (benchmarks/articles; docs/DEVELOPMENT.md) ---
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("had been confirmed in Brazil <sup>( 1) </sup>. In", [(1,)]),
+        ("deaths had been confirmed <sup>( 2, 3) </sup>.", [(2, 3)]),
+        ("mortality, and length of stay (LOS),<sup>(7-9)</sup> as well", [(7, 8, 9)]),
+        ("patients with COVID-19.<sup>(1,2)</sup> Meanwhile", [(1, 2)]),
+        ("the pandemic <sup> 9 </sup> and confirmed <sup>( 4) </sup>.", [(9,), (4,)]),  # one form does not hide the other
+    ],
+)
+def test_parentheses_inside_superscripts(text, expected):
+    assert items(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("the North and Northeast regions (Gini of 0.62)<sup>10</sup>.", [(10,)]),
+        ("mortalidade (SIM) e internações (SIH)<sup>18</sup>. Ainda", [(18,)]),
+        ("in the South region from 2013 (Santa Catarina)<sup>6</sup>.", [(6,)]),
+        ("the screening in blood banks in 1993<sup>3</sup>.", [(3,)]),
+        ("indica valor de glicemia ≥95mg/dL<sup>3</sup>, o critério", [(3,)]),
+        ("variando de 7,6% (95mg/dL)<sup>6</sup> a 18%", [(6,)]),
+        ("(4.1 inhabitants per km<sup>2</sup>)<sup>9</sup>.", [(9,)]),
+    ],
+)
+def test_a_superscript_after_words_is_no_power(text, expected):
+    assert items(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the factor exp(−(*nπ*)<sup>2</sup> *T*) and (1 − *p*)<sup>3</sup>",
+        "Shape factor ((1/circularity)<sup>2</sup>) values",
+        "an area of 8.5 million km² and R² = 0.69 and (*R*²)",
+        "restraints of 0.1 kcal/mol/Å<sup>2</sup> and 20 molecules/μm<sup>2</sup>, 9.8 m/s<sup>2</sup>",
+        "proportional to 1/r<sup>2</sup> and 4π × area/perimeter<sup>2</sup>",
+        "a power 10<sup>3</sup> and 300<sup>2</sup>",
+    ],
+)
+def test_powers_are_no_citations(text):
+    assert items(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "iron from <sup>15</sup>FeCl<sub>3</sub> and from <sup>15</sup>Fe-loaded transferrin",
+        "accessions <sup>1</sup>EF185282, <sup>2</sup>NM000518.4.",
+        "An infusion of [*6*,*6–*<sup>*2*</sup>*H*<sub>*2*</sub>]glucose",
+        "the <sup>13</sup>C and <sup>1</sup>H spectra",
+    ],
+)
+def test_a_superscript_before_a_word_is_a_prefix(text):
+    assert items(text) == []
+
+
+def test_a_superscript_citation_may_close_an_emphasis():
+    assert items("as *shown<sup>4</sup>* here and cells<sup>5</sup>, too") == [(4,), (5,)]
+
+
 def _labels(entries: str) -> list[tuple[str | None, str]]:
     from refcheck.readers.markdown import find_reference_section, mask, split_entries
 

@@ -140,7 +140,11 @@ _BRACKET_RUN = re.compile(
     rf"(?<![!\]\w\\])(\[\s*{_NUMLIST}\s*\])(?:\s*(?:[-–—]|[,;]\s*)?\s*(\[\s*{_NUMLIST}\s*\]))*+"
 )
 _RUN_NOT_BEFORE = "(:["  # a run is not a citation when it runs into "(" (a link), ":" or "["
-_SUP = re.compile(rf"<sup>\s*(?:\[\s*)?({_NUMLIST})(?:\s*\])?\s*,?\s*</sup>(?:\s*[-–—,]\s*<sup>\s*({_NUMLIST})\s*</sup>)*")
+# "<sup>1,2</sup>", "<sup>[3]</sup>", "<sup>(7-9)</sup>", "<sup>( 1) </sup>", "<sup>1</sup>-<sup>3</sup>"
+_SUP = re.compile(rf"<sup>\s*(?:[\[(]\s*)?({_NUMLIST})(?:\s*[\])])?\s*,?\s*</sup>(?:\s*[-–—,]\s*<sup>\s*({_NUMLIST})\s*</sup>)*")
+# what after a superscript makes it a prefix ("<sup>55</sup>FeCl<sub>3</sub>", "<sup>1</sup>EF185282",
+# "<sup>*2*</sup>*H*": an isotope, a footnote mark), read on the raw text past emphasis markers
+_PREFIX_OF = re.compile(r"[*_]*[\p{L}\d]")
 _UNICODE_SUP = re.compile(r"(?<=[\p{L}\).,;:’”'\]])([¹²³⁴⁵⁶⁷⁸⁹⁰]+(?:[,⁻–-][¹²³⁴⁵⁶⁷⁸⁹⁰]+)*)(?![\d¹²³⁴⁵⁶⁷⁸⁹⁰])")
 _PAREN_NUM = re.compile(rf"\(\s*({_NUMLIST})\s*\)")
 _NUMBER_PART = re.compile(rf"({_NUM})(?:\s*[-–—]\s*({_NUM}))?")
@@ -150,7 +154,7 @@ _NOT_CITED_BEFORE = re.compile(
     r"p\.|pp\.|no\.)|n\s*=|=|±|×|\^|\s[<>]|≤|≥)\s*$",
     re.IGNORECASE,
 )
-_SUP_GROUP = re.compile(rf"<sup>\s*(?:\[\s*)?({_NUMLIST})")
+_SUP_GROUP = re.compile(rf"<sup>\s*(?:[\[(]\s*)?({_NUMLIST})")
 _SUPERSCRIPT_DIGITS = str.maketrans("¹²³⁴⁵⁶⁷⁸⁹⁰⁻", "1234567890-")
 
 # --- pandoc keys ------------------------------------------------------------------------
@@ -527,29 +531,66 @@ def _bracket_run_numbers(run: str, form: set[str]) -> tuple[int, ...]:
 
 
 _UNITS = frozenset("m cm mm km nm µm μm um s ms g kg mg l ml µl μl ha ft in au å".split())
+# what a quotient's power divides by: a length (kg/m², µm², Å²), a time (m/s²), a length's name (weight/height²)
+_DENOMINATORS = frozenset("m cm mm km nm µm μm um ft in å s height perimeter length width diameter radius distance".split())
 _TOKEN_BEFORE = re.compile(r"(\S+)\s*$")
+_YEAR_NUMBER = stdre.compile(r"(?:1[5-9]|20)\d\d")
+_SUP_TAGS = stdre.compile(r"</?su[pb]>")
+_PROSE_WORD = re.compile(r"\p{Latin}{2,}")  # "nπ" is two symbols, "SIH" and "dL" are words
+_MATH_FUNCTIONS = frozenset("sin cos tan log ln exp".split())
+_OPERATOR = stdre.compile(r"[-+−×·*/^=]")
+
+
+def _holds_maths(before: str, numbers: tuple[int, ...]) -> bool:
+    """Whether the parenthesis that ``before`` ends with holds maths, so that a superscript after it is
+    a power: ``(x - 1)``, ``(1 − p)``, ``(nπ)``, ``(1/circularity)`` (one word in a formula, a power up to 3) do;
+    ``(Gini of 0.62)``, ``(SIH)``, ``(95mg/dL)``, ``(Santa Catarina)`` hold words, and a parenthesis
+    opened beyond ``before`` is too long for a formula."""
+    depth, i = 0, len(before)
+    while True:  # from parenthesis to parenthesis, back to the one that opens the last
+        i = max(before.rfind("(", 0, i), before.rfind(")", 0, i))
+        if i == -1:
+            return False
+        depth += 1 if before[i] == ")" else -1
+        if depth == 0:
+            inner = _SUP_TAGS.sub("", before[i + 1 : -1])
+            break
+    words = [w for w in _PROSE_WORD.findall(inner) if w.lower() not in _MATH_FUNCTIONS]
+    if not words:
+        return True
+    return len(words) == 1 and max(numbers) <= 3 and " " not in inner.strip() and bool(_OPERATOR.search(inner))
 
 
 def _is_exponent(before: str, numbers: tuple[int, ...]) -> bool:
     """``10<sup>4</sup>``, ``r<sup>2</sup>``, ``km <sup>2</sup>``, ``(x - 1)<sup>2</sup>`` are powers, not citations.
 
-    ``(AUC) <sup>39</sup>``, set apart from the bracket, is a citation.
+    ``(AUC) <sup>39</sup>``, set apart from the bracket, is a citation; so is ``(SIH)<sup>18</sup>``,
+    whose parenthesis holds no maths (_holds_maths), and ``in 1993<sup>3</sup>`` (a year is no base).
 
     ``Version 3.4.1<sup>25</sup>`` is a citation: a number other than 10 followed by a
     superscript above 3 is read as a citation mark.
+
+    ``kg/m<sup>2</sup>`` is a power (a quotient by a length, _DENOMINATORS, or by a variable);
+    ``mg/dL<sup>3</sup>`` is a citation.
     """
-    m = _TOKEN_BEFORE.search(before)
+    m = _TOKEN_BEFORE.search(before[-40:])  # (the last 40 characters: the search is quadratic in its window)
     if not m:
         return False
     token = m.group(1).strip("*_([{")
     if "/" in token and before[-1:] != " " and max(numbers) <= 3:
-        return True  # kg/m<sup>2</sup>, weight/height<sup>2</sup>: a quotient's power
+        denominator = token.rsplit("/", 1)[1].strip("*_()[]{}")
+        if denominator.lower() in _DENOMINATORS or (len(denominator) == 1 and denominator.isalpha()):
+            return True  # kg/m<sup>2</sup>, weight/height<sup>2</sup>, 1/r<sup>2</sup>: a quotient's power
     if not token:
         return False
     attached = not before[-1:].isspace()
+    if token[-1] == ")" and attached and before[-1] == ")":
+        return _holds_maths(before, numbers)
     if token[-1] in "×^" or (token[-1] in ")]" and attached) or token.lower() in _UNITS or (len(token) == 1 and token.isalpha()):
         return True
     if token[-1].isdigit():
+        if _YEAR_NUMBER.fullmatch(token):
+            return False  # "in 1993<sup>3</sup>": a year is no base
         return token.endswith("10") or max(numbers) <= 3
     return False
 
@@ -606,7 +647,10 @@ def find_glued_numbers(masked: str, lo: int, hi: int, top: int) -> list[Found]:
     return found
 
 
-def find_numeric(masked: str, lo: int, hi: int, *, parentheses: bool = False) -> list[Found]:
+def find_numeric(masked: str, lo: int, hi: int, *, parentheses: bool = False, raw: str | None = None) -> list[Found]:
+    """Numeric citations between ``lo`` and ``hi``; ``raw`` is the unmasked text (the emphasis
+    markers the mask blanked), by default ``masked``."""
+    raw = masked if raw is None else raw
     found: list[Found] = []
     region = masked[lo:hi]
     for run_start, run_end in _bracket_runs(region):
@@ -624,14 +668,16 @@ def find_numeric(masked: str, lo: int, hi: int, *, parentheses: bool = False) ->
         numbers: tuple[int, ...] = ()
         for n in _SUP_GROUP.finditer(m.group(0)):
             numbers += _numbers(n.group(1), form)
-        if not numbers or 0 in numbers or _is_exponent(masked[max(0, start - 40) : start], numbers):
+        if not numbers or 0 in numbers or _is_exponent(masked[max(0, start - 80) : start], numbers):
             continue
+        if _PREFIX_OF.match(raw, end):
+            continue  # "<sup>55</sup>Fe": a prefix of what follows, not a citation mark
         found.append(Found(start, end, "numeric", False, ((start, end, {"numbers": numbers}),), frozenset(form | {"superscript"})))
     for m in _UNICODE_SUP.finditer(region):
         start, end = lo + m.start(1), lo + m.end(1)
         form = set()
         numbers = _numbers(m.group(1).translate(_SUPERSCRIPT_DIGITS).replace("⁻", "-"), form)
-        if numbers and 0 not in numbers:
+        if numbers and 0 not in numbers and not _is_exponent(masked[max(0, start - 80) : start], numbers):  # "R²", "km²"
             found.append(Found(start, end, "numeric", False, ((start, end, {"numbers": numbers}),), frozenset(form | {"superscript"})))
     if parentheses:
         for m in _PAREN_NUM.finditer(region):

@@ -852,12 +852,12 @@ def citations_in(source: Source, masked: str, body_end: int, numbered: bool, top
     ``extra``: citations found elsewhere (the front matter's ``nocite:``).
     """
     found = [*extra, *key_citations(source.text, key_regions or ((0, body_end),), skip)]
-    numeric = grammar.find_numeric(masked, 0, body_end)
+    numeric = grammar.find_numeric(masked, 0, body_end, raw=source.text)
     if numbered and not numeric:
         # "(1, 2)" cites only in documents that cite no other way, and only within the list:
         # "(18,400)" and "(1975)" are quantities.
         numeric = [
-            f for f in grammar.find_numeric(masked, 0, body_end, parentheses=True)
+            f for f in grammar.find_numeric(masked, 0, body_end, parentheses=True, raw=source.text)
             if all(n <= top for _, _, fields in f.items for n in fields["numbers"])
         ]
     if numbered and len(numeric) < GLUED_MINIMUM:
