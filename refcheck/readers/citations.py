@@ -136,10 +136,14 @@ _NUMLIST = rf"(?>{_NUM}(?:\s*[-–—]\s*{_NUM})?(?:\s*[,;]\s*{_NUM}(?:\s*[-–�
 # A run of bracket groups "[2]–[7]", taken possessively (every group's end captured); where the
 # run may end is decided by _bracket_runs. The former pattern ended in "...\])*(?![\(:\[])" and
 # gave groups back one at a time until the lookahead held: quadratic on "[1][1]...[1](".
+# A run starts after no word character, or right after a word of two letters or more ("randomness[1, 2]",
+# "et al[62]": form "attached", kept within the list by markdown.citations_in); not after "x" or "a1".
 _BRACKET_RUN = re.compile(
-    rf"(?<![!\]\w\\])(\[\s*{_NUMLIST}\s*\])(?:\s*(?:[-–—]|[,;]\s*)?\s*(\[\s*{_NUMLIST}\s*\]))*+"
+    rf"(?:(?<![!\]\w\\])|(?<=\p{{L}}\p{{L}}))(\[\s*{_NUMLIST}\s*\])(?:\s*(?:[-–—]|[,;]\s*)?\s*(\[\s*{_NUMLIST}\s*\]))*+"
 )
-_RUN_NOT_BEFORE = "(:["  # a run is not a citation when it runs into "(" (a link), ":" or "["
+_RUN_NOT_BEFORE = ":["  # a run is not a citation when it runs into ":", "[", a letter or digit ("[1,4]benzoxazin") or a link
+# a Markdown link's destination and title: "[1](https://x.org)", "[2](<a b> 'title')"; not "[18](zone 2 OR)"
+_LINK_DESTINATION = re.compile(r"""\((?:<[^<>\n]*+>|[^()\s]*+(?:\([^()\s]*+\)[^()\s]*+)*+)(?:\s++(?:"[^"\n]*+"|'[^'\n]*+'|\([^()\n]*+\)))?+\s*+\)""")
 # "<sup>1,2</sup>", "<sup>[3]</sup>", "<sup>(7-9)</sup>", "<sup>( 1) </sup>", "<sup>1</sup>-<sup>3</sup>"
 _SUP = re.compile(rf"<sup>\s*(?:[\[(]\s*)?({_NUMLIST})(?:\s*[\])])?\s*,?\s*</sup>(?:\s*[-–—,]\s*<sup>\s*({_NUMLIST})\s*</sup>)*")
 # what after a superscript makes it a prefix ("<sup>55</sup>FeCl<sub>3</sub>", "<sup>1</sup>EF185282",
@@ -150,8 +154,16 @@ _PAREN_NUM = re.compile(rf"\(\s*({_NUMLIST})\s*\)")
 _NUMBER_PART = re.compile(rf"({_NUM})(?:\s*[-–—]\s*({_NUM}))?")
 _BRACKET_GROUP = re.compile(rf"\[\s*({_NUMLIST})\s*\]")
 _NOT_CITED_BEFORE = re.compile(
-    r"(?:(?<![\p{L}])(?:fig(?:ure)?s?\.?|tables?|eqs?\.?|equations?|sections?|steps?|panels?|chapters?|appendix|"
+    r"(?:(?<![\p{L}])(?:fig(?:ure)?s?\.?|tables?|eqs?\.?|(?P<noun>equations?|sections?|steps?|panels?)|chapters?|appendix|"
     r"p\.|pp\.|no\.)|n\s*=|=|±|×|\^|\s[<>]|≤|≥)\s*$",
+    re.IGNORECASE,
+)
+# Where a noun phrase starts: an "equation", "section", "step" or "panel" that heads its phrase ("see
+# Section [2]", "in the equation [3]", "Equation [4] gives") is a cross-reference; after a word of its
+# own ("the Cockcroft-Gault equation [8]", "straight sections [71–74]") a bracket cites the work it names.
+_PHRASE_START = re.compile(
+    r"(?:[.,;:!?(\[\n]|(?<![\p{L}])(?:in|see|of|the|a|an|to|from|by|with|using|and|or|our|this|that|these|those|"
+    r"each|its|their|at|on|as|per|under|via|into|cf\.?|e\.g\.,?|i\.e\.,?))\s*$",
     re.IGNORECASE,
 )
 _SUP_GROUP = re.compile(rf"<sup>\s*(?:[\[(]\s*)?({_NUMLIST})")
@@ -595,12 +607,36 @@ def _is_exponent(before: str, numbers: tuple[int, ...]) -> bool:
     return False
 
 
-def _preceded_by_non_citation(masked: str, start: int) -> bool:
-    return bool(_NOT_CITED_BEFORE.search(masked[max(0, start - 16) : start]))
+def _preceded_by_non_citation(masked: str, start: int, *, strict: bool = False) -> bool:
+    """Whether what comes before ``start`` makes a number there no citation ("Figure [2]", "n = (3)").
+
+    A bracket after "equation", "section", "step" or "panel" cites unless that word starts its noun
+    phrase (_PHRASE_START); with ``strict`` (the "(1)" form, which equations are numbered with) it never does.
+    """
+    window = max(0, start - 16)
+    m = _NOT_CITED_BEFORE.search(masked[window:start])
+    if m is None:
+        return False
+    if strict or m.group("noun") is None:
+        return True
+    noun = window + m.start("noun")
+    return bool(_PHRASE_START.search(("\n" if noun <= 40 else "") + masked[max(0, noun - 40) : noun]))
 
 
-def _bracket_runs(region: str):
-    """(start, end) of each bracket run, as ``finditer`` of _BRACKET_RUN followed by ``(?![\\(:\\[])``.
+def _may_end_run(region: str, end: int, raw: str) -> bool:
+    """Whether a bracket run may end before ``region[end]``: not before ":" or "[", a letter or digit,
+    or a link's destination ("[1](https://x.org)", looked for in ``raw``, where the mask has not
+    blanked it); "[10–18](see “Related literature”)" is a citation."""
+    if raw[end] == "(":
+        return _LINK_DESTINATION.match(raw, end, end + BALANCED_LIMIT) is None
+    ch = region[end]
+    return ch not in _RUN_NOT_BEFORE and not _WORD_CHAR.match(ch)
+
+
+def _bracket_runs(region: str, raw: str | None = None):
+    """(start, end) of each bracket run, as ``finditer`` of _BRACKET_RUN followed by a lookahead
+    that holds where _may_end_run does (``(?![:\\[\\d\\p{L}]|LINK_DESTINATION)``); link destinations
+    are looked for in ``raw``, the unmasked region (by default ``region``).
 
     That lookahead made the engine give groups back until the character after the run was
     allowed; here the longest run is matched once and its group ends are tried from the last,
@@ -609,13 +645,14 @@ def _bracket_runs(region: str):
     """
     pos = 0
     size = len(region)
+    raw = region if raw is None else raw
     search = _BRACKET_RUN.search
     while True:
         m = search(region, pos)
         if m is None:
             return
         for end in (*reversed(m.ends(2)), m.end(1)):
-            if end >= size or region[end] not in _RUN_NOT_BEFORE:
+            if end >= size or _may_end_run(region, end, raw):
                 yield m.start(), end
                 pos = end
                 break
@@ -653,7 +690,7 @@ def find_numeric(masked: str, lo: int, hi: int, *, parentheses: bool = False, ra
     raw = masked if raw is None else raw
     found: list[Found] = []
     region = masked[lo:hi]
-    for run_start, run_end in _bracket_runs(region):
+    for run_start, run_end in _bracket_runs(region, raw[lo:hi] if raw is not masked else None):
         start, end = lo + run_start, lo + run_end
         if _preceded_by_non_citation(masked, start):
             continue
@@ -661,6 +698,8 @@ def find_numeric(masked: str, lo: int, hi: int, *, parentheses: bool = False, ra
         numbers = _bracket_run_numbers(region[run_start:run_end], form)
         if not numbers or 0 in numbers:
             continue
+        if start and _WORD_CHAR.match(masked, start - 1):
+            form.add("attached")  # "randomness[1, 2]"
         found.append(Found(start, end, "numeric", False, ((start, end, {"numbers": numbers}),), frozenset(form)))
     for m in _SUP.finditer(region):
         start, end = lo + m.start(), lo + m.end()
@@ -682,7 +721,7 @@ def find_numeric(masked: str, lo: int, hi: int, *, parentheses: bool = False, ra
     if parentheses:
         for m in _PAREN_NUM.finditer(region):
             start, end = lo + m.start(), lo + m.end()
-            if _preceded_by_non_citation(masked, start) or _WORD_CHAR.match(masked[max(0, start - 1) : start]):
+            if _preceded_by_non_citation(masked, start, strict=True) or _WORD_CHAR.match(masked[max(0, start - 1) : start]):
                 continue
             form = set()
             numbers = _numbers(m.group(1), form)

@@ -868,11 +868,14 @@ def citations_in(source: Source, masked: str, body_end: int, numbered: bool, top
         if len(glued) >= max(GLUED_MINIMUM, 3 * len(numeric)) and len(cited) * 2 >= top:
             numeric = sorted([*numeric, *glued], key=lambda f: f.start)
     if not numbered:
-        # Without a numbered list, superscripts are exponents or footnote marks, not citations.
-        numeric = [f for f in numeric if "superscript" not in f.form and "parentheses" not in f.form]
+        # Without a numbered list, superscripts are exponents or footnote marks, not citations, and
+        # a bracket glued to a word ("randomness[1, 2]") is no more than an index.
+        numeric = [f for f in numeric if not f.form & {"superscript", "parentheses", "attached"}]
     if numbered:
-        # "[140, 160]" in a list of 59 is an interval; "[27]" in a list of 24 is a citation error.
-        numeric = [f for f in numeric if all(n <= 2 * top for _, _, fields in f.items for n in fields["numbers"])]
+        # "[140, 160]" in a list of 59 is an interval; "[27]" in a list of 24 is a citation error;
+        # "CHAR[64]" after a word cites only within the list.
+        numeric = [f for f in numeric if all(n <= (top if "attached" in f.form else 2 * top)
+                                             for _, _, fields in f.items for n in fields["numbers"])]
     found += numeric
     found += grammar.find_author_year(masked, 0, body_end, source.text)
     return grammar.to_citations(source, found)
