@@ -143,6 +143,11 @@ def _old_bracket_run():
 
 
 OLD_SUP = re.compile(rf"<sup>\s*(?:[\[(]\s*)?({OLD_NUMLIST})(?:\s*[\])])?\s*,?\s*</sup>(?:\s*[-–—,]\s*<sup>\s*({OLD_NUMLIST})\s*</sup>)*")
+OLD_SUP_SEPARATOR = r"<sup>[\s()\[\]]*[-–—,;][\s()\[\]\-–—,;]*</sup>"
+OLD_SPLIT_SUP = re.compile(
+    rf"<sup>\s*[(\[]\s*</sup>(?P<enclosed>\d{{1,3}}(?:{OLD_SUP_SEPARATOR}\d{{1,3}})*)(?!\d)<sup>\s*[)\]]\s*</sup>"
+    rf"|(?<!\d|\d[.,])(?P<bare>\d{{1,3}}(?:{OLD_SUP_SEPARATOR}\d{{1,3}})+)(?!\d)(?:<sup>\s*[)\]]\s*</sup>)?"
+)
 OLD_PAREN_NUM = re.compile(rf"\(\s*({OLD_NUMLIST})\s*\)")
 OLD_WORD = r"(?:(?:[dDlL]['’])?\p{Lu}[\p{L}\p{M}'’]*(?:[-‐][\p{L}\p{M}'’]+)*)"
 
@@ -168,7 +173,14 @@ def test_numeric_citation_patterns_match_as_before():
         assert [m.group(0, 1, 2) for m in OLD_SUP.finditer(text)] == [m.group(0, 1, 2) for m in c._SUP.finditer(text)], text
         assert [m.group(0, 1) for m in OLD_PAREN_NUM.finditer(text)] == [m.group(0, 1) for m in c._PAREN_NUM.finditer(text)], text
 
+    @EQUIVALENCE
+    @given(tokens("1", "12", "1234", "<sup>(</sup>", "<sup>)</sup>", "<sup>-</sup>", "<sup>,</sup>", "<sup>),(</sup>", "<sup>a</sup>",
+                  "<sup>", "</sup>", "(", ",", ".", " ", "a", "A"))
+    def check_split(text):
+        assert [m.group(0, 1, 2) for m in OLD_SPLIT_SUP.finditer(text)] == [m.group(0, 1, 2) for m in c._SPLIT_SUP.finditer(text)], text
+
     check()
+    check_split()
 
 
 def test_pandoc_key_pattern_is_the_manual_definition():

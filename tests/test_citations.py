@@ -290,6 +290,43 @@ def test_a_taxonomic_authority_counts_only_where_the_list_has_that_work(text, ex
 @pytest.mark.parametrize(
     "text, expected",
     [
+        # superscripts that survived only on the punctuation between bare numbers; a dash is a range
+        ("different universities<sup>(</sup>1<sup>-</sup>3<sup>)</sup>. The", [(1, 2, 3)]),
+        ("how it is done<sup>(</sup>6<sup>)</sup>.", [(6,)]),
+        ("levels should have<sup>(</sup>8<sup>-</sup>10<sup>,</sup>14<sup>)</sup>.", [(8, 9, 10, 14)]),
+        ("da equipe de enfermagem9<sup>-</sup>11 e que", [(9, 10, 11)]),
+        ("science and society.7<sup>),(</sup>8\n\nAs a", [(7, 8)]),
+        ("data visualization.9<sup>)-(</sup>12\n\nVEME", [(9, 10, 11, 12)]),
+        ("this transesterification reaction.7<sup>,</sup>8 The ester", [(7, 8)]),
+        ("published using VOSO<sub>4</sub>,10<sup>, </sup>17 this", [(10, 17)]),
+    ],
+)
+def test_split_superscripts_are_citations(text, expected):
+    assert items(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "subjects with CD24<sup>hi</sup>38<sup>hi</sup> cells",  # letters between the numbers
+        "| 62 ± 19 | 59 ± 11<sup>#</sup> 4 |",  # a footnote sign
+        "| Cases of Hookworm5<sup>–</sup>7 | Population |",  # a table's header
+        "in the range 2<sup>-</sup>30 of the list",  # beyond the list of 20
+        "a value of 1234<sup>,</sup>5 and 3<sup>,</sup>4567",  # numbers of 4 digits or more
+    ],
+)
+def test_split_superscripts_need_punctuation_between_numbers_of_the_list(text):
+    assert items(text) == []
+
+
+def test_split_superscripts_count_only_with_a_numbered_list():
+    md = "Cited reaction.7<sup>,</sup>8 here.\n\n## References\n\n- Smith J. 2019. T. J 1:1.\n"
+    assert read_text(md).citations == ()
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
         ("had been confirmed in Brazil <sup>( 1) </sup>. In", [(1,)]),
         ("deaths had been confirmed <sup>( 2, 3) </sup>.", [(2, 3)]),
         ("mortality, and length of stay (LOS),<sup>(7-9)</sup> as well", [(7, 8, 9)]),
@@ -434,6 +471,35 @@ def test_a_superscript_before_a_word_is_a_prefix(text):
 
 def test_a_superscript_citation_may_close_an_emphasis():
     assert items("as *shown<sup>4</sup>* here and cells<sup>5</sup>, too") == [(4,), (5,)]
+
+
+def test_lost_superscripts_are_read_past_emphasis_and_quotes():
+    body = ("Yadav *et al*.2 reported it. Bassan *et al*.5 The authors, as Wuyts *et al*.1 and others, "
+            "apoia a próxima, ‘explorando’3, movimento. como real*4. Later work6,7 agrees.8 It holds,9-12 as shown.")
+    assert _numbered(body) == [("2", (2,)), ("5", (5,)), ("1", (1,)), ("3", (3,)), ("4", (4,)), ("6,7", (6, 7)), ("8", (8,)),
+                               ("9-12", (9, 10, 11, 12))]
+
+
+def test_split_superscripts_count_toward_lost_superscripts():
+    """Four glued numbers alone are too few; with two split superscripts the text cites that way."""
+    body = ("First reaction.7<sup>,</sup>8 The work. Second others.5<sup>,</sup>6 Then investigated.2 In the review,1 "
+            "there. More work3 agrees.4 Later.")
+    assert _numbered(body, entries=8) == [("7<sup>,</sup>8", (7, 8)), ("5<sup>,</sup>6", (5, 6)), ("2", (2,)), ("1", (1,)),
+                                          ("3", (3,)), ("4", (4,))]
+    assert _numbered("Then investigated.2 In the review,1 there. More work3 agrees.4 Later.", entries=8) == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a table's quantities, a unit after the number, a capital before it
+        "| entry | *ee* after3 h | after6 h | after9 h | after12 h |\n| 1 | x | 2 | 3 | 4 |\n| entry | at1 h | at2 h | at5 h | at7 h |",
+        "The mixture was stirred for3 h, then for6 h, then for9 h, then for12 h, for11 min and for2 min at last.",
+        "The ECI1 and ECI2 courses, the PFF2 and PFF3 masks, the HOMO1 level and the MK5 kinase.",
+    ],
+)
+def test_numbers_glued_to_words_that_are_no_lost_superscripts(body):
+    assert all(not text[0].isdigit() for text, _ in _numbered(body))
 
 
 def _labels(entries: str) -> list[tuple[str | None, str]]:

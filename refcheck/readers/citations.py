@@ -661,27 +661,103 @@ def _bracket_runs(region: str, raw: str | None = None):
 
 
 # A citation number whose superscript was lost on the way to plain text ("investigated.2 In",
-# "Bäckvall,5 there", "reserve.13-15 The"): right after a lower-case word and its punctuation,
-# before a space or the end of a clause. Read only where the list is numbered and the text
-# cites no other way (markdown.citations_in): "Fig.2" and "p.5" are not.
-_GLUED = re.compile(r"(?<=\p{Ll}[\p{Ll}\p{M}]|\p{Ll}[.,;:)]|[)\]][.,;:]?)(\d{1,3}(?:[-–,]\d{1,3}){0,8})(?=[ \t\n]|[.,;:](?:[ \t\n]|$)|$)")
+# "Bäckvall,5 there", "reserve.13-15 The", "‘explorando’25,"): right after a lower-case word and its
+# punctuation or closing quote, before a space or the end of a clause. Read only where the list is
+# numbered and the text cites no other way (markdown.citations_in): "Fig.2", "p.5", "ECI1" are not.
+_GLUED = re.compile(
+    r"(?<=\p{Ll}[\p{Ll}\p{M}]|\p{Ll}[.,;:)]|[)\]][.,;:]?|\p{Ll}[’”'\"][.,;:]?)(\d{1,3}(?:[-–,]\d{1,3}){0,8})(?=[ \t\n]|[.,;:](?:[ \t\n]|$)|$)"
+)
 _NOT_GLUED_AFTER = frozenset("fig figs eq eqs p pp vol no nr n ref refs table tab step ver version ch chap sec v vs ca approx".split())
+# a unit after the number makes it a quantity ("after3 h", "in50 mL")
+_UNIT_AFTER = re.compile(r"[ \t]+(?:h|min|s|ms|mg|g|kg|µg|μg|ng|ml|mL|L|µL|μL|mm|cm|m|km|nm|µm|μm|°C|%|mM|µM|μM|nM|rpm|Hz|kDa|bp|kb)(?![\p{L}\d])")
+_MARKERS = stdre.compile(r"[*_]+")
+_TABLE_ROW = stdre.compile(r"[ \t]*\|")
 
 
-def find_glued_numbers(masked: str, lo: int, hi: int, top: int) -> list[Found]:
-    """Citation numbers glued to the text (see _GLUED), each within the list's 1..``top``."""
+class _TableRows:
+    """Whether an offset of ``text`` is on a Markdown table row ("| a | b |"), asked for offsets in
+    increasing order: each line is looked at once, so a text costs linear time however asked."""
+
+    def __init__(self, text: str):
+        self.text, self.begin, self.end, self.row = text, 0, -1, False
+
+    def __contains__(self, pos: int) -> bool:
+        text = self.text
+        if pos > self.end:
+            newline = text.rfind("\n", max(self.end, 0), pos)
+            self.begin = newline + 1 if newline != -1 else (self.end + 1 if self.end >= 0 else 0)
+            self.end = text.find("\n", pos)
+            if self.end == -1:
+                self.end = len(text)
+            self.row = _TABLE_ROW.match(text, self.begin, self.end) is not None
+        return self.row
+
+
+def _without_emphasis(masked: str, lo: int, hi: int, raw: str | None):
+    """``masked[lo:hi]`` without the emphasis markers the mask blanked ("Yadav *et al*.23" reads
+    "Yadav et al.23"), and a function from its offsets to ``masked``'s."""
+    if raw is None or raw is masked:
+        return masked[lo:hi], lambda at: lo + at
+    pieces: list[str] = []
+    views, offsets = [0], [lo]  # where each kept stretch starts, in the view and in the text
+    pos = lo
+    for m in _MARKERS.finditer(raw, lo, hi):
+        s, e = m.span()
+        if not masked[s:e].isspace():
+            continue  # "snake_case": no emphasis
+        pieces.append(masked[pos:s])
+        views.append(views[-1] + s - pos)
+        offsets.append(e)
+        pos = e
+    pieces.append(masked[pos:hi])
+
+    def where(at: int) -> int:
+        k = bisect.bisect_right(views, at) - 1
+        return offsets[k] + at - views[k]
+
+    return "".join(pieces), where
+
+
+def find_glued_numbers(masked: str, lo: int, hi: int, top: int, raw: str | None = None) -> list[Found]:
+    """Citation numbers glued to the text (see _GLUED), each within the list's 1..``top``; read past
+    the emphasis markers of ``raw`` (the unmasked text), never in a table row or before a unit."""
     found: list[Found] = []
-    for m in _GLUED.finditer(masked, lo, hi):
-        word = re.search(r"(\p{L}+)\W?$", masked[max(lo, m.start() - 12) : m.start()])
+    view, where = _without_emphasis(masked, lo, hi, raw)
+    rows = _TableRows(masked)
+    for m in _GLUED.finditer(view):
+        word = re.search(r"(\p{L}+)\W?$", view[max(0, m.start() - 12) : m.start()])
         if word and word.group(1).lower() in _NOT_GLUED_AFTER:
+            continue
+        if _UNIT_AFTER.match(view, m.end()):
             continue
         form: set[str] = set()
         numbers = _numbers(m.group(1), form)
         if not numbers or 0 in numbers or max(numbers) > top:
             continue
-        found.append(Found(m.start(), m.end(), "numeric", False, ((m.start(), m.end(), {"numbers": numbers}),),
+        start, end = where(m.start()), where(m.end() - 1) + 1
+        if start in rows:
+            continue  # "| *ee* after3 h |": a table's quantities
+        found.append(Found(start, end, "numeric", False, ((start, end, {"numbers": numbers}),),
                            frozenset(form | {"superscript", "glued"})))
     return found
+
+
+# Citation numbers whose superscript survived only on the punctuation between them (SciELO's
+# conversions): "universities<sup>(</sup>1<sup>-</sup>3<sup>)</sup>", "enfermagem9<sup>-</sup>11",
+# "society.7<sup>),(</sup>8", "reaction.7<sup>,</sup>8". The superscripts hold punctuation only
+# ("CD24<sup>hi</sup>38" is no citation), a dash making a range; the numbers touch them. Possessive
+# throughout: each stretch has one reading.
+_SUP_SEPARATOR = r"<sup>[\s()\[\]]*+[-–—,;][\s()\[\]\-–—,;]*+</sup>"
+_SPLIT_SUP = re.compile(
+    rf"<sup>\s*+[(\[]\s*+</sup>(?P<enclosed>\d{{1,3}}(?:{_SUP_SEPARATOR}\d{{1,3}})*+)(?!\d)<sup>\s*+[)\]]\s*+</sup>"
+    rf"|(?<!\d|\d[.,])(?P<bare>\d{{1,3}}(?:{_SUP_SEPARATOR}\d{{1,3}})++)(?!\d)(?:<sup>\s*+[)\]]\s*+</sup>)?+"
+)
+_SEPARATOR_TEXT = stdre.compile(r"<sup>([^<]*)</sup>")
+
+
+def _split_numbers(text: str, form: set[str]) -> tuple[int, ...]:
+    """``1<sup>-</sup>3`` -> 1, 2, 3; ``7<sup>),(</sup>8`` -> 7, 8."""
+    return _numbers(_SEPARATOR_TEXT.sub(lambda m: "-" if _DASH.search(m.group(1)) else ",", text), form)
 
 
 def find_numeric(masked: str, lo: int, hi: int, *, parentheses: bool = False, raw: str | None = None) -> list[Found]:
@@ -712,6 +788,17 @@ def find_numeric(masked: str, lo: int, hi: int, *, parentheses: bool = False, ra
         if _PREFIX_OF.match(raw, end):
             continue  # "<sup>55</sup>Fe": a prefix of what follows, not a citation mark
         found.append(Found(start, end, "numeric", False, ((start, end, {"numbers": numbers}),), frozenset(form | {"superscript"})))
+    if "</sup>" in region:
+        rows = _TableRows(masked)
+        for m in _SPLIT_SUP.finditer(region):
+            start, end = lo + m.start(), lo + m.end()
+            if start in rows:
+                continue  # "| Cases of Hookworm5<sup>–</sup>7 |": a table's header, read no more than its glued numbers
+            form = set()
+            numbers = _split_numbers(m.group("bare") if m.group("enclosed") is None else m.group("enclosed"), form)
+            if numbers and 0 not in numbers:
+                found.append(Found(start, end, "numeric", False, ((start, end, {"numbers": numbers}),),
+                                   frozenset(form | {"superscript", "split"})))
     for m in _UNICODE_SUP.finditer(region):
         start, end = lo + m.start(1), lo + m.end(1)
         form = set()

@@ -853,6 +853,15 @@ def citations_in(source: Source, masked: str, body_end: int, numbered: bool, top
     """
     found = [*extra, *key_citations(source.text, key_regions or ((0, body_end),), skip)]
     numeric = grammar.find_numeric(masked, 0, body_end, raw=source.text)
+    split = [f for f in numeric if "split" in f.form]  # "reaction.7<sup>,</sup>8": superscripts lost but for the commas
+    if numbered and len(numeric) - len(split) < GLUED_MINIMUM:
+        # superscripts lost on the way to plain text ("investigated.2 In"): only in a text that
+        # cites mostly that way (split superscripts count), often, and over much of its list (a
+        # number after a word is rare otherwise)
+        glued = grammar.find_glued_numbers(masked, 0, body_end, top, source.text)
+        cited = {n for f in (*glued, *split) for _, _, fields in f.items for n in fields["numbers"]}
+        if len(glued) + len(split) >= max(GLUED_MINIMUM, 3 * (len(numeric) - len(split))) and len(cited) * 2 >= top:
+            numeric = sorted([*numeric, *glued], key=lambda f: f.start)
     if numbered and not numeric:
         # "(1, 2)" cites only in documents that cite no other way, and only within the list:
         # "(18,400)" and "(1975)" are quantities.
@@ -860,21 +869,14 @@ def citations_in(source: Source, masked: str, body_end: int, numbered: bool, top
             f for f in grammar.find_numeric(masked, 0, body_end, parentheses=True, raw=source.text)
             if all(n <= top for _, _, fields in f.items for n in fields["numbers"])
         ]
-    if numbered and len(numeric) < GLUED_MINIMUM:
-        # superscripts lost on the way to plain text ("investigated.2 In"): only in a text that
-        # cites mostly that way, often, and over much of its list (a number after a word is rare otherwise)
-        glued = grammar.find_glued_numbers(masked, 0, body_end, top)
-        cited = {n for f in glued for _, _, fields in f.items for n in fields["numbers"]}
-        if len(glued) >= max(GLUED_MINIMUM, 3 * len(numeric)) and len(cited) * 2 >= top:
-            numeric = sorted([*numeric, *glued], key=lambda f: f.start)
     if not numbered:
         # Without a numbered list, superscripts are exponents or footnote marks, not citations, and
         # a bracket glued to a word ("randomness[1, 2]") is no more than an index.
         numeric = [f for f in numeric if not f.form & {"superscript", "parentheses", "attached"}]
     if numbered:
         # "[140, 160]" in a list of 59 is an interval; "[27]" in a list of 24 is a citation error;
-        # "CHAR[64]" after a word cites only within the list.
-        numeric = [f for f in numeric if all(n <= (top if "attached" in f.form else 2 * top)
+        # "CHAR[64]" after a word and split superscripts cite only within the list.
+        numeric = [f for f in numeric if all(n <= (top if f.form & {"attached", "split"} else 2 * top)
                                              for _, _, fields in f.items for n in fields["numbers"])]
     found += numeric
     found += grammar.find_author_year(masked, 0, body_end, source.text)
