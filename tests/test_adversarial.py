@@ -129,11 +129,25 @@ def spans(pattern, text: str, *args) -> list:
     return [m.span() for m in pattern.finditer(text, *args)]
 
 
-# The patterns as they were before the rewrites.
+# The patterns as they were before the rewrites (with the rules added since: a run glued to a word of
+# two letters, not before a letter, a digit or a link destination; "(" and ")" inside a superscript).
 _NUM = r"\d{1,5}"
 OLD_NUMLIST = rf"{_NUM}(?:\s*[-–—]\s*{_NUM})?(?:\s*[,;]\s*{_NUM}(?:\s*[-–—]\s*{_NUM})?)*"
-OLD_BRACKET_RUN = re.compile(rf"(?<![!\]\w\\])\[\s*{OLD_NUMLIST}\s*\](?:\s*(?:[-–—]|[,;]\s*)?\s*\[\s*{OLD_NUMLIST}\s*\])*(?![\(:\[])")
-OLD_SUP = re.compile(rf"<sup>\s*(?:\[\s*)?({OLD_NUMLIST})(?:\s*\])?\s*,?\s*</sup>(?:\s*[-–—,]\s*<sup>\s*({OLD_NUMLIST})\s*</sup>)*")
+
+
+def _old_bracket_run():
+    from refcheck.readers import citations as c
+
+    return re.compile(rf"(?:(?<![!\]\w\\])|(?<=\p{{L}}\p{{L}}))\[\s*{OLD_NUMLIST}\s*\](?:\s*(?:[-–—]|[,;]\s*)?\s*\[\s*{OLD_NUMLIST}\s*\])*"
+                      rf"(?![:\[\d\p{{L}}]|{c._LINK_DESTINATION.pattern})")
+
+
+OLD_SUP = re.compile(rf"<sup>\s*(?:[\[(]\s*)?({OLD_NUMLIST})(?:\s*[\])])?\s*,?\s*</sup>(?:\s*[-–—,]\s*<sup>\s*({OLD_NUMLIST})\s*</sup>)*")
+OLD_SUP_SEPARATOR = r"<sup>[\s()\[\]]*[-–—,;][\s()\[\]\-–—,;]*</sup>"
+OLD_SPLIT_SUP = re.compile(
+    rf"<sup>\s*[(\[]\s*</sup>(?P<enclosed>\d{{1,3}}(?:{OLD_SUP_SEPARATOR}\d{{1,3}})*)(?!\d)<sup>\s*[)\]]\s*</sup>"
+    rf"|(?<!\d|\d[.,])(?P<bare>\d{{1,3}}(?:{OLD_SUP_SEPARATOR}\d{{1,3}})+)(?!\d)(?:<sup>\s*[)\]]\s*</sup>)?"
+)
 OLD_PAREN_NUM = re.compile(rf"\(\s*({OLD_NUMLIST})\s*\)")
 OLD_WORD = r"(?:(?:(?<![\p{L}\p{M}])[dDlL]['’])?\p{Lu}[\p{L}\p{M}'’]*(?:[-‐–][\p{L}\p{M}'’]+)*(?:(?<=[-‐\s]Jr|[-‐\s]Sr)\.)?)"
 
@@ -153,14 +167,24 @@ def _old_authors():
 def test_numeric_citation_patterns_match_as_before():
     from refcheck.readers import citations as c
 
+    old_bracket_run = _old_bracket_run()
+
     @EQUIVALENCE
-    @given(tokens("[", "]", "1", "12", "12345", "123456", ",", ";", "-", "–", " ", ":", "(", ")", "!", "a", "\n", "<sup>", "</sup>"))
+    @given(tokens("[", "]", "1", "12", "12345", "123456", ",", ";", "-", "–", " ", ":", "(", ")", "!", "a", "ab", "\n", "<sup>", "</sup>",
+                  "<", ">", '"', "[1]", "](", "(x)"))
     def check(text):
-        assert [m.span() for m in OLD_BRACKET_RUN.finditer(text)] == list(c._bracket_runs(text)), text
+        assert [m.span() for m in old_bracket_run.finditer(text)] == list(c._bracket_runs(text)), text
         assert [m.group(0, 1, 2) for m in OLD_SUP.finditer(text)] == [m.group(0, 1, 2) for m in c._SUP.finditer(text)], text
         assert [m.group(0, 1) for m in OLD_PAREN_NUM.finditer(text)] == [m.group(0, 1) for m in c._PAREN_NUM.finditer(text)], text
 
+    @EQUIVALENCE
+    @given(tokens("1", "12", "1234", "<sup>(</sup>", "<sup>)</sup>", "<sup>-</sup>", "<sup>,</sup>", "<sup>),(</sup>", "<sup>a</sup>",
+                  "<sup>", "</sup>", "(", ",", ".", " ", "a", "A"))
+    def check_split(text):
+        assert [m.group(0, 1, 2) for m in OLD_SPLIT_SUP.finditer(text)] == [m.group(0, 1, 2) for m in c._SPLIT_SUP.finditer(text)], text
+
     check()
+    check_split()
 
 
 def test_pandoc_key_pattern_is_the_manual_definition():

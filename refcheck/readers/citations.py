@@ -176,21 +176,37 @@ _NUMLIST = rf"(?>{_NUM}(?:\s*[-–—]\s*{_NUM})?(?:\s*[,;]\s*{_NUM}(?:\s*[-–�
 # A run of bracket groups "[2]–[7]", taken possessively (every group's end captured); where the
 # run may end is decided by _bracket_runs. The former pattern ended in "...\])*(?![\(:\[])" and
 # gave groups back one at a time until the lookahead held: quadratic on "[1][1]...[1](".
+# A run starts after no word character, or right after a word of two letters or more ("randomness[1, 2]",
+# "et al[62]": form "attached", kept within the list by markdown.citations_in); not after "x" or "a1".
 _BRACKET_RUN = re.compile(
-    rf"(?<![!\]\w\\])(\[\s*{_NUMLIST}\s*\])(?:\s*(?:[-–—]|[,;]\s*)?\s*(\[\s*{_NUMLIST}\s*\]))*+"
+    rf"(?:(?<![!\]\w\\])|(?<=\p{{L}}\p{{L}}))(\[\s*{_NUMLIST}\s*\])(?:\s*(?:[-–—]|[,;]\s*)?\s*(\[\s*{_NUMLIST}\s*\]))*+"
 )
-_RUN_NOT_BEFORE = "(:["  # a run is not a citation when it runs into "(" (a link), ":" or "["
-_SUP = re.compile(rf"<sup>\s*(?:\[\s*)?({_NUMLIST})(?:\s*\])?\s*,?\s*</sup>(?:\s*[-–—,]\s*<sup>\s*({_NUMLIST})\s*</sup>)*")
+_RUN_NOT_BEFORE = ":["  # a run is not a citation when it runs into ":", "[", a letter or digit ("[1,4]benzoxazin") or a link
+# a Markdown link's destination and title: "[1](https://x.org)", "[2](<a b> 'title')"; not "[18](zone 2 OR)"
+_LINK_DESTINATION = re.compile(r"""\((?:<[^<>\n]*+>|[^()\s]*+(?:\([^()\s]*+\)[^()\s]*+)*+)(?:\s++(?:"[^"\n]*+"|'[^'\n]*+'|\([^()\n]*+\)))?+\s*+\)""")
+# "<sup>1,2</sup>", "<sup>[3]</sup>", "<sup>(7-9)</sup>", "<sup>( 1) </sup>", "<sup>1</sup>-<sup>3</sup>"
+_SUP = re.compile(rf"<sup>\s*(?:[\[(]\s*)?({_NUMLIST})(?:\s*[\])])?\s*,?\s*</sup>(?:\s*[-–—,]\s*<sup>\s*({_NUMLIST})\s*</sup>)*")
+# what after a superscript makes it a prefix ("<sup>55</sup>FeCl<sub>3</sub>", "<sup>1</sup>EF185282",
+# "<sup>*2*</sup>*H*": an isotope, a footnote mark), read on the raw text past emphasis markers
+_PREFIX_OF = re.compile(r"[*_]*[\p{L}\d]")
 _UNICODE_SUP = re.compile(r"(?<=[\p{L}\).,;:’”'\]])([¹²³⁴⁵⁶⁷⁸⁹⁰]+(?:[,⁻–-][¹²³⁴⁵⁶⁷⁸⁹⁰]+)*)(?![\d¹²³⁴⁵⁶⁷⁸⁹⁰])")
 _PAREN_NUM = re.compile(rf"\(\s*({_NUMLIST})\s*\)")
 _NUMBER_PART = re.compile(rf"({_NUM})(?:\s*[-–—]\s*({_NUM}))?")
 _BRACKET_GROUP = re.compile(rf"\[\s*({_NUMLIST})\s*\]")
 _NOT_CITED_BEFORE = re.compile(
-    r"(?:(?<![\p{L}])(?:fig(?:ure)?s?\.?|tables?|eqs?\.?|equations?|sections?|steps?|panels?|chapters?|appendix|"
+    r"(?:(?<![\p{L}])(?:fig(?:ure)?s?\.?|tables?|eqs?\.?|(?P<noun>equations?|sections?|steps?|panels?)|chapters?|appendix|"
     r"p\.|pp\.|no\.)|n\s*=|=|±|×|\^|\s[<>]|≤|≥)\s*$",
     re.IGNORECASE,
 )
-_SUP_GROUP = re.compile(rf"<sup>\s*(?:\[\s*)?({_NUMLIST})")
+# Where a noun phrase starts: an "equation", "section", "step" or "panel" that heads its phrase ("see
+# Section [2]", "in the equation [3]", "Equation [4] gives") is a cross-reference; after a word of its
+# own ("the Cockcroft-Gault equation [8]", "straight sections [71–74]") a bracket cites the work it names.
+_PHRASE_START = re.compile(
+    r"(?:[.,;:!?(\[\n]|(?<![\p{L}])(?:in|see|of|the|a|an|to|from|by|with|using|and|or|our|this|that|these|those|"
+    r"each|its|their|at|on|as|per|under|via|into|cf\.?|e\.g\.,?|i\.e\.,?))\s*$",
+    re.IGNORECASE,
+)
+_SUP_GROUP = re.compile(rf"<sup>\s*(?:[\[(]\s*)?({_NUMLIST})")
 _SUPERSCRIPT_DIGITS = str.maketrans("¹²³⁴⁵⁶⁷⁸⁹⁰⁻", "1234567890-")
 
 # --- pandoc keys ------------------------------------------------------------------------
@@ -652,39 +668,100 @@ def _bracket_run_numbers(run: str, form: set[str]) -> tuple[int, ...]:
 
 
 _UNITS = frozenset("m cm mm km nm µm μm um s ms g kg mg l ml µl μl ha ft in au å".split())
+# what a quotient's power divides by: a length (kg/m², µm², Å²), a time (m/s²), a length's name (weight/height²)
+_DENOMINATORS = frozenset("m cm mm km nm µm μm um ft in å s height perimeter length width diameter radius distance".split())
 _TOKEN_BEFORE = re.compile(r"(\S+)\s*$")
+_YEAR_NUMBER = stdre.compile(r"(?:1[5-9]|20)\d\d")
+_SUP_TAGS = stdre.compile(r"</?su[pb]>")
+_PROSE_WORD = re.compile(r"\p{Latin}{2,}")  # "nπ" is two symbols, "SIH" and "dL" are words
+_MATH_FUNCTIONS = frozenset("sin cos tan log ln exp".split())
+_OPERATOR = stdre.compile(r"[-+−×·*/^=]")
+
+
+def _holds_maths(before: str, numbers: tuple[int, ...]) -> bool:
+    """Whether the parenthesis that ``before`` ends with holds maths, so that a superscript after it is
+    a power: ``(x - 1)``, ``(1 − p)``, ``(nπ)``, ``(1/circularity)`` (one word in a formula, a power up to 3) do;
+    ``(Gini of 0.62)``, ``(SIH)``, ``(95mg/dL)``, ``(Santa Catarina)`` hold words, and a parenthesis
+    opened beyond ``before`` is too long for a formula."""
+    depth, i = 0, len(before)
+    while True:  # from parenthesis to parenthesis, back to the one that opens the last
+        i = max(before.rfind("(", 0, i), before.rfind(")", 0, i))
+        if i == -1:
+            return False
+        depth += 1 if before[i] == ")" else -1
+        if depth == 0:
+            inner = _SUP_TAGS.sub("", before[i + 1 : -1])
+            break
+    words = [w for w in _PROSE_WORD.findall(inner) if w.lower() not in _MATH_FUNCTIONS]
+    if not words:
+        return True
+    return len(words) == 1 and max(numbers) <= 3 and " " not in inner.strip() and bool(_OPERATOR.search(inner))
 
 
 def _is_exponent(before: str, numbers: tuple[int, ...]) -> bool:
     """``10<sup>4</sup>``, ``r<sup>2</sup>``, ``km <sup>2</sup>``, ``(x - 1)<sup>2</sup>`` are powers, not citations.
 
-    ``(AUC) <sup>39</sup>``, set apart from the bracket, is a citation.
+    ``(AUC) <sup>39</sup>``, set apart from the bracket, is a citation; so is ``(SIH)<sup>18</sup>``,
+    whose parenthesis holds no maths (_holds_maths), and ``in 1993<sup>3</sup>`` (a year is no base).
 
     ``Version 3.4.1<sup>25</sup>`` is a citation: a number other than 10 followed by a
     superscript above 3 is read as a citation mark.
+
+    ``kg/m<sup>2</sup>`` is a power (a quotient by a length, _DENOMINATORS, or by a variable);
+    ``mg/dL<sup>3</sup>`` is a citation.
     """
-    m = _TOKEN_BEFORE.search(before)
+    m = _TOKEN_BEFORE.search(before[-40:])  # (the last 40 characters: the search is quadratic in its window)
     if not m:
         return False
     token = m.group(1).strip("*_([{")
     if "/" in token and before[-1:] != " " and max(numbers) <= 3:
-        return True  # kg/m<sup>2</sup>, weight/height<sup>2</sup>: a quotient's power
+        denominator = token.rsplit("/", 1)[1].strip("*_()[]{}")
+        if denominator.lower() in _DENOMINATORS or (len(denominator) == 1 and denominator.isalpha()):
+            return True  # kg/m<sup>2</sup>, weight/height<sup>2</sup>, 1/r<sup>2</sup>: a quotient's power
     if not token:
         return False
     attached = not before[-1:].isspace()
+    if token[-1] == ")" and attached and before[-1] == ")":
+        return _holds_maths(before, numbers)
     if token[-1] in "×^" or (token[-1] in ")]" and attached) or token.lower() in _UNITS or (len(token) == 1 and token.isalpha()):
         return True
     if token[-1].isdigit():
+        if _YEAR_NUMBER.fullmatch(token):
+            return False  # "in 1993<sup>3</sup>": a year is no base
         return token.endswith("10") or max(numbers) <= 3
     return False
 
 
-def _preceded_by_non_citation(masked: str, start: int) -> bool:
-    return bool(_NOT_CITED_BEFORE.search(masked[max(0, start - 16) : start]))
+def _preceded_by_non_citation(masked: str, start: int, *, strict: bool = False) -> bool:
+    """Whether what comes before ``start`` makes a number there no citation ("Figure [2]", "n = (3)").
+
+    A bracket after "equation", "section", "step" or "panel" cites unless that word starts its noun
+    phrase (_PHRASE_START); with ``strict`` (the "(1)" form, which equations are numbered with) it never does.
+    """
+    window = max(0, start - 16)
+    m = _NOT_CITED_BEFORE.search(masked[window:start])
+    if m is None:
+        return False
+    if strict or m.group("noun") is None:
+        return True
+    noun = window + m.start("noun")
+    return bool(_PHRASE_START.search(("\n" if noun <= 40 else "") + masked[max(0, noun - 40) : noun]))
 
 
-def _bracket_runs(region: str):
-    """(start, end) of each bracket run, as ``finditer`` of _BRACKET_RUN followed by ``(?![\\(:\\[])``.
+def _may_end_run(region: str, end: int, raw: str) -> bool:
+    """Whether a bracket run may end before ``region[end]``: not before ":" or "[", a letter or digit,
+    or a link's destination ("[1](https://x.org)", looked for in ``raw``, where the mask has not
+    blanked it); "[10–18](see “Related literature”)" is a citation."""
+    if raw[end] == "(":
+        return _LINK_DESTINATION.match(raw, end, end + BALANCED_LIMIT) is None
+    ch = region[end]
+    return ch not in _RUN_NOT_BEFORE and not _WORD_CHAR.match(ch)
+
+
+def _bracket_runs(region: str, raw: str | None = None):
+    """(start, end) of each bracket run, as ``finditer`` of _BRACKET_RUN followed by a lookahead
+    that holds where _may_end_run does (``(?![:\\[\\d\\p{L}]|LINK_DESTINATION)``); link destinations
+    are looked for in ``raw``, the unmasked region (by default ``region``).
 
     That lookahead made the engine give groups back until the character after the run was
     allowed; here the longest run is matched once and its group ends are tried from the last,
@@ -693,13 +770,14 @@ def _bracket_runs(region: str):
     """
     pos = 0
     size = len(region)
+    raw = region if raw is None else raw
     search = _BRACKET_RUN.search
     while True:
         m = search(region, pos)
         if m is None:
             return
         for end in (*reversed(m.ends(2)), m.end(1)):
-            if end >= size or region[end] not in _RUN_NOT_BEFORE:
+            if end >= size or _may_end_run(region, end, raw):
                 yield m.start(), end
                 pos = end
                 break
@@ -708,33 +786,112 @@ def _bracket_runs(region: str):
 
 
 # A citation number whose superscript was lost on the way to plain text ("investigated.2 In",
-# "Bäckvall,5 there", "reserve.13-15 The"): right after a lower-case word and its punctuation,
-# before a space or the end of a clause. Read only where the list is numbered and the text
-# cites no other way (markdown.citations_in): "Fig.2" and "p.5" are not.
-_GLUED = re.compile(r"(?<=\p{Ll}[\p{Ll}\p{M}]|\p{Ll}[.,;:)]|[)\]][.,;:]?)(\d{1,3}(?:[-–,]\d{1,3}){0,8})(?=[ \t\n]|[.,;:](?:[ \t\n]|$)|$)")
+# "Bäckvall,5 there", "reserve.13-15 The", "‘explorando’25,"): right after a lower-case word and its
+# punctuation or closing quote, before a space or the end of a clause. Read only where the list is
+# numbered and the text cites no other way (markdown.citations_in): "Fig.2", "p.5", "ECI1" are not.
+_GLUED = re.compile(
+    r"(?<=\p{Ll}[\p{Ll}\p{M}]|\p{Ll}[.,;:)]|[)\]][.,;:]?|\p{Ll}[’”'\"][.,;:]?)(\d{1,3}(?:[-–,]\d{1,3}){0,8})(?=[ \t\n]|[.,;:](?:[ \t\n]|$)|$)"
+)
 _NOT_GLUED_AFTER = frozenset("fig figs eq eqs p pp vol no nr n ref refs table tab step ver version ch chap sec v vs ca approx".split())
+# a unit after the number makes it a quantity ("after3 h", "in50 mL")
+_UNIT_AFTER = re.compile(r"[ \t]+(?:h|min|s|ms|mg|g|kg|µg|μg|ng|ml|mL|L|µL|μL|mm|cm|m|km|nm|µm|μm|°C|%|mM|µM|μM|nM|rpm|Hz|kDa|bp|kb)(?![\p{L}\d])")
+_MARKERS = stdre.compile(r"[*_]+")
+_TABLE_ROW = stdre.compile(r"[ \t]*\|")
 
 
-def find_glued_numbers(masked: str, lo: int, hi: int, top: int) -> list[Found]:
-    """Citation numbers glued to the text (see _GLUED), each within the list's 1..``top``."""
+class _TableRows:
+    """Whether an offset of ``text`` is on a Markdown table row ("| a | b |"), asked for offsets in
+    increasing order: each line is looked at once, so a text costs linear time however asked."""
+
+    def __init__(self, text: str):
+        self.text, self.begin, self.end, self.row = text, 0, -1, False
+
+    def __contains__(self, pos: int) -> bool:
+        text = self.text
+        if pos > self.end:
+            newline = text.rfind("\n", max(self.end, 0), pos)
+            self.begin = newline + 1 if newline != -1 else (self.end + 1 if self.end >= 0 else 0)
+            self.end = text.find("\n", pos)
+            if self.end == -1:
+                self.end = len(text)
+            self.row = _TABLE_ROW.match(text, self.begin, self.end) is not None
+        return self.row
+
+
+def _without_emphasis(masked: str, lo: int, hi: int, raw: str | None):
+    """``masked[lo:hi]`` without the emphasis markers the mask blanked ("Yadav *et al*.23" reads
+    "Yadav et al.23"), and a function from its offsets to ``masked``'s."""
+    if raw is None or raw is masked:
+        return masked[lo:hi], lambda at: lo + at
+    pieces: list[str] = []
+    views, offsets = [0], [lo]  # where each kept stretch starts, in the view and in the text
+    pos = lo
+    for m in _MARKERS.finditer(raw, lo, hi):
+        s, e = m.span()
+        if not masked[s:e].isspace():
+            continue  # "snake_case": no emphasis
+        pieces.append(masked[pos:s])
+        views.append(views[-1] + s - pos)
+        offsets.append(e)
+        pos = e
+    pieces.append(masked[pos:hi])
+
+    def where(at: int) -> int:
+        k = bisect.bisect_right(views, at) - 1
+        return offsets[k] + at - views[k]
+
+    return "".join(pieces), where
+
+
+def find_glued_numbers(masked: str, lo: int, hi: int, top: int, raw: str | None = None) -> list[Found]:
+    """Citation numbers glued to the text (see _GLUED), each within the list's 1..``top``; read past
+    the emphasis markers of ``raw`` (the unmasked text), never in a table row or before a unit."""
     found: list[Found] = []
-    for m in _GLUED.finditer(masked, lo, hi):
-        word = re.search(r"(\p{L}+)\W?$", masked[max(lo, m.start() - 12) : m.start()])
+    view, where = _without_emphasis(masked, lo, hi, raw)
+    rows = _TableRows(masked)
+    for m in _GLUED.finditer(view):
+        word = re.search(r"(\p{L}+)\W?$", view[max(0, m.start() - 12) : m.start()])
         if word and word.group(1).lower() in _NOT_GLUED_AFTER:
+            continue
+        if _UNIT_AFTER.match(view, m.end()):
             continue
         form: set[str] = set()
         numbers = _numbers(m.group(1), form)
         if not numbers or 0 in numbers or max(numbers) > top:
             continue
-        found.append(Found(m.start(), m.end(), "numeric", False, ((m.start(), m.end(), {"numbers": numbers}),),
+        start, end = where(m.start()), where(m.end() - 1) + 1
+        if start in rows:
+            continue  # "| *ee* after3 h |": a table's quantities
+        found.append(Found(start, end, "numeric", False, ((start, end, {"numbers": numbers}),),
                            frozenset(form | {"superscript", "glued"})))
     return found
 
 
-def find_numeric(masked: str, lo: int, hi: int, *, parentheses: bool = False) -> list[Found]:
+# Citation numbers whose superscript survived only on the punctuation between them (SciELO's
+# conversions): "universities<sup>(</sup>1<sup>-</sup>3<sup>)</sup>", "enfermagem9<sup>-</sup>11",
+# "society.7<sup>),(</sup>8", "reaction.7<sup>,</sup>8". The superscripts hold punctuation only
+# ("CD24<sup>hi</sup>38" is no citation), a dash making a range; the numbers touch them. Possessive
+# throughout: each stretch has one reading.
+_SUP_SEPARATOR = r"<sup>[\s()\[\]]*+[-–—,;][\s()\[\]\-–—,;]*+</sup>"
+_SPLIT_SUP = re.compile(
+    rf"<sup>\s*+[(\[]\s*+</sup>(?P<enclosed>\d{{1,3}}(?:{_SUP_SEPARATOR}\d{{1,3}})*+)(?!\d)<sup>\s*+[)\]]\s*+</sup>"
+    rf"|(?<!\d|\d[.,])(?P<bare>\d{{1,3}}(?:{_SUP_SEPARATOR}\d{{1,3}})++)(?!\d)(?:<sup>\s*+[)\]]\s*+</sup>)?+"
+)
+_SEPARATOR_TEXT = stdre.compile(r"<sup>([^<]*)</sup>")
+
+
+def _split_numbers(text: str, form: set[str]) -> tuple[int, ...]:
+    """``1<sup>-</sup>3`` -> 1, 2, 3; ``7<sup>),(</sup>8`` -> 7, 8."""
+    return _numbers(_SEPARATOR_TEXT.sub(lambda m: "-" if _DASH.search(m.group(1)) else ",", text), form)
+
+
+def find_numeric(masked: str, lo: int, hi: int, *, parentheses: bool = False, raw: str | None = None) -> list[Found]:
+    """Numeric citations between ``lo`` and ``hi``; ``raw`` is the unmasked text (the emphasis
+    markers the mask blanked), by default ``masked``."""
+    raw = masked if raw is None else raw
     found: list[Found] = []
     region = masked[lo:hi]
-    for run_start, run_end in _bracket_runs(region):
+    for run_start, run_end in _bracket_runs(region, raw[lo:hi] if raw is not masked else None):
         start, end = lo + run_start, lo + run_end
         if _preceded_by_non_citation(masked, start):
             continue
@@ -742,6 +899,8 @@ def find_numeric(masked: str, lo: int, hi: int, *, parentheses: bool = False) ->
         numbers = _bracket_run_numbers(region[run_start:run_end], form)
         if not numbers or 0 in numbers:
             continue
+        if start and _WORD_CHAR.match(masked, start - 1):
+            form.add("attached")  # "randomness[1, 2]"
         found.append(Found(start, end, "numeric", False, ((start, end, {"numbers": numbers}),), frozenset(form)))
     for m in _SUP.finditer(region):
         start, end = lo + m.start(), lo + m.end()
@@ -749,19 +908,32 @@ def find_numeric(masked: str, lo: int, hi: int, *, parentheses: bool = False) ->
         numbers: tuple[int, ...] = ()
         for n in _SUP_GROUP.finditer(m.group(0)):
             numbers += _numbers(n.group(1), form)
-        if not numbers or 0 in numbers or _is_exponent(masked[max(0, start - 40) : start], numbers):
+        if not numbers or 0 in numbers or _is_exponent(masked[max(0, start - 80) : start], numbers):
             continue
+        if _PREFIX_OF.match(raw, end):
+            continue  # "<sup>55</sup>Fe": a prefix of what follows, not a citation mark
         found.append(Found(start, end, "numeric", False, ((start, end, {"numbers": numbers}),), frozenset(form | {"superscript"})))
+    if "</sup>" in region:
+        rows = _TableRows(masked)
+        for m in _SPLIT_SUP.finditer(region):
+            start, end = lo + m.start(), lo + m.end()
+            if start in rows:
+                continue  # "| Cases of Hookworm5<sup>–</sup>7 |": a table's header, read no more than its glued numbers
+            form = set()
+            numbers = _split_numbers(m.group("bare") if m.group("enclosed") is None else m.group("enclosed"), form)
+            if numbers and 0 not in numbers:
+                found.append(Found(start, end, "numeric", False, ((start, end, {"numbers": numbers}),),
+                                   frozenset(form | {"superscript", "split"})))
     for m in _UNICODE_SUP.finditer(region):
         start, end = lo + m.start(1), lo + m.end(1)
         form = set()
         numbers = _numbers(m.group(1).translate(_SUPERSCRIPT_DIGITS).replace("⁻", "-"), form)
-        if numbers and 0 not in numbers:
+        if numbers and 0 not in numbers and not _is_exponent(masked[max(0, start - 80) : start], numbers):  # "R²", "km²"
             found.append(Found(start, end, "numeric", False, ((start, end, {"numbers": numbers}),), frozenset(form | {"superscript"})))
     if parentheses:
         for m in _PAREN_NUM.finditer(region):
             start, end = lo + m.start(), lo + m.end()
-            if _preceded_by_non_citation(masked, start) or _WORD_CHAR.match(masked[max(0, start - 1) : start]):
+            if _preceded_by_non_citation(masked, start, strict=True) or _WORD_CHAR.match(masked[max(0, start - 1) : start]):
                 continue
             form = set()
             numbers = _numbers(m.group(1), form)

@@ -716,6 +716,35 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+# the article's own label after the list's: "1. 1. Siegel RL", "1. [1] W. Callister", "1. 1 Pons JP", "1. 1 32. Centers"
+_SECOND_LABEL = re.compile(r"(?:\*\*|__)?(?:\[(?P<b>\d{1,4})\]|(?P<n>\d{1,4})(?P<dot>[.)])?)(?:\*\*|__)?[ \t]+(?=\S)")
+
+
+def _doubled_labels(text: str, lines: list[tuple[int, int]], labelled: list) -> bool:
+    """Whether a numbered list prints each entry's label again after the list's own ("1. 1. Siegel RL"):
+    half its entries or more repeat their label so."""
+    repeated = 0
+    for (_, e), m in zip(lines, labelled):
+        if m and (second := _SECOND_LABEL.match(text, m.end(), e)) and (second.group("b") or second.group("n")) == (m.group("b") or m.group("n")):
+            repeated += 1
+    return repeated * 2 >= sum(1 for m in labelled if m)
+
+
+def _printed_label(text: str, start: int, end: int, label: str) -> tuple[int, str]:
+    """In a list with doubled labels, where an entry starts after its labels, and the label the text
+    cites it by: the last printed one ("1. 1 32. Centers..." is entry 32, numbered anew by the
+    conversion). A printed label is bracketed, ends in "." or ")", or repeats the one before; not a
+    year ("12. 2019. WHO report")."""
+    while m := _SECOND_LABEL.match(text, start, end):
+        printed = m.group("b") or m.group("n")
+        if not (m.group("b") or m.group("dot") or int(printed) == int(label)):
+            break
+        if printed != label and _YEARISH.fullmatch(printed) and not m.group("b"):
+            break  # "12. 2019. WHO report": a year
+        start, label = m.end(), printed
+    return start, label
+
+
 def split_entries(text: str, section: Section) -> list[tuple[int, int, str | None]]:
     """The entries of a reference section as (start, end, printed label)."""
     lines = [(s, e) for s, e in _lines(text, section.start, section.end)]
@@ -728,9 +757,12 @@ def split_entries(text: str, section: Section) -> list[tuple[int, int, str | Non
     )
     entries: list[list] = []  # [start, end, label]
     if numbered:
+        doubled = _doubled_labels(text, nonblank, labelled)
         for (s, e), m in zip(nonblank, labelled):
             if m:
-                entries.append([m.end(), e, m.group("b") or m.group("n")])
+                label = m.group("b") or m.group("n")
+                start, label = _printed_label(text, m.end(), e, label) if doubled else (m.end(), label)
+                entries.append([start, e, label])
             elif entries:
                 entries[-1][1] = e
         return [(*_trimmed(text, s, e), label) for s, e, label in entries]
@@ -820,27 +852,32 @@ def citations_in(source: Source, masked: str, body_end: int, numbered: bool, top
     ``extra``: citations found elsewhere (the front matter's ``nocite:``).
     """
     found = [*extra, *key_citations(source.text, key_regions or ((0, body_end),), skip)]
-    numeric = grammar.find_numeric(masked, 0, body_end)
+    numeric = grammar.find_numeric(masked, 0, body_end, raw=source.text)
+    split = [f for f in numeric if "split" in f.form]  # "reaction.7<sup>,</sup>8": superscripts lost but for the commas
+    if numbered and len(numeric) - len(split) < GLUED_MINIMUM:
+        # superscripts lost on the way to plain text ("investigated.2 In"): only in a text that
+        # cites mostly that way (split superscripts count), often, and over much of its list (a
+        # number after a word is rare otherwise)
+        glued = grammar.find_glued_numbers(masked, 0, body_end, top, source.text)
+        cited = {n for f in (*glued, *split) for _, _, fields in f.items for n in fields["numbers"]}
+        if len(glued) + len(split) >= max(GLUED_MINIMUM, 3 * (len(numeric) - len(split))) and len(cited) * 2 >= top:
+            numeric = sorted([*numeric, *glued], key=lambda f: f.start)
     if numbered and not numeric:
         # "(1, 2)" cites only in documents that cite no other way, and only within the list:
         # "(18,400)" and "(1975)" are quantities.
         numeric = [
-            f for f in grammar.find_numeric(masked, 0, body_end, parentheses=True)
+            f for f in grammar.find_numeric(masked, 0, body_end, parentheses=True, raw=source.text)
             if all(n <= top for _, _, fields in f.items for n in fields["numbers"])
         ]
-    if numbered and len(numeric) < GLUED_MINIMUM:
-        # superscripts lost on the way to plain text ("investigated.2 In"): only in a text that
-        # cites mostly that way, often, and over much of its list (a number after a word is rare otherwise)
-        glued = grammar.find_glued_numbers(masked, 0, body_end, top)
-        cited = {n for f in glued for _, _, fields in f.items for n in fields["numbers"]}
-        if len(glued) >= max(GLUED_MINIMUM, 3 * len(numeric)) and len(cited) * 2 >= top:
-            numeric = sorted([*numeric, *glued], key=lambda f: f.start)
     if not numbered:
-        # Without a numbered list, superscripts are exponents or footnote marks, not citations.
-        numeric = [f for f in numeric if "superscript" not in f.form and "parentheses" not in f.form]
+        # Without a numbered list, superscripts are exponents or footnote marks, not citations, and
+        # a bracket glued to a word ("randomness[1, 2]") is no more than an index.
+        numeric = [f for f in numeric if not f.form & {"superscript", "parentheses", "attached"}]
     if numbered:
-        # "[140, 160]" in a list of 59 is an interval; "[27]" in a list of 24 is a citation error.
-        numeric = [f for f in numeric if all(n <= 2 * top for _, _, fields in f.items for n in fields["numbers"])]
+        # "[140, 160]" in a list of 59 is an interval; "[27]" in a list of 24 is a citation error;
+        # "CHAR[64]" after a word and split superscripts cite only within the list.
+        numeric = [f for f in numeric if all(n <= (top if f.form & {"attached", "split"} else 2 * top)
+                                             for _, _, fields in f.items for n in fields["numbers"])]
     found += numeric
     found += grammar.find_author_year(masked, 0, body_end, source.text, bare=not numbered)
     return grammar.to_citations(source, found)
