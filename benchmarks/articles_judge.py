@@ -1,10 +1,17 @@
-"""Hand judgments of the real-article ledger (benchmarks/articles-ledger.tsv), applied to its "?" lines.
+"""Hand judgments of the real-article ledger (benchmarks/articles-ledger.tsv).
 
     python benchmarks/articles_judge.py     # after benchmarks/articles_ledger.py: settle what these judge; print the counts left
 
-Each judgment is (document id pattern, rule name, message pattern, verdict, reason), written after
-reading the article's text (the md the ledger was run on, and its XML where the md was unclear).
-Judge by class where a class exists; a line no judgment settles stays "?". Standard library only.
+Two sources, both written after reading the article's text (the md the ledger was run on, and its
+XML where the md was unclear):
+
+* ``benchmarks/articles-verdicts.tsv``: one finding per line (doc_id, rule, message as printed,
+  verdict, reason). It wins over the gold's automatic "explained by the gold" (the publisher's
+  xrefs are sometimes wrong: a citation the XML does not tag is still a citation).
+* ``JUDGED`` below: (document id pattern, rule name, message pattern, verdict, reason), by class,
+  for the "?" lines the file does not settle.
+
+A line neither settles stays "?". Standard library only.
 """
 
 from __future__ import annotations
@@ -18,6 +25,16 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 LEDGER = HERE / "articles-ledger.tsv"
 FIELDS = ("doc_id", "rule", "location", "message", "verdict", "reason")
+VERDICTS = HERE / "articles-verdicts.tsv"
+VERDICT_FIELDS = ("doc_id", "rule", "message", "verdict", "reason")
+
+
+def read_verdicts() -> dict[tuple[str, str, str], tuple[str, str]]:
+    if not VERDICTS.exists():
+        return {}
+    with VERDICTS.open(encoding="utf-8", newline="") as handle:
+        return {(r["doc_id"], r["rule"], r["message"]): (r["verdict"], r["reason"])
+                for r in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)}
 
 JUDGED = [
     # malformed DOIs printed in the lists: each a real typo an editor would correct
@@ -48,7 +65,12 @@ def main() -> int:
     with LEDGER.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
     settled = 0
+    verdicts = read_verdicts()
     for row in rows:
+        hand = verdicts.get((row["doc_id"], row["rule"], row["message"]))
+        if hand and (row["verdict"] == "?" or row["reason"].startswith("explained by the gold")):
+            row["verdict"], row["reason"] = hand
+            settled += 1
         if row["verdict"] != "?":
             continue
         for doc, rule, message, verdict, reason in JUDGED:
