@@ -486,3 +486,93 @@ def test_suffixed_surnames_and_organisations_with_acronyms(text, authors, year):
     ref = parse(text)
     assert [(a.family, a.given) for a in ref.authors] == authors
     assert ref.year == year
+
+
+def _authors(text: str) -> list[tuple[str, str]]:
+    return [(a.family, a.given) for a in parse(text).authors]
+
+
+@pytest.mark.parametrize(
+    "text, authors",
+    [
+        # ABNT: the given names written out, with particles inside and at the end
+        ("BANIWA, Gersem dos Santos Luciano. O Índio brasileiro: o que você precisa saber. Brasília, DF: MEC; Unesco, 2006.",
+         [("BANIWA", "Gersem dos Santos Luciano")]),
+        ("SILVA, Maria Beatriz Nizza da. Cultura letrada e cultura oral no Rio de Janeiro dos vice-reis. São Paulo: Editora Unesp, 2013.",
+         [("SILVA", "Maria Beatriz Nizza da")]),
+        ("FERREIRA, Aurélio Buarque de Holanda. Minidicionário Século XXI Escolar. Rio de Janeiro: Nova Fronteira, 2001.",
+         [("FERREIRA", "Aurélio Buarque de Holanda")]),
+        # a full name, then initials
+        ("BASSET, Gilbert; KOENKER, R. Regression quantiles. Econometrica, v. 46, n. 1, p. 33-50, 1978",
+         [("BASSET", "Gilbert"), ("KOENKER", "R.")]),
+        # an editor's mark after the name
+        ("ARAÚJO, Ana Cristina (Coord.). A universidade pombalina: ciência, território e coleções científicas. Coimbra: Imprensa da Universidade, 2017.",
+         [("ARAÚJO", "Ana Cristina")]),
+        # a surname's particle printed after the initials
+        ("GABRIEL JÚNIOR, R. F.; SOUSA, A. T. de; SILVA, M. C. da. Inovação na Ciência da Informação. Informação & Sociedade, v. 30, 2020.",
+         [("GABRIEL JÚNIOR", "R. F."), ("SOUSA", "A. T. de"), ("SILVA", "M. C. da")]),
+    ],
+)
+def test_abnt_full_given_names_and_trailing_particles(text, authors):
+    assert _authors(text) == authors
+
+
+@pytest.mark.parametrize(
+    "text, authors",
+    [
+        ("ACOSTA PEREIRA, R.; RODRIGUES, R. H. O conceito de valoração nos estudos do círculo de Bakhtin. Linguagem em (Dis)curso, v. 14, n. 1, p. 177-194, 2014.",
+         [("ACOSTA PEREIRA", "R."), ("RODRIGUES", "R. H.")]),
+        ("MARTÍN GARCÍA, J. A. Los filósofos cínicos y la literatura moral serioburlesca. Madrid: Akal, 2008.",
+         [("MARTÍN GARCÍA", "J. A.")]),
+        ("VAN DIJK, T. Principles of critical discourse analysis. Discourse & Society, v. 4, n. 2, p. 249-283, 1993.",
+         [("VAN DIJK", "T.")]),
+        ("VON KROGH, G.; ICHIJO, K.; NONAKA, I. Facilitando a criação de conhecimento. Rio de Janeiro: Campus, 2001.",
+         [("VON KROGH", "G."), ("ICHIJO", "K."), ("NONAKA", "I.")]),
+        ("WERNECK, F.P., NOGUEIRA, C., COLLI, G.R., SITES JR, J.W. & COSTA, G.C. 2012. Climatic stability in the Brazilian Cerrado. J Biogeogr 39:1695-1706.",
+         [("WERNECK", "F.P."), ("NOGUEIRA", "C."), ("COLLI", "G.R."), ("SITES JR", "J.W."), ("COSTA", "G.C.")]),
+        ("QUIGLEY, JR., Martin. Magic Shadows: The Story of the Origin of Motion Pictures. Washington, D.C.: Georgetown University Press, 1948.",
+         [("QUIGLEY", "Martin, JR.")]),
+        # capitals without commas between surname and initials (Brazilian Journal of Biology)
+        ("SALIM B., DE MEEÛS T., BAKHEIT M.A. 2011. Population genetics of Trypanosoma evansi from camel in the Sudan. PLoS Negl Trop Dis 5:e1196.",
+         [("SALIM", "B."), ("DE MEEÛS", "T."), ("BAKHEIT", "M.A.")]),
+        ("VAN VINH CHAU N., BUU CHAU L., DESQUESNES M. 2016. A clinical and epidemiological investigation of the first reported human infection. Clin Infect Dis 62:1002-1008.",
+         [("VAN VINH CHAU", "N."), ("BUU CHAU", "L."), ("DESQUESNES", "M.")]),
+        ("ABD EL-BAKY A.A., SALEM S.I. 2011. Clinicopathological and cytological studies on naturally infected camels. Global Veterinaria 7:1-8.",
+         [("ABD EL-BAKY", "A.A."), ("SALEM", "S.I.")]),
+    ],
+)
+def test_compound_surnames_in_capitals_particles_and_suffixes(text, authors):
+    assert _authors(text) == authors
+
+
+@pytest.mark.parametrize(
+    "text, authors, year",
+    [
+        # U+2010 HYPHEN inside a surname
+        ("Batista‐Brito R, Fishell G. 2009. The developmental integration of cortical interneurons. Current Topics in Developmental Biology 87:81–118.",
+         [("Batista-Brito", "R"), ("Fishell", "G")], "2009"),
+        ("Sánchez‐Moreno, C., Larrauri, J.A. & Saura‐Calixto, F. 1998. A procedure to measure the antiradical efficiency of polyphenols. J Sci Food Agric 76:270-276.",
+         [("Sánchez-Moreno", "C."), ("Larrauri", "J.A."), ("Saura-Calixto", "F.")], "1998"),
+        # spaced initials without full stops
+        ("Anderson R P. 2006. Novel methods improve prediction of species’ distributions from occurrence data. Ecography 29:129–151.",
+         [("Anderson", "R P")], "2006"),
+        # a hyphenated given name written out, in a list of initials
+        ("Takemura Shin-Ya, Bharioke A, Lu Z, Nern A. 2013. A visual motion detection circuit suggested by Drosophila connectomics. Nature 500:175–181.",
+         [("Takemura", "Shin-Ya"), ("Bharioke", "A"), ("Lu", "Z"), ("Nern", "A")], "2013"),
+    ],
+)
+def test_unicode_hyphens_spaced_initials_and_written_out_given_names(text, authors, year):
+    ref = parse(text)
+    assert [(a.family, a.given) for a in ref.authors] == authors
+    assert ref.year == year
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SMITH JAB, LI K, WU H. 2001. A title of a paper. J Biol 1:1-10.",  # three initials, not a compound
+        "Smith, J., Lee, K., & Wu, H. (2019). A title of a paper. J Biol, 1, 1-10.",
+    ],
+)
+def test_compound_capitals_do_not_swallow_initials(text):
+    assert [a.family for a in parse(text).authors] in (["SMITH", "LI", "WU"], ["Smith", "Lee", "Wu"])

@@ -73,7 +73,14 @@ class _Clean:
         return self.raw_at[k] + index - self.clean_at[k]
 
 
+# U+2010 HYPHEN and U+2011 NON-BREAKING HYPHEN read as "-" ("Batista‐Brito R"): one character
+# for one, so offsets do not move
+_HYPHENS = str.maketrans("\u2010\u2011", "--")
+
+
 def _clean(raw: str) -> _Clean:
+    if "\u2010" in raw or "\u2011" in raw:
+        raw = raw.translate(_HYPHENS)
     if not _NEEDS_CLEANING_RX.search(raw):
         stripped = raw.lstrip()
         lead = len(raw) - len(stripped)
@@ -190,8 +197,22 @@ _APOS = r"(?:[dDlLO][’'`]\s?)"
 # first family word (>= 2 letters, may be ALL CAPS); later words need a lower-case 2nd letter
 _FW = rf"(?:{_APOS}?\p{{Lu}}[\p{{L}}\p{{M}}’'\-]{{0,40}}[\p{{L}}\p{{M}}](?:(?<=-Jr|-Sr)\.)?)"  # "Ghizoni-Jr., I.R."
 _FW2 = rf"(?:{_APOS}?\p{{Lu}}(?:\p{{Ll}}|\p{{M}})[\p{{L}}\p{{M}}’'\-]{{0,40}}+(?!\.\s?\p{{Lu}}))"  # not "Phys. Rev."
-_FAMILY = rf"(?:(?:{_PARTICLE}\s)*{_FW}(?:(?:\s{_PARTICLE})*\s{_FW2}){{0,2}})"
-_SUFFIX = r"(?:,?\s(?:Jr|Sr|II|III|IV|2nd|3rd)\b\.?)"
+# an ALL-CAPS compound surname (ABNT and some Vancouver lists): "ACOSTA PEREIRA", "MARTÍN GARCÍA",
+# "VAN DIJK", "DE MEEÛS", "ABD EL-BAKY", "VAN VINH CHAU", "GABRIEL JÚNIOR", "VIAN JR". Words have
+# 3+ letters and, without a leading particle, the last has 4+ or is a suffix, so that "SMITH JAB"
+# (surname and initials) is no compound; particles in capitals may lead or join.
+_CP = r"(?:VAN|VON|DER|DEN|DE|DES|DEL|DELLA|DI|DA|DO|DOS|DAS|DU|LA|LE|LOS|TEN|TER|EL|AL|ABD|BIN|IBN)"
+_CW = r"(?:\p{Lu}[\p{Lu}\p{M}’'\-]{1,40}[\p{Lu}\p{M}])"
+_CW4 = r"(?:\p{Lu}[\p{Lu}\p{M}’'\-]{2,40}[\p{Lu}\p{M}])"
+_CSFX = r"(?:JR|SR|J[UÚ]NIOR|FILHO|NETO|SOBRINHO)(?![\p{L}\p{M}])\.?"
+_CAPS_FAMILY = (
+    rf"(?:(?:{_CP}\s){{1,3}}{_CW}(?:\s{_CW}){{0,2}}(?![\p{{L}}\p{{M}}])"
+    rf"|{_CW}(?:\s(?:{_CP}\s)?{_CW}){{0,2}}\s(?:{_CP}\s)?(?:{_CW4}(?![\p{{L}}\p{{M}}])|{_CSFX}))"
+)
+_FAMILY = rf"(?:{_CAPS_FAMILY}|(?:{_PARTICLE}\s)*{_FW}(?:(?:\s{_PARTICLE})*\s{_FW2}){{0,2}})"
+_SUFFIX = r"(?:,?\s(?:Jr|Sr|II|III|IV|2nd|3rd)\b\.?|\s(?:J[uú]nior|Filho|Neto|Sobrinho)\b)"
+# "QUIGLEY, JR., Martin": a generational suffix between the surname and the given names
+_SFX_BETWEEN = r"(?:,\s(?P<sfx>Jr|JR|Sr|SR|J[uú]nior|J[UÚ]NIOR)\.?(?=,))"
 
 # initials of inverted names ("Smith, J. A."), dotted; or 1-3 capitals ("Smith, JA")
 _INI_A = r"(?:\p{Lu}\p{Ll}{0,2}\.(?:\s?-?\s?\p{Lu}\p{Ll}?\.)*(?:\s?-?\s?\p{Lu}(?=[,;&(]))?|\p{Lu}{1,3}(?![\p{L}\p{M}.]))"
@@ -199,16 +220,26 @@ _INI_A = r"(?:\p{Lu}\p{Ll}{0,2}\.(?:\s?-?\s?\p{Lu}\p{Ll}?\.)*(?:\s?-?\s?\p{Lu}(?
 _INI_B = (
     r"(?:\p{Lu}\.(?:\s?-?\s?\p{Lu}(?:\.|(?=\s*[,;:&)]|\s*$)))+"
     r"|(?:\p{Lu}\.){1,4}(?:-\p{Lu}\.?)?"
+    r"|\p{Lu}(?:\s\p{Lu}){1,2}(?=\s*[.,;:&]|\s*$)"  # "Anderson R P. 2006": spaced, undotted
+    # "Takemura Shin-Ya, Bharioke A": a hyphenated given name, in a list of such names
+    r"|\p{Lu}\p{Ll}+-\p{Lu}\p{Ll}+(?=,\s\p{Lu}[\p{L}\p{M}’'\-]+\s\p{Lu}{1,3}[,.\s])"
     r"|(?:d[ae])?\p{Lu}{1,4}(?:-\p{Lu}{1,2})?\.?)(?![\p{L}\p{M}])"  # "Huang daW": a particle run into the initials
 )
 _INI_C = r"(?:\p{Lu}\.(?:\s?-?\s?\p{Lu}\p{Ll}?\.){0,3}(?:\s\p{Lu}(?=\s))?|\p{Lu}\p{Ll}?\.(?=\s))"
 
-_NAME_A = re.compile(rf"(?P<fam>{_FAMILY}),\s?(?P<giv>{_INI_A}{_SUFFIX}?)")
+# ABNT prints a surname's particle after the initials: "SOUSA, A. T. de; SILVA, M. C. da."
+_PARTICLE_AFTER = r"(?:\s(?:de|da|do|dos|das|del|van|von|der|den)(?=[.,;&]))"
+_NAME_A = re.compile(rf"(?P<fam>{_FAMILY}){_SFX_BETWEEN}?,\s?(?P<giv>{_INI_A}{_PARTICLE_AFTER}?{_SUFFIX}?)")
 _NAME_B = re.compile(rf"(?P<fam>{_FAMILY})\s(?P<giv>{_INI_B}{_SUFFIX}?)(?=[\s,.;:()&\]]|$)")
 _NAME_C = re.compile(rf"(?P<giv>{_INI_C})\s?(?P<fam>{_FAMILY})(?=[\s,.;:()&]|$)")
-# full given names after a comma, APA-like lists only: "Romero, Carissa"
+# full given names after a comma, APA-like lists only: "Romero, Carissa"; in ABNT several, with
+# particles and initials: "BANIWA, Gersem dos Santos Luciano", "SILVA, Maria Beatriz Nizza da"
+_GIVEN_WORD = r"\p{Lu}[\p{Ll}\p{M}]+(?:-\p{Lu}?[\p{Ll}\p{M}]+)?"
+_GIVEN_PART = r"(?:de|da|do|dos|das|del|della|di|du|van|von|der|den|la|le|e|y)"
 _NAME_D = re.compile(
-    rf"(?P<fam>{_FAMILY}),\s(?P<giv>\p{{Lu}}\p{{Ll}}+(?:[\s-]\p{{Lu}}(?:\p{{Ll}}+|\.))?{_SUFFIX}?)(?=[\s,.;:(&]|$)"
+    rf"(?P<fam>{_FAMILY}){_SFX_BETWEEN}?,\s(?P<giv>{_GIVEN_WORD}"
+    rf"(?:[\s-](?:{_GIVEN_PART}\s){{0,2}}(?:{_GIVEN_WORD}|\p{{Lu}}\.)){{0,4}}(?:\s{_GIVEN_PART}(?=[.,;]))?{_SUFFIX}?)"
+    r"(?=[\s,.;:(&]|$)"
 )
 # full given names first, CS style: "Marc Shapiro and Susan Horwitz", "Thomas von Eicken"
 _NAME_E = re.compile(
@@ -244,12 +275,12 @@ _ELLIPSIS = re.compile(r"\s*,?\s*(?:\.\s?\.\s?\.|…)\s*,?\s*(?:&\s*|and\s+)?")
 _SEP_WORD_START = frozenset("&aeuy ,;")
 _SEP = re.compile(r"\s*(?:,\s*(?:(?:&|and|et|und|y|e)\s+)?|;\s*|\s(?:&|and|et|und|y|e)\s+|&\s*)")
 
-_EDITORS_MARK = re.compile(r"\s*,?\s*\(?(?:[Ee]ditors?|[Ee]ds?)\b\.?\)?")
+_EDITORS_MARK = re.compile(r"\s*,?\s*\(?(?:[Ee]ditors?|[Ee]ds?|[Cc]oords?|[Oo]rgs?)\b\.?\)?")  # ABNT: (Coord.), (Org.), (Orgs.)
 # Cheap stdlib pre-checks: a regex-module call costs ~0.5-2 us even when it fails, these
 # ~0.15 us. Each only looks for what the pattern must start with (stdlib \s is a superset
 # of the regex module's \s), so a miss proves the full pattern cannot match there.
 _MAYBE_ET_AL = stdre.compile(r"\s*,?\s*[eau\[.]")
-_MAYBE_EDITORS = stdre.compile(r"\s*,?\s*\(?[Ee]")
+_MAYBE_EDITORS = stdre.compile(r"\s*,?\s*\(?[EeCcOo]")
 _MAYBE_ELLIPSIS = stdre.compile(r"\s*,?\s*[.…]")
 
 
@@ -293,14 +324,21 @@ class _Names:
 _FAST_CAP = "A-ZÀ-ÖØ-Þ"  # upper-case letters of Latin-1
 _FAST_SURNAME = rf"[{_FAST_CAP}][A-Za-zÀ-ÖØ-öø-ž\-]{{0,40}}[A-Za-zÀ-ÖØ-öø-ž]"
 _NOT_SUFFIX = r"(?!Jr|Sr|II|IV|2nd|3rd)"
+# Nor may the surname be a particle in capitals ("DE LEE, J.": _CAPS_FAMILY), the initials "JR"
+# ("VIAN JR, O.") or, after a capital, three letters before a non-separator ("WORLD BANK" is no
+# person: _caps_word_not_initials).
+_NOT_CAPS_PARTICLE = r"(?!(?:VAN|VON|DER|DEN|DE|DES|DEL|DELLA|DI|DA|DO|DOS|DAS|DU|LA|LE|LOS|TEN|TER|EL|AL|ABD|BIN|IBN) )"
+_NOT_JR = r"(?!JR\b|SR\b)"
+_TWO_OR_THREE = r"(?:[A-Z]{1,2}|(?<=[a-zß-öø-ÿ] )[A-Z]{3})"
 _FAST_B = stdre.compile(
-    rf"(?P<fam>{_FAST_SURNAME}) (?P<giv>[A-Z]{{1,3}}\.?(?=, {_NOT_SUFFIX})|[A-Z]{{1,3}}(?= \()|[A-Z]{{1,3}}\.(?= \d)(?! 2nd| 3rd))"
+    rf"{_NOT_CAPS_PARTICLE}(?P<fam>{_FAST_SURNAME}) {_NOT_JR}"
+    rf"(?P<giv>[A-Z]{{1,3}}\.?(?=, {_NOT_SUFFIX})|{_TWO_OR_THREE}(?= \()|{_TWO_OR_THREE}\.(?= \d)(?! 2nd| 3rd))"
 )
 _FAST_A = stdre.compile(rf"(?P<fam>{_FAST_SURNAME}), (?P<giv>[A-Z]\.(?: [A-Z]\.){{0,3}})(?=, {_NOT_SUFFIX}| \()")
 # A run of such names, each followed by ", " and a capital: there "et al.", an elision or a
 # separator other than ", " cannot start, so the scanner's checks between names are no-ops.
 _NEXT_NAME = rf", (?=[{_FAST_CAP}]){_NOT_SUFFIX}"
-_RUN_B = stdre.compile(rf"(?:{_FAST_SURNAME} [A-Z]{{1,3}}{_NEXT_NAME})+")
+_RUN_B = stdre.compile(rf"(?:{_NOT_CAPS_PARTICLE}{_FAST_SURNAME} {_NOT_JR}[A-Z]{{1,3}}{_NEXT_NAME})+")
 _RUN_B_NAME = stdre.compile(r"(\S+) (\S+), ")  # one name of a _RUN_B match
 _RUN_A = stdre.compile(rf"(?:{_FAST_SURNAME}, [A-Z]\.(?: [A-Z]\.){{0,3}}{_NEXT_NAME})+")
 
@@ -375,7 +413,7 @@ def _scan_names(t: str, pos: int) -> _Names:
         if got is None:
             for form, rx in _FORMS[last_form]:
                 mm = rx.match(t, i)
-                if mm:
+                if mm and not (form == "B" and not names and _caps_word_not_initials(t, mm)):
                     got = (form, mm)
                     break
         if got is not None and got[0] == "B" and last_form in ("", "E") and got[1].group("giv").endswith("."):
@@ -420,7 +458,10 @@ def _scan_names(t: str, pos: int) -> _Names:
                     names.append(Name(gm.group().strip().rstrip("."), ""))
                     end = gm.end()
             break
-        names.append(Name(mm.group("fam").strip(), giv.strip().rstrip(",")))
+        giv = giv.strip().rstrip(",")
+        if form in ("A", "D") and mm.re is not _FAST_A and mm.group("sfx"):
+            giv = f"{giv}, {mm.group('sfx')}."  # "QUIGLEY, JR., Martin"
+        names.append(Name(mm.group("fam").strip(), giv))
         last_form = form
         strong += 1
         end = mm.end()
@@ -458,6 +499,15 @@ def _scan_names(t: str, pos: int) -> _Names:
     return _Names(names, end, truncated, strong)
 
 
+def _caps_word_not_initials(t: str, mm) -> bool:
+    """``WORLD BANK. Report``: three or more undotted capitals after a surname in capitals, first in
+    the entry and no further name after them, are a word of an organisation's name, not initials."""
+    giv = mm.group("giv").rstrip(".")
+    if len(giv) < 3 or not (giv.isalpha() and giv.isupper()) or not mm.group("fam").isupper():
+        return False
+    return t[mm.end() : mm.end() + 2].lstrip()[:1] not in (",", ";", "&")
+
+
 def _groups_reach_year(t: str, pos: int, depth: int = 3) -> bool:
     """``Department of Economic and Social Affairs, Population Division. 2013.``: more
     organisation names, separated by commas, that end right before the year."""
@@ -478,8 +528,11 @@ def _looks_like_full_name_list(t: str, pos: int, rx=None, single_end=None) -> bo
     ``Lynch, Kevin.`` shape, before a sentence end): otherwise title words could pass.
     """
     rx = rx or _NAME_D
+    if _MAYBE_EDITORS.match(t, pos):
+        ed = _EDITORS_MARK.match(t, pos)  # "ARAÚJO, Ana Cristina (Coord.). A universidade"
+        pos = ed.end() if ed else pos
     sep = _SEP.match(t, pos)
-    if sep and t[pos : sep.end()].strip() and (rx.match(t, sep.end()) or _NAME_D.match(t, sep.end())):
+    if sep and t[pos : sep.end()].strip() and (rx.match(t, sep.end()) or _NAME_D.match(t, sep.end()) or _NAME_A.match(t, sep.end())):
         return True
     if _year_paren(t, pos) or _YEAR_BARE.match(t, pos):
         return True
