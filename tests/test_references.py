@@ -576,3 +576,50 @@ def test_unicode_hyphens_spaced_initials_and_written_out_given_names(text, autho
 )
 def test_compound_capitals_do_not_swallow_initials(text):
     assert [a.family for a in parse(text).authors] in (["SMITH", "LI", "WU"], ["Smith", "Lee", "Wu"])
+
+
+@pytest.mark.parametrize(
+    "text, family, year",
+    [
+        # a single name or an organisation in capitals, up to the first full stop
+        ("PLUTARCO. Sobre la tranquilidad del alma. In: Obras morales y de costumbres (Moralia). Madrid: Gredos, 2003.", "PLUTARCO", "2003"),
+        ("DIÓN DE PRUSA. Discursos I - XI. Madrid: Gredos, 1988.", "DIÓN DE PRUSA", "1988"),
+        ("WORLD BANK. Global economic prospects. Washington, DC: World Bank, Jun. 2023a.", "WORLD BANK", "2023a"),
+        ("SÃO PAULO (Estado). Secretaria da Educação. Relatório pedagógico: SARESP 2011 – matemática. São Paulo, 2011.", "SÃO PAULO (Estado)", "2011"),
+        ("BRASIL. Lei nº 9.985, de 18 de julho de 2000. Institui o Sistema Nacional de Unidades de Conservação da Natureza.", "BRASIL", "2000"),
+        ("Ministério do Meio Ambiente. Portaria nº 443, de 17 de dezembro de 2014. Brasília, 2014.", "Ministério do Meio Ambiente", "2014"),
+        # an acronym before a dash or in brackets
+        ("NBS – National Bureau of Statistics of China. National data. Beijing: NBS, 2024.", "NBS – National Bureau of Statistics of China", "2024"),
+        ("SFB - Serviço Florestal Brasileiro. 2017a. Manual de campo: procedimentos para coleta de dados biofísicos. Brasília.", "SFB - Serviço Florestal Brasileiro", "2017a"),
+        ("[Embrapa] Empresa Brasileira de Pesquisa Agropecuária. (2018). Sistema Brasileiro de Classificação de Solos. Brasília: Embrapa.",
+         "[Embrapa] Empresa Brasileira de Pesquisa Agropecuária", "2018"),
+        # two organisations joined by "/", an acronym in mixed case: the year is the one after them
+        ("World Cancer Research Fund / American Institute for Cancer Research. 2007. Food, Nutrition, Physical Activity, and the Prevention of Cancer. Washington DC: AICR.",
+         "World Cancer Research Fund / American Institute for Cancer Research", "2007"),
+        ("NCD Risk Factor Collaboration (NCD-RisC). 2016. Trends in adult body-mass index in 200 countries from 1975 to 2014: a pooled analysis of 1698 "
+         "population-based measurement studies with 19.2 million participants. The Lancet 387:1377–1396.", "NCD Risk Factor Collaboration (NCD-RisC)", "2016"),
+        ("Ad Hoc Committee on Health Research Relating to Future Intervention Options. 1996. Investing in Health Research and Development. Geneva: WHO.",
+         "Ad Hoc Committee on Health Research Relating to Future Intervention Options", "1996"),
+        # a bare year after the organisation, no punctuation around it
+        ("IST 2012 Final Report: Information Support Services to UNSOA/AMISOM: November 2009–November 2012. Albany-CHIME unpublished document.", "IST", "2012"),
+        ("AMISOM 2016a Al-Shabaab violating human rights by recruiting child soldiers. AMISOM Video Release, 18 April.", "AMISOM", "2016a"),
+        ("Farsight Africa Group 2017 Final Report: Radio in a Box Program. Forcier, June.", "Farsight Africa Group", "2017"),
+    ],
+)
+def test_organisations_and_single_names_as_authors(text, family, year):
+    ref = parse(text)
+    assert [(a.family, a.given) for a in ref.authors] == [(family, "")]
+    assert ref.year == year
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Disparities in the risk and outcomes from COVID-19. 2020. Public health England.",  # a title, not an organisation
+        "Flora do Brasil 2020 em construção. Jardim Botânico do Rio de Janeiro.",
+        "breast cancer cells in vitro. Chemico-Biological Interactions, 369, 110283.",  # a fragment
+        "1. Siegel RL, Miller KD. Colorectal cancer statistics, 2020. CA Cancer J Clin 2020; 70: 145–164.",  # a label left in the entry
+    ],
+)
+def test_titles_fragments_and_labels_are_not_organisations(text):
+    assert parse(text).authors == ()

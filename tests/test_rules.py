@@ -284,3 +284,29 @@ def test_a_year_cited_for_an_organisation_that_the_list_has_in_another_year_is_a
                    head="Accepted: 14 July 2025.\n\n")
     rules = [rule for rule, _ in lint(md)]
     assert "citation-year-mismatch" in rules and "citation-without-reference" not in rules
+
+
+@pytest.mark.parametrize(
+    "cited, entry",
+    [
+        # a single name or an organisation in capitals (ABNT)
+        ("(PLUTARCO, 2003)", "- PLUTARCO. Sobre la tranquilidad del alma. In: Obras morales y de costumbres. Madrid: Gredos, 2003."),
+        ("(WORLD BANK, 2023)", "- WORLD BANK. Global economic prospects. Washington, DC: World Bank, 2023."),
+        ("(BRASIL, 2000)", "- BRASIL. Lei nº 9.985, de 18 de julho de 2000. Institui o Sistema Nacional de Unidades de Conservação."),
+        # by the acronym before the dash, or by the name after it
+        ("(NBS, 2024)", "- NBS – National Bureau of Statistics of China. National data. Beijing: NBS, 2024."),
+        ("(National Bureau of Statistics of China, 2024)", "- NBS – National Bureau of Statistics of China. National data. Beijing: NBS, 2024."),
+        ("(Embrapa, 2018)", "- [Embrapa] Empresa Brasileira de Pesquisa Agropecuária. (2018). Sistema Brasileiro de Classificação de Solos. Brasília."),
+        # an acronym in mixed case; a bare year after the organisation
+        ("(NCD Risk Factor Collaboration, 2016)", "- NCD Risk Factor Collaboration (NCD-RisC). 2016. Trends in adult body-mass index in 200 "
+                                                  "countries from 1975 to 2014: a pooled analysis of 1698 studies. The Lancet 387:1377–1396."),
+        ("(IST 2012)", "- IST 2012 Final Report: Information Support Services to UNSOA/AMISOM. Albany-CHIME unpublished document."),
+        # full given names and compound surnames in capitals
+        ("(BANIWA, 2006)", "- BANIWA, Gersem dos Santos Luciano. O Índio brasileiro. Brasília, DF: MEC; Unesco, 2006."),
+        ("(ACOSTA PEREIRA, 2016)", "- ACOSTA PEREIRA, R. A orientação sociológica para a análise da língua. Letra Magna, n. 19, p. 1-18, 2016."),
+        ("(VON KROGH; ICHIJO; NONAKA, 2001)", "- VON KROGH, G.; ICHIJO, K.; NONAKA, I. Facilitando a criação de conhecimento. Rio de Janeiro: Campus, 2001."),
+        ("(Batista-Brito and Fishell, 2009)", "- Batista‐Brito R, Fishell G. 2009. The developmental integration of cortical interneurons. Curr Top Dev Biol 87:81–118."),
+    ],
+)
+def test_organisations_single_names_and_abnt_names_link(cited, entry):
+    assert lint(with_body(f"The area {cited} was studied.", entry, head="Accepted: 14 July 2025.\n\n")) == []

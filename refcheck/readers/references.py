@@ -227,8 +227,9 @@ _INI_B = (
 )
 _INI_C = r"(?:\p{Lu}\.(?:\s?-?\s?\p{Lu}\p{Ll}?\.){0,3}(?:\s\p{Lu}(?=\s))?|\p{Lu}\p{Ll}?\.(?=\s))"
 
-# ABNT prints a surname's particle after the initials: "SOUSA, A. T. de; SILVA, M. C. da."
-_PARTICLE_AFTER = r"(?:\s(?:de|da|do|dos|das|del|van|von|der|den)(?=[.,;&]))"
+# ABNT prints a surname's particle after the initials: "SOUSA, A. T. de; SILVA, M. C. da.",
+# or between them: "Mendes, R. da S.", "Kassar, M. de C. M."
+_PARTICLE_AFTER = r"(?:\s(?:de|da|do|dos|das|del|van|von|der|den)(?:(?:\s\p{Lu}\.)+|(?=[.,;&])))"
 _NAME_A = re.compile(rf"(?P<fam>{_FAMILY}){_SFX_BETWEEN}?,\s?(?P<giv>{_INI_A}{_PARTICLE_AFTER}?{_SUFFIX}?)")
 _NAME_B = re.compile(rf"(?P<fam>{_FAMILY})\s(?P<giv>{_INI_B}{_SUFFIX}?)(?=[\s,.;:()&\]]|$)")
 _NAME_C = re.compile(rf"(?P<giv>{_INI_C})\s?(?P<fam>{_FAMILY})(?=[\s,.;:()&]|$)")
@@ -250,7 +251,19 @@ _NAME_E = re.compile(
 # literature, then perhaps its acronym ("Instituto Brasileiro de Geografia e Estatística (IBGE)")
 _GROUP = re.compile(
     r"\p{Lu}[\p{L}\p{M}’'\-]{0,40}(?:\s(?:of|for|and|the|on|in|&|de|du|des|für|und|zur|e|y|do|da|dos|das|del|della|la|el|"
-    r"\p{Lu}[\p{L}\p{M}’'\-]{0,40}(?:\.(?=\s\p{Lu}))?)){0,14}(?<!\s\p{Ll}{1,4})(?:\s\(\p{Lu}[\p{Lu}\p{N}&/\-]{1,15}\))?"
+    r"\p{Lu}[\p{L}\p{M}’'\-]{0,40}(?:\.(?=\s\p{Lu}))?)){0,14}(?<!\s\p{Ll}{1,4})(?:\s\(\p{Lu}[\p{L}\p{N}&/\-]{1,15}\))?"
+)
+
+# An entry whose head reads as no personal name: up to its first sentence end, an organisation
+# (capitalised words, or words in capitals, and the small words between them; an acronym before a
+# dash or in brackets; "/" between two), a single name in capitals ("PLUTARCO."), or a country
+# ("BRASIL. Lei nº 9.985"). The first word holds a letter: "1." is a label, not an author.
+_HEAD_SMALL = r"(?:of|for|and|the|on|in|at|to|from|with|against|&|de|du|des|für|und|zur|e|y|do|da|dos|das|del|della|la|el|em|na|no|para|et|le)"
+_HEAD_WORD = r"(?:\p{Lu}[\p{L}\p{M}\p{N}’'\-&]{0,40}|\p{N}{1,6}(?:[\p{L}\-][\p{L}\p{M}\p{N}’'\-]{0,40})?)"
+_HEAD_GROUP = re.compile(
+    r"(?:(?P<acr>\p{Lu}[\p{Lu}\p{N}&\-]{1,15})\s[–—-]\s|\[\p{Lu}[\p{L}\p{N}&\-]{1,15}\]\s)?"
+    rf"(?=\p{{N}}*\p{{L}}){_HEAD_WORD}(?:(?:\s|\s/\s|\s[–—-]\s)(?:{_HEAD_SMALL}\s){{0,2}}{_HEAD_WORD}){{0,14}}"
+    r"(?:\s\([\p{L}\p{N}&/\-]{2,20}\))?(?=\.(?:\s|$))"
 )
 
 # "National Science Board", "Minnesota State Fair": organisations, not "Given Family"
@@ -298,6 +311,8 @@ _YEAR_ANY = rf"(?:{_YEAR}|n\.\s?d\.?|[Ii]n\s[Pp]ress|[Ff]orthcoming|[Nn]o\sprelo
 _YEAR_PAREN = re.compile(rf"\s*[.,]?\s*\(\s*(?P<y>{_YEAR_ANY})(?:[,;/\s][^()]{{0,25}})?\)\s*[.,:]?\s*")
 _YEAR_BARE = re.compile(rf"\s*[.,]?\s*(?P<y>{_YEAR_ANY})(?:,\s*\p{{Lu}}\p{{Ll}}+(?:\s\d{{1,2}})?)?\s*[.,:;]\s*")
 _AFTER_NAMES = re.compile(r"[\s.,:;]*")
+# after an organisation, a year with nothing but a blank on either side: "IST 2012 Final Report"
+_YEAR_SPACED = re.compile(rf"\s+(?P<y>{_YEAR})\s+(?=[\p{{Lu}}\p{{N}}\"“‘'])")
 _MAYBE_YEAR_PAREN = stdre.compile(r"\s*[.,]?\s*\(")
 
 
@@ -436,7 +451,7 @@ def _scan_names(t: str, pos: int) -> _Names:
                 after = gm.end()
                 # a group author only counts next to real names or right before the year
                 nxt = _SEP.match(t, after)
-                if (_year_paren(t, after) or _YEAR_BARE.match(t, after)) or (
+                if (_year_paren(t, after) or _YEAR_BARE.match(t, after) or _YEAR_SPACED.match(t, after)) or (
                     nxt and (t[after] in ",;" or t[after:nxt.end()].strip() == "&") and (any(r.match(t, nxt.end()) for r in (_NAME_A, _NAME_B)) or _groups_reach_year(t, nxt.end()))
                 ):
                     names.append(Name(gm.group().strip().rstrip("."), ""))
@@ -775,6 +790,15 @@ def _parse_head(t: str) -> tuple[_Fields, str]:
             f.group_only = True
             pos = gp.end()
             ym = _year_paren(core, pos)
+    if not f.authors and not f.fragment:
+        hg = _HEAD_GROUP.match(core)
+        if hg:  # "WORLD BANK. Global economic prospects.", "NBS – National Bureau of Statistics. 2024."
+            f.authors = (Name(hg.group(), ""),)
+            f.group_only = True
+            pos = hg.end()
+            ym = _year_paren(core, pos) or _YEAR_BARE.match(core, pos)
+    elif f.group_only and ym is None:
+        ym = _YEAR_SPACED.match(core, pos)  # "IST 2012 Final Report: ..."
     if ym:
         f.year = _norm_year(ym.group("y"))
         f.year_after_names = True
