@@ -623,3 +623,70 @@ def test_organisations_and_single_names_as_authors(text, family, year):
 )
 def test_titles_fragments_and_labels_are_not_organisations(text):
     assert parse(text).authors == ()
+
+
+@pytest.mark.parametrize(
+    "text, year",
+    [
+        # the year after a URL, or after an access date
+        ("FOTION, N. John Searle. Encyclopedia Britannica. Disponível em: https://www.britannica.com/biography/John-Searle, 2021.", "2021"),
+        ("BARBIERO, D. Background, the Dictionary of Philosophy of Mind. Disponível em: https://sites.google.com/site/minddict/background-the, 2004.", "2004"),
+        ("VENTURA, Antoine. Viajeros y naturalistas o cómo viajar sin precauciones. ELOHI, n.9. Disponível em: <http://doi.org/10.4000/elohi.981. "
+         "Acesso em: 19. jan. 2019. 2016.", "2016"),
+        ("Mahajan, A. et al. Fine-mapping type 2 diabetes loci to single-variant resolution. Nat Genet 50, 1505–1513, doi:10.1038/s41588-018-0241-6 (2018).", "2018"),
+        # ABNT dates: day-month-year, a span of years, a pair, an uncertain century, no date
+        ("ARRUDA, J. Black Lives Matter: entenda movimento por trás da hashtag. Universa Uol. 03-06-2020. Disponível em: https://www.uol.com.br/x.htm.", "2020"),
+        ("FERREIRA, José Henriques. História do descobrimento da cochonilha no Brasil. Manuscritos da Série Azul, ms n.374, fl.315-347 "
+         "(Academia de Ciências de Lisboa, Lisboa). 1780-1811.", "1780"),
+        ("BAKHTIN, M. M. Estética da criação verbal [1951-1953]. Tradução de Paulo Bezerra. 4. ed. São Paulo: Martins Fontes, 2011/1979.", "2011"),
+        ("FERREIRA, José Henriques. Dissertação sobre a cochonilha. In: Coleção de opúsculos sobre a cochonilha. [s.l.]: [s.n.] 19--.", "19--"),
+        ("PAIVA, Manuel Joaquim Henriques de. Memória sobre a cochonilha. Manuscritos da Livraria, n.0758. s.l.: s.n. s.d.", "n.d."),
+        # the edition at hand, not the translation or the original in parentheses or brackets
+        ("GLUCKSMANN, A. Cynisme et passion. Paris: Grasset, 1981 (Trad. cast. Cinismo y pasión. Barcelona: Anagrama , 1982).", "1981"),
+        ("FOUCAULT, M. L’Herméneutique du Sujet. Cours au Collège de France, 1981 - 1982. Paris: Seuil/Gallimard, 2001 "
+         "(Trad. cast. La Hermenéutica del Sujeto. México: FCE, 2002).", "2001"),
+        ("MANVELL, R. Dictionary of Film Makers. Ed. and trans. Peter Morris. Berkeley: University of California Press, 1972a. "
+         "(originalmente publicado como Dictionnaire des Cinéastes, Paris: Editions du Seuil, 1965).", "1972a"),
+        ("VOLOCHÍNOV, V. Que é a linguagem? [1930]. In: VOLOCHÍNOV, V. N. A construção da enunciação e outros ensaios. São Carlos: Pedro & João, 2013. p. 131-156.",
+         "2013"),
+        # not the date a page was seen, nor pages, nor a span of years ending a title
+        ("Brasil. Plano para Eliminação da Hepatite C no Brasil. Brasília, DF: Ministério da Saúde; 2018 [cited 2024 Apr 04].", "2018"),
+        ("Associação Brasileira de Transplantes de Órgãos. Dimensionamento dos transplantes no Brasil e em cada estado 2014–2021 [Internet]. "
+         "São Paulo (SP): ABTO; 2022 [cited 2022 Mar 5]. Available from: http://www.abto.org.br", "2022"),
+    ],
+)
+def test_year_after_urls_and_access_dates_abnt_dates_and_the_edition_at_hand(text, year):
+    assert parse(text).year == year
+
+
+@pytest.mark.parametrize(
+    "text, year, other_years",
+    [
+        # a translation's or an original's year beside the edition at hand
+        ("GLUCKSMANN, A. Cynisme et passion. Paris: Grasset, 1981 (Trad. cast. Cinismo y pasión. Barcelona: Anagrama , 1982).", "1981", ("1982",)),
+        ("TOULET, E. Cinema is 100 Years Old. Trans. Susan Emanuel. London: Thames and Hudson, 1995. (Originalmente publicado em Paris: Gallimard, 1988).",
+         "1995", ("1988",)),
+        ("BAKHTIN, M. M. Estética da criação verbal [1951-1953]. Tradução de Paulo Bezerra. 4. ed. São Paulo: Martins Fontes, 2011/1979.", "2011", ("1979",)),
+        ("BAKHTIN, M. M. Formas de tempo e de cronotopo no romance [1975]. In: BAKHTIN, M. M. Questões de literatura e de estética. São Paulo: Hucitec, 1988.",
+         "1988", ("1975",)),
+        ("CRAFTON, D. Before Mickey: The Animated Film 1898-1928. Cambridge, MA: The MIT Press, 1982, 1987.", "1987", ("1982",)),
+        ("Bradford SC. Sources of information on specific subjects. Engineering. 1934, 1985;137:85–86.", "1985", ("1934",)),
+        # pages, a volume, an issue, a journal's name and a title's years are no other years
+        ("Camargo F. D., Gokhale S., and Brummelkamp T. R., “YAP1 Increases Organ Size,” Curr. Biol., vol. 17, no. 23, pp. 2054–2060, 2007.", "2007", ()),
+        ("Okamoto T and Pointcheval D. REACT: Rapid Enhanced-Security Asymmetric Cryptosystem Transform. Topics in Cryptology—CT-RSA 2001, "
+         "Lecture Notes in Computer Science Volume 2020, 2001, pp. 159–174.", "2001", ()),
+        ("Oliveira R, Godinho R, Randi E, Alves PC. Hybridization versus conservation. Philos Trans R Soc B. 2008;363(1505):2953-2961.", "2008", ()),
+        ("Kuo S, Ou HT, Wang CJ. Managing medication supply chains. J Am Pharm Assoc (2003). 2021;61(1):e12–e15.", "2021", ()),
+        ("SMITH, J. Censo Demográfico de 2010: resultados. Rio de Janeiro: IBGE, 2012.", "2012", ()),
+    ],
+)
+def test_other_years_of_a_work(text, year, other_years):
+    ref = parse(text)
+    assert (ref.year, ref.other_years) == (year, other_years)
+
+
+def test_other_years_survive_the_wire_form_and_json():
+    ref = parse("GLUCKSMANN, A. Cynisme et passion. Paris: Grasset, 1981 (Trad. cast. Cinismo y pasión. Barcelona: Anagrama , 1982).")
+    assert references.load_references(references.dump_references([ref])) == [ref]
+    assert ref.to_dict()["other_years"] == ["1982"]
+    assert "other_years" not in parse("Baldwin PR, Penczek PA. 2007. The Transform Class. J Struct Biol 157:250–61.").to_dict()

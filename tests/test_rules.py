@@ -310,3 +310,31 @@ def test_a_year_cited_for_an_organisation_that_the_list_has_in_another_year_is_a
 )
 def test_organisations_single_names_and_abnt_names_link(cited, entry):
     assert lint(with_body(f"The area {cited} was studied.", entry, head="Accepted: 14 July 2025.\n\n")) == []
+
+
+GLUCKSMANN = "- GLUCKSMANN, A. Cynisme et passion. Paris: Grasset, 1981 (Trad. cast. Cinismo y pasión. Barcelona: Anagrama, 1982)."
+
+
+@pytest.mark.parametrize(
+    "cited, entry",
+    [
+        ("(GLUCKSMANN, 1981)", GLUCKSMANN),  # the edition at hand
+        ("(GLUCKSMANN, 1982)", GLUCKSMANN),  # the translation the entry also gives
+        ("(BAKHTIN, 1979)", "- BAKHTIN, M. M. Estética da criação verbal. Tradução de Paulo Bezerra. 4. ed. São Paulo: Martins Fontes, 2011/1979."),
+        ("(BAKHTIN, 1975)", "- BAKHTIN, M. M. Formas de tempo e de cronotopo no romance [1975]. In: Questões de literatura. São Paulo: Hucitec, 1988."),
+        ("(CRAFTON, 1982)", "- CRAFTON, D. Before Mickey: The Animated Film 1898-1928. Cambridge, MA: The MIT Press, 1982, 1987."),
+    ],
+)
+def test_a_citation_of_any_year_an_entry_prints_for_its_work_links(cited, entry):
+    assert lint(with_body(f"As argued {cited}, it holds.", entry, head="Accepted: 14 July 2025.\n\n")) == []
+
+
+def test_a_year_the_entry_does_not_print_is_still_a_mismatch():
+    md = with_body("As argued (GLUCKSMANN, 1983), it holds.", GLUCKSMANN, head="Accepted: 14 July 2025.\n\n")
+    assert rules_of(md) == {"citation-year-mismatch"}
+
+
+def test_an_entry_whose_own_year_is_cited_wins_over_an_other_year():
+    refs = GLUCKSMANN + "\n- GLUCKSMANN, A. La cocina y el devorador de hombres. Barcelona: Anagrama, 1982."
+    md = with_body("As argued (GLUCKSMANN, 1982; GLUCKSMANN, 1981), it holds.", refs, head="Accepted: 14 July 2025.\n\n")
+    assert lint(md) == []

@@ -129,7 +129,8 @@ def _clean(raw: str) -> _Clean:
 _DOI = re.compile(r"(?<![\w.])(10\.\d{4,9}/[^\s\"<>]+)")
 _URL = re.compile(r"(?:https?://|ftp://|\bwww\.)[^\s<>\"]+")
 _TAIL_START = re.compile(
-    r"[\[(]?(?<![\p{L}\p{N}])(?:(?:Available|Accessible|Retrieved|Accessed|Cited|Viewed)\b(?:\s+(?:online|from|at|on))*\s*:?"
+    r"[\[(]?(?<![\p{L}\p{N}])(?:(?:Available|Accessible|Retrieved|Accessed|Cited|Viewed|Dispon[ií]vel|Disponible|Acesso|Acceso|Recuperado|Verfügbar|Abgerufen)"
+    r"\b(?:\s+(?:online|from|at|on|em|en|de|unter|am|sur))*\s*:?"
     r"|(?:Epub|PMID|PMCID|PMC\d|ISBN|ISSN|arXiv|URL|doi|DOI|Reference Source)\b)|\[Internet\]"
 )
 # PMIDs printed after the pages or the DOI: "Science 194: 23–28. 959840" (not ", 2001689")
@@ -143,7 +144,7 @@ _TRAIL_PUNCT = ".,;:"
 # Pre-checks that let most entries skip a slow search (see _MAYBE_ET_AL for the idea).
 # Every _TAIL_START match has one of these words at its start or one character later:
 _TAIL_WORDS = stdre.compile(
-    r"Available|Accessible|Retrieved|Accessed|Cited|Viewed|Epub|PM|IS|arXiv|URL|doi|DOI|Reference Source|\[Internet\]"
+    r"Available|Accessible|Retrieved|Accessed|Cited|Viewed|Dispon|Acces|Acess|Recuperado|Verfügbar|Abgerufen|Epub|PM|IS|arXiv|URL|doi|DOI|Reference Source|\[Internet\]"
 )
 # _TRAILING_IDS ends in 5+ digits or "]" before trailing [.\s]: strip those (str.rstrip strips
 # at least what the regex module's \s matches) and look at the last character
@@ -215,7 +216,7 @@ _SUFFIX = r"(?:,?\s(?:Jr|Sr|II|III|IV|2nd|3rd)\b\.?|\s(?:J[uú]nior|Filho|Neto|S
 _SFX_BETWEEN = r"(?:,\s(?P<sfx>Jr|JR|Sr|SR|J[uú]nior|J[UÚ]NIOR)\.?(?=,))"
 
 # initials of inverted names ("Smith, J. A."), dotted; or 1-3 capitals ("Smith, JA")
-_INI_A = r"(?:\p{Lu}\p{Ll}{0,2}\.(?:\s?-?\s?\p{Lu}\p{Ll}?\.)*(?:\s?-?\s?\p{Lu}(?=[,;&(]))?|\p{Lu}{1,3}(?![\p{L}\p{M}.]))"
+_INI_A = r"(?:\p{Lu}\p{Ll}{0,2}\.(?:\s?-?\s?\p{Lu}\p{Ll}?\.)*(?:\s?-?\s?\p{Lu}(?=[,;&(]))?|\p{Lu}{1,3}(?:-\p{Lu}{1,2})?(?![\p{L}\p{M}.]))"
 # initials after the family ("Smith JA", "Smith J. A.", "Smith J-H", "Smith M. L,")
 _INI_B = (
     r"(?:\p{Lu}\.(?:\s?-?\s?\p{Lu}(?:\.|(?=\s*[,;:&)]|\s*$)))+"
@@ -307,7 +308,8 @@ def _may_have_et_al(t: str) -> bool:
 def _may_have_ellipsis(t: str) -> bool:
     return "..." in t or "…" in t or ". ." in t
 _YEAR = r"(?:1[5-9]\d\d|20\d\d)(?:[a-z](?![\p{L}\p{M}]))?"
-_YEAR_ANY = rf"(?:{_YEAR}|n\.\s?d\.?|[Ii]n\s[Pp]ress|[Ff]orthcoming|[Nn]o\sprelo|[Ee]n\sprensa|[Ss]ous\spresse|[Ii]m\sDruck)"
+# ABNT: "s.d." (sem data, = n.d.) and an uncertain decade or century ("199-", "19--")
+_YEAR_ANY = rf"(?:{_YEAR}|n\.\s?d\.?|[Ss]\.\s?d\.?(?!\p{{L}})|1[5-9](?:\d-|--)(?![\p{{N}}\-])|[Ii]n\s[Pp]ress|[Ff]orthcoming|[Nn]o\sprelo|[Ee]n\sprensa|[Ss]ous\spresse|[Ii]m\sDruck)"
 _YEAR_PAREN = re.compile(rf"\s*[.,]?\s*\(\s*(?P<y>{_YEAR_ANY})(?:[,;/\s][^()]{{0,25}})?\)\s*[.,:]?\s*")
 _YEAR_BARE = re.compile(rf"\s*[.,]?\s*(?P<y>{_YEAR_ANY})(?:,\s*\p{{Lu}}\p{{Ll}}+(?:\s\d{{1,2}})?)?\s*[.,:;]\s*")
 _AFTER_NAMES = re.compile(r"[\s.,:;]*")
@@ -575,8 +577,16 @@ _ARTICLE_NO = re.compile(r"\b[Aa]rt(?:icle)?\.?\s*(?:[Nn]o\.?|[Nn]umber|ID|#)?\s
 _YEAR_VANC = re.compile(
     rf"(?<![\p{{L}}\p{{N}}])(?P<y>{_YEAR})(?:\s+[A-Z][a-z]{{2,8}}\.?(?:\s+\d{{1,2}})?(?:\s?[-–]\s?[A-Z]?[a-z]{{0,8}}\.?\s?\d{{0,2}})?)?\s*;\s*"
 )
-_YEAR_TAIL = re.compile(rf"(?r)(?:^|[\s.,;:(])\(?(?P<y>{_YEAR_ANY})\)?[.;,]?\s*$")
-_YEAR_LAST = re.compile(rf"(?<![\p{{L}}\p{{N}}/.\-–])(?P<y>{_YEAR})(?![\p{{N}}\-–/])")
+# the year at the end: "..., 2000.", "(1977)", "[1988]", "2011/1979", "1780-1811" (the first is the
+# year; a parenthesis around it is closed: not "(Trad. cast. Barcelona, 1982)")
+_YEAR_TAIL = re.compile(
+    rf"(?r)(?:^|[\s.,;:]|(?=[(\[]))(?:\((?P<p>{_YEAR_ANY})\)|\[(?P<b>{_YEAR_ANY})\]|(?P<y>{_YEAR_ANY})(?:\s?[/\-–]\s?{_YEAR})?)[.;,]?\s*$"
+)
+# a year anywhere: on its own, or ending a date ("03-06-2020", "12/12/2002") or starting one ("2020-06-03")
+_YEAR_LAST = re.compile(
+    rf"(?:(?<![\p{{L}}\p{{N}}/.\-–])|(?<=(?<![\p{{N}}./\-])\d{{1,2}}[\-/.]\d{{1,2}}[\-/.]))(?P<y>{_YEAR})"
+    rf"(?:(?![\p{{N}}\-–/])|(?=-\d\d-\d\d(?!\d)))"
+)
 _LAST_TOKEN = re.compile(r"(?r)(?:^|[\s(])(\p{L}+)\.$")
 # a sentence end: ". Journal", "? Nature", ". eLife" (lower-case journals like eLife, bioRxiv, mBio)
 _BOUNDARY = re.compile(r"(?<=[.?!])\s+(?=[\p{Lu}\p{N}\"“‘'(\[]|\p{Lo}|\p{Ll}{1,3}\p{Lu})|(?<=\p{Lo})[.。]\s*(?=\p{Lo}|\p{Lu})")
@@ -721,6 +731,7 @@ class _Fields:
     truncated: bool = False
     year: str | None = None
     year_after_names: bool = False
+    other_years: tuple[str, ...] = ()
     title: str | None = None
     container: str | None = None
     volume: str | None = None
@@ -732,6 +743,7 @@ class _Fields:
     title_start: int = 0
     fragment: bool = False
     group_only: bool = False
+    after: str = ""  # the text after the core (URLs, access notes): a year may hide there
 
 
 def _parse(t: str, italics: list[tuple[int, int]]) -> _Fields:
@@ -764,6 +776,7 @@ def _parse_head(t: str) -> tuple[_Fields, str]:
     if tm:
         core_end = tm.start()
     core = t[:core_end]
+    f.after = t[core_end:]
     ids_start = _trailing_ids(core) if _may_have_trailing_ids(core) else None
     if ids_start:  # not None, not 0
         core = core[:ids_start]
@@ -827,9 +840,9 @@ def _parse_body(f: _Fields, core: str, italics: list[tuple[int, int]]) -> _Field
             loc_text = rest[vm.end() :]
             rest = rest[: vm.start()]
         else:
-            tail = _YEAR_TAIL.search(rest)
+            tail = _year_tail(rest)
             if tail and tail.start() > 0:
-                f.year = _norm_year(tail.group("y"))
+                f.year = _norm_year(_tail_year(tail))
                 rest = rest[: tail.start()]
                 rest = rest.rstrip(" .,;:(")
     else:
@@ -842,8 +855,8 @@ def _parse_body(f: _Fields, core: str, italics: list[tuple[int, int]]) -> _Field
             rest = rest[: vm.start()]
         else:
             # the year printed again at the end in parentheses: "... 10, 265 (1977)"
-            tail = _YEAR_TAIL.search(rest)
-            if tail and tail.start() > 0 and tail.group("y")[:4] == f.year[:4] and "(" in tail.group():
+            tail = _year_tail(rest)
+            if tail and tail.start() > 0 and _tail_year(tail)[:4] == f.year[:4] and "(" in tail.group():
                 rest = rest[: tail.start()].rstrip(" .,;:(")
 
     # 4. locator ------------------------------------------------------------------------
@@ -920,15 +933,143 @@ def _parse_body(f: _Fields, core: str, italics: list[tuple[int, int]]) -> _Field
             f.container = _IN_PREFIX.sub("", f.container)
         f.container = f.container.strip(" .,;:") or None
     if f.year is None:
-        # last resort: a plausible year anywhere after the names (never inside the title
-        # of a fragment, which has no names)
-        cand = None
-        start = _year_last_from(core, f.title_start)
-        for cand in _YEAR_LAST.finditer(core, start) if start is not None else ():
-            pass
-        if cand and (f.authors or cand.start() > len(core) // 2):
-            f.year = cand.group("y")
+        f.year = _late_year(core, f) or (_year_after_core(f.after) if f.after and (f.authors or f.title) else None)
+    if f.year and f.year[:1].isdigit() and _year_last_from(core, f.title_start) is not None:
+        f.other_years = _other_years(core, f)
     return f
+
+
+# words that say an entry prints the dates of several editions: of the original, a translation, a reprint
+_EDITION_WORDS = re.compile(
+    r"(?i:\b(?:orig(?:inal(?:ly|mente|e)?)?|trad(?:u[cç][aã]o|ucci[oó]n|uit[ea]?|\.)|transl(?:ated|ation|\.)|"
+    r"reimpr(?:ess[aoã]o?|esi[oó]n|\.)?|reprint(?:ed)?|publicad[oa]|published|1st\s+ed|first\s+ed(?:ition)?|"
+    r"reed(?:i[cç][aã]o|ici[oó]n|ited|\.)|nachdruck|übersetz\w*)(?![\p{L}]))"
+)
+# a year beside the entry's year: "2011/1979", "1982, 1987", "[1975] 1988" (not pages "2054–2060,
+# 2007" nor a volume "Volume 2020, 2001")
+_YEAR_PAIR = re.compile(
+    rf"(?<![\p{{L}}\p{{N}}/.\-–:])(?<!(?:[Vv]ol(?:ume)?|[Nn]o|[Nn]|pp?|v)\.?\s)(?P<a>{_YEAR})(?:\s?/\s?|,\s|\]\s)(?P<b>{_YEAR})(?![\p{{N}}\-–/])"
+)
+# a year alone in brackets, an original's date: "[1930]" (in parentheses it may be an issue or part of a name)
+_LONE_YEAR = re.compile(rf"\[(?P<y>{_YEAR})\]")
+
+
+def _other_years(core: str, f: _Fields) -> tuple[str, ...]:
+    """Other years the entry prints for the same work, beside ``f.year``: the other of a pair
+    ("2011/1979", "[1975] 1988", "Press, 1982, 1987."), a year alone in brackets ("[1930]", an
+    original's date), and, in an entry that says it is a translation, a reprint or an original
+    edition ("(Trad. cast. ..., 1982)", "Reimpresso em ..., 2008"), every year standing alone
+    after the title. Never an access date, never the entry's own year again."""
+    main = f.year[:4]
+    found: list[str] = []
+    for m in _YEAR_PAIR.finditer(core, f.title_start):
+        if main in (m.group("a")[:4], m.group("b")[:4]):
+            found += [m.group("a"), m.group("b")]
+    found += [m.group("y") for m in _LONE_YEAR.finditer(core, f.title_start)]
+    edition = _EDITION_WORDS.search(core, f.title_start)
+    if edition:
+        stop = _SENTENCE_STOP.search(core, f.title_start)
+        title_end = stop.start() if stop and stop.start() < edition.start() else edition.start()
+        for m in _outside_access_dates(core, list(_YEAR_LAST.finditer(core, title_end))):
+            if _YEAR_ENDS.match(core, m.end()):
+                found.append(m.group("y"))
+    return tuple(dict.fromkeys(y for y in found if y[:4] != main))
+
+
+# what may follow a year that is a date of publication: "..., 2005.", "2005 (Trad. ...)", "2005;"
+_YEAR_ENDS = re.compile(r"\s*(?:[.,;:()\[\]]|$)")
+_SENTENCE_STOP = re.compile(r"[.?!]\s")
+# an imprint, "City: Publisher, 2001" ("; 2018" in Vancouver): the year of the edition at hand
+_IMPRINT = re.compile(r":\s[^:.;()\[\]]{1,80}[,;]\s*$")
+_IMPRINT_WINDOW = 90  # what _IMPRINT can span before the year: each candidate looks that far back only
+_PREFERRED_AMONG = 64  # a real entry prints a handful of years; a megabyte of them is searched this far only
+
+
+def _late_year(core: str, f: _Fields) -> str | None:
+    """Last resort: a plausible year after the names, never one inside the title nor an access date.
+    In order: the first after an imprint ("Paris: Grasset, 1981 (Trad. ..., 1982)"), the first
+    opening a sentence ("... (NCD-RisC). 2016. Trends ... 1698 studies"), each standing alone
+    (not "1981 - 1982", not "[1930]", an original's date); else the last one. An entry without
+    names (perhaps a fragment) only takes a year from the second half of its text."""
+    start = _year_last_from(core, f.title_start)
+    if start is None:
+        return None
+    cands = _outside_access_dates(core, list(_YEAR_LAST.finditer(core, start)), f.title_start)
+    if not cands:
+        return None
+    chosen = []
+    if len(cands) > 1:
+        alone = [c for c in cands[:_PREFERRED_AMONG] if core[c.start() - 1] != "[" and _YEAR_ENDS.match(core, c.end())]
+        chosen.append(next((c for c in alone if _imprint_before(core, max(f.title_start, c.start() - _IMPRINT_WINDOW), c.start())), None))
+        chosen.append(next((c for c in alone if c.start() - 2 >= f.title_start and core[c.start() - 2] in ".?!" and core[c.start() - 1].isspace()), None))
+    chosen.append(cands[-1])
+    half = len(core) // 2
+    return next((c.group("y") for c in chosen if c and (f.authors or c.start() > half)), None)
+
+
+def _imprint_before(t: str, lo: int, hi: int) -> bool:
+    return t.find(":", lo, hi) != -1 and _IMPRINT.search(t, lo, hi) is not None
+
+
+def _outside_access_dates(t: str, cands: list, pos: int = 0) -> list:
+    """The year matches ``cands`` (in order) that are not part of an access date in ``t[pos:]``."""
+    if not cands or not _may_have_access_date(t):
+        return cands
+    out = []
+    spans = _ACCESS_DATE.finditer(t, pos)
+    span = next(spans, None)
+    for c in cands:
+        while span is not None and span.end() <= c.start():
+            span = next(spans, None)
+        if span is None or c.start() < span.start():
+            out.append(c)
+    return out
+
+
+def _may_have_access_date(t: str) -> bool:
+    return "cess" in t or "ited" in t or "iewed" in t or "etrieved" in t or "onsult" in t or "ugriff" in t or "bgerufen" in t
+
+
+# access dates, which are no dates of publication: "Acesso em: 19. jan. 2019", "[cited 2024 Apr 04]"
+_ACCESS_DATE = re.compile(
+    rf"(?:[Aa]cess(?:o|ado)\s(?:em|en)|[Aa]cceso|[Aa]ccessed|[Cc]onsultad[oa]|[Cc]ited|[Vv]iewed|[Rr]etrieved|[Ll]ast\saccess(?:ed)?|"
+    rf"[Zz]ugriff|[Aa]bgerufen|[Cc]onsulté)\b[^\d]{{0,20}}(?:\d{{1,2}}\.?\s*)?(?:\p{{L}}{{1,12}}\.?\s*)?(?:\d{{1,2}}\.?,?\s*)?{_YEAR}"
+)
+
+
+def _year_after_core(after: str) -> str | None:
+    """The year printed after a URL or an access note ("…/John-Searle, 2021.", "Acesso em: 19. jan.
+    2019. 2016."): the first one outside the URLs, DOIs and access dates."""
+    if _year_last_from(after, 0) is None:
+        return None
+    blank = _URL.sub(_blanks, after) if ("://" in after or "www." in after) else after
+    blank = _DOI.sub(_blanks, blank)
+    blank = _ACCESS_DATE.sub(_blanks, blank) if _may_have_access_date(blank) else blank
+    for m in _YEAR_LAST.finditer(blank):
+        if _YEAR_ENDS.match(blank, m.end()):
+            return m.group("y")
+    return None
+
+
+def _blanks(m) -> str:
+    return " " * len(m.group())
+
+
+def _tail_year(m) -> str:
+    return m.group("y") or m.group("p") or m.group("b")
+
+
+_RANGE_AFTER = re.compile(r"(?:[.)\]]|(?<![\p{N}.])\p{L}+,)\s*$")
+
+
+def _year_tail(rest: str):
+    """_YEAR_TAIL's match, but a range or pair ("1780-1811", "2011/1979") only as an element of its
+    own, after a sentence end or a word and a comma: not pages ("Nat Genet 50, 1505–1513", ": 1995-2000")
+    nor the end of a title ("... em cada estado 2014–2021")."""
+    m = _YEAR_TAIL.search(rest)
+    if m and m.group("y") and rest[m.end("y") : m.end()].strip(" .,;") and not _RANGE_AFTER.search(rest, 0, m.start("y")):
+        return None
+    return m
 
 
 def _norm_year(y: str) -> str:
@@ -937,8 +1078,8 @@ def _norm_year(y: str) -> str:
     y = y.strip()
     if y.lower().replace(" ", "") in ("inpress", "noprelo", "enprensa", "souspresse", "imdruck"):
         return "in press"
-    if y[:1] in "nN":
-        return "n.d."
+    if y[:1] in "nNsS":
+        return "n.d."  # "n.d.", "s.d."
     return y
 
 
@@ -1040,6 +1181,7 @@ def _build(source: Source, start: int, end: int, id: str, label: str | None, spl
                 doi=first.doi,
                 url=first.url,
                 confidence=min(first.confidence, 0.6),
+                other_years=first.other_years,
                 parts=parts,
             )
     f = _parse_body(f, core, cleaned.italics)  # only now: a split entry takes its fields from its parts
@@ -1060,6 +1202,7 @@ def _build(source: Source, start: int, end: int, id: str, label: str | None, spl
         doi=f.doi,
         url=f.url,
         confidence=_confidence(f),
+        other_years=f.other_years,
     )
 
 
