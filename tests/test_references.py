@@ -690,3 +690,31 @@ def test_other_years_survive_the_wire_form_and_json():
     assert references.load_references(references.dump_references([ref])) == [ref]
     assert ref.to_dict()["other_years"] == ["1982"]
     assert "other_years" not in parse("Baldwin PR, Penczek PA. 2007. The Transform Class. J Struct Biol 157:250–61.").to_dict()
+
+
+@pytest.mark.parametrize(
+    "rule, sep, expected",
+    [
+        ("_______", ".", [("CHOLODENKO", "A.")]),
+        ("______", ";", [("CHOLODENKO", "A."), ("WELLS", "P.")]),  # the same author, and a co-author
+        ("———", ".", [("CHOLODENKO", "A.")]),
+        ("---", ".", [("CHOLODENKO", "A.")]),
+    ],
+)
+def test_abnt_repeated_author_rule_takes_the_previous_entrys_authors(rule, sep, expected):
+    tail = " WELLS, P. Animation then. London: Routledge, 2004." if sep == ";" else " The Crypt, the Haunted House, of Cinema. Cultural Studies Review, v. 10, n. 2, 2004."
+    entries = ["CHOLODENKO, A. The Illusion of the Beginning: A Theory of Drawing and Animation. Afterimage, v. 28, n. 1, 2000.",
+               rule + sep + tail]
+    text = "\n".join(entries)
+    spans, at = [], 0
+    for entry in entries:
+        spans.append((at, at + len(entry), None))
+        at += len(entry) + 1
+    refs = references.parse_references(Source("refs.md", text), spans)
+    assert [(a.family, a.given) for a in refs[1].authors] == expected
+    assert refs[1].year == "2004"
+
+
+def test_a_rule_of_underscores_is_no_emphasis_and_no_author_of_its_own():
+    ref = parse("_______. Émile Cohl, Caricature, and Film. Princeton: Princeton University Press, 1990.")
+    assert (ref.authors, ref.year, ref.title) == ((), "1990", "Émile Cohl, Caricature, and Film")

@@ -338,3 +338,11 @@ def test_an_entry_whose_own_year_is_cited_wins_over_an_other_year():
     refs = GLUCKSMANN + "\n- GLUCKSMANN, A. La cocina y el devorador de hombres. Barcelona: Anagrama, 1982."
     md = with_body("As argued (GLUCKSMANN, 1982; GLUCKSMANN, 1981), it holds.", refs, head="Accepted: 14 July 2025.\n\n")
     assert lint(md) == []
+
+
+def test_an_abnt_repeated_author_entry_is_cited_by_the_previous_authors_name():
+    refs = ("- CRAFTON, D. Before Mickey: The Animated Film 1898-1928. Cambridge, MA: The MIT Press, 1987.\n"
+            "- _______. Émile Cohl, Caricature, and Film. Princeton: Princeton University Press, 1990.\n"
+            "- _______. Tricks and Animation. In: NOWELL-SMITH, G. (ed.). The Oxford History of World Cinema. Oxford: Oxford University Press, 1996.")
+    md = with_body("Animation (CRAFTON, 1987; 1990; 1996) began early.", refs, head="Accepted: 14 July 2025.\n\n")
+    assert lint(md) == []

@@ -51,7 +51,7 @@ __all__ = ["parse_reference"]
 
 _MARKUP = re.compile(
     r"\*{1,3}"  # emphasis
-    r"|(?<![\p{L}\p{N}])_{1,2}(?=\S)|(?<=\S)_{1,2}(?![\p{L}\p{N}])"  # _emphasis_, not snake_case
+    r"|(?<![\p{L}\p{N}_])_{1,2}(?=[^\s_])|(?<=[^\s_])_{1,2}(?![\p{L}\p{N}_])"  # _emphasis_, not snake_case nor "______."
     r"|</?[A-Za-z][A-Za-z0-9]{0,10}(?:\s[^<>]{0,80})?/?>"  # <sup>, </i>, <br/>
     r"|\\(?=[\\`*_{}\[\]()#+\-.!&])"  # Markdown escapes
     r"|[^\S ]\s*| \s+"
@@ -744,11 +744,17 @@ class _Fields:
     fragment: bool = False
     group_only: bool = False
     after: str = ""  # the text after the core (URLs, access notes): a year may hide there
+    ditto: bool = False  # "______. Title": the authors are the previous entry's
 
 
 def _parse(t: str, italics: list[tuple[int, int]]) -> _Fields:
     f, core = _parse_head(t)
     return _parse_body(f, core, italics)
+
+
+# ABNT's mark for "the same authors as the entry before": a rule of underscores or dashes
+_DITTO_FIRST = "_—–-"
+_DITTO = re.compile(r"(?:_{3,}|—+|–{2,}|-{3,})\s*(?P<sep>[.,;:]?)\s*")
 
 
 def _parse_head(t: str) -> tuple[_Fields, str]:
@@ -783,8 +789,16 @@ def _parse_head(t: str) -> tuple[_Fields, str]:
     core = core.rstrip(" .,;:([")
 
     # 2. authors -------------------------------------------------------------------------
-    names = _scan_names(core, 0)
+    ditto = _DITTO.match(core) if core[:1] in _DITTO_FIRST else None
+    if ditto and ditto.group("sep") not in (";", ","):
+        # "______. Title": the previous entry's authors (repeated_authors), then the title
+        names = _Names([], ditto.end(), False, 0)
+    else:
+        names = _scan_names(core, ditto.end() if ditto else 0)  # "______; SMITH, J.": co-authors follow
     pos = 0
+    if ditto:
+        f.ditto = True
+        pos = ditto.end()
     if names.names:
         f.authors = tuple(names.names)
         f.truncated = names.truncated
@@ -794,8 +808,8 @@ def _parse_head(t: str) -> tuple[_Fields, str]:
         f.fragment = bool(core[:1].islower())
 
     # 3. year right after the names -----------------------------------------------------
-    ym = _year_paren(core, pos) or (_YEAR_BARE.match(core, pos) if names.names else None)
-    if ym is None and not names.names:
+    ym = _year_paren(core, pos) or (_YEAR_BARE.match(core, pos) if names.names or ditto else None)
+    if ym is None and not names.names and not ditto:
         # "Title (2007)"-less but group author: "Intergovernmental Panel on Climate Change (2007)"
         gp = _GROUP_BEFORE_YEAR.match(core)
         if gp:
@@ -803,7 +817,7 @@ def _parse_head(t: str) -> tuple[_Fields, str]:
             f.group_only = True
             pos = gp.end()
             ym = _year_paren(core, pos)
-    if not f.authors and not f.fragment:
+    if not f.authors and not f.fragment and not ditto:
         hg = _HEAD_GROUP.match(core)
         if hg:  # "WORLD BANK. Global economic prospects.", "NBS – National Bureau of Statistics. 2024."
             f.authors = (Name(hg.group(), ""),)
@@ -933,7 +947,7 @@ def _parse_body(f: _Fields, core: str, italics: list[tuple[int, int]]) -> _Field
             f.container = _IN_PREFIX.sub("", f.container)
         f.container = f.container.strip(" .,;:") or None
     if f.year is None:
-        f.year = _late_year(core, f) or (_year_after_core(f.after) if f.after and (f.authors or f.title) else None)
+        f.year = _late_year(core, f) or (_year_after_core(f.after) if f.after and (f.authors or f.ditto or f.title) else None)
     if f.year and f.year[:1].isdigit() and _year_last_from(core, f.title_start) is not None:
         f.other_years = _other_years(core, f)
     return f
@@ -1004,7 +1018,7 @@ def _late_year(core: str, f: _Fields) -> str | None:
         chosen.append(next((c for c in alone if c.start() - 2 >= f.title_start and core[c.start() - 2] in ".?!" and core[c.start() - 1].isspace()), None))
     chosen.append(cands[-1])
     half = len(core) // 2
-    return next((c.group("y") for c in chosen if c and (f.authors or c.start() > half)), None)
+    return next((c.group("y") for c in chosen if c and (f.authors or f.ditto or c.start() > half)), None)
 
 
 def _imprint_before(t: str, lo: int, hi: int) -> bool:
@@ -1085,7 +1099,7 @@ def _norm_year(y: str) -> str:
 
 def _confidence(f: _Fields) -> float:
     score = 0.0
-    if f.authors:
+    if f.authors or f.ditto:
         score += 0.15 if f.group_only else 0.3
     if f.year:
         score += 0.25 if f.year[:1].isdigit() else 0.15
@@ -1224,7 +1238,18 @@ def parse_reference(source: Source, start: int, end: int, *, id: str, label: str
 
 def parse_references(source: Source, entries) -> list[Reference]:
     """Parse every ``(start, end, label)`` entry of a list; ids are ``r1``, ``r2``... in order."""
-    return [parse_reference(source, s, e, id=f"r{i + 1}", label=label) for i, (s, e, label) in enumerate(entries)]
+    return repeated_authors([parse_reference(source, s, e, id=f"r{i + 1}", label=label) for i, (s, e, label) in enumerate(entries)])
+
+
+def repeated_authors(references: list[Reference]) -> list[Reference]:
+    """ABNT's ``______. Title`` (``———.``, ``---.``) repeats the previous entry's authors;
+    ``______; SMITH, J.`` adds co-authors to them. Such an entry takes its authors from the one before."""
+    out = list(references)
+    for k in range(1, len(out)):
+        ref = out[k]
+        if ref.raw.lstrip()[:1] in _DITTO_FIRST and out[k - 1].authors and _DITTO.match(_clean(ref.raw).text):
+            out[k] = replace(ref, authors=out[k - 1].authors + ref.authors, authors_truncated=out[k - 1].authors_truncated or ref.authors_truncated)
+    return out
 
 
 # A compact wire form of References for handing them between processes (refcheck.background):
