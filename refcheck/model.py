@@ -196,7 +196,8 @@ class Reference:
     crossref: str | None = None  # a .bib entry's parent (``crossref = {key}``): BibTeX lists it when the child is cited
     repeated: tuple[str, ...] = ()  # a .bib entry's fields given more than once (BibTeX keeps the first)
     # other years the entry prints for the same work (the original of a translation, a reprint,
-    # "2011/1979", "[1975] 1988"): a citation of one of them still names this entry
+    # "2011/1979", "[1975] 1988"; for an undated page, the year it was accessed): a citation of
+    # one of them still names this entry
     other_years: tuple[str, ...] = ()
 
     @property

@@ -604,6 +604,10 @@ def test_compound_capitals_do_not_swallow_initials(text):
         ("IST 2012 Final Report: Information Support Services to UNSOA/AMISOM: November 2009–November 2012. Albany-CHIME unpublished document.", "IST", "2012"),
         ("AMISOM 2016a Al-Shabaab violating human rights by recruiting child soldiers. AMISOM Video Release, 18 April.", "AMISOM", "2016a"),
         ("Farsight Africa Group 2017 Final Report: Radio in a Box Program. Forcier, June.", "Farsight Africa Group", "2017"),
+        # commas inside the name; an organisation's word before capitals is no surname with initials
+        ("United Nations Educational, Scientific and Cultural Organization. Unesco Science Report: towards 2030. Paris: UNESCO, 2015.",
+         "United Nations Educational, Scientific and Cultural Organization", "2015"),
+        ("Team RDC. 2011. R: A Language and Environment for Statistical Computing.", "Team RDC", "2011"),
     ],
 )
 def test_organisations_and_single_names_as_authors(text, family, year):
@@ -718,3 +722,18 @@ def test_abnt_repeated_author_rule_takes_the_previous_entrys_authors(rule, sep, 
 def test_a_rule_of_underscores_is_no_emphasis_and_no_author_of_its_own():
     ref = parse("_______. Émile Cohl, Caricature, and Film. Princeton: Princeton University Press, 1990.")
     assert (ref.authors, ref.year, ref.title) == ((), "1990", "Émile Cohl, Caricature, and Film")
+
+
+@pytest.mark.parametrize(
+    "text, seen",
+    [
+        ("IBGE - Instituto Brasileiro de Geografia e Estatística. Banco de Dados Agregados. Sistema IBGE de Recuperação Automática - SIDRA. "
+         "Disponível em: http://www.ibge.gov.br Acesso em: 20 abr. 2015.", "2015"),
+        ("CNUC. Painel Dinâmico do Cadastro Nacional de Unidades de Conservação. Disponível em http://www.mma.gov.br/cadastro.html Acesso em 15-I-2020.", "2020"),
+        ("Mellis DA, Banzi M. Arduino: An open electronic prototyping platform, disponível em: http://web.media.mit.edu/ard.pdf, acessado em 14/08/2019.", "2019"),
+        ("United Nations. Sustainable development knowledge platform. http://sustainabledevelopment.un.org/index.php?menu=1300, accessed May 26, 2013.", "2013"),
+    ],
+)
+def test_an_undated_page_keeps_the_year_it_was_seen_as_an_other_year(text, seen):
+    ref = parse(text)
+    assert (ref.year, ref.other_years) == (None, (seen,))

@@ -346,3 +346,8 @@ def test_an_abnt_repeated_author_entry_is_cited_by_the_previous_authors_name():
             "- _______. Tricks and Animation. In: NOWELL-SMITH, G. (ed.). The Oxford History of World Cinema. Oxford: Oxford University Press, 1996.")
     md = with_body("Animation (CRAFTON, 1987; 1990; 1996) began early.", refs, head="Accepted: 14 July 2025.\n\n")
     assert lint(md) == []
+
+
+def test_an_undated_page_is_cited_by_the_year_it_was_seen():
+    entry = "- CNUC. Painel Dinâmico do Cadastro Nacional de Unidades de Conservação. Disponível em http://www.mma.gov.br/cadastro.html Acesso em 15-I-2020."
+    assert lint(with_body("Protected areas (CNUC 2020) grew.", entry, head="Accepted: 14 July 2025.\n\n")) == []

@@ -257,13 +257,14 @@ _GROUP = re.compile(
 
 # An entry whose head reads as no personal name: up to its first sentence end, an organisation
 # (capitalised words, or words in capitals, and the small words between them; an acronym before a
-# dash or in brackets; "/" between two), a single name in capitals ("PLUTARCO."), or a country
+# dash or in brackets; "/" between two; commas: "United Nations Educational, Scientific and Cultural
+# Organization"), a single name in capitals ("PLUTARCO."), or a country
 # ("BRASIL. Lei nº 9.985"). The first word holds a letter: "1." is a label, not an author.
 _HEAD_SMALL = r"(?:of|for|and|the|on|in|at|to|from|with|against|&|de|du|des|für|und|zur|e|y|do|da|dos|das|del|della|la|el|em|na|no|para|et|le)"
 _HEAD_WORD = r"(?:\p{Lu}[\p{L}\p{M}\p{N}’'\-&]{0,40}|\p{N}{1,6}(?:[\p{L}\-][\p{L}\p{M}\p{N}’'\-]{0,40})?)"
 _HEAD_GROUP = re.compile(
     r"(?:(?P<acr>\p{Lu}[\p{Lu}\p{N}&\-]{1,15})\s[–—-]\s|\[\p{Lu}[\p{L}\p{N}&\-]{1,15}\]\s)?"
-    rf"(?=\p{{N}}*\p{{L}}){_HEAD_WORD}(?:(?:\s|\s/\s|\s[–—-]\s)(?:{_HEAD_SMALL}\s){{0,2}}{_HEAD_WORD}){{0,14}}"
+    rf"(?=\p{{N}}*\p{{L}}){_HEAD_WORD}(?:(?:\s|,\s|\s/\s|\s[–—-]\s)(?:{_HEAD_SMALL}\s){{0,2}}{_HEAD_WORD}){{0,14}}"
     r"(?:\s\([\p{L}\p{N}&/\-]{2,20}\))?(?=\.(?:\s|$))"
 )
 
@@ -427,6 +428,8 @@ def _scan_names(t: str, pos: int) -> _Names:
             end = i - 2  # before the last ", "
             continue
         got = _fast_name(t, i)
+        if got is not None and not names and got[0] == "B" and len(got[1].group("giv")) >= 3 and _caps_word_not_initials(t, got[1]):
+            got = None  # "Team RDC. 2011." (the regex forms refuse it too)
         if got is None:
             for form, rx in _FORMS[last_form]:
                 mm = rx.match(t, i)
@@ -517,10 +520,12 @@ def _scan_names(t: str, pos: int) -> _Names:
 
 
 def _caps_word_not_initials(t: str, mm) -> bool:
-    """``WORLD BANK. Report``: three or more undotted capitals after a surname in capitals, first in
-    the entry and no further name after them, are a word of an organisation's name, not initials."""
+    """``WORLD BANK. Report``: three or more undotted capitals after a surname in capitals (or
+    after an organisation's word: ``Team RDC. 2011.``), first in the entry and no further name
+    after them, are a word of an organisation's name, not initials."""
     giv = mm.group("giv").rstrip(".")
-    if len(giv) < 3 or not (giv.isalpha() and giv.isupper()) or not mm.group("fam").isupper():
+    fam = mm.group("fam")
+    if len(giv) < 3 or not (giv.isalpha() and giv.isupper()) or not (fam.isupper() or fam in _ORG_WORDS):
         return False
     return t[mm.end() : mm.end() + 2].lstrip()[:1] not in (",", ";", "&")
 
@@ -950,6 +955,10 @@ def _parse_body(f: _Fields, core: str, italics: list[tuple[int, int]]) -> _Field
         f.year = _late_year(core, f) or (_year_after_core(f.after) if f.after and (f.authors or f.ditto or f.title) else None)
     if f.year and f.year[:1].isdigit() and _year_last_from(core, f.title_start) is not None:
         f.other_years = _other_years(core, f)
+    elif f.year is None and (f.authors or f.ditto):
+        # an undated web page is cited by the year it was seen: "... Acesso em: 20 abr. 2015."
+        seen = [m.group("y") for text in (core, f.after) if _may_have_access_date(text) for m in _ACCESS_DATE.finditer(text)]
+        f.other_years = tuple(seen[-1:])
     return f
 
 
@@ -1047,7 +1056,7 @@ def _may_have_access_date(t: str) -> bool:
 # access dates, which are no dates of publication: "Acesso em: 19. jan. 2019", "[cited 2024 Apr 04]"
 _ACCESS_DATE = re.compile(
     rf"(?:[Aa]cess(?:o|ado)\s(?:em|en)|[Aa]cceso|[Aa]ccessed|[Cc]onsultad[oa]|[Cc]ited|[Vv]iewed|[Rr]etrieved|[Ll]ast\saccess(?:ed)?|"
-    rf"[Zz]ugriff|[Aa]bgerufen|[Cc]onsulté)\b[^\d]{{0,20}}(?:\d{{1,2}}\.?\s*)?(?:\p{{L}}{{1,12}}\.?\s*)?(?:\d{{1,2}}\.?,?\s*)?{_YEAR}"
+    rf"[Zz]ugriff|[Aa]bgerufen|[Cc]onsulté)\b[^\d]{{0,20}}(?:\d{{1,2}}[.\-/]?\s*)?(?:\p{{L}}{{1,12}}[.\-/]?\s*)?(?:\d{{1,2}}[.\-/]?,?\s*)?(?P<y>{_YEAR})"
 )
 
 
