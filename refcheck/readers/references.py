@@ -342,21 +342,29 @@ class _Names:
 _FAST_CAP = "A-ZÀ-ÖØ-Þ"  # upper-case letters of Latin-1
 _FAST_SURNAME = rf"[{_FAST_CAP}][A-Za-zÀ-ÖØ-öø-ž\-]{{0,40}}[A-Za-zÀ-ÖØ-öø-ž]"
 _NOT_SUFFIX = r"(?!Jr|Sr|II|IV|2nd|3rd)"
-# Nor may the surname be a particle in capitals ("DE LEE, J.": _CAPS_FAMILY), the initials "JR"
-# ("VIAN JR, O.") or, after a capital, three letters before a non-separator ("WORLD BANK" is no
-# person: _caps_word_not_initials).
-_NOT_CAPS_PARTICLE = r"(?!(?:VAN|VON|DER|DEN|DE|DES|DEL|DELLA|DI|DA|DO|DOS|DAS|DU|LA|LE|LOS|TEN|TER|EL|AL|ABD|BIN|IBN) )"
-_NOT_JR = r"(?!JR\b|SR\b)"
-_TWO_OR_THREE = r"(?:[A-Z]{1,2}|(?<=[a-zß-öø-ÿ] )[A-Z]{3})"
 _FAST_B = stdre.compile(
-    rf"{_NOT_CAPS_PARTICLE}(?P<fam>{_FAST_SURNAME}) {_NOT_JR}"
-    rf"(?P<giv>[A-Z]{{1,3}}\.?(?=, {_NOT_SUFFIX})|{_TWO_OR_THREE}(?= \()|{_TWO_OR_THREE}\.(?= \d)(?! 2nd| 3rd))"
+    rf"(?P<fam>{_FAST_SURNAME}) (?P<giv>[A-Z]{{1,3}}\.?(?=, {_NOT_SUFFIX})|[A-Z]{{1,3}}(?= \()|[A-Z]{{1,3}}\.(?= \d)(?! 2nd| 3rd))"
 )
+# Nor may the surname be a particle in capitals ("DE LEE, J.": _CAPS_FAMILY), the initials "JR"
+# ("VIAN JR, O.") or, after a capital, three letters before a non-separator ("WORLD BANK (2019)"
+# is no person: _caps_word_not_initials); checked in Python (_fast_b_refused), cheaper than
+# lookaheads the stdlib engine would try at every name of a run.
+_CAPS_PARTICLES = frozenset("VAN VON DER DEN DE DES DEL DELLA DI DA DO DOS DAS DU LA LE LOS TEN TER EL AL ABD BIN IBN".split())
+_JR = frozenset(("JR", "SR", "JR.", "SR."))
+
+
+def _fast_b_refused(t: str, m) -> bool:
+    fam, giv = m.group("fam", "giv")
+    if fam in _CAPS_PARTICLES or giv in _JR:
+        return True
+    return len(giv) >= 3 and giv[2] != "." and fam[-1].isupper() and not t.startswith(",", m.end())
+
+
 _FAST_A = stdre.compile(rf"(?P<fam>{_FAST_SURNAME}), (?P<giv>[A-Z]\.(?: [A-Z]\.){{0,3}})(?=, {_NOT_SUFFIX}| \()")
 # A run of such names, each followed by ", " and a capital: there "et al.", an elision or a
 # separator other than ", " cannot start, so the scanner's checks between names are no-ops.
 _NEXT_NAME = rf", (?=[{_FAST_CAP}]){_NOT_SUFFIX}"
-_RUN_B = stdre.compile(rf"(?:{_NOT_CAPS_PARTICLE}{_FAST_SURNAME} {_NOT_JR}[A-Z]{{1,3}}{_NEXT_NAME})+")
+_RUN_B = stdre.compile(rf"(?:{_FAST_SURNAME} [A-Z]{{1,3}}{_NEXT_NAME})+")
 _RUN_B_NAME = stdre.compile(r"(\S+) (\S+), ")  # one name of a _RUN_B match
 _RUN_A = stdre.compile(rf"(?:{_FAST_SURNAME}, [A-Z]\.(?: [A-Z]\.){{0,3}}{_NEXT_NAME})+")
 
@@ -373,11 +381,12 @@ def _name_run(t: str, i: int, room: int = MAX_NAMES) -> tuple[str, int, list[Nam
         names = []
         end = i
         for name in _RUN_B_NAME.finditer(t, i, m.end()):
-            if len(names) == room:
-                break
-            names.append(Name(name.group(1), name.group(2)))
+            fam, giv = name.groups()
+            if len(names) == room or fam in _CAPS_PARTICLES or giv in _JR:
+                break  # the run ends before "DE LEE, J." or "VIAN JR, O." (_fast_b_refused)
+            names.append(Name(fam, giv))
             end = name.end()
-        return "B", end, names
+        return ("B", end, names) if names else None
     m = _RUN_A.match(t, i)
     if m:
         p = m.group().split(", ", 2 * room)  # family, given, family, given, ..., the rest
@@ -389,7 +398,9 @@ def _name_run(t: str, i: int, room: int = MAX_NAMES) -> tuple[str, int, list[Nam
 def _fast_name(t: str, i: int):
     m = _FAST_B.match(t, i)
     if m:
-        return "B", m
+        fam, giv = m.group("fam", "giv")
+        if not (fam in _CAPS_PARTICLES or giv in _JR or len(giv) >= 3 and giv[2] != "." and fam[-1].isupper() and not t.startswith(",", m.end())):
+            return "B", m  # (the checks are _fast_b_refused's, inlined: this runs for most names)
     m = _FAST_A.match(t, i)
     if m:
         return "A", m
@@ -874,7 +885,7 @@ def _parse_body(f: _Fields, core: str, italics: list[tuple[int, int]]) -> _Field
             rest = rest[: vm.start()]
         else:
             # the year printed again at the end in parentheses: "... 10, 265 (1977)"
-            tail = _year_tail(rest)
+            tail = _year_tail(rest) if rest[-1:] == ")" else None
             if tail and tail.start() > 0 and _tail_year(tail)[:4] == f.year[:4] and "(" in tail.group():
                 rest = rest[: tail.start()].rstrip(" .,;:(")
 
@@ -977,6 +988,17 @@ _YEAR_PAIR = re.compile(
 _LONE_YEAR = re.compile(rf"\[(?P<y>{_YEAR})\]")
 
 
+# pre-checks for _YEAR_PAIR (stdlib) and _EDITION_WORDS (substrings of the lower-cased text: an
+# alternation of words is slow in either engine, ~10 us an entry)
+_MAYBE_PAIR = stdre.compile(r"(?:1[5-9]|20)\d\d[a-z]?(?:\s?/\s?|,\s|\]\s)(?:1[5-9]|20)\d\d")
+_EDITION_STEMS = ("orig", "trad", "transl", "reimpr", "reprint", "publi", "1st", "first", "reed", "nachdruck", "übersetz")
+
+
+def _may_name_an_edition(text: str) -> bool:
+    low = text.lower()
+    return any(stem in low for stem in _EDITION_STEMS)
+
+
 def _other_years(core: str, f: _Fields) -> tuple[str, ...]:
     """Other years the entry prints for the same work, beside ``f.year``: the other of a pair
     ("2011/1979", "[1975] 1988", "Press, 1982, 1987."), a year alone in brackets ("[1930]", an
@@ -985,11 +1007,13 @@ def _other_years(core: str, f: _Fields) -> tuple[str, ...]:
     after the title. Never an access date, never the entry's own year again."""
     main = f.year[:4]
     found: list[str] = []
-    for m in _YEAR_PAIR.finditer(core, f.title_start):
-        if main in (m.group("a")[:4], m.group("b")[:4]):
-            found += [m.group("a"), m.group("b")]
-    found += [m.group("y") for m in _LONE_YEAR.finditer(core, f.title_start)]
-    edition = _EDITION_WORDS.search(core, f.title_start)
+    if _MAYBE_PAIR.search(core, f.title_start):
+        for m in _YEAR_PAIR.finditer(core, f.title_start):
+            if main in (m.group("a")[:4], m.group("b")[:4]):
+                found += [m.group("a"), m.group("b")]
+    if "[" in core:
+        found += [m.group("y") for m in _LONE_YEAR.finditer(core, f.title_start)]
+    edition = _EDITION_WORDS.search(core, f.title_start) if _may_name_an_edition(core) else None
     if edition:
         stop = _SENTENCE_STOP.search(core, f.title_start)
         title_end = stop.start() if stop and stop.start() < edition.start() else edition.start()
