@@ -608,6 +608,8 @@ def test_compound_capitals_do_not_swallow_initials(text):
         ("United Nations Educational, Scientific and Cultural Organization. Unesco Science Report: towards 2030. Paris: UNESCO, 2015.",
          "United Nations Educational, Scientific and Cultural Organization", "2015"),
         ("Team RDC. 2011. R: A Language and Environment for Statistical Computing.", "Team RDC", "2011"),
+        ("L'OFFICE Français d'Edition (ed.). Émile Reynaud, Peintre de films 1844-1918. Paris: Cinémathèque Française, 1945.",
+         "L'OFFICE Français d'Edition", "1945"),
     ],
 )
 def test_organisations_and_single_names_as_authors(text, family, year):

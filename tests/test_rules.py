@@ -301,6 +301,7 @@ def test_a_year_cited_for_an_organisation_that_the_list_has_in_another_year_is_a
         ("(NCD Risk Factor Collaboration, 2016)", "- NCD Risk Factor Collaboration (NCD-RisC). 2016. Trends in adult body-mass index in 200 "
                                                   "countries from 1975 to 2014: a pooled analysis of 1698 studies. The Lancet 387:1377–1396."),
         ("(IST 2012)", "- IST 2012 Final Report: Information Support Services to UNSOA/AMISOM. Albany-CHIME unpublished document."),
+        ("(L'OFFICE FRANÇAIS D'EDITION, 1945)", "- L'OFFICE Français d'Edition (ed.). Émile Reynaud, Peintre de films 1844-1918. Paris: Cinémathèque Française, 1945."),
         # full given names and compound surnames in capitals
         ("(BANIWA, 2006)", "- BANIWA, Gersem dos Santos Luciano. O Índio brasileiro. Brasília, DF: MEC; Unesco, 2006."),
         ("(ACOSTA PEREIRA, 2016)", "- ACOSTA PEREIRA, R. A orientação sociológica para a análise da língua. Letra Magna, n. 19, p. 1-18, 2016."),

@@ -261,11 +261,11 @@ _GROUP = re.compile(
 # Organization"), a single name in capitals ("PLUTARCO."), or a country
 # ("BRASIL. Lei nº 9.985"). The first word holds a letter: "1." is a label, not an author.
 _HEAD_SMALL = r"(?:of|for|and|the|on|in|at|to|from|with|against|&|de|du|des|für|und|zur|e|y|do|da|dos|das|del|della|la|el|em|na|no|para|et|le)"
-_HEAD_WORD = r"(?:\p{Lu}[\p{L}\p{M}\p{N}’'\-&]{0,40}|\p{N}{1,6}(?:[\p{L}\-][\p{L}\p{M}\p{N}’'\-]{0,40})?)"
+_HEAD_WORD = r"(?:(?:[dl][’'])?\p{Lu}[\p{L}\p{M}\p{N}’'\-&]{0,40}|\p{N}{1,6}(?:[\p{L}\-][\p{L}\p{M}\p{N}’'\-]{0,40})?)"
 _HEAD_GROUP = re.compile(
     r"(?:(?P<acr>\p{Lu}[\p{Lu}\p{N}&\-]{1,15})\s[–—-]\s|\[\p{Lu}[\p{L}\p{N}&\-]{1,15}\]\s)?"
     rf"(?=\p{{N}}*\p{{L}}){_HEAD_WORD}(?:(?:\s|,\s|\s/\s|\s[–—-]\s)(?:{_HEAD_SMALL}\s){{0,2}}{_HEAD_WORD}){{0,14}}"
-    r"(?:\s\([\p{L}\p{N}&/\-]{2,20}\))?(?=\.(?:\s|$))"
+    r"(?:\s\([\p{L}\p{N}&/\-]{2,20}\))?(?=(?:\s\((?:[Ee]ds?|[Oo]rgs?|[Cc]oords?)\.?\))?\.(?:\s|$))"  # "L'OFFICE Français d'Edition (ed.)."
 )
 
 # "National Science Board", "Minnesota State Fair": organisations, not "Given Family"
@@ -347,19 +347,10 @@ _FAST_B = stdre.compile(
 )
 # Nor may the surname be a particle in capitals ("DE LEE, J.": _CAPS_FAMILY), the initials "JR"
 # ("VIAN JR, O.") or, after a capital, three letters before a non-separator ("WORLD BANK (2019)"
-# is no person: _caps_word_not_initials); checked in Python (_fast_b_refused), cheaper than
-# lookaheads the stdlib engine would try at every name of a run.
+# is no person: _caps_word_not_initials); _fast_name and _name_run check that in Python, cheaper
+# than lookaheads the stdlib engine would try at every name of a run.
 _CAPS_PARTICLES = frozenset("VAN VON DER DEN DE DES DEL DELLA DI DA DO DOS DAS DU LA LE LOS TEN TER EL AL ABD BIN IBN".split())
 _JR = frozenset(("JR", "SR", "JR.", "SR."))
-
-
-def _fast_b_refused(t: str, m) -> bool:
-    fam, giv = m.group("fam", "giv")
-    if fam in _CAPS_PARTICLES or giv in _JR:
-        return True
-    return len(giv) >= 3 and giv[2] != "." and fam[-1].isupper() and not t.startswith(",", m.end())
-
-
 _FAST_A = stdre.compile(rf"(?P<fam>{_FAST_SURNAME}), (?P<giv>[A-Z]\.(?: [A-Z]\.){{0,3}})(?=, {_NOT_SUFFIX}| \()")
 # A run of such names, each followed by ", " and a capital: there "et al.", an elision or a
 # separator other than ", " cannot start, so the scanner's checks between names are no-ops.
@@ -383,7 +374,7 @@ def _name_run(t: str, i: int, room: int = MAX_NAMES) -> tuple[str, int, list[Nam
         for name in _RUN_B_NAME.finditer(t, i, m.end()):
             fam, giv = name.groups()
             if len(names) == room or fam in _CAPS_PARTICLES or giv in _JR:
-                break  # the run ends before "DE LEE, J." or "VIAN JR, O." (_fast_b_refused)
+                break  # the run ends before "DE LEE, J." or "VIAN JR, O."
             names.append(Name(fam, giv))
             end = name.end()
         return ("B", end, names) if names else None
@@ -400,7 +391,7 @@ def _fast_name(t: str, i: int):
     if m:
         fam, giv = m.group("fam", "giv")
         if not (fam in _CAPS_PARTICLES or giv in _JR or len(giv) >= 3 and giv[2] != "." and fam[-1].isupper() and not t.startswith(",", m.end())):
-            return "B", m  # (the checks are _fast_b_refused's, inlined: this runs for most names)
+            return "B", m
     m = _FAST_A.match(t, i)
     if m:
         return "A", m
@@ -839,6 +830,8 @@ def _parse_head(t: str) -> tuple[_Fields, str]:
             f.authors = (Name(hg.group(), ""),)
             f.group_only = True
             pos = hg.end()
+            if core.startswith(" (", pos):
+                pos = _EDITORS_MARK.match(core, pos).end()
             ym = _year_paren(core, pos) or _YEAR_BARE.match(core, pos)
     elif f.group_only and ym is None:
         ym = _YEAR_SPACED.match(core, pos)  # "IST 2012 Final Report: ..."
