@@ -35,6 +35,9 @@ class Index:
     by_key_folded: dict[str, list[Reference]] = field(default_factory=lambda: defaultdict(list))
     by_surname: dict[str, list[tuple[Reference, Reference]]] = field(default_factory=lambda: defaultdict(list))
     by_surname_year: dict[tuple[str, str], list[tuple[Reference, Reference]]] = field(default_factory=lambda: defaultdict(list))
+    # the same by the other years a work's entry prints (original, translation, reprint): asked
+    # only when no work has the cited year as its own
+    by_surname_other_year: dict[tuple[str, str], list[tuple[Reference, Reference]]] = field(default_factory=lambda: defaultdict(list))
     # (year, first letter of the surname key) -> works: misspellings keep the first letter
     # (Diomedede / Diomede), and the bucket keeps fuzzy matching far from citations x references
     by_year_initial: dict[tuple[str, str], list[tuple[Reference, Reference]]] = field(default_factory=lambda: defaultdict(list))
@@ -73,6 +76,8 @@ class Index:
                 for key in dict.fromkeys(keys):
                     index.by_surname[key].append((ref, work))
                     index.by_surname_year[(key, year)].append((ref, work))
+                    for other in work.other_years:
+                        index.by_surname_other_year[(key, _year_key(other))].append((ref, work))
                 if work.year and work.authors:
                     key = surname_key(work.authors[0].family)
                     index.by_year_initial[(year[:4], key[:1])].append((ref, work))
@@ -154,6 +159,9 @@ def _link_author_year(citation_id: str, index_in_citation: int, item: CitationIt
         # 2019 cited, list has 2019a (or the other way round): still the same work if unique
         exact = [(r, w) for r, w in candidates if _year_key(w.year)[:4] == year[:4]]
         how_year = "no-suffix" if exact else ""
+    if not exact and candidates and index.by_surname_other_year:
+        # the year of the original, a translation or a reprint that the entry also prints
+        exact = _unique([rw for key in keys for rw in index.by_surname_other_year.get((key, year), ())])
     if exact:
         if len(exact) > 1:
             best = max(_work_matches_item(w, item) for _, w in exact)

@@ -195,6 +195,10 @@ class Reference:
     pmid: str | None = None  # a PubMed id, where the source tags one (JATS pub-id, a .bib pmid field)
     crossref: str | None = None  # a .bib entry's parent (``crossref = {key}``): BibTeX lists it when the child is cited
     repeated: tuple[str, ...] = ()  # a .bib entry's fields given more than once (BibTeX keeps the first)
+    # other years the entry prints for the same work (the original of a translation, a reprint,
+    # "2011/1979", "[1975] 1988"; for an undated page, the year it was accessed): a citation of
+    # one of them still names this entry
+    other_years: tuple[str, ...] = ()
 
     @property
     def first_author(self) -> str | None:
@@ -234,6 +238,8 @@ class Reference:
             data["type"] = self.type
         if self.pmid is not None:
             data["pmid"] = self.pmid
+        if self.other_years:
+            data["other_years"] = list(self.other_years)
         if self.parts:
             data["parts"] = [part.to_dict() for part in self.parts]
         return data

@@ -87,6 +87,9 @@ def surname_keys(name: str) -> frozenset[str]:
 _GENERATIONAL = frozenset(("jr", "sr", "ii", "iii", "iv"))
 _DASHES = str.maketrans("‐‑‒–—", "-----")
 _ACRONYM = re.compile(r"\((\w[\w&/\-]{1,15})\)\s*$")
+# the acronym an organisation's name starts with, before a dash or in brackets: "NBS – National
+# Bureau of Statistics", "IBGE - Instituto Brasileiro de ...", "[Embrapa] Empresa Brasileira de ..."
+_LEADING_ACRONYM = re.compile(r"^(?:([^\W\d_][\w&\-]{1,15})\s[–—-]\s|\[([^\W\d_][\w&\-]{1,15})\]\s)(?=\w)")
 _CAPITALISED = re.compile(r"(?<![\w\-])\w", re.UNICODE)
 
 
@@ -108,14 +111,21 @@ def acronym(name: str) -> str | None:
 @lru_cache(maxsize=1 << 14)
 def group_keys(name: str) -> frozenset[str]:
     """Every key an organisation may be cited under, beyond ``surname_keys``: the acronym it gives
-    in parentheses, its name without it, and the initials of its capitalised words.
+    in parentheses or before a dash, its name without it, and the initials of its capitalised words.
 
     >>> sorted(group_keys("Instituto Brasileiro de Geografia e Estatística (IBGE)"))
     ['ibge', 'institutobrasileirodegeografiaeestatistica', 'institutobrasileirogeografiaestatistica']
     >>> sorted(group_keys("World Health Organization"))
     ['who', 'worldhealthorganization']
+    >>> sorted(group_keys("NBS – National Bureau of Statistics"))
+    ['nationalbureauofstatistics', 'nationalbureaustatistics', 'nbs']
     """
     keys: set[str] = set()
+    lead = _LEADING_ACRONYM.match(name)
+    if lead:
+        keys.add(fold(lead.group(1) or lead.group(2)))
+        name = name[lead.end() :]
+        keys.add(fold(name))
     acronym = _ACRONYM.search(name)
     if acronym:
         keys.add(fold(acronym.group(1)))

@@ -486,3 +486,256 @@ def test_suffixed_surnames_and_organisations_with_acronyms(text, authors, year):
     ref = parse(text)
     assert [(a.family, a.given) for a in ref.authors] == authors
     assert ref.year == year
+
+
+def _authors(text: str) -> list[tuple[str, str]]:
+    return [(a.family, a.given) for a in parse(text).authors]
+
+
+@pytest.mark.parametrize(
+    "text, authors",
+    [
+        # ABNT: the given names written out, with particles inside and at the end
+        ("BANIWA, Gersem dos Santos Luciano. O Índio brasileiro: o que você precisa saber. Brasília, DF: MEC; Unesco, 2006.",
+         [("BANIWA", "Gersem dos Santos Luciano")]),
+        ("SILVA, Maria Beatriz Nizza da. Cultura letrada e cultura oral no Rio de Janeiro dos vice-reis. São Paulo: Editora Unesp, 2013.",
+         [("SILVA", "Maria Beatriz Nizza da")]),
+        ("FERREIRA, Aurélio Buarque de Holanda. Minidicionário Século XXI Escolar. Rio de Janeiro: Nova Fronteira, 2001.",
+         [("FERREIRA", "Aurélio Buarque de Holanda")]),
+        # a full name, then initials
+        ("BASSET, Gilbert; KOENKER, R. Regression quantiles. Econometrica, v. 46, n. 1, p. 33-50, 1978",
+         [("BASSET", "Gilbert"), ("KOENKER", "R.")]),
+        # an editor's mark after the name
+        ("ARAÚJO, Ana Cristina (Coord.). A universidade pombalina: ciência, território e coleções científicas. Coimbra: Imprensa da Universidade, 2017.",
+         [("ARAÚJO", "Ana Cristina")]),
+        # a surname's particle printed after the initials
+        ("GABRIEL JÚNIOR, R. F.; SOUSA, A. T. de; SILVA, M. C. da. Inovação na Ciência da Informação. Informação & Sociedade, v. 30, 2020.",
+         [("GABRIEL JÚNIOR", "R. F."), ("SOUSA", "A. T. de"), ("SILVA", "M. C. da")]),
+    ],
+)
+def test_abnt_full_given_names_and_trailing_particles(text, authors):
+    assert _authors(text) == authors
+
+
+@pytest.mark.parametrize(
+    "text, authors",
+    [
+        ("ACOSTA PEREIRA, R.; RODRIGUES, R. H. O conceito de valoração nos estudos do círculo de Bakhtin. Linguagem em (Dis)curso, v. 14, n. 1, p. 177-194, 2014.",
+         [("ACOSTA PEREIRA", "R."), ("RODRIGUES", "R. H.")]),
+        ("MARTÍN GARCÍA, J. A. Los filósofos cínicos y la literatura moral serioburlesca. Madrid: Akal, 2008.",
+         [("MARTÍN GARCÍA", "J. A.")]),
+        ("VAN DIJK, T. Principles of critical discourse analysis. Discourse & Society, v. 4, n. 2, p. 249-283, 1993.",
+         [("VAN DIJK", "T.")]),
+        ("VON KROGH, G.; ICHIJO, K.; NONAKA, I. Facilitando a criação de conhecimento. Rio de Janeiro: Campus, 2001.",
+         [("VON KROGH", "G."), ("ICHIJO", "K."), ("NONAKA", "I.")]),
+        ("WERNECK, F.P., NOGUEIRA, C., COLLI, G.R., SITES JR, J.W. & COSTA, G.C. 2012. Climatic stability in the Brazilian Cerrado. J Biogeogr 39:1695-1706.",
+         [("WERNECK", "F.P."), ("NOGUEIRA", "C."), ("COLLI", "G.R."), ("SITES JR", "J.W."), ("COSTA", "G.C.")]),
+        ("QUIGLEY, JR., Martin. Magic Shadows: The Story of the Origin of Motion Pictures. Washington, D.C.: Georgetown University Press, 1948.",
+         [("QUIGLEY", "Martin, JR.")]),
+        # capitals without commas between surname and initials (Brazilian Journal of Biology)
+        ("SALIM B., DE MEEÛS T., BAKHEIT M.A. 2011. Population genetics of Trypanosoma evansi from camel in the Sudan. PLoS Negl Trop Dis 5:e1196.",
+         [("SALIM", "B."), ("DE MEEÛS", "T."), ("BAKHEIT", "M.A.")]),
+        ("VAN VINH CHAU N., BUU CHAU L., DESQUESNES M. 2016. A clinical and epidemiological investigation of the first reported human infection. Clin Infect Dis 62:1002-1008.",
+         [("VAN VINH CHAU", "N."), ("BUU CHAU", "L."), ("DESQUESNES", "M.")]),
+        ("ABD EL-BAKY A.A., SALEM S.I. 2011. Clinicopathological and cytological studies on naturally infected camels. Global Veterinaria 7:1-8.",
+         [("ABD EL-BAKY", "A.A."), ("SALEM", "S.I.")]),
+    ],
+)
+def test_compound_surnames_in_capitals_particles_and_suffixes(text, authors):
+    assert _authors(text) == authors
+
+
+@pytest.mark.parametrize(
+    "text, authors, year",
+    [
+        # U+2010 HYPHEN inside a surname
+        ("Batista‐Brito R, Fishell G. 2009. The developmental integration of cortical interneurons. Current Topics in Developmental Biology 87:81–118.",
+         [("Batista-Brito", "R"), ("Fishell", "G")], "2009"),
+        ("Sánchez‐Moreno, C., Larrauri, J.A. & Saura‐Calixto, F. 1998. A procedure to measure the antiradical efficiency of polyphenols. J Sci Food Agric 76:270-276.",
+         [("Sánchez-Moreno", "C."), ("Larrauri", "J.A."), ("Saura-Calixto", "F.")], "1998"),
+        # spaced initials without full stops
+        ("Anderson R P. 2006. Novel methods improve prediction of species’ distributions from occurrence data. Ecography 29:129–151.",
+         [("Anderson", "R P")], "2006"),
+        # a hyphenated given name written out, in a list of initials
+        ("Takemura Shin-Ya, Bharioke A, Lu Z, Nern A. 2013. A visual motion detection circuit suggested by Drosophila connectomics. Nature 500:175–181.",
+         [("Takemura", "Shin-Ya"), ("Bharioke", "A"), ("Lu", "Z"), ("Nern", "A")], "2013"),
+    ],
+)
+def test_unicode_hyphens_spaced_initials_and_written_out_given_names(text, authors, year):
+    ref = parse(text)
+    assert [(a.family, a.given) for a in ref.authors] == authors
+    assert ref.year == year
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SMITH JAB, LI K, WU H. 2001. A title of a paper. J Biol 1:1-10.",  # three initials, not a compound
+        "Smith, J., Lee, K., & Wu, H. (2019). A title of a paper. J Biol, 1, 1-10.",
+    ],
+)
+def test_compound_capitals_do_not_swallow_initials(text):
+    assert [a.family for a in parse(text).authors] in (["SMITH", "LI", "WU"], ["Smith", "Lee", "Wu"])
+
+
+@pytest.mark.parametrize(
+    "text, family, year",
+    [
+        # a single name or an organisation in capitals, up to the first full stop
+        ("PLUTARCO. Sobre la tranquilidad del alma. In: Obras morales y de costumbres (Moralia). Madrid: Gredos, 2003.", "PLUTARCO", "2003"),
+        ("DIÓN DE PRUSA. Discursos I - XI. Madrid: Gredos, 1988.", "DIÓN DE PRUSA", "1988"),
+        ("WORLD BANK. Global economic prospects. Washington, DC: World Bank, Jun. 2023a.", "WORLD BANK", "2023a"),
+        ("SÃO PAULO (Estado). Secretaria da Educação. Relatório pedagógico: SARESP 2011 – matemática. São Paulo, 2011.", "SÃO PAULO (Estado)", "2011"),
+        ("BRASIL. Lei nº 9.985, de 18 de julho de 2000. Institui o Sistema Nacional de Unidades de Conservação da Natureza.", "BRASIL", "2000"),
+        ("Ministério do Meio Ambiente. Portaria nº 443, de 17 de dezembro de 2014. Brasília, 2014.", "Ministério do Meio Ambiente", "2014"),
+        # an acronym before a dash or in brackets
+        ("NBS – National Bureau of Statistics of China. National data. Beijing: NBS, 2024.", "NBS – National Bureau of Statistics of China", "2024"),
+        ("SFB - Serviço Florestal Brasileiro. 2017a. Manual de campo: procedimentos para coleta de dados biofísicos. Brasília.", "SFB - Serviço Florestal Brasileiro", "2017a"),
+        ("[Embrapa] Empresa Brasileira de Pesquisa Agropecuária. (2018). Sistema Brasileiro de Classificação de Solos. Brasília: Embrapa.",
+         "[Embrapa] Empresa Brasileira de Pesquisa Agropecuária", "2018"),
+        # two organisations joined by "/", an acronym in mixed case: the year is the one after them
+        ("World Cancer Research Fund / American Institute for Cancer Research. 2007. Food, Nutrition, Physical Activity, and the Prevention of Cancer. Washington DC: AICR.",
+         "World Cancer Research Fund / American Institute for Cancer Research", "2007"),
+        ("NCD Risk Factor Collaboration (NCD-RisC). 2016. Trends in adult body-mass index in 200 countries from 1975 to 2014: a pooled analysis of 1698 "
+         "population-based measurement studies with 19.2 million participants. The Lancet 387:1377–1396.", "NCD Risk Factor Collaboration (NCD-RisC)", "2016"),
+        ("Ad Hoc Committee on Health Research Relating to Future Intervention Options. 1996. Investing in Health Research and Development. Geneva: WHO.",
+         "Ad Hoc Committee on Health Research Relating to Future Intervention Options", "1996"),
+        # a bare year after the organisation, no punctuation around it
+        ("IST 2012 Final Report: Information Support Services to UNSOA/AMISOM: November 2009–November 2012. Albany-CHIME unpublished document.", "IST", "2012"),
+        ("AMISOM 2016a Al-Shabaab violating human rights by recruiting child soldiers. AMISOM Video Release, 18 April.", "AMISOM", "2016a"),
+        ("Farsight Africa Group 2017 Final Report: Radio in a Box Program. Forcier, June.", "Farsight Africa Group", "2017"),
+        # commas inside the name; an organisation's word before capitals is no surname with initials
+        ("United Nations Educational, Scientific and Cultural Organization. Unesco Science Report: towards 2030. Paris: UNESCO, 2015.",
+         "United Nations Educational, Scientific and Cultural Organization", "2015"),
+        ("Team RDC. 2011. R: A Language and Environment for Statistical Computing.", "Team RDC", "2011"),
+        ("L'OFFICE Français d'Edition (ed.). Émile Reynaud, Peintre de films 1844-1918. Paris: Cinémathèque Française, 1945.",
+         "L'OFFICE Français d'Edition", "1945"),
+    ],
+)
+def test_organisations_and_single_names_as_authors(text, family, year):
+    ref = parse(text)
+    assert [(a.family, a.given) for a in ref.authors] == [(family, "")]
+    assert ref.year == year
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Disparities in the risk and outcomes from COVID-19. 2020. Public health England.",  # a title, not an organisation
+        "Flora do Brasil 2020 em construção. Jardim Botânico do Rio de Janeiro.",
+        "breast cancer cells in vitro. Chemico-Biological Interactions, 369, 110283.",  # a fragment
+        "1. Siegel RL, Miller KD. Colorectal cancer statistics, 2020. CA Cancer J Clin 2020; 70: 145–164.",  # a label left in the entry
+    ],
+)
+def test_titles_fragments_and_labels_are_not_organisations(text):
+    assert parse(text).authors == ()
+
+
+@pytest.mark.parametrize(
+    "text, year",
+    [
+        # the year after a URL, or after an access date
+        ("FOTION, N. John Searle. Encyclopedia Britannica. Disponível em: https://www.britannica.com/biography/John-Searle, 2021.", "2021"),
+        ("BARBIERO, D. Background, the Dictionary of Philosophy of Mind. Disponível em: https://sites.google.com/site/minddict/background-the, 2004.", "2004"),
+        ("VENTURA, Antoine. Viajeros y naturalistas o cómo viajar sin precauciones. ELOHI, n.9. Disponível em: <http://doi.org/10.4000/elohi.981. "
+         "Acesso em: 19. jan. 2019. 2016.", "2016"),
+        ("Mahajan, A. et al. Fine-mapping type 2 diabetes loci to single-variant resolution. Nat Genet 50, 1505–1513, doi:10.1038/s41588-018-0241-6 (2018).", "2018"),
+        # ABNT dates: day-month-year, a span of years, a pair, an uncertain century, no date
+        ("ARRUDA, J. Black Lives Matter: entenda movimento por trás da hashtag. Universa Uol. 03-06-2020. Disponível em: https://www.uol.com.br/x.htm.", "2020"),
+        ("FERREIRA, José Henriques. História do descobrimento da cochonilha no Brasil. Manuscritos da Série Azul, ms n.374, fl.315-347 "
+         "(Academia de Ciências de Lisboa, Lisboa). 1780-1811.", "1780"),
+        ("BAKHTIN, M. M. Estética da criação verbal [1951-1953]. Tradução de Paulo Bezerra. 4. ed. São Paulo: Martins Fontes, 2011/1979.", "2011"),
+        ("FERREIRA, José Henriques. Dissertação sobre a cochonilha. In: Coleção de opúsculos sobre a cochonilha. [s.l.]: [s.n.] 19--.", "19--"),
+        ("PAIVA, Manuel Joaquim Henriques de. Memória sobre a cochonilha. Manuscritos da Livraria, n.0758. s.l.: s.n. s.d.", "n.d."),
+        # the edition at hand, not the translation or the original in parentheses or brackets
+        ("GLUCKSMANN, A. Cynisme et passion. Paris: Grasset, 1981 (Trad. cast. Cinismo y pasión. Barcelona: Anagrama , 1982).", "1981"),
+        ("FOUCAULT, M. L’Herméneutique du Sujet. Cours au Collège de France, 1981 - 1982. Paris: Seuil/Gallimard, 2001 "
+         "(Trad. cast. La Hermenéutica del Sujeto. México: FCE, 2002).", "2001"),
+        ("MANVELL, R. Dictionary of Film Makers. Ed. and trans. Peter Morris. Berkeley: University of California Press, 1972a. "
+         "(originalmente publicado como Dictionnaire des Cinéastes, Paris: Editions du Seuil, 1965).", "1972a"),
+        ("VOLOCHÍNOV, V. Que é a linguagem? [1930]. In: VOLOCHÍNOV, V. N. A construção da enunciação e outros ensaios. São Carlos: Pedro & João, 2013. p. 131-156.",
+         "2013"),
+        # not the date a page was seen, nor pages, nor a span of years ending a title
+        ("Brasil. Plano para Eliminação da Hepatite C no Brasil. Brasília, DF: Ministério da Saúde; 2018 [cited 2024 Apr 04].", "2018"),
+        ("Associação Brasileira de Transplantes de Órgãos. Dimensionamento dos transplantes no Brasil e em cada estado 2014–2021 [Internet]. "
+         "São Paulo (SP): ABTO; 2022 [cited 2022 Mar 5]. Available from: http://www.abto.org.br", "2022"),
+    ],
+)
+def test_year_after_urls_and_access_dates_abnt_dates_and_the_edition_at_hand(text, year):
+    assert parse(text).year == year
+
+
+@pytest.mark.parametrize(
+    "text, year, other_years",
+    [
+        # a translation's or an original's year beside the edition at hand
+        ("GLUCKSMANN, A. Cynisme et passion. Paris: Grasset, 1981 (Trad. cast. Cinismo y pasión. Barcelona: Anagrama , 1982).", "1981", ("1982",)),
+        ("TOULET, E. Cinema is 100 Years Old. Trans. Susan Emanuel. London: Thames and Hudson, 1995. (Originalmente publicado em Paris: Gallimard, 1988).",
+         "1995", ("1988",)),
+        ("BAKHTIN, M. M. Estética da criação verbal [1951-1953]. Tradução de Paulo Bezerra. 4. ed. São Paulo: Martins Fontes, 2011/1979.", "2011", ("1979",)),
+        ("BAKHTIN, M. M. Formas de tempo e de cronotopo no romance [1975]. In: BAKHTIN, M. M. Questões de literatura e de estética. São Paulo: Hucitec, 1988.",
+         "1988", ("1975",)),
+        ("CRAFTON, D. Before Mickey: The Animated Film 1898-1928. Cambridge, MA: The MIT Press, 1982, 1987.", "1987", ("1982",)),
+        ("Bradford SC. Sources of information on specific subjects. Engineering. 1934, 1985;137:85–86.", "1985", ("1934",)),
+        # pages, a volume, an issue, a journal's name and a title's years are no other years
+        ("Camargo F. D., Gokhale S., and Brummelkamp T. R., “YAP1 Increases Organ Size,” Curr. Biol., vol. 17, no. 23, pp. 2054–2060, 2007.", "2007", ()),
+        ("Okamoto T and Pointcheval D. REACT: Rapid Enhanced-Security Asymmetric Cryptosystem Transform. Topics in Cryptology—CT-RSA 2001, "
+         "Lecture Notes in Computer Science Volume 2020, 2001, pp. 159–174.", "2001", ()),
+        ("Oliveira R, Godinho R, Randi E, Alves PC. Hybridization versus conservation. Philos Trans R Soc B. 2008;363(1505):2953-2961.", "2008", ()),
+        ("Kuo S, Ou HT, Wang CJ. Managing medication supply chains. J Am Pharm Assoc (2003). 2021;61(1):e12–e15.", "2021", ()),
+        ("SMITH, J. Censo Demográfico de 2010: resultados. Rio de Janeiro: IBGE, 2012.", "2012", ()),
+    ],
+)
+def test_other_years_of_a_work(text, year, other_years):
+    ref = parse(text)
+    assert (ref.year, ref.other_years) == (year, other_years)
+
+
+def test_other_years_survive_the_wire_form_and_json():
+    ref = parse("GLUCKSMANN, A. Cynisme et passion. Paris: Grasset, 1981 (Trad. cast. Cinismo y pasión. Barcelona: Anagrama , 1982).")
+    assert references.load_references(references.dump_references([ref])) == [ref]
+    assert ref.to_dict()["other_years"] == ["1982"]
+    assert "other_years" not in parse("Baldwin PR, Penczek PA. 2007. The Transform Class. J Struct Biol 157:250–61.").to_dict()
+
+
+@pytest.mark.parametrize(
+    "rule, sep, expected",
+    [
+        ("_______", ".", [("CHOLODENKO", "A.")]),
+        ("______", ";", [("CHOLODENKO", "A."), ("WELLS", "P.")]),  # the same author, and a co-author
+        ("———", ".", [("CHOLODENKO", "A.")]),
+        ("---", ".", [("CHOLODENKO", "A.")]),
+    ],
+)
+def test_abnt_repeated_author_rule_takes_the_previous_entrys_authors(rule, sep, expected):
+    tail = " WELLS, P. Animation then. London: Routledge, 2004." if sep == ";" else " The Crypt, the Haunted House, of Cinema. Cultural Studies Review, v. 10, n. 2, 2004."
+    entries = ["CHOLODENKO, A. The Illusion of the Beginning: A Theory of Drawing and Animation. Afterimage, v. 28, n. 1, 2000.",
+               rule + sep + tail]
+    text = "\n".join(entries)
+    spans, at = [], 0
+    for entry in entries:
+        spans.append((at, at + len(entry), None))
+        at += len(entry) + 1
+    refs = references.parse_references(Source("refs.md", text), spans)
+    assert [(a.family, a.given) for a in refs[1].authors] == expected
+    assert refs[1].year == "2004"
+
+
+def test_a_rule_of_underscores_is_no_emphasis_and_no_author_of_its_own():
+    ref = parse("_______. Émile Cohl, Caricature, and Film. Princeton: Princeton University Press, 1990.")
+    assert (ref.authors, ref.year, ref.title) == ((), "1990", "Émile Cohl, Caricature, and Film")
+
+
+@pytest.mark.parametrize(
+    "text, seen",
+    [
+        ("IBGE - Instituto Brasileiro de Geografia e Estatística. Banco de Dados Agregados. Sistema IBGE de Recuperação Automática - SIDRA. "
+         "Disponível em: http://www.ibge.gov.br Acesso em: 20 abr. 2015.", "2015"),
+        ("CNUC. Painel Dinâmico do Cadastro Nacional de Unidades de Conservação. Disponível em http://www.mma.gov.br/cadastro.html Acesso em 15-I-2020.", "2020"),
+        ("Mellis DA, Banzi M. Arduino: An open electronic prototyping platform, disponível em: http://web.media.mit.edu/ard.pdf, acessado em 14/08/2019.", "2019"),
+        ("United Nations. Sustainable development knowledge platform. http://sustainabledevelopment.un.org/index.php?menu=1300, accessed May 26, 2013.", "2013"),
+    ],
+)
+def test_an_undated_page_keeps_the_year_it_was_seen_as_an_other_year(text, seen):
+    ref = parse(text)
+    assert (ref.year, ref.other_years) == (None, (seen,))

@@ -337,3 +337,71 @@ def test_imperfect_citations_that_name_one_entry_link_with_a_note_on_their_form(
     findings = [f for f in run(md).findings if f.rule != "reference-order"]
     assert [(f.rule, str(f.severity)) for f in findings] == [("malformed-citation", "info")] * 2
     assert "initials" in findings[0].message and "two years" in findings[1].message
+
+
+@pytest.mark.parametrize(
+    "cited, entry",
+    [
+        # a single name or an organisation in capitals (ABNT)
+        ("(PLUTARCO, 2003)", "- PLUTARCO. Sobre la tranquilidad del alma. In: Obras morales y de costumbres. Madrid: Gredos, 2003."),
+        ("(WORLD BANK, 2023)", "- WORLD BANK. Global economic prospects. Washington, DC: World Bank, 2023."),
+        ("(BRASIL, 2000)", "- BRASIL. Lei nº 9.985, de 18 de julho de 2000. Institui o Sistema Nacional de Unidades de Conservação."),
+        # by the acronym before the dash, or by the name after it
+        ("(NBS, 2024)", "- NBS – National Bureau of Statistics of China. National data. Beijing: NBS, 2024."),
+        ("(National Bureau of Statistics of China, 2024)", "- NBS – National Bureau of Statistics of China. National data. Beijing: NBS, 2024."),
+        ("(Embrapa, 2018)", "- [Embrapa] Empresa Brasileira de Pesquisa Agropecuária. (2018). Sistema Brasileiro de Classificação de Solos. Brasília."),
+        # an acronym in mixed case; a bare year after the organisation
+        ("(NCD Risk Factor Collaboration, 2016)", "- NCD Risk Factor Collaboration (NCD-RisC). 2016. Trends in adult body-mass index in 200 "
+                                                  "countries from 1975 to 2014: a pooled analysis of 1698 studies. The Lancet 387:1377–1396."),
+        ("(IST 2012)", "- IST 2012 Final Report: Information Support Services to UNSOA/AMISOM. Albany-CHIME unpublished document."),
+        ("(L'OFFICE FRANÇAIS D'EDITION, 1945)", "- L'OFFICE Français d'Edition (ed.). Émile Reynaud, Peintre de films 1844-1918. Paris: Cinémathèque Française, 1945."),
+        # full given names and compound surnames in capitals
+        ("(BANIWA, 2006)", "- BANIWA, Gersem dos Santos Luciano. O Índio brasileiro. Brasília, DF: MEC; Unesco, 2006."),
+        ("(ACOSTA PEREIRA, 2016)", "- ACOSTA PEREIRA, R. A orientação sociológica para a análise da língua. Letra Magna, n. 19, p. 1-18, 2016."),
+        ("(VON KROGH; ICHIJO; NONAKA, 2001)", "- VON KROGH, G.; ICHIJO, K.; NONAKA, I. Facilitando a criação de conhecimento. Rio de Janeiro: Campus, 2001."),
+        ("(Batista-Brito and Fishell, 2009)", "- Batista‐Brito R, Fishell G. 2009. The developmental integration of cortical interneurons. Curr Top Dev Biol 87:81–118."),
+    ],
+)
+def test_organisations_single_names_and_abnt_names_link(cited, entry):
+    assert lint(with_body(f"The area {cited} was studied.", entry, head="Accepted: 14 July 2025.\n\n")) == []
+
+
+GLUCKSMANN = "- GLUCKSMANN, A. Cynisme et passion. Paris: Grasset, 1981 (Trad. cast. Cinismo y pasión. Barcelona: Anagrama, 1982)."
+
+
+@pytest.mark.parametrize(
+    "cited, entry",
+    [
+        ("(GLUCKSMANN, 1981)", GLUCKSMANN),  # the edition at hand
+        ("(GLUCKSMANN, 1982)", GLUCKSMANN),  # the translation the entry also gives
+        ("(BAKHTIN, 1979)", "- BAKHTIN, M. M. Estética da criação verbal. Tradução de Paulo Bezerra. 4. ed. São Paulo: Martins Fontes, 2011/1979."),
+        ("(BAKHTIN, 1975)", "- BAKHTIN, M. M. Formas de tempo e de cronotopo no romance [1975]. In: Questões de literatura. São Paulo: Hucitec, 1988."),
+        ("(CRAFTON, 1982)", "- CRAFTON, D. Before Mickey: The Animated Film 1898-1928. Cambridge, MA: The MIT Press, 1982, 1987."),
+    ],
+)
+def test_a_citation_of_any_year_an_entry_prints_for_its_work_links(cited, entry):
+    assert lint(with_body(f"As argued {cited}, it holds.", entry, head="Accepted: 14 July 2025.\n\n")) == []
+
+
+def test_a_year_the_entry_does_not_print_is_still_a_mismatch():
+    md = with_body("As argued (GLUCKSMANN, 1983), it holds.", GLUCKSMANN, head="Accepted: 14 July 2025.\n\n")
+    assert rules_of(md) == {"citation-year-mismatch"}
+
+
+def test_an_entry_whose_own_year_is_cited_wins_over_an_other_year():
+    refs = GLUCKSMANN + "\n- GLUCKSMANN, A. La cocina y el devorador de hombres. Barcelona: Anagrama, 1982."
+    md = with_body("As argued (GLUCKSMANN, 1982; GLUCKSMANN, 1981), it holds.", refs, head="Accepted: 14 July 2025.\n\n")
+    assert lint(md) == []
+
+
+def test_an_abnt_repeated_author_entry_is_cited_by_the_previous_authors_name():
+    refs = ("- CRAFTON, D. Before Mickey: The Animated Film 1898-1928. Cambridge, MA: The MIT Press, 1987.\n"
+            "- _______. Émile Cohl, Caricature, and Film. Princeton: Princeton University Press, 1990.\n"
+            "- _______. Tricks and Animation. In: NOWELL-SMITH, G. (ed.). The Oxford History of World Cinema. Oxford: Oxford University Press, 1996.")
+    md = with_body("Animation (CRAFTON, 1987; 1990; 1996) began early.", refs, head="Accepted: 14 July 2025.\n\n")
+    assert lint(md) == []
+
+
+def test_an_undated_page_is_cited_by_the_year_it_was_seen():
+    entry = "- CNUC. Painel Dinâmico do Cadastro Nacional de Unidades de Conservação. Disponível em http://www.mma.gov.br/cadastro.html Acesso em 15-I-2020."
+    assert lint(with_body("Protected areas (CNUC 2020) grew.", entry, head="Accepted: 14 July 2025.\n\n")) == []

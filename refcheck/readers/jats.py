@@ -25,7 +25,7 @@ import regex as re
 
 from refcheck.model import Citation, CitationItem, Manuscript, Name, Problem, Reference, Source
 from refcheck.readers import citations as grammar
-from refcheck.readers.references import parse_reference
+from refcheck.readers.references import parse_reference, repeated_authors
 
 # --------------------------------------------------------------------------- the tree
 
@@ -379,7 +379,7 @@ def _references(source: Source, article: Element, numeric: bool) -> list[Referen
             parts = tuple(_reference(source, ref, c, id=f"{rid}.{i}", label=None) for i, c in enumerate(citations, 1))
             entry = replace(entry, raw="; ".join(p.raw for p in parts), parts=parts)
         out.append(entry)
-    return out
+    return repeated_authors(out)
 
 
 # --------------------------------------------------------------------------- citations

@@ -51,7 +51,7 @@ __all__ = ["parse_reference"]
 
 _MARKUP = re.compile(
     r"\*{1,3}"  # emphasis
-    r"|(?<![\p{L}\p{N}])_{1,2}(?=\S)|(?<=\S)_{1,2}(?![\p{L}\p{N}])"  # _emphasis_, not snake_case
+    r"|(?<![\p{L}\p{N}_])_{1,2}(?=[^\s_])|(?<=[^\s_])_{1,2}(?![\p{L}\p{N}_])"  # _emphasis_, not snake_case nor "______."
     r"|</?[A-Za-z][A-Za-z0-9]{0,10}(?:\s[^<>]{0,80})?/?>"  # <sup>, </i>, <br/>
     r"|\\(?=[\\`*_{}\[\]()#+\-.!&])"  # Markdown escapes
     r"|[^\S ]\s*| \s+"
@@ -73,7 +73,14 @@ class _Clean:
         return self.raw_at[k] + index - self.clean_at[k]
 
 
+# U+2010 HYPHEN and U+2011 NON-BREAKING HYPHEN read as "-" ("Batista‐Brito R"): one character
+# for one, so offsets do not move
+_HYPHENS = str.maketrans("\u2010\u2011", "--")
+
+
 def _clean(raw: str) -> _Clean:
+    if "\u2010" in raw or "\u2011" in raw:
+        raw = raw.translate(_HYPHENS)
     if not _NEEDS_CLEANING_RX.search(raw):
         stripped = raw.lstrip()
         lead = len(raw) - len(stripped)
@@ -122,7 +129,8 @@ def _clean(raw: str) -> _Clean:
 _DOI = re.compile(r"(?<![\w.])(10\.\d{4,9}/[^\s\"<>]+)")
 _URL = re.compile(r"(?:https?://|ftp://|\bwww\.)[^\s<>\"]+")
 _TAIL_START = re.compile(
-    r"[\[(]?(?<![\p{L}\p{N}])(?:(?:Available|Accessible|Retrieved|Accessed|Cited|Viewed)\b(?:\s+(?:online|from|at|on))*\s*:?"
+    r"[\[(]?(?<![\p{L}\p{N}])(?:(?:Available|Accessible|Retrieved|Accessed|Cited|Viewed|Dispon[ií]vel|Disponible|Acesso|Acceso|Recuperado|Verfügbar|Abgerufen)"
+    r"\b(?:\s+(?:online|from|at|on|em|en|de|unter|am|sur))*\s*:?"
     r"|(?:Epub|PMID|PMCID|PMC\d|ISBN|ISSN|arXiv|URL|doi|DOI|Reference Source)\b)|\[Internet\]"
 )
 # PMIDs printed after the pages or the DOI: "Science 194: 23–28. 959840" (not ", 2001689")
@@ -136,7 +144,7 @@ _TRAIL_PUNCT = ".,;:"
 # Pre-checks that let most entries skip a slow search (see _MAYBE_ET_AL for the idea).
 # Every _TAIL_START match has one of these words at its start or one character later:
 _TAIL_WORDS = stdre.compile(
-    r"Available|Accessible|Retrieved|Accessed|Cited|Viewed|Epub|PM|IS|arXiv|URL|doi|DOI|Reference Source|\[Internet\]"
+    r"Available|Accessible|Retrieved|Accessed|Cited|Viewed|Dispon|Acces|Acess|Recuperado|Verfügbar|Abgerufen|Epub|PM|IS|arXiv|URL|doi|DOI|Reference Source|\[Internet\]"
 )
 # _TRAILING_IDS ends in 5+ digits or "]" before trailing [.\s]: strip those (str.rstrip strips
 # at least what the regex module's \s matches) and look at the last character
@@ -190,25 +198,50 @@ _APOS = r"(?:[dDlLO][’'`]\s?)"
 # first family word (>= 2 letters, may be ALL CAPS); later words need a lower-case 2nd letter
 _FW = rf"(?:{_APOS}?\p{{Lu}}[\p{{L}}\p{{M}}’'\-]{{0,40}}[\p{{L}}\p{{M}}](?:(?<=-Jr|-Sr)\.)?)"  # "Ghizoni-Jr., I.R."
 _FW2 = rf"(?:{_APOS}?\p{{Lu}}(?:\p{{Ll}}|\p{{M}})[\p{{L}}\p{{M}}’'\-]{{0,40}}+(?!\.\s?\p{{Lu}}))"  # not "Phys. Rev."
-_FAMILY = rf"(?:(?:{_PARTICLE}\s)*{_FW}(?:(?:\s{_PARTICLE})*\s{_FW2}){{0,2}})"
-_SUFFIX = r"(?:,?\s(?:Jr|Sr|II|III|IV|2nd|3rd)\b\.?)"
+# an ALL-CAPS compound surname (ABNT and some Vancouver lists): "ACOSTA PEREIRA", "MARTÍN GARCÍA",
+# "VAN DIJK", "DE MEEÛS", "ABD EL-BAKY", "VAN VINH CHAU", "GABRIEL JÚNIOR", "VIAN JR". Words have
+# 3+ letters and, without a leading particle, the last has 4+ or is a suffix, so that "SMITH JAB"
+# (surname and initials) is no compound; particles in capitals may lead or join.
+_CP = r"(?:VAN|VON|DER|DEN|DE|DES|DEL|DELLA|DI|DA|DO|DOS|DAS|DU|LA|LE|LOS|TEN|TER|EL|AL|ABD|BIN|IBN)"
+_CW = r"(?:\p{Lu}[\p{Lu}\p{M}’'\-]{1,40}[\p{Lu}\p{M}])"
+_CW4 = r"(?:\p{Lu}[\p{Lu}\p{M}’'\-]{2,40}[\p{Lu}\p{M}])"
+_CSFX = r"(?:JR|SR|J[UÚ]NIOR|FILHO|NETO|SOBRINHO)(?![\p{L}\p{M}])\.?"
+_CAPS_FAMILY = (
+    rf"(?:(?:{_CP}\s){{1,3}}{_CW}(?:\s{_CW}){{0,2}}(?![\p{{L}}\p{{M}}])"
+    rf"|{_CW}(?:\s(?:{_CP}\s)?{_CW}){{0,2}}\s(?:{_CP}\s)?(?:{_CW4}(?![\p{{L}}\p{{M}}])|{_CSFX}))"
+)
+_FAMILY = rf"(?:{_CAPS_FAMILY}|(?:{_PARTICLE}\s)*{_FW}(?:(?:\s{_PARTICLE})*\s{_FW2}){{0,2}})"
+_SUFFIX = r"(?:,?\s(?:Jr|Sr|II|III|IV|2nd|3rd)\b\.?|\s(?:J[uú]nior|Filho|Neto|Sobrinho)\b)"
+# "QUIGLEY, JR., Martin": a generational suffix between the surname and the given names
+_SFX_BETWEEN = r"(?:,\s(?P<sfx>Jr|JR|Sr|SR|J[uú]nior|J[UÚ]NIOR)\.?(?=,))"
 
 # initials of inverted names ("Smith, J. A."), dotted; or 1-3 capitals ("Smith, JA")
-_INI_A = r"(?:\p{Lu}\p{Ll}{0,2}\.(?:\s?-?\s?\p{Lu}\p{Ll}?\.)*(?:\s?-?\s?\p{Lu}(?=[,;&(]))?|\p{Lu}{1,3}(?![\p{L}\p{M}.]))"
+_INI_A = r"(?:\p{Lu}\p{Ll}{0,2}\.(?:\s?-?\s?\p{Lu}\p{Ll}?\.)*(?:\s?-?\s?\p{Lu}(?=[,;&(]))?|\p{Lu}{1,3}(?:-\p{Lu}{1,2})?(?![\p{L}\p{M}.]))"
 # initials after the family ("Smith JA", "Smith J. A.", "Smith J-H", "Smith M. L,")
 _INI_B = (
     r"(?:\p{Lu}\.(?:\s?-?\s?\p{Lu}(?:\.|(?=\s*[,;:&)]|\s*$)))+"
     r"|(?:\p{Lu}\.){1,4}(?:-\p{Lu}\.?)?"
+    r"|\p{Lu}(?:\s\p{Lu}){1,2}(?=\s*[.,;:&]|\s*$)"  # "Anderson R P. 2006": spaced, undotted
+    # "Takemura Shin-Ya, Bharioke A": a hyphenated given name, in a list of such names
+    r"|\p{Lu}\p{Ll}+-\p{Lu}\p{Ll}+(?=,\s\p{Lu}[\p{L}\p{M}’'\-]+\s\p{Lu}{1,3}[,.\s])"
     r"|(?:d[ae])?\p{Lu}{1,4}(?:-\p{Lu}{1,2})?\.?)(?![\p{L}\p{M}])"  # "Huang daW": a particle run into the initials
 )
 _INI_C = r"(?:\p{Lu}\.(?:\s?-?\s?\p{Lu}\p{Ll}?\.){0,3}(?:\s\p{Lu}(?=\s))?|\p{Lu}\p{Ll}?\.(?=\s))"
 
-_NAME_A = re.compile(rf"(?P<fam>{_FAMILY}),\s?(?P<giv>{_INI_A}{_SUFFIX}?)")
+# ABNT prints a surname's particle after the initials: "SOUSA, A. T. de; SILVA, M. C. da.",
+# or between them: "Mendes, R. da S.", "Kassar, M. de C. M."
+_PARTICLE_AFTER = r"(?:\s(?:de|da|do|dos|das|del|van|von|der|den)(?:(?:\s\p{Lu}\.)+|(?=[.,;&])))"
+_NAME_A = re.compile(rf"(?P<fam>{_FAMILY}){_SFX_BETWEEN}?,\s?(?P<giv>{_INI_A}{_PARTICLE_AFTER}?{_SUFFIX}?)")
 _NAME_B = re.compile(rf"(?P<fam>{_FAMILY})\s(?P<giv>{_INI_B}{_SUFFIX}?)(?=[\s,.;:()&\]]|$)")
 _NAME_C = re.compile(rf"(?P<giv>{_INI_C})\s?(?P<fam>{_FAMILY})(?=[\s,.;:()&]|$)")
-# full given names after a comma, APA-like lists only: "Romero, Carissa"
+# full given names after a comma, APA-like lists only: "Romero, Carissa"; in ABNT several, with
+# particles and initials: "BANIWA, Gersem dos Santos Luciano", "SILVA, Maria Beatriz Nizza da"
+_GIVEN_WORD = r"\p{Lu}[\p{Ll}\p{M}]+(?:-\p{Lu}?[\p{Ll}\p{M}]+)?"
+_GIVEN_PART = r"(?:de|da|do|dos|das|del|della|di|du|van|von|der|den|la|le|e|y)"
 _NAME_D = re.compile(
-    rf"(?P<fam>{_FAMILY}),\s(?P<giv>\p{{Lu}}\p{{Ll}}+(?:[\s-]\p{{Lu}}(?:\p{{Ll}}+|\.))?{_SUFFIX}?)(?=[\s,.;:(&]|$)"
+    rf"(?P<fam>{_FAMILY}){_SFX_BETWEEN}?,\s(?P<giv>{_GIVEN_WORD}"
+    rf"(?:[\s-](?:{_GIVEN_PART}\s){{0,2}}(?:{_GIVEN_WORD}|\p{{Lu}}\.)){{0,4}}(?:\s{_GIVEN_PART}(?=[.,;]))?{_SUFFIX}?)"
+    r"(?=[\s,.;:(&]|$)"
 )
 # full given names first, CS style: "Marc Shapiro and Susan Horwitz", "Thomas von Eicken"
 _NAME_E = re.compile(
@@ -219,7 +252,20 @@ _NAME_E = re.compile(
 # literature, then perhaps its acronym ("Instituto Brasileiro de Geografia e Estatística (IBGE)")
 _GROUP = re.compile(
     r"\p{Lu}[\p{L}\p{M}’'\-]{0,40}(?:\s(?:of|for|and|the|on|in|&|de|du|des|für|und|zur|e|y|do|da|dos|das|del|della|la|el|"
-    r"\p{Lu}[\p{L}\p{M}’'\-]{0,40}(?:\.(?=\s\p{Lu}))?)){0,14}(?<!\s\p{Ll}{1,4})(?:\s\(\p{Lu}[\p{Lu}\p{N}&/\-]{1,15}\))?"
+    r"\p{Lu}[\p{L}\p{M}’'\-]{0,40}(?:\.(?=\s\p{Lu}))?)){0,14}(?<!\s\p{Ll}{1,4})(?:\s\(\p{Lu}[\p{L}\p{N}&/\-]{1,15}\))?"
+)
+
+# An entry whose head reads as no personal name: up to its first sentence end, an organisation
+# (capitalised words, or words in capitals, and the small words between them; an acronym before a
+# dash or in brackets; "/" between two; commas: "United Nations Educational, Scientific and Cultural
+# Organization"), a single name in capitals ("PLUTARCO."), or a country
+# ("BRASIL. Lei nº 9.985"). The first word holds a letter: "1." is a label, not an author.
+_HEAD_SMALL = r"(?:of|for|and|the|on|in|at|to|from|with|against|&|de|du|des|für|und|zur|e|y|do|da|dos|das|del|della|la|el|em|na|no|para|et|le)"
+_HEAD_WORD = r"(?:(?:[dl][’'])?\p{Lu}[\p{L}\p{M}\p{N}’'\-&]{0,40}|\p{N}{1,6}(?:[\p{L}\-][\p{L}\p{M}\p{N}’'\-]{0,40})?)"
+_HEAD_GROUP = re.compile(
+    r"(?:(?P<acr>\p{Lu}[\p{Lu}\p{N}&\-]{1,15})\s[–—-]\s|\[\p{Lu}[\p{L}\p{N}&\-]{1,15}\]\s)?"
+    rf"(?=\p{{N}}*\p{{L}}){_HEAD_WORD}(?:(?:\s|,\s|\s/\s|\s[–—-]\s)(?:{_HEAD_SMALL}\s){{0,2}}{_HEAD_WORD}){{0,14}}"
+    r"(?:\s\([\p{L}\p{N}&/\-]{2,20}\))?(?=(?:\s\((?:[Ee]ds?|[Oo]rgs?|[Cc]oords?)\.?\))?\.(?:\s|$))"  # "L'OFFICE Français d'Edition (ed.)."
 )
 
 # "National Science Board", "Minnesota State Fair": organisations, not "Given Family"
@@ -244,12 +290,12 @@ _ELLIPSIS = re.compile(r"\s*,?\s*(?:\.\s?\.\s?\.|…)\s*,?\s*(?:&\s*|and\s+)?")
 _SEP_WORD_START = frozenset("&aeuy ,;")
 _SEP = re.compile(r"\s*(?:,\s*(?:(?:&|and|et|und|y|e)\s+)?|;\s*|\s(?:&|and|et|und|y|e)\s+|&\s*)")
 
-_EDITORS_MARK = re.compile(r"\s*,?\s*\(?(?:[Ee]ditors?|[Ee]ds?)\b\.?\)?")
+_EDITORS_MARK = re.compile(r"\s*,?\s*\(?(?:[Ee]ditors?|[Ee]ds?|[Cc]oords?|[Oo]rgs?)\b\.?\)?")  # ABNT: (Coord.), (Org.), (Orgs.)
 # Cheap stdlib pre-checks: a regex-module call costs ~0.5-2 us even when it fails, these
 # ~0.15 us. Each only looks for what the pattern must start with (stdlib \s is a superset
 # of the regex module's \s), so a miss proves the full pattern cannot match there.
 _MAYBE_ET_AL = stdre.compile(r"\s*,?\s*[eau\[.]")
-_MAYBE_EDITORS = stdre.compile(r"\s*,?\s*\(?[Ee]")
+_MAYBE_EDITORS = stdre.compile(r"\s*,?\s*\(?[EeCcOo]")
 _MAYBE_ELLIPSIS = stdre.compile(r"\s*,?\s*[.…]")
 
 
@@ -263,10 +309,13 @@ def _may_have_et_al(t: str) -> bool:
 def _may_have_ellipsis(t: str) -> bool:
     return "..." in t or "…" in t or ". ." in t
 _YEAR = r"(?:1[5-9]\d\d|20\d\d)(?:[a-z](?![\p{L}\p{M}]))?"
-_YEAR_ANY = rf"(?:{_YEAR}|n\.\s?d\.?|[Ii]n\s[Pp]ress|[Ff]orthcoming|[Nn]o\sprelo|[Ee]n\sprensa|[Ss]ous\spresse|[Ii]m\sDruck)"
+# ABNT: "s.d." (sem data, = n.d.) and an uncertain decade or century ("199-", "19--")
+_YEAR_ANY = rf"(?:{_YEAR}|n\.\s?d\.?|[Ss]\.\s?d\.?(?!\p{{L}})|1[5-9](?:\d-|--)(?![\p{{N}}\-])|[Ii]n\s[Pp]ress|[Ff]orthcoming|[Nn]o\sprelo|[Ee]n\sprensa|[Ss]ous\spresse|[Ii]m\sDruck)"
 _YEAR_PAREN = re.compile(rf"\s*[.,]?\s*\(\s*(?P<y>{_YEAR_ANY})(?:[,;/\s][^()]{{0,25}})?\)\s*[.,:]?\s*")
 _YEAR_BARE = re.compile(rf"\s*[.,]?\s*(?P<y>{_YEAR_ANY})(?:,\s*\p{{Lu}}\p{{Ll}}+(?:\s\d{{1,2}})?)?\s*[.,:;]\s*")
 _AFTER_NAMES = re.compile(r"[\s.,:;]*")
+# after an organisation, a year with nothing but a blank on either side: "IST 2012 Final Report"
+_YEAR_SPACED = re.compile(rf"\s+(?P<y>{_YEAR})\s+(?=[\p{{Lu}}\p{{N}}\"“‘'])")
 _MAYBE_YEAR_PAREN = stdre.compile(r"\s*[.,]?\s*\(")
 
 
@@ -296,6 +345,12 @@ _NOT_SUFFIX = r"(?!Jr|Sr|II|IV|2nd|3rd)"
 _FAST_B = stdre.compile(
     rf"(?P<fam>{_FAST_SURNAME}) (?P<giv>[A-Z]{{1,3}}\.?(?=, {_NOT_SUFFIX})|[A-Z]{{1,3}}(?= \()|[A-Z]{{1,3}}\.(?= \d)(?! 2nd| 3rd))"
 )
+# Nor may the surname be a particle in capitals ("DE LEE, J.": _CAPS_FAMILY), the initials "JR"
+# ("VIAN JR, O.") or, after a capital, three letters before a non-separator ("WORLD BANK (2019)"
+# is no person: _caps_word_not_initials); _fast_name and _name_run check that in Python, cheaper
+# than lookaheads the stdlib engine would try at every name of a run.
+_CAPS_PARTICLES = frozenset("VAN VON DER DEN DE DES DEL DELLA DI DA DO DOS DAS DU LA LE LOS TEN TER EL AL ABD BIN IBN".split())
+_JR = frozenset(("JR", "SR", "JR.", "SR."))
 _FAST_A = stdre.compile(rf"(?P<fam>{_FAST_SURNAME}), (?P<giv>[A-Z]\.(?: [A-Z]\.){{0,3}})(?=, {_NOT_SUFFIX}| \()")
 # A run of such names, each followed by ", " and a capital: there "et al.", an elision or a
 # separator other than ", " cannot start, so the scanner's checks between names are no-ops.
@@ -317,11 +372,12 @@ def _name_run(t: str, i: int, room: int = MAX_NAMES) -> tuple[str, int, list[Nam
         names = []
         end = i
         for name in _RUN_B_NAME.finditer(t, i, m.end()):
-            if len(names) == room:
-                break
-            names.append(Name(name.group(1), name.group(2)))
+            fam, giv = name.groups()
+            if len(names) == room or fam in _CAPS_PARTICLES or giv in _JR:
+                break  # the run ends before "DE LEE, J." or "VIAN JR, O."
+            names.append(Name(fam, giv))
             end = name.end()
-        return "B", end, names
+        return ("B", end, names) if names else None
     m = _RUN_A.match(t, i)
     if m:
         p = m.group().split(", ", 2 * room)  # family, given, family, given, ..., the rest
@@ -333,7 +389,9 @@ def _name_run(t: str, i: int, room: int = MAX_NAMES) -> tuple[str, int, list[Nam
 def _fast_name(t: str, i: int):
     m = _FAST_B.match(t, i)
     if m:
-        return "B", m
+        fam, giv = m.group("fam", "giv")
+        if not (fam in _CAPS_PARTICLES or giv in _JR or len(giv) >= 3 and giv[2] != "." and fam[-1].isupper() and not t.startswith(",", m.end())):
+            return "B", m
     m = _FAST_A.match(t, i)
     if m:
         return "A", m
@@ -372,10 +430,12 @@ def _scan_names(t: str, pos: int) -> _Names:
             end = i - 2  # before the last ", "
             continue
         got = _fast_name(t, i)
+        if got is not None and not names and got[0] == "B" and len(got[1].group("giv")) >= 3 and _caps_word_not_initials(t, got[1]):
+            got = None  # "Team RDC. 2011." (the regex forms refuse it too)
         if got is None:
             for form, rx in _FORMS[last_form]:
                 mm = rx.match(t, i)
-                if mm:
+                if mm and not (form == "B" and not names and _caps_word_not_initials(t, mm)):
                     got = (form, mm)
                     break
         if got is not None and got[0] == "B" and last_form in ("", "E") and got[1].group("giv").endswith("."):
@@ -398,7 +458,7 @@ def _scan_names(t: str, pos: int) -> _Names:
                 after = gm.end()
                 # a group author only counts next to real names or right before the year
                 nxt = _SEP.match(t, after)
-                if (_year_paren(t, after) or _YEAR_BARE.match(t, after)) or (
+                if (_year_paren(t, after) or _YEAR_BARE.match(t, after) or _YEAR_SPACED.match(t, after)) or (
                     nxt and (t[after] in ",;" or t[after:nxt.end()].strip() == "&") and (any(r.match(t, nxt.end()) for r in (_NAME_A, _NAME_B)) or _groups_reach_year(t, nxt.end()))
                 ):
                     names.append(Name(gm.group().strip().rstrip("."), ""))
@@ -420,7 +480,10 @@ def _scan_names(t: str, pos: int) -> _Names:
                     names.append(Name(gm.group().strip().rstrip("."), ""))
                     end = gm.end()
             break
-        names.append(Name(mm.group("fam").strip(), giv.strip().rstrip(",")))
+        giv = giv.strip().rstrip(",")
+        if form in ("A", "D") and mm.re is not _FAST_A and mm.group("sfx"):
+            giv = f"{giv}, {mm.group('sfx')}."  # "QUIGLEY, JR., Martin"
+        names.append(Name(mm.group("fam").strip(), giv))
         last_form = form
         strong += 1
         end = mm.end()
@@ -458,6 +521,17 @@ def _scan_names(t: str, pos: int) -> _Names:
     return _Names(names, end, truncated, strong)
 
 
+def _caps_word_not_initials(t: str, mm) -> bool:
+    """``WORLD BANK. Report``: three or more undotted capitals after a surname in capitals (or
+    after an organisation's word: ``Team RDC. 2011.``), first in the entry and no further name
+    after them, are a word of an organisation's name, not initials."""
+    giv = mm.group("giv").rstrip(".")
+    fam = mm.group("fam")
+    if len(giv) < 3 or not (giv.isalpha() and giv.isupper()) or not (fam.isupper() or fam in _ORG_WORDS):
+        return False
+    return t[mm.end() : mm.end() + 2].lstrip()[:1] not in (",", ";", "&")
+
+
 def _groups_reach_year(t: str, pos: int, depth: int = 3) -> bool:
     """``Department of Economic and Social Affairs, Population Division. 2013.``: more
     organisation names, separated by commas, that end right before the year."""
@@ -478,8 +552,11 @@ def _looks_like_full_name_list(t: str, pos: int, rx=None, single_end=None) -> bo
     ``Lynch, Kevin.`` shape, before a sentence end): otherwise title words could pass.
     """
     rx = rx or _NAME_D
+    if _MAYBE_EDITORS.match(t, pos):
+        ed = _EDITORS_MARK.match(t, pos)  # "ARAÚJO, Ana Cristina (Coord.). A universidade"
+        pos = ed.end() if ed else pos
     sep = _SEP.match(t, pos)
-    if sep and t[pos : sep.end()].strip() and (rx.match(t, sep.end()) or _NAME_D.match(t, sep.end())):
+    if sep and t[pos : sep.end()].strip() and (rx.match(t, sep.end()) or _NAME_D.match(t, sep.end()) or _NAME_A.match(t, sep.end())):
         return True
     if _year_paren(t, pos) or _YEAR_BARE.match(t, pos):
         return True
@@ -507,8 +584,16 @@ _ARTICLE_NO = re.compile(r"\b[Aa]rt(?:icle)?\.?\s*(?:[Nn]o\.?|[Nn]umber|ID|#)?\s
 _YEAR_VANC = re.compile(
     rf"(?<![\p{{L}}\p{{N}}])(?P<y>{_YEAR})(?:\s+[A-Z][a-z]{{2,8}}\.?(?:\s+\d{{1,2}})?(?:\s?[-–]\s?[A-Z]?[a-z]{{0,8}}\.?\s?\d{{0,2}})?)?\s*;\s*"
 )
-_YEAR_TAIL = re.compile(rf"(?r)(?:^|[\s.,;:(])\(?(?P<y>{_YEAR_ANY})\)?[.;,]?\s*$")
-_YEAR_LAST = re.compile(rf"(?<![\p{{L}}\p{{N}}/.\-–])(?P<y>{_YEAR})(?![\p{{N}}\-–/])")
+# the year at the end: "..., 2000.", "(1977)", "[1988]", "2011/1979", "1780-1811" (the first is the
+# year; a parenthesis around it is closed: not "(Trad. cast. Barcelona, 1982)")
+_YEAR_TAIL = re.compile(
+    rf"(?r)(?:^|[\s.,;:]|(?=[(\[]))(?:\((?P<p>{_YEAR_ANY})\)|\[(?P<b>{_YEAR_ANY})\]|(?P<y>{_YEAR_ANY})(?:\s?[/\-–]\s?{_YEAR})?)[.;,]?\s*$"
+)
+# a year anywhere: on its own, or ending a date ("03-06-2020", "12/12/2002") or starting one ("2020-06-03")
+_YEAR_LAST = re.compile(
+    rf"(?:(?<![\p{{L}}\p{{N}}/.\-–])|(?<=(?<![\p{{N}}./\-])\d{{1,2}}[\-/.]\d{{1,2}}[\-/.]))(?P<y>{_YEAR})"
+    rf"(?:(?![\p{{N}}\-–/])|(?=-\d\d-\d\d(?!\d)))"
+)
 _LAST_TOKEN = re.compile(r"(?r)(?:^|[\s(])(\p{L}+)\.$")
 # a sentence end: ". Journal", "? Nature", ". eLife" (lower-case journals like eLife, bioRxiv, mBio)
 _BOUNDARY = re.compile(r"(?<=[.?!])\s+(?=[\p{Lu}\p{N}\"“‘'(\[]|\p{Lo}|\p{Ll}{1,3}\p{Lu})|(?<=\p{Lo})[.。]\s*(?=\p{Lo}|\p{Lu})")
@@ -653,6 +738,7 @@ class _Fields:
     truncated: bool = False
     year: str | None = None
     year_after_names: bool = False
+    other_years: tuple[str, ...] = ()
     title: str | None = None
     container: str | None = None
     volume: str | None = None
@@ -664,11 +750,18 @@ class _Fields:
     title_start: int = 0
     fragment: bool = False
     group_only: bool = False
+    after: str = ""  # the text after the core (URLs, access notes): a year may hide there
+    ditto: bool = False  # "______. Title": the authors are the previous entry's
 
 
 def _parse(t: str, italics: list[tuple[int, int]]) -> _Fields:
     f, core = _parse_head(t)
     return _parse_body(f, core, italics)
+
+
+# ABNT's mark for "the same authors as the entry before": a rule of underscores or dashes
+_DITTO_FIRST = "_—–-"
+_DITTO = re.compile(r"(?:_{3,}|—+|–{2,}|-{3,})\s*(?P<sep>[.,;:]?)\s*")
 
 
 def _parse_head(t: str) -> tuple[_Fields, str]:
@@ -696,14 +789,23 @@ def _parse_head(t: str) -> tuple[_Fields, str]:
     if tm:
         core_end = tm.start()
     core = t[:core_end]
+    f.after = t[core_end:]
     ids_start = _trailing_ids(core) if _may_have_trailing_ids(core) else None
     if ids_start:  # not None, not 0
         core = core[:ids_start]
     core = core.rstrip(" .,;:([")
 
     # 2. authors -------------------------------------------------------------------------
-    names = _scan_names(core, 0)
+    ditto = _DITTO.match(core) if core[:1] in _DITTO_FIRST else None
+    if ditto and ditto.group("sep") not in (";", ","):
+        # "______. Title": the previous entry's authors (repeated_authors), then the title
+        names = _Names([], ditto.end(), False, 0)
+    else:
+        names = _scan_names(core, ditto.end() if ditto else 0)  # "______; SMITH, J.": co-authors follow
     pos = 0
+    if ditto:
+        f.ditto = True
+        pos = ditto.end()
     if names.names:
         f.authors = tuple(names.names)
         f.truncated = names.truncated
@@ -713,8 +815,8 @@ def _parse_head(t: str) -> tuple[_Fields, str]:
         f.fragment = bool(core[:1].islower())
 
     # 3. year right after the names -----------------------------------------------------
-    ym = _year_paren(core, pos) or (_YEAR_BARE.match(core, pos) if names.names else None)
-    if ym is None and not names.names:
+    ym = _year_paren(core, pos) or (_YEAR_BARE.match(core, pos) if names.names or ditto else None)
+    if ym is None and not names.names and not ditto:
         # "Title (2007)"-less but group author: "Intergovernmental Panel on Climate Change (2007)"
         gp = _GROUP_BEFORE_YEAR.match(core)
         if gp:
@@ -722,6 +824,17 @@ def _parse_head(t: str) -> tuple[_Fields, str]:
             f.group_only = True
             pos = gp.end()
             ym = _year_paren(core, pos)
+    if not f.authors and not f.fragment and not ditto:
+        hg = _HEAD_GROUP.match(core)
+        if hg:  # "WORLD BANK. Global economic prospects.", "NBS – National Bureau of Statistics. 2024."
+            f.authors = (Name(hg.group(), ""),)
+            f.group_only = True
+            pos = hg.end()
+            if core.startswith(" (", pos):
+                pos = _EDITORS_MARK.match(core, pos).end()
+            ym = _year_paren(core, pos) or _YEAR_BARE.match(core, pos)
+    elif f.group_only and ym is None:
+        ym = _YEAR_SPACED.match(core, pos)  # "IST 2012 Final Report: ..."
     if ym:
         f.year = _norm_year(ym.group("y"))
         f.year_after_names = True
@@ -750,9 +863,9 @@ def _parse_body(f: _Fields, core: str, italics: list[tuple[int, int]]) -> _Field
             loc_text = rest[vm.end() :]
             rest = rest[: vm.start()]
         else:
-            tail = _YEAR_TAIL.search(rest)
+            tail = _year_tail(rest)
             if tail and tail.start() > 0:
-                f.year = _norm_year(tail.group("y"))
+                f.year = _norm_year(_tail_year(tail))
                 rest = rest[: tail.start()]
                 rest = rest.rstrip(" .,;:(")
     else:
@@ -765,8 +878,8 @@ def _parse_body(f: _Fields, core: str, italics: list[tuple[int, int]]) -> _Field
             rest = rest[: vm.start()]
         else:
             # the year printed again at the end in parentheses: "... 10, 265 (1977)"
-            tail = _YEAR_TAIL.search(rest)
-            if tail and tail.start() > 0 and tail.group("y")[:4] == f.year[:4] and "(" in tail.group():
+            tail = _year_tail(rest) if rest[-1:] == ")" else None
+            if tail and tail.start() > 0 and _tail_year(tail)[:4] == f.year[:4] and "(" in tail.group():
                 rest = rest[: tail.start()].rstrip(" .,;:(")
 
     # 4. locator ------------------------------------------------------------------------
@@ -843,15 +956,160 @@ def _parse_body(f: _Fields, core: str, italics: list[tuple[int, int]]) -> _Field
             f.container = _IN_PREFIX.sub("", f.container)
         f.container = f.container.strip(" .,;:") or None
     if f.year is None:
-        # last resort: a plausible year anywhere after the names (never inside the title
-        # of a fragment, which has no names)
-        cand = None
-        start = _year_last_from(core, f.title_start)
-        for cand in _YEAR_LAST.finditer(core, start) if start is not None else ():
-            pass
-        if cand and (f.authors or cand.start() > len(core) // 2):
-            f.year = cand.group("y")
+        f.year = _late_year(core, f) or (_year_after_core(f.after) if f.after and (f.authors or f.ditto or f.title) else None)
+    if f.year and f.year[:1].isdigit() and _year_last_from(core, f.title_start) is not None:
+        f.other_years = _other_years(core, f)
+    elif f.year is None and (f.authors or f.ditto):
+        # an undated web page is cited by the year it was seen: "... Acesso em: 20 abr. 2015."
+        seen = [m.group("y") for text in (core, f.after) if _may_have_access_date(text) for m in _ACCESS_DATE.finditer(text)]
+        f.other_years = tuple(seen[-1:])
     return f
+
+
+# words that say an entry prints the dates of several editions: of the original, a translation, a reprint
+_EDITION_WORDS = re.compile(
+    r"(?i:\b(?:orig(?:inal(?:ly|mente|e)?)?|trad(?:u[cç][aã]o|ucci[oó]n|uit[ea]?|\.)|transl(?:ated|ation|\.)|"
+    r"reimpr(?:ess[aoã]o?|esi[oó]n|\.)?|reprint(?:ed)?|publicad[oa]|published|1st\s+ed|first\s+ed(?:ition)?|"
+    r"reed(?:i[cç][aã]o|ici[oó]n|ited|\.)|nachdruck|übersetz\w*)(?![\p{L}]))"
+)
+# a year beside the entry's year: "2011/1979", "1982, 1987", "[1975] 1988" (not pages "2054–2060,
+# 2007" nor a volume "Volume 2020, 2001")
+_YEAR_PAIR = re.compile(
+    rf"(?<![\p{{L}}\p{{N}}/.\-–:])(?<!(?:[Vv]ol(?:ume)?|[Nn]o|[Nn]|pp?|v)\.?\s)(?P<a>{_YEAR})(?:\s?/\s?|,\s|\]\s)(?P<b>{_YEAR})(?![\p{{N}}\-–/])"
+)
+# a year alone in brackets, an original's date: "[1930]" (in parentheses it may be an issue or part of a name)
+_LONE_YEAR = re.compile(rf"\[(?P<y>{_YEAR})\]")
+
+
+# pre-checks for _YEAR_PAIR (stdlib) and _EDITION_WORDS (substrings of the lower-cased text: an
+# alternation of words is slow in either engine, ~10 us an entry)
+_MAYBE_PAIR = stdre.compile(r"(?:1[5-9]|20)\d\d[a-z]?(?:\s?/\s?|,\s|\]\s)(?:1[5-9]|20)\d\d")
+_EDITION_STEMS = ("orig", "trad", "transl", "reimpr", "reprint", "publi", "1st", "first", "reed", "nachdruck", "übersetz")
+
+
+def _may_name_an_edition(text: str) -> bool:
+    low = text.lower()
+    return any(stem in low for stem in _EDITION_STEMS)
+
+
+def _other_years(core: str, f: _Fields) -> tuple[str, ...]:
+    """Other years the entry prints for the same work, beside ``f.year``: the other of a pair
+    ("2011/1979", "[1975] 1988", "Press, 1982, 1987."), a year alone in brackets ("[1930]", an
+    original's date), and, in an entry that says it is a translation, a reprint or an original
+    edition ("(Trad. cast. ..., 1982)", "Reimpresso em ..., 2008"), every year standing alone
+    after the title. Never an access date, never the entry's own year again."""
+    main = f.year[:4]
+    found: list[str] = []
+    if _MAYBE_PAIR.search(core, f.title_start):
+        for m in _YEAR_PAIR.finditer(core, f.title_start):
+            if main in (m.group("a")[:4], m.group("b")[:4]):
+                found += [m.group("a"), m.group("b")]
+    if "[" in core:
+        found += [m.group("y") for m in _LONE_YEAR.finditer(core, f.title_start)]
+    edition = _EDITION_WORDS.search(core, f.title_start) if _may_name_an_edition(core) else None
+    if edition:
+        stop = _SENTENCE_STOP.search(core, f.title_start)
+        title_end = stop.start() if stop and stop.start() < edition.start() else edition.start()
+        for m in _outside_access_dates(core, list(_YEAR_LAST.finditer(core, title_end))):
+            if _YEAR_ENDS.match(core, m.end()):
+                found.append(m.group("y"))
+    return tuple(dict.fromkeys(y for y in found if y[:4] != main))
+
+
+# what may follow a year that is a date of publication: "..., 2005.", "2005 (Trad. ...)", "2005;"
+_YEAR_ENDS = re.compile(r"\s*(?:[.,;:()\[\]]|$)")
+_SENTENCE_STOP = re.compile(r"[.?!]\s")
+# an imprint, "City: Publisher, 2001" ("; 2018" in Vancouver): the year of the edition at hand
+_IMPRINT = re.compile(r":\s[^:.;()\[\]]{1,80}[,;]\s*$")
+_IMPRINT_WINDOW = 90  # what _IMPRINT can span before the year: each candidate looks that far back only
+_PREFERRED_AMONG = 64  # a real entry prints a handful of years; a megabyte of them is searched this far only
+
+
+def _late_year(core: str, f: _Fields) -> str | None:
+    """Last resort: a plausible year after the names, never one inside the title nor an access date.
+    In order: the first after an imprint ("Paris: Grasset, 1981 (Trad. ..., 1982)"), the first
+    opening a sentence ("... (NCD-RisC). 2016. Trends ... 1698 studies"), each standing alone
+    (not "1981 - 1982", not "[1930]", an original's date); else the last one. An entry without
+    names (perhaps a fragment) only takes a year from the second half of its text."""
+    start = _year_last_from(core, f.title_start)
+    if start is None:
+        return None
+    cands = _outside_access_dates(core, list(_YEAR_LAST.finditer(core, start)), f.title_start)
+    if not cands:
+        return None
+    chosen = []
+    if len(cands) > 1:
+        alone = [c for c in cands[:_PREFERRED_AMONG] if core[c.start() - 1] != "[" and _YEAR_ENDS.match(core, c.end())]
+        chosen.append(next((c for c in alone if _imprint_before(core, max(f.title_start, c.start() - _IMPRINT_WINDOW), c.start())), None))
+        chosen.append(next((c for c in alone if c.start() - 2 >= f.title_start and core[c.start() - 2] in ".?!" and core[c.start() - 1].isspace()), None))
+    chosen.append(cands[-1])
+    half = len(core) // 2
+    return next((c.group("y") for c in chosen if c and (f.authors or f.ditto or c.start() > half)), None)
+
+
+def _imprint_before(t: str, lo: int, hi: int) -> bool:
+    return t.find(":", lo, hi) != -1 and _IMPRINT.search(t, lo, hi) is not None
+
+
+def _outside_access_dates(t: str, cands: list, pos: int = 0) -> list:
+    """The year matches ``cands`` (in order) that are not part of an access date in ``t[pos:]``."""
+    if not cands or not _may_have_access_date(t):
+        return cands
+    out = []
+    spans = _ACCESS_DATE.finditer(t, pos)
+    span = next(spans, None)
+    for c in cands:
+        while span is not None and span.end() <= c.start():
+            span = next(spans, None)
+        if span is None or c.start() < span.start():
+            out.append(c)
+    return out
+
+
+def _may_have_access_date(t: str) -> bool:
+    return "cess" in t or "ited" in t or "iewed" in t or "etrieved" in t or "onsult" in t or "ugriff" in t or "bgerufen" in t
+
+
+# access dates, which are no dates of publication: "Acesso em: 19. jan. 2019", "[cited 2024 Apr 04]"
+_ACCESS_DATE = re.compile(
+    rf"(?:[Aa]cess(?:o|ado)\s(?:em|en)|[Aa]cceso|[Aa]ccessed|[Cc]onsultad[oa]|[Cc]ited|[Vv]iewed|[Rr]etrieved|[Ll]ast\saccess(?:ed)?|"
+    rf"[Zz]ugriff|[Aa]bgerufen|[Cc]onsulté)\b[^\d]{{0,20}}(?:\d{{1,2}}[.\-/]?\s*)?(?:\p{{L}}{{1,12}}[.\-/]?\s*)?(?:\d{{1,2}}[.\-/]?,?\s*)?(?P<y>{_YEAR})"
+)
+
+
+def _year_after_core(after: str) -> str | None:
+    """The year printed after a URL or an access note ("…/John-Searle, 2021.", "Acesso em: 19. jan.
+    2019. 2016."): the first one outside the URLs, DOIs and access dates."""
+    if _year_last_from(after, 0) is None:
+        return None
+    blank = _URL.sub(_blanks, after) if ("://" in after or "www." in after) else after
+    blank = _DOI.sub(_blanks, blank)
+    blank = _ACCESS_DATE.sub(_blanks, blank) if _may_have_access_date(blank) else blank
+    for m in _YEAR_LAST.finditer(blank):
+        if _YEAR_ENDS.match(blank, m.end()):
+            return m.group("y")
+    return None
+
+
+def _blanks(m) -> str:
+    return " " * len(m.group())
+
+
+def _tail_year(m) -> str:
+    return m.group("y") or m.group("p") or m.group("b")
+
+
+_RANGE_AFTER = re.compile(r"(?:[.)\]]|(?<![\p{N}.])\p{L}+,)\s*$")
+
+
+def _year_tail(rest: str):
+    """_YEAR_TAIL's match, but a range or pair ("1780-1811", "2011/1979") only as an element of its
+    own, after a sentence end or a word and a comma: not pages ("Nat Genet 50, 1505–1513", ": 1995-2000")
+    nor the end of a title ("... em cada estado 2014–2021")."""
+    m = _YEAR_TAIL.search(rest)
+    if m and m.group("y") and rest[m.end("y") : m.end()].strip(" .,;") and not _RANGE_AFTER.search(rest, 0, m.start("y")):
+        return None
+    return m
 
 
 def _norm_year(y: str) -> str:
@@ -860,14 +1118,14 @@ def _norm_year(y: str) -> str:
     y = y.strip()
     if y.lower().replace(" ", "") in ("inpress", "noprelo", "enprensa", "souspresse", "imdruck"):
         return "in press"
-    if y[:1] in "nN":
-        return "n.d."
+    if y[:1] in "nNsS":
+        return "n.d."  # "n.d.", "s.d."
     return y
 
 
 def _confidence(f: _Fields) -> float:
     score = 0.0
-    if f.authors:
+    if f.authors or f.ditto:
         score += 0.15 if f.group_only else 0.3
     if f.year:
         score += 0.25 if f.year[:1].isdigit() else 0.15
@@ -963,6 +1221,7 @@ def _build(source: Source, start: int, end: int, id: str, label: str | None, spl
                 doi=first.doi,
                 url=first.url,
                 confidence=min(first.confidence, 0.6),
+                other_years=first.other_years,
                 parts=parts,
             )
     f = _parse_body(f, core, cleaned.italics)  # only now: a split entry takes its fields from its parts
@@ -983,6 +1242,7 @@ def _build(source: Source, start: int, end: int, id: str, label: str | None, spl
         doi=f.doi,
         url=f.url,
         confidence=_confidence(f),
+        other_years=f.other_years,
     )
 
 
@@ -1004,7 +1264,18 @@ def parse_reference(source: Source, start: int, end: int, *, id: str, label: str
 
 def parse_references(source: Source, entries) -> list[Reference]:
     """Parse every ``(start, end, label)`` entry of a list; ids are ``r1``, ``r2``... in order."""
-    return [parse_reference(source, s, e, id=f"r{i + 1}", label=label) for i, (s, e, label) in enumerate(entries)]
+    return repeated_authors([parse_reference(source, s, e, id=f"r{i + 1}", label=label) for i, (s, e, label) in enumerate(entries)])
+
+
+def repeated_authors(references: list[Reference]) -> list[Reference]:
+    """ABNT's ``______. Title`` (``———.``, ``---.``) repeats the previous entry's authors;
+    ``______; SMITH, J.`` adds co-authors to them. Such an entry takes its authors from the one before."""
+    out = list(references)
+    for k in range(1, len(out)):
+        ref = out[k]
+        if ref.raw.lstrip()[:1] in _DITTO_FIRST and out[k - 1].authors and _DITTO.match(_clean(ref.raw).text):
+            out[k] = replace(ref, authors=out[k - 1].authors + ref.authors, authors_truncated=out[k - 1].authors_truncated or ref.authors_truncated)
+    return out
 
 
 # A compact wire form of References for handing them between processes (refcheck.background):

@@ -9,7 +9,7 @@ import orjson
 import refcheck
 from refcheck.report import Report
 
-SCHEMA_VERSION = "1.2"  # 1.1 added "matches" (Crossref), "bib" (.bib entries), references[].type; 1.2 references[].pmid, links how key-mismatch/key-missing
+SCHEMA_VERSION = "1.3"  # 1.1 added "matches" (Crossref), "bib" (.bib entries), references[].type; 1.2 references[].pmid, links how key-mismatch/key-missing; 1.3 references[].other_years
 
 
 def _metadata(manuscript) -> dict:
