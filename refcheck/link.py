@@ -73,6 +73,12 @@ class Index:
                         keys.append(fold("".join(acronyms)))
                     # the acronym it goes by, printed as its publisher ("... Teixeira. (2024). Resumo técnico. Inep.")
                     keys += [fold(a) for a in _PRINTED_ACRONYM.findall(work.raw) if a[:1] in initials_of(groups)]
+                if not work.authors or (len(work.authors) == 1 and not work.authors[0].given):
+                    # a work without author is cited by its title's first words in capitals (ABNT):
+                    # "ÍNDIO, Cidadão? Direção: ..." is "(ÍNDIO..., 2014)"
+                    head = _CAPITALS_HEAD.match(work.raw)
+                    if head:
+                        keys.append(fold(head.group(1)))
                 for key in dict.fromkeys(keys):
                     index.by_surname[key].append((ref, work))
                     index.by_surname_year[(key, year)].append((ref, work))
@@ -86,6 +92,9 @@ class Index:
 
 # an acronym printed alone in an entry, its last sentence or one before: "INEP.", "Inep.", "CAPES, Ministério"
 _PRINTED_ACRONYM = re.compile(r"(?<=[.,:;]\s)(\p{Lu}(?:\p{Lu}{2,7}|\p{Ll}{2,4}))(?=[.,;]\s|[.,;]?$)")
+
+
+_CAPITALS_HEAD = re.compile(r"\W*(\p{Lu}{2,}(?:\s\p{Lu}{2,})*)(?![\p{Ll}])")
 
 
 def initials_of(groups: list[str]) -> str:
@@ -159,6 +168,10 @@ def _link_author_year(citation_id: str, index_in_citation: int, item: CitationIt
         # 2019 cited, list has 2019a (or the other way round): still the same work if unique
         exact = [(r, w) for r, w in candidates if _year_key(w.year)[:4] == year[:4]]
         how_year = "no-suffix" if exact else ""
+    if not exact and candidates and not year[:4].isdigit():
+        # "in press" cited, "n.d." listed (or the other way round): no year on either side
+        exact = [(r, w) for r, w in candidates if not _year_key(w.year)[:4].isdigit()]
+        how_year = "no-year" if exact else ""
     if not exact and candidates and index.by_surname_other_year:
         # the year of the original, a translation or a reprint that the entry also prints
         exact = _unique([rw for key in keys for rw in index.by_surname_other_year.get((key, year), ())])
@@ -170,6 +183,8 @@ def _link_author_year(citation_id: str, index_in_citation: int, item: CitationIt
             return Link(citation_id, index_in_citation, tuple(r.id for r, _ in exact), "ambiguous")
         ref, work = exact[0]
         # the first author nearly always; any unit of an organisation hierarchy otherwise
+        if not work.authors:
+            return Link(citation_id, index_in_citation, (ref.id,), how_year or "title")  # "(ÍNDIO..., 2014)"
         how = how_year or same_surname(cited, work.authors[0].family) or next(
             filter(None, (same_surname(cited, a.family) for a in work.authors[1:])), "particle"
         )

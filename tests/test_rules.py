@@ -405,3 +405,26 @@ def test_an_abnt_repeated_author_entry_is_cited_by_the_previous_authors_name():
 def test_an_undated_page_is_cited_by_the_year_it_was_seen():
     entry = "- CNUC. Painel Dinâmico do Cadastro Nacional de Unidades de Conservação. Disponível em http://www.mma.gov.br/cadastro.html Acesso em 15-I-2020."
     assert lint(with_body("Protected areas (CNUC 2020) grew.", entry, head="Accepted: 14 July 2025.\n\n")) == []
+
+
+@pytest.mark.parametrize(
+    "cited, entry",
+    [
+        # a work without author is cited by its title's first words in capitals (ABNT)
+        ("(ÍNDIO..., 2014)", "- ÍNDIO, Cidadão? Direção: Rodrigo Siqueira. Brasília: 7G Produções, 2014. 1 vídeo (52 min)."),
+        ("(LA DAIA…, 2018)", "- LA DAIA desmintió la firma de una solicitada. Clarín, Buenos Aires, 10 mar. 2018."),
+        # "in press" cited, the entry undated, or the other way round
+        ("(Bell & Brink, in press)", "- Bell PR, Brink KS. Kleptoparasitism by a tyrannosaurid. Palaios."),
+        # a surname that is also a month or a journal's name, where the list has it
+        ("( May, 2004)", "- May, T. (2004). Pesquisa social: questões, métodos e processos. Porto Alegre: Artmed."),
+        ("(Lancet, 2014)", "- Lancet. 2014. Non-communicable diseases: time to get serious. The Lancet 384:1393."),
+    ],
+)
+def test_works_cited_by_a_title_word_no_year_or_a_word_that_is_also_a_name_link(cited, entry):
+    assert lint(with_body(f"Texto {cited} aqui.", entry, head="Accepted: 14 July 2025.\n\n")) == []
+
+
+@pytest.mark.parametrize("text", ["(EPICTETO, III, 1993)", "(Ser 1981) phosphorylation", "(Lancet, 2014)", "( May, 2004)"])
+def test_a_book_number_a_residue_or_a_journal_with_no_entry_is_no_citation(text):
+    md = with_body(f"Texto {text} aqui.", "- Smith J. 2001. A title here. J 1:1.")
+    assert "citation-without-reference" not in [rule for rule, _ in lint(md)]

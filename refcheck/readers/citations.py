@@ -164,6 +164,9 @@ PLACES = frozenset(
 JOURNAL_WORDS = frozenset("Science Nature Cell Neuron Lancet Blood Genetics Genome Immunity Brain Circulation Chest "
                           "Pediatrics Radiology Gut Diabetes Hepatology Gastroenterology Cancer Oncogene Leukemia "
                           "Development Evolution Ecology Biometrika Econometrica Bioinformatics Nucleic".split())
+_ROMAN = re.compile(r"(?=[IVXL])X{0,3}(?:IX|IV|V?I{0,3})")
+# amino-acid residues before their number ("(Ser 1981)", "Tyr 2001"): a name only where the list has it
+_AMINO_ACIDS = frozenset("Ala Arg Asn Asp Cys Gln Glu Gly His Ile Leu Lys Met Phe Pro Ser Thr Trp Tyr Val".split())
 _MONTHS = frozenset("january february march april may june july august september october november december".split())
 
 # --- numeric ---------------------------------------------------------------------------
@@ -302,16 +305,18 @@ def _is_plausible_author(names: tuple[str, ...], et_al: bool = False) -> bool:
     A stopword followed by "et al." is a surname after all (An et al., 2011).
     """
     first = names[0].split()
-    if not first:
-        return False
-    if not et_al and len(names) == 1 and names[0] in JOURNAL_WORDS:
-        return False  # "O'Connell. Science (1975)": a journal
+    if not first or _ROMAN.fullmatch(names[0]):
+        return False  # "(EPICTETO, III, 1993)": a book's number
     head = first[0].lower()
-    if head.split("-")[0] in _MONTHS:
+    if head.split("-")[0] in _MONTHS and not et_al and not _lone_word(names, et_al):
         return False
     if head in STOPWORDS and not (et_al and len(first) == 1):
         return False
     return et_al or not all(w.lower() in STOPWORDS for w in first)
+
+
+def _lone_word(names: tuple[str, ...], et_al: bool) -> bool:
+    return not et_al and len(names) == 1 and " " not in names[0] and "-" not in names[0]
 
 
 def _is_weak(names: tuple[str, ...], et_al: bool, sep: str, years: str) -> bool:
@@ -323,6 +328,8 @@ def _is_weak(names: tuple[str, ...], et_al: bool, sep: str, years: str) -> bool:
     """
     if et_al or len(names) > 1:
         return False
+    if _lone_word(names, et_al) and (names[0] in JOURNAL_WORDS or names[0].lower() in _MONTHS or names[0] in _AMINO_ACIDS):
+        return True  # "(Lancet, 2014)", "( May, 2004)" name entries; "published in Science (1975)", "(Ser 1981)" do not
     words = names[0].split()
     # an acronym, or a product's CamelCase name ("HiSeq 2000", "NextSeq 500")
     acronym = any((w.isupper() and len(w) > 1) or _CAMEL.fullmatch(w) for w in words)
@@ -469,6 +476,7 @@ def _after_taxon(masked: str, lo: int, pos: int) -> bool:
 _ORIGINAL_YEAR = stdre.compile(r"(?<=\d\d\d\d)[a-z]?\s?\[(?:1[5-9]|20)\d\d\]|\[(?:1[5-9]|20)\d\d\]\s?(?=(?:1[5-9]|20)\d\d)")
 # a personal communication or unpublished work names a person, not an entry of the list
 _UNLISTED = stdre.compile(r"pers\.\s?comm|personal\s+communication|unpubl|comunica[çc][ãa]o\s+pessoal|com\.\s?pess|comunicaci[óo]n\s+personal")
+_TITLE_ELLIPSIS = stdre.compile(r"(?<=\w)(?:\.\.\.|…)(?=\s*,)")
 _BRACKETED_ACRONYM = stdre.compile(r"\s?\[[A-Za-z][A-Za-z0-9&/-]{1,11}\]")
 
 
@@ -492,6 +500,8 @@ def find_author_year(masked: str, lo: int, hi: int, raw: str | None = None, bare
             continue
         if "[" in body:  # an organisation's acronym: "(Conselho Nacional ... Tecnológico [CNPq], 2024)"
             body = _BRACKETED_ACRONYM.sub(_blank_match, body)
+        if "." in body or "…" in body:  # ABNT cites a work without author by its title's first words: "(ÍNDIO..., 2014)"
+            body = _TITLE_ELLIPSIS.sub(_blank_match, body)
         body_start = lo + g.start(which)
         form: set[str] = set()
         items = _author_year_items(masked, body_start, body, form, parts)
