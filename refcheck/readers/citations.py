@@ -404,7 +404,7 @@ def _parse_part(part: str) -> tuple[tuple[tuple[int, int, dict], ...], frozenset
         if et_al and not m.group("etal_dot") and not m.group("colleagues"):
             form.add("et-al-without-period")
         form.add("comma-before-year" if "," in m.group("sep") else "no-comma-before-year")
-        if "." in m.group("authors") and _GIVEN_INITIALS.search(m.group("authors")):
+        if "," in m.group("authors") and "." in m.group("authors") and _GIVEN_INITIALS.search(m.group("authors")):
             form.add("initials")
         fields = None
         for i, (y_start, y_end, year) in enumerate(_years(m.group("years"), m.start("years"))):
@@ -469,11 +469,33 @@ def _author_year_items(masked: str, body_start: int, body: str, form: set[str], 
 
 def _after_taxon(masked: str, lo: int, pos: int) -> bool:
     """Whether a taxon's name ends just before ``pos`` (see ``_TAXON_BEFORE``)."""
-    return masked[pos - 1 : pos] in (" ", "(", "\xa0") and _TAXON_BEFORE.search(masked[max(lo, pos - 80) : pos]) is not None
+    if masked[pos - 1 : pos] not in (" ", "(", "\xa0") or not masked[max(lo, pos - 4) : pos].rstrip(" (\xa0").endswith(("*", "_")):
+        return False  # the usual case, decided without a regex: no emphasis closes just before
+    return _TAXON_BEFORE.search(masked[max(lo, pos - 80) : pos]) is not None
 
 
 # the year of the original edition beside the one cited: "(BAKHTIN, 1988 [1975])", "Marx ([1867] 2013)"
-_ORIGINAL_YEAR = stdre.compile(r"(?<=\d\d\d\d)[a-z]?\s?\[(?:1[5-9]|20)\d\d\]|\[(?:1[5-9]|20)\d\d\]\s?(?=(?:1[5-9]|20)\d\d)")
+_BRACKETED_YEAR = stdre.compile(r"\[(?:1[5-9]|20)\d\d\]")
+_YEAR_BEFORE = stdre.compile(r"(\d{4}[a-z]?)\s?$")
+_YEAR_AFTER = stdre.compile(r"\s?(?:1[5-9]|20)\d\d")
+
+
+def _blank_original_years(masked: str, lo: int, hi: int) -> str:
+    """``masked`` with each original-edition year beside a cited year blanked (same length)."""
+    pieces: list[str] = []
+    pos = lo
+    for m in _BRACKETED_YEAR.finditer(masked, lo, hi):
+        start, end = m.start(), m.end()
+        before = _YEAR_BEFORE.search(masked, max(lo, start - 6), start)
+        if before:
+            start = before.end(1)
+        elif not _YEAR_AFTER.match(masked, end):
+            continue
+        pieces += [masked[pos:start], " " * (end - start)]
+        pos = end
+    if not pieces:
+        return masked
+    return masked[:lo] + "".join(pieces) + masked[pos:]
 # a personal communication or unpublished work names a person, not an entry of the list
 _UNLISTED = stdre.compile(r"pers\.\s?comm|personal\s+communication|unpubl|comunica[çc][ãa]o\s+pessoal|com\.\s?pess|comunicaci[óo]n\s+personal")
 _TITLE_ELLIPSIS = stdre.compile(r"(?<=\w)(?:\.\.\.|…)(?=\s*,)")
@@ -490,8 +512,7 @@ def find_author_year(masked: str, lo: int, hi: int, raw: str | None = None, bare
     citations outside brackets ("See DeLano, 2002 and Morgan, 2016"), kept only where they link."""
     found: list[Found] = []
     parts: dict[str, tuple] = {}  # part text -> parse, for this document only
-    if "[" in masked[lo:hi]:
-        masked = _ORIGINAL_YEAR.sub(_blank_match, masked)
+    masked = _blank_original_years(masked, lo, hi)
     region = masked[lo:hi]
     for g in _GROUP.finditer(region):
         which = "body" if g.group("body") is not None else "bbody" if g.group("bbody") is not None else "cell"
@@ -530,7 +551,7 @@ def find_author_year(masked: str, lo: int, hi: int, raw: str | None = None, bare
         if not names or not _is_plausible_author(names, et_al):
             continue
         form = set()
-        if "." in m.group("authors") and _GIVEN_INITIALS.search(m.group("authors")):
+        if "," in m.group("authors") and "." in m.group("authors") and _GIVEN_INITIALS.search(m.group("authors")):
             if _TITLE_AFTER.match(masked, m.end()):
                 continue  # "Watanabe, C. Y., ... and Tecchio, M. A. (2022). Rootstock and ...": a reference typed out
             form.add("initials")
