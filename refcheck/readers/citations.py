@@ -575,6 +575,7 @@ def find_author_year(masked: str, lo: int, hi: int, raw: str | None = None, bare
     return found
 
 
+BARE_WINDOW = 100  # "Xie, Allen, Fahlgren and Carrington, 2004" fits; a window per candidate year
 _BARE_YEAR = stdre.compile(r"(?:,|et al\.?) (?:1[5-9]\d\d|20\d\d)[a-z]?(?![\w)\]])(?!\.\d)")
 
 
@@ -589,11 +590,13 @@ def _bare(masked: str, lo: int, hi: int, found: list[Found]) -> list[Found]:
     starts = [a for a, _ in claimed]
     out: list[Found] = []
     for candidate in _BARE_YEAR.finditer(masked, lo, hi):
+        if not (masked[candidate.start() - 1 : candidate.start()].isalpha() or candidate.group().startswith("et")):
+            continue  # a name, or "et al.", ends right before the comma: the usual refusal, without a regex
         end = candidate.end()
         i = bisect.bisect_right(starts, end) - 1
         if i >= 0 and claimed[i][1] > candidate.start():
             continue  # inside a citation already read
-        window_start = max(lo, candidate.start() - NARRATIVE_WINDOW)
+        window_start = max(lo, candidate.start() - BARE_WINDOW)
         if i >= 0:
             window_start = max(window_start, claimed[i][1])
         m = None
