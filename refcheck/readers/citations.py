@@ -590,7 +590,8 @@ def _bare(masked: str, lo: int, hi: int, found: list[Found]) -> list[Found]:
     starts = [a for a, _ in claimed]
     out: list[Found] = []
     for candidate in _BARE_YEAR.finditer(masked, lo, hi):
-        if not (masked[candidate.start() - 1 : candidate.start()].isalpha() or candidate.group().startswith("et")):
+        before = masked[candidate.start() - 3 : candidate.start()]
+        if not (before[-1:].isalpha() or before == "al." or candidate.group().startswith("et")):
             continue  # a name, or "et al.", ends right before the comma: the usual refusal, without a regex
         end = candidate.end()
         i = bisect.bisect_right(starts, end) - 1
