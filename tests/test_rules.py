@@ -352,3 +352,10 @@ def test_an_abnt_repeated_author_entry_is_cited_by_the_previous_authors_name():
 def test_an_undated_page_is_cited_by_the_year_it_was_seen():
     entry = "- CNUC. Painel Dinâmico do Cadastro Nacional de Unidades de Conservação. Disponível em http://www.mma.gov.br/cadastro.html Acesso em 15-I-2020."
     assert lint(with_body("Protected areas (CNUC 2020) grew.", entry, head="Accepted: 14 July 2025.\n\n")) == []
+
+
+@pytest.mark.parametrize("cited", ["(Bell & Brink, in press)", "(Bell & Brink, n.d.)"])
+def test_in_press_or_no_date_names_an_entry_printed_without_a_year(cited):
+    refs = ("- Bell PR. 2012. Standardized terminology for hadrosaurid skin impressions. PLoS ONE 7:e31295.\n"
+            "- Bell PR, Brink KS. Kosmoceratops from the Kaiparowits Formation. Cretaceous Research. doi:10.1016/j.cretres.2013.05.003")
+    assert lint(with_body(f"Skin impressions (Bell, 2012) were studied {cited}.", refs)) == []

@@ -311,8 +311,9 @@ def _may_have_ellipsis(t: str) -> bool:
 _YEAR = r"(?:1[5-9]\d\d|20\d\d)(?:[a-z](?![\p{L}\p{M}]))?"
 # ABNT: "s.d." (sem data, = n.d.) and an uncertain decade or century ("199-", "19--")
 _YEAR_ANY = rf"(?:{_YEAR}|n\.\s?d\.?|[Ss]\.\s?d\.?(?!\p{{L}})|1[5-9](?:\d-|--)(?![\p{{N}}\-])|[Ii]n\s[Pp]ress|[Ff]orthcoming|[Nn]o\sprelo|[Ee]n\sprensa|[Ss]ous\spresse|[Ii]m\sDruck)"
-_YEAR_PAREN = re.compile(rf"\s*[.,]?\s*\(\s*(?P<y>{_YEAR_ANY})(?:[,;/\s][^()]{{0,25}})?\)\s*[.,:]?\s*")
-_YEAR_BARE = re.compile(rf"\s*[.,]?\s*(?P<y>{_YEAR_ANY})(?:,\s*\p{{Lu}}\p{{Ll}}+(?:\s\d{{1,2}})?)?\s*[.,:;]\s*")
+_YEAR_PAREN = re.compile(rf"\s*[.,]?\s*\(\s*(?P<y>{_YEAR_ANY})(?:[,;/\s–-][^()]{{0,25}})?\)\s*[.,:]?\s*")
+# a year, or the first of a span with an en dash ("1986–1987."), after the names
+_YEAR_BARE = re.compile(rf"\s*[.,]?\s*(?P<y>{_YEAR_ANY})(?:–{_YEAR})?(?:,\s*\p{{Lu}}\p{{Ll}}+(?:\s\d{{1,2}})?)?\s*[.,:;]\s*")
 _AFTER_NAMES = re.compile(r"[\s.,:;]*")
 # after an organisation, a year with nothing but a blank on either side: "IST 2012 Final Report"
 _YEAR_SPACED = re.compile(rf"\s+(?P<y>{_YEAR})\s+(?=[\p{{Lu}}\p{{N}}\"“‘'])")
