@@ -668,6 +668,17 @@ def _year_last_from(t: str, pos: int) -> int | None:
     return h.start() if h else None
 
 
+def _years_from(t: str, pos: int, count: int) -> bool:
+    """Whether ``count`` years may start at or after ``pos`` (an entry's other years are beside its
+    own: two after the title when the entry's year is there too)."""
+    for _ in range(count):
+        h = _YEAR_START.search(t, pos)
+        if h is None:
+            return False
+        pos = h.end()
+    return True
+
+
 def _is_abbrev(word: str) -> bool:
     if len(word) == 1:
         return True
@@ -958,7 +969,7 @@ def _parse_body(f: _Fields, core: str, italics: list[tuple[int, int]]) -> _Field
         f.container = f.container.strip(" .,;:") or None
     if f.year is None:
         f.year = _late_year(core, f) or (_year_after_core(f.after) if f.after and (f.authors or f.ditto or f.title) else None)
-    if f.year and f.year[:1].isdigit() and _year_last_from(core, f.title_start) is not None:
+    if f.year and f.year[:1].isdigit() and _years_from(core, f.title_start, 1 if f.year_after_names else 2):
         f.other_years = _other_years(core, f)
     elif f.year is None and (f.authors or f.ditto):
         # an undated web page is cited by the year it was seen: "... Acesso em: 20 abr. 2015."
