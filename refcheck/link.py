@@ -175,6 +175,9 @@ def _link_author_year(citation_id: str, index_in_citation: int, item: CitationIt
     if not exact and candidates and index.by_surname_other_year:
         # the year of the original, a translation or a reprint that the entry also prints
         exact = _unique([rw for key in keys for rw in index.by_surname_other_year.get((key, year), ())])
+    if not exact and candidates and year in ("in press", "n.d."):
+        # "(Bell & Brink, in press)" for "Bell PR, Brink KS. doi:..." printed without a year yet
+        exact = [(r, w) for r, w in candidates if not w.year]
     if exact:
         if len(exact) > 1:
             best = max(_work_matches_item(w, item) for _, w in exact)

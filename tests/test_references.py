@@ -647,6 +647,8 @@ def test_titles_fragments_and_labels_are_not_organisations(text):
         ("BAKHTIN, M. M. Estética da criação verbal [1951-1953]. Tradução de Paulo Bezerra. 4. ed. São Paulo: Martins Fontes, 2011/1979.", "2011"),
         ("FERREIRA, José Henriques. Dissertação sobre a cochonilha. In: Coleção de opúsculos sobre a cochonilha. [s.l.]: [s.n.] 19--.", "19--"),
         ("PAIVA, Manuel Joaquim Henriques de. Memória sobre a cochonilha. Manuscritos da Livraria, n.0758. s.l.: s.n. s.d.", "n.d."),
+        ("Castanet J. 1986–1987. La squelettochronologie chez les Reptiles III. Annales des Sciences Naturelles, Zoologie 8:157–172.", "1986"),
+        ("Smith, J. (2009–2010). Two winters of data. Polar Research, 12, 1-9.", "2009"),
         # the edition at hand, not the translation or the original in parentheses or brackets
         ("GLUCKSMANN, A. Cynisme et passion. Paris: Grasset, 1981 (Trad. cast. Cinismo y pasión. Barcelona: Anagrama , 1982).", "1981"),
         ("FOUCAULT, M. L’Herméneutique du Sujet. Cours au Collège de France, 1981 - 1982. Paris: Seuil/Gallimard, 2001 "

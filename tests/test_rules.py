@@ -428,3 +428,10 @@ def test_works_cited_by_a_title_word_no_year_or_a_word_that_is_also_a_name_link(
 def test_a_book_number_a_residue_or_a_journal_with_no_entry_is_no_citation(text):
     md = with_body(f"Texto {text} aqui.", "- Smith J. 2001. A title here. J 1:1.")
     assert "citation-without-reference" not in [rule for rule, _ in lint(md)]
+
+
+@pytest.mark.parametrize("cited", ["(Bell & Brink, in press)", "(Bell & Brink, n.d.)"])
+def test_in_press_or_no_date_names_an_entry_printed_without_a_year(cited):
+    refs = ("- Bell PR. 2012. Standardized terminology for hadrosaurid skin impressions. PLoS ONE 7:e31295.\n"
+            "- Bell PR, Brink KS. Kosmoceratops from the Kaiparowits Formation. Cretaceous Research. doi:10.1016/j.cretres.2013.05.003")
+    assert lint(with_body(f"Skin impressions (Bell, 2012) were studied {cited}.", refs)) == []

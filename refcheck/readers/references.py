@@ -311,8 +311,9 @@ def _may_have_ellipsis(t: str) -> bool:
 _YEAR = r"(?:1[5-9]\d\d|20\d\d)(?:[a-z](?![\p{L}\p{M}]))?"
 # ABNT: "s.d." (sem data, = n.d.) and an uncertain decade or century ("199-", "19--")
 _YEAR_ANY = rf"(?:{_YEAR}|n\.\s?d\.?|[Ss]\.\s?d\.?(?!\p{{L}})|1[5-9](?:\d-|--)(?![\p{{N}}\-])|[Ii]n\s[Pp]ress|[Ff]orthcoming|[Nn]o\sprelo|[Ee]n\sprensa|[Ss]ous\spresse|[Ii]m\sDruck)"
-_YEAR_PAREN = re.compile(rf"\s*[.,]?\s*\(\s*(?P<y>{_YEAR_ANY})(?:[,;/\s][^()]{{0,25}})?\)\s*[.,:]?\s*")
-_YEAR_BARE = re.compile(rf"\s*[.,]?\s*(?P<y>{_YEAR_ANY})(?:,\s*\p{{Lu}}\p{{Ll}}+(?:\s\d{{1,2}})?)?\s*[.,:;]\s*")
+_YEAR_PAREN = re.compile(rf"\s*[.,]?\s*\(\s*(?P<y>{_YEAR_ANY})(?:[,;/\s–-][^()]{{0,25}})?\)\s*[.,:]?\s*")
+# a year, or the first of a span with an en dash ("1986–1987."), after the names
+_YEAR_BARE = re.compile(rf"\s*[.,]?\s*(?P<y>{_YEAR_ANY})(?:–{_YEAR})?(?:,\s*\p{{Lu}}\p{{Ll}}+(?:\s\d{{1,2}})?)?\s*[.,:;]\s*")
 _AFTER_NAMES = re.compile(r"[\s.,:;]*")
 # after an organisation, a year with nothing but a blank on either side: "IST 2012 Final Report"
 _YEAR_SPACED = re.compile(rf"\s+(?P<y>{_YEAR})\s+(?=[\p{{Lu}}\p{{N}}\"“‘'])")
@@ -667,6 +668,17 @@ def _year_last_from(t: str, pos: int) -> int | None:
     return h.start() if h else None
 
 
+def _years_from(t: str, pos: int, count: int) -> bool:
+    """Whether ``count`` years may start at or after ``pos`` (an entry's other years are beside its
+    own: two after the title when the entry's year is there too)."""
+    for _ in range(count):
+        h = _YEAR_START.search(t, pos)
+        if h is None:
+            return False
+        pos = h.end()
+    return True
+
+
 def _is_abbrev(word: str) -> bool:
     if len(word) == 1:
         return True
@@ -957,7 +969,7 @@ def _parse_body(f: _Fields, core: str, italics: list[tuple[int, int]]) -> _Field
         f.container = f.container.strip(" .,;:") or None
     if f.year is None:
         f.year = _late_year(core, f) or (_year_after_core(f.after) if f.after and (f.authors or f.ditto or f.title) else None)
-    if f.year and f.year[:1].isdigit() and _year_last_from(core, f.title_start) is not None:
+    if f.year and f.year[:1].isdigit() and _years_from(core, f.title_start, 1 if f.year_after_names else 2):
         f.other_years = _other_years(core, f)
     elif f.year is None and (f.authors or f.ditto):
         # an undated web page is cited by the year it was seen: "... Acesso em: 20 abr. 2015."
