@@ -435,3 +435,10 @@ def test_in_press_or_no_date_names_an_entry_printed_without_a_year(cited):
     refs = ("- Bell PR. 2012. Standardized terminology for hadrosaurid skin impressions. PLoS ONE 7:e31295.\n"
             "- Bell PR, Brink KS. Kosmoceratops from the Kaiparowits Formation. Cretaceous Research. doi:10.1016/j.cretres.2013.05.003")
     assert lint(with_body(f"Skin impressions (Bell, 2012) were studied {cited}.", refs)) == []
+
+
+def test_a_span_of_years_cites_the_entry_dated_so_and_is_otherwise_a_period():
+    refs = ("- Castanet J. 1985. La squelettochronologie chez les Reptiles I. Annales des Sciences Naturelles 7:23-40.\n"
+            "- Castanet J. 1986–1987. La squelettochronologie chez les Reptiles III. Annales des Sciences Naturelles 8:157–172.\n")
+    md = with_body("Growth marks (Castanet, 1985; Castanet, 1986–1987) and surveys (GMEP, 1955–1969) of the moor.", refs)
+    assert lint(md) == []

@@ -31,7 +31,7 @@ from refcheck.model import Citation, CitationItem, Source
 # --- author-year -------------------------------------------------------------------------
 
 # Every year ends where no letter follows ("in pressure" is no year): _ITEM_START relies on it.
-YEAR = r"(?:(?<![\p{L}\d./\-–])(?:1[5-9]\d\d|20\d\d)(?:[a-z](?![\p{L}]))?(?![\d\p{Ll}]|\.\d|\s?[–-]\s?(?:1[5-9]|20)\d\d)|n\.\s?d\.|(?:in\s+press|forthcoming|no\s+prelo|en\s+prensa|sous\s+presse|im\s+Druck)(?!\p{L}))"  # not "2023.09" (a version)
+YEAR = r"(?:(?<![\p{L}\d./\-–])(?:1[5-9]\d\d|20\d\d)(?:[a-z](?![\p{L}]))?(?![\d\p{Ll}]|\.\d)|n\.\s?d\.|(?:in\s+press|forthcoming|no\s+prelo|en\s+prensa|sous\s+presse|im\s+Druck)(?!\p{L}))"  # not "2023.09" (a version)
 _PARTICLE = r"(?:(?:[Vv]an|[Vv]on|[Dd]er|[Dd]en|[Dd]e|[Dd]el|[Dd]ella|[Dd]i|[Dd]a|[Dd]u|[Dd]os|[Ll]a|[Ll]as|[Ll]e|[Ll]os|[Tt]en|[Tt]er|[Aa]l|[Ee]l)\s+)"
 # Atomic, like _LOWER_SURNAME: what may follow a name (a space, a comma, "(", a year) is never a
 # letter, an apostrophe or a hyphen, so giving characters back can only fail, and in a long
@@ -110,6 +110,7 @@ _ET_AL_TAIL = re.compile(r"\s*,?\s+(?:et\s*al\.?|(?:and|e|y)\s+(?:colleagues|co-
 _AUTHOR_SEPARATOR = re.compile(rf"\s*,\s*|\s+(?:{_AND})\s+")
 _GIVEN_INITIALS = re.compile(rf"\p{{L}}{_INITIALS}")
 _CAMEL = re.compile(r"(?!Mc|Mac|De|Di|Da|Du|Le|La|Van|Von|Fitz|St|Te)\p{Lu}\p{Ll}+\p{Lu}[\p{L}]*")  # not "McDonald", "DeLano"
+_RANGE_AFTER = re.compile(r"\s?[–-]\s?(?:1[5-9]|20)\d\d")
 _TITLE_AFTER = re.compile(r"\.\s+\p{Lu}")
 _INITIALS_ONLY = re.compile(r"\p{Lu}\.(?:\s?-?\p{Lu}\.)*")
 _TRAILING_INITIALS = re.compile(r"(?<=\p{L}{2})(?:\s+\p{Lu}{1,2}\.?)+$")
@@ -404,6 +405,8 @@ def _parse_part(part: str) -> tuple[tuple[tuple[int, int, dict], ...], frozenset
         if et_al and not m.group("etal_dot") and not m.group("colleagues"):
             form.add("et-al-without-period")
         form.add("comma-before-year" if "," in m.group("sep") else "no-comma-before-year")
+        if _RANGE_AFTER.match(part, m.end()):
+            form.add("weak")  # "(GMEP, 1955–1969)" a period; "(Castanet, 1986–1987)" a work the list dates so
         if "," in m.group("authors") and "." in m.group("authors") and _GIVEN_INITIALS.search(m.group("authors")):
             form.add("initials")
         fields = None
