@@ -322,6 +322,9 @@ AUTHOR_YEAR_LIST = """
         ("| *Turdus albicollis* Vieillot, 1818 |", [(("Vieillot",), False, "1818")]),
         # an authority with a year no entry has is not a citation-year mismatch: it is dropped
         ("| *Turdus albicollis* Vieillot, 1819 |", []),
+        # a citation in the species' parenthesis, after other words, or with "et al.", is a citation
+        ("*Algoriphagus machipongonensis* (phylum Bacteroidetes; Vieillot 1819), induced", [(("Vieillot",), False, "1819")]),
+        ("*Turdus albicollis* (Vieillot et al., 1819) was", [(("Vieillot",), True, "1819")]),
         # without emphasis, no species name is recognised: "Results showed" is prose
         ("Results showed (Vieillot, 1819) that", [(("Vieillot",), False, "1819")]),
     ],

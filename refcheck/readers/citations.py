@@ -531,7 +531,10 @@ def find_author_year(masked: str, lo: int, hi: int, raw: str | None = None, bare
         items = _author_year_items(masked, body_start, body, form, parts)
         if items:
             start, end = (lo + g.start(), lo + g.end()) if which != "cell" else (items[0][0], items[-1][1])
-            if raw is not None and len(items) == 1 and _after_taxon(raw, lo, start):
+            # the describer and year alone in the species' parenthesis, or right after it in a table cell
+            authority = len(items) == 1 and not items[0][2]["et_al"] and (
+                which == "cell" or items[0][0] == body_start + len(body) - len(body.lstrip()))
+            if raw is not None and authority and _after_taxon(raw, lo, start):
                 form.add("taxon-authority")
             found.append(Found(start, end, "author-year", False, tuple(items), frozenset(form)))
     for candidate in _NARRATIVE_YEAR.finditer(masked, lo, hi):
