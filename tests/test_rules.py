@@ -442,3 +442,11 @@ def test_a_span_of_years_cites_the_entry_dated_so_and_is_otherwise_a_period():
             "- Castanet J. 1986–1987. La squelettochronologie chez les Reptiles III. Annales des Sciences Naturelles 8:157–172.\n")
     md = with_body("Growth marks (Castanet, 1985; Castanet, 1986–1987) and surveys (GMEP, 1955–1969) of the moor.", refs)
     assert lint(md) == []
+
+
+@pytest.mark.parametrize("cited", ["(el-Hajj et al., 1988)", "(al-Farabi, 1988)"])
+def test_a_particle_joined_by_a_hyphen_starts_the_surname(cited):
+    refs = ("- el-Hajj HH, Zhang H, Weiss B. 1988. Lethality of a dut mutation in Escherichia coli. J Bacteriol 170:1069.\n"
+            "- al-Farabi A. 1988. On the perfect state. Oxford: Clarendon.\n")
+    md = with_body(f"Essential in *E. coli* {cited} too.", refs)
+    assert [rule for rule, _ in lint(md)] == ["reference-never-cited"]

@@ -32,7 +32,7 @@ from refcheck.model import Citation, CitationItem, Source
 
 # Every year ends where no letter follows ("in pressure" is no year): _ITEM_START relies on it.
 YEAR = r"(?:(?<![\p{L}\d./\-–])(?:1[5-9]\d\d|20\d\d)(?:[a-z](?![\p{L}]))?(?![\d\p{Ll}]|\.\d)|n\.\s?d\.|(?:in\s+press|forthcoming|no\s+prelo|en\s+prensa|sous\s+presse|im\s+Druck)(?!\p{L}))"  # not "2023.09" (a version)
-_PARTICLE = r"(?:(?:[Vv]an|[Vv]on|[Dd]er|[Dd]en|[Dd]e|[Dd]el|[Dd]ella|[Dd]i|[Dd]a|[Dd]u|[Dd]os|[Ll]a|[Ll]as|[Ll]e|[Ll]os|[Tt]en|[Tt]er|[Aa]l|[Ee]l)\s+)"
+_PARTICLE = r"(?:(?:[Vv]an|[Vv]on|[Dd]er|[Dd]en|[Dd]e|[Dd]el|[Dd]ella|[Dd]i|[Dd]a|[Dd]u|[Dd]os|[Ll]a|[Ll]as|[Ll]e|[Ll]os|[Tt]en|[Tt]er|[Aa]l|[Ee]l)(?:\s+|-(?=\p{Lu})))"  # "el-Hajj", "al-Farabi"
 # Atomic, like _LOWER_SURNAME: what may follow a name (a space, a comma, "(", a year) is never a
 # letter, an apostrophe or a hyphen, so giving characters back can only fail, and in a long
 # word ("AAAA...", "Smith-Smith-...") retrying every split of it made the search quadratic or worse.

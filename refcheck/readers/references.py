@@ -210,7 +210,7 @@ _CAPS_FAMILY = (
     rf"(?:(?:{_CP}\s){{1,3}}{_CW}(?:\s{_CW}){{0,2}}(?![\p{{L}}\p{{M}}])"
     rf"|{_CW}(?:\s(?:{_CP}\s)?{_CW}){{0,2}}\s(?:{_CP}\s)?(?:{_CW4}(?![\p{{L}}\p{{M}}])|{_CSFX}))"
 )
-_FAMILY = rf"(?:{_CAPS_FAMILY}|(?:{_PARTICLE}\s)*{_FW}(?:(?:\s{_PARTICLE})*\s{_FW2}){{0,2}})"
+_FAMILY = rf"(?:{_CAPS_FAMILY}|(?:{_PARTICLE}(?:\s|-(?=\p{{Lu}})))*{_FW}(?:(?:\s{_PARTICLE})*\s{_FW2}){{0,2}})"
 _SUFFIX = r"(?:,?\s(?:Jr|Sr|II|III|IV|2nd|3rd)\b\.?|\s(?:J[uú]nior|Filho|Neto|Sobrinho)\b)"
 # "QUIGLEY, JR., Martin": a generational suffix between the surname and the given names
 _SFX_BETWEEN = r"(?:,\s(?P<sfx>Jr|JR|Sr|SR|J[uú]nior|J[UÚ]NIOR)\.?(?=,))"
