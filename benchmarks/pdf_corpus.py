@@ -124,10 +124,10 @@ def citation_clusters(md: str, citations: list[dict]) -> list[tuple[int, int, li
         clusters.append([c["start"], c["end"], [c]])
     out = []
     for s, e, items in clusters:
-        # widen over brackets the spans already include or that touch them
-        while s > 0 and md[s - 1] in "[(":
+        # widen over a bracket or parenthesis pair that encloses the run, one matching pair at a
+        # time, so that "(Fig. 3; see [16])" loses the brackets and keeps its parentheses
+        while s > 0 and e < len(md) and (md[s - 1], md[e]) in (("[", "]"), ("(", ")")):
             s -= 1
-        while e < len(md) and md[e] in "])":
             e += 1
         out.append((s, e, items))
     return out
@@ -244,6 +244,9 @@ def run(cmd: list[str], **kw) -> subprocess.CompletedProcess:
 def md_to_html_fragment(md: str) -> str:
     r = run(["pandoc", "-f", MD_FORMAT, "-t", "html5", "--wrap=none"], input=md.encode("utf-8"))
     frag = r.stdout.decode("utf-8")
+    # a relative link would be resolved against the build folder and printed into the PDF's link
+    # annotations: keep the text, drop the link
+    frag = re.sub(r'<a href="(?![a-z][a-z0-9+.-]*:)[^"]*"', "<a", frag)
     # the reference list: mark everything from the References heading on
     frag = re.sub(r'(<h2 id="[^"]*">References</h2>)(.*)$', r'<section class="references">\1\2</section>',
                   frag, count=1, flags=re.S)
