@@ -207,6 +207,7 @@ def build_gold(aid: str, layout: str, md: str, gold: dict, meta: dict, header: d
             text = text.strip("[]()")
         cits.append({
             "n": c["n"],
+            "md_start": c["start"],
             "text": text,
             "form": form,
             "rids": c["rids"],
@@ -225,7 +226,7 @@ def build_gold(aid: str, layout: str, md: str, gold: dict, meta: dict, header: d
         "printed_refs": "all entries of the corpus gold are printed, in md order, under 'References'",
         "running_header": header,
         "refs": refs,
-        "citations": cits,
+        "citations": sorted(cits, key=lambda c: c["md_start"]),
     }
 
 
@@ -396,7 +397,7 @@ def committed_gold(aid: str, out: Path) -> dict:
     assert base is not None
     cits = []
     for i, c in enumerate(base["citations"]):
-        item = {"n": c["n"], "text": c["text"], "form": c["form"], "rids": c["rids"], "implied_rids": c["implied_rids"]}
+        item = {"n": c["n"], "md_start": c["md_start"], "text": c["text"], "form": c["form"], "rids": c["rids"], "implied_rids": c["implied_rids"]}
         if "super" in per_layout:
             sc = per_layout["super"]["citations"][i]
             item["super_text"] = sc["text"]
