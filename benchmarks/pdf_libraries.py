@@ -38,7 +38,6 @@ import ctypes  # noqa: E402
 import difflib  # noqa: E402
 import json  # noqa: E402
 import re  # noqa: E402
-import statistics  # noqa: E402
 import time  # noqa: E402
 import unicodedata  # noqa: E402
 from collections import Counter, defaultdict  # noqa: E402
