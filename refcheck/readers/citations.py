@@ -585,6 +585,28 @@ BARE_WINDOW = 100  # "Xie, Allen, Fahlgren and Carrington, 2004" fits; a window 
 _BARE_YEAR = stdre.compile(r"(?:,|et al\.?) (?:1[5-9]\d\d|20\d\d)[a-z]?(?![\w)\]])(?!\.\d)")
 
 
+def _item_ending_at(pattern, masked: str, window_start: int, end: int):
+    """The last ``pattern`` match in the window if it ends exactly at ``end`` and names plausible
+    authors: (match, start of the authors, names, et al.), else None. Shared by the readings of
+    items outside a group (``_unopened``, ``_bare``)."""
+    m = None
+    for m in pattern.finditer(masked, window_start, end):
+        pass
+    if m is None or m.end() != end:
+        return None
+    start = _trim_leading_stopwords(masked, m.start("authors"), m.end("authors"))
+    names, et_al = _split_authors(masked[start : m.end("authors")])
+    if not names or not _is_plausible_author(names, et_al):
+        return None
+    return m, start, names, et_al
+
+
+def _items_from(m, start: int, names: tuple[str, ...], et_al: bool) -> tuple:
+    """One item per year of the match, the first starting with the authors."""
+    years = _years(m.group("years"), m.start("years"))
+    return tuple((start if k == 0 else ys, ye, {"authors": names, "et_al": et_al, "year": y}) for k, (ys, ye, y) in enumerate(years))
+
+
 def _bare(masked: str, lo: int, hi: int, found: list[Found]) -> list[Found]:
     """``described in Xie et al., 2004; Onodera et al., 2005``: author-year items outside any bracket.
 
@@ -606,18 +628,11 @@ def _bare(masked: str, lo: int, hi: int, found: list[Found]) -> list[Found]:
         window_start = max(lo, candidate.start() - BARE_WINDOW)
         if i >= 0:
             window_start = max(window_start, claimed[i][1])
-        m = None
-        for m in _PAREN_ITEM.finditer(masked, window_start, end):
-            pass
-        if m is None or m.end() != end:
+        read = _item_ending_at(_PAREN_ITEM, masked, window_start, end)
+        if read is None:
             continue
-        start = _trim_leading_stopwords(masked, m.start("authors"), m.end("authors"))
-        names, et_al = _split_authors(masked[start : m.end("authors")])
-        if not names or not _is_plausible_author(names, et_al):
-            continue
-        years = _years(m.group("years"), m.start("years"))
-        items = tuple((start if k == 0 else ys, ye, {"authors": names, "et_al": et_al, "year": y}) for k, (ys, ye, y) in enumerate(years))
-        out.append(Found(start, end, "author-year", False, items, frozenset({"unbracketed"})))
+        m, start, names, et_al = read
+        out.append(Found(start, end, "author-year", False, _items_from(m, start, names, et_al), frozenset({"unbracketed"})))
     return out
 
 
@@ -660,17 +675,11 @@ def _unopened(masked: str, lo: int, hi: int, closed: set[int]) -> list[Found]:
             continue  # the parenthesis is open: an ordinary group
         # "(E(q) is ..., e.g. Douady and Couder, 1996b)": read here, but the parenthesis was opened
         nested = _open_before(masked, window_start, candidate.start())
-        m = None
-        for m in _PAREN_ITEM_CLOSE.finditer(masked, window_start, close):
-            pass
-        if m is None or m.end() != close:
+        read = _item_ending_at(_PAREN_ITEM_CLOSE, masked, window_start, close)
+        if read is None or _is_weak(read[2], read[3], read[0].group("sep"), read[0].group("years")):
             continue
-        start = _trim_leading_stopwords(masked, m.start("authors"), m.end("authors"))
-        names, et_al = _split_authors(masked[start : m.end("authors")])
-        if not names or not _is_plausible_author(names, et_al) or _is_weak(names, et_al, m.group("sep"), m.group("years")):
-            continue
-        years = _years(m.group("years"), m.start("years"))
-        items = tuple((start if i == 0 else ys, ye, {"authors": names, "et_al": et_al, "year": y}) for i, (ys, ye, y) in enumerate(years))
+        m, start, names, et_al = read
+        items = _items_from(m, start, names, et_al)
         form = {"comma-before-year"} if nested else {"unbalanced-parenthesis", "comma-before-year"}
         out.append(Found(start, close, "author-year", False, items, frozenset(form)))
     return out
