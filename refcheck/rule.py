@@ -92,11 +92,17 @@ class Context:
         """Entry id -> the id of an earlier entry it repeats: same first author, year and whole title
         (folded, at least 10 letters), and no two different DOIs. One work listed twice is one
         problem (duplicate-reference); the rules that would see it as two works pass over it."""
+        by_author_year: dict[tuple, int] = defaultdict(int)
+        for ref in self.manuscript.references:
+            if ref.authors and ref.year:
+                by_author_year[(surname_key(ref.authors[0].family), ref.year)] += 1
         first: dict[tuple, str] = {}
         out: dict[str, str] = {}
         for ref in self.manuscript.references:
+            if not (ref.authors and ref.year) or by_author_year[(surname_key(ref.authors[0].family), ref.year)] < 2:
+                continue  # titles are folded only where an author and year repeat
             title = fold(ref.title or "")[:400]
-            if not (ref.authors and ref.year and len(title) >= 10):
+            if len(title) < 10:
                 continue
             key = (surname_key(ref.authors[0].family), ref.year, title)
             earlier = first.setdefault(key, ref.id)

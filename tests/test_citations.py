@@ -362,6 +362,40 @@ def test_author_year_outside_brackets_counts_only_where_it_names_an_entry(text, 
     assert [(i.authors, i.et_al, i.year) for c in manuscript.citations for i in c.items] == expected
 
 
+POSSESSIVE_LIST = """
+
+## References
+
+- Lloyd GER. 1995. Adversaries and authorities. Cambridge: Cambridge University Press.
+- Solomon RC. 1992. Ethics and excellence. New York: Oxford University Press.
+- Solomon RC. 1999. A better way to think about business. New York: Oxford University Press.
+- Winkler AJ. 1965. General viticulture. Berkeley: University of California Press.
+- Jones C. 2001. A view of the field. J Field 6:1-2.
+"""
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # the possessive of a cited name is that name
+        ("Lloyd’s (1995) arguments hold.", [(("Lloyd",), False, "1995")]),
+        ("Solomon's (1992; 1999) list of virtues", [(("Solomon",), False, "1992"), (("Solomon",), False, "1999")]),
+        ("The Jones' (2001) view differs.", [(("Jones",), False, "2001")]),
+        # a few words may say what of the work is meant ...
+        ("We used Winkler’s equation (1965) here.", [(("Winkler",), False, "1965")]),
+        ("Lloyd's recommended criteria (1995) apply.", [(("Lloyd",), False, "1995")]),
+        # ... and then it is a citation only if the list has that name and year: a law, a theorem
+        ("Newton's laws of motion (1687) hold.", []),
+        ("Winkler’s equation (1970) here.", []),
+    ],
+)
+def test_a_possessive_cites_the_name(text, expected):
+    report = check(read_text(text + POSSESSIVE_LIST))
+    manuscript = report.manuscripts[0]
+    assert [(i.authors, i.et_al, i.year) for c in manuscript.citations for i in c.items] == expected
+    assert not [f for f in report.findings if f.rule == "citation-author-mismatch"]
+
+
 # --- numeric citations as real articles print them (benchmarks/articles; docs/DEVELOPMENT.md) ---
 
 

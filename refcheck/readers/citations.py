@@ -77,7 +77,10 @@ _GARBLED = re.compile(rf"{_ITEM_START}{AUTHORS}\s*,\s*(?P<y1>(?:1[5-9]|20)\d\d)(
 _PAREN_ITEM = re.compile(rf"{_ITEM_START}{AUTHORS}(?P<sep>\s*,(?:\s*,)?\s*|\s+){YEARS}")  # "et al.,, 2012"
 # "Smith et al. (2019)" / "Smith et al., (2019)"
 _NARRATIVE = re.compile(
-    rf"(?:(?<![\p{{L}}\d@])|(?<=(?<!\p{{L}})(?:and|in|by|of|from|see|with)))(?:{AUTHORS})(?P<sep>\s*,?\s*)(?P<open>[(\[])\s*{_NARRATIVE_YEARS}"
+    rf"(?:(?<![\p{{L}}\d@])|(?<=(?<!\p{{L}})(?:and|in|by|of|from|see|with)))(?:{AUTHORS})"
+    # a possessive may name what of the author's work is meant: "Winkler's equation (1965)"
+    rf"(?:(?<=\p{{Ll}}['’]s|\p{{Ll}}s['’])(?P<owned>(?:\s+\p{{Ll}}[\p{{Ll}}\-]*){{1,3}}))?"
+    rf"(?P<sep>\s*,?\s*)(?P<open>[(\[])\s*{_NARRATIVE_YEARS}"
     r"(?P<locator>\s*[,:]\s*(?:pp?\.|chap\.|ch\.|cap\.|s/p|s\.\s?p\.|fl?\.|v\.|vol\.)[^()\[\]\n]{0,80}?)?\s*[)\]]"
 )
 _GROUP = stdre.compile(  # ASCII only: the stdlib engine scans megabytes faster
@@ -557,6 +560,12 @@ def find_author_year(masked: str, lo: int, hi: int, raw: str | None = None, bare
         if not names or not _is_plausible_author(names, et_al):
             continue
         form = set()
+        if names[-1].endswith(("'s", "’s", "s'", "s’")) and not et_al:
+            # "Lloyd’s (1995) arguments", "Solomon's (1992; 1999) list", "Jones' (2001) view": the possessive of the name
+            names = (*names[:-1], names[-1][:-2] if names[-1][-1] == "s" else names[-1][:-1])
+            form.add("possessive")
+            if m.group("owned"):
+                form.add("possessive-phrase")  # "Newton's laws (1687)": a citation only if the list has that name and year
         if "," in m.group("authors") and "." in m.group("authors") and _GIVEN_INITIALS.search(m.group("authors")):
             if _TITLE_AFTER.match(masked, m.end()):
                 continue  # "Watanabe, C. Y., ... and Tecchio, M. A. (2022). Rootstock and ...": a reference typed out
