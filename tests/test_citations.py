@@ -396,6 +396,33 @@ def test_a_possessive_cites_the_name(text, expected):
     assert not [f for f in report.findings if f.rule == "citation-author-mismatch"]
 
 
+SELF_CREDIT_LIST = """
+
+## Referências
+
+- FRANCO, A. Título de um livro. São Paulo: Editora, 2019.
+- SILVA, B. Outro título. Rio de Janeiro: Editora, 2017.
+"""
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a figure's credit to the manuscript's own authors or data is no citation
+        ("**Figura 3** Periódicos. (Fonte: Autores, 2022)", []),
+        ("Fonte: Dados da pesquisa (Florianópolis, 2022).", []),
+        ("Source: Elaborated by the authors (Paris, 2019).", []),
+        ("Fuente: Elaboración propia (Madrid, 2020).", []),
+        # ... and a credit to a listed work is one
+        ("Fonte: Franco (2019, p.288).", [(("Franco",), False, "2019")]),
+        ("Fonte: Elaborado pelos autores com base em Silva (2017).", [(("Silva",), False, "2017")]),
+    ],
+)
+def test_a_credit_to_the_authors_own_work_is_no_citation(text, expected):
+    manuscript = check(read_text(text + SELF_CREDIT_LIST)).manuscripts[0]
+    assert [(i.authors, i.et_al, i.year) for c in manuscript.citations for i in c.items] == expected
+
+
 # --- numeric citations as real articles print them (benchmarks/articles; docs/DEVELOPMENT.md) ---
 
 

@@ -11,7 +11,10 @@ BODY = "Cells divide (Smith, 2019).\n\n"
 
 @pytest.mark.parametrize(
     "heading",
-    ["## References", "# Bibliography", "References:", "**References**", "**References:**", "Literature cited", "WORKS CITED", "### 5. References"],
+    ["## References", "# Bibliography", "References:", "**References**", "**References:**", "Literature cited", "WORKS CITED", "### 5. References",
+     # the languages of the literature
+     "## Referências", "## REFERÊNCIAS BIBLIOGRÁFICAS", "## Referencias", "# Bibliografía", "## Références",
+     "## Literaturverzeichnis", "**Riferimenti bibliografici**"],
 )
 def test_reference_section_headings(heading):
     m = read_text(f"{BODY}{heading}\n\n- Smith J. 2019. A title. J 1:1.\n")

@@ -141,7 +141,17 @@ STOPWORDS = frozenset(
     desde enquanto embora sobre entre pelo pela pelos pelas aunque pero además selon après avant
     dans pour mais ainsi comme laut gemäß seguindo quando com ali então logo mas porque onde portanto
     isto este esta estes estas esse essa nesse nessa neste nesta em ao aos pelos finalmente cf ver veja
-    dice también cuando con donde por así estos ese esa luego""".split()  # sentence words of Portuguese, Spanish, French, German texts
+    dice también cuando con donde por así estos ese esa luego
+    author authors autor autora autores autoras autoria auteur auteurs""".split()  # sentence words of Portuguese, Spanish, French, German texts
+)  # the last line: a figure's credit to the manuscript's own authors ("Fonte: Autores, 2022"), no citation
+
+# A figure's or table's credit to the manuscript's own work, just before a parenthesis: what the
+# parenthesis holds is the place and date of that work ("Fonte: Dados da pesquisa (Florianópolis, 2022)")
+_SELF_CREDIT = stdre.compile(
+    r"(?i)(?:dados\s+d[ae]\s+pesquisa|pesquisa\s+de\s+campo|research\s+data|datos\s+de\s+(?:la\s+)?investigaci[oó]n"
+    r"|elabora[çc][ãa]o\s+pr[óo]pria|own\s+elaboration|elaboraci[oó]n\s+propia"
+    r"|(?:elaborad[oa]s?|organizad[oa]s?|adaptad[oa]s?|elaborated|prepared|compiled|made)\s+(?:pel[oa]s?|por\s+l[oa]s?|by\s+the)\s+(?:autor(?:es|as|a)?|authors?))"
+    r"[\s,.:]*\($"
 )
 # Places that read like a name before a year ("rates rose in England (2009)"): continents, countries
 # and regions, in English, Portuguese and Spanish. A narrative "citation" of one of them counts only
@@ -530,6 +540,8 @@ def find_author_year(masked: str, lo: int, hi: int, raw: str | None = None, bare
         if "." in body or "…" in body:  # ABNT cites a work without author by its title's first words: "(ÍNDIO..., 2014)"
             body = _TITLE_ELLIPSIS.sub(_blank_match, body)
         body_start = lo + g.start(which)
+        if which == "body" and _SELF_CREDIT.search(masked, max(lo, lo + g.start() - 60), lo + g.start() + 1):
+            continue  # "Fonte: Dados da pesquisa (Florianópolis, 2022)": the credit's place and date
         form: set[str] = set()
         items = _author_year_items(masked, body_start, body, form, parts)
         if items:

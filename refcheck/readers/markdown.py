@@ -47,7 +47,10 @@ _EMPHASIS = re.compile(r"\*+|(?<![\p{L}\d])_+|_+(?![\p{L}\d])|\\(?=[\[\]()*_`@])
 
 _SECTION_NAMES = (
     "references|reference list|references cited|literature cited|literature|bibliography|"
-    "works cited|cited literature|citations|sources|references and notes|notes and references"
+    "works cited|cited literature|citations|sources|references and notes|notes and references|"
+    # Portuguese, Spanish, French, German, Italian
+    "referências|referências bibliográficas|referencias|referencias bibliográficas|bibliografia|bibliografía|"
+    "références|références bibliographiques|bibliographie|literatur|literaturverzeichnis|riferimenti bibliografici"
 )
 _SECTION = stdre.compile(
     rf"^[ \t]{{0,3}}(?P<hashes>#{{1,6}}[ \t]+)?(?:[*_]{{1,3}})?[ \t]*(?:\d+\.?[ \t]+)?(?:{_SECTION_NAMES})[ \t]*:?[ \t]*(?:[*_]{{1,3}})?[ \t]*:?[ \t]*(?:\{{[^{{}}\n]*+\}}[ \t]*)?$",
