@@ -15,7 +15,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from refcheck.model import CitationItem, Link, Manuscript, Reference
-from refcheck.names import acronym, fold, group_keys, org_key, same_surname, surname_key, surname_keys
+from refcheck.names import PARTICLES, acronym, fold, group_keys, org_key, same_surname, surname_key, surname_keys
 
 FUZZY_SURNAME = 80.0  # rapidfuzz ratio at or above which a misspelt surname still links
 
@@ -124,6 +124,16 @@ def _work_matches_item(work: Reference, item: CitationItem) -> tuple[int, ...]:
     return (2,) if len(work.authors) == 1 else (1,)
 
 
+def _by_given_name(cited: str, pairs: list[tuple[Reference, Reference]]) -> list[tuple[Reference, Reference]]:
+    """The one work whose first author's given name starts as the cited one's does, where the text
+    gives it ("Paul Reynaud (1945)" for REYNAUD, P. beside REYNAUD, E.); else all of them."""
+    first = fold(cited.split()[0])[:1]
+    if not first or fold(cited.split()[0]) in PARTICLES:
+        return pairs
+    agree = [(r, w) for r, w in pairs if w.authors and fold(w.authors[0].given or "")[:1] == first]
+    return agree if len(agree) == 1 else pairs
+
+
 def _unique(pairs: list[tuple[Reference, Reference]]) -> list[tuple[Reference, Reference]]:
     if len(pairs) < 2:
         return pairs
@@ -182,6 +192,8 @@ def _link_author_year(citation_id: str, index_in_citation: int, item: CitationIt
         if len(exact) > 1:
             best = max(_work_matches_item(w, item) for _, w in exact)
             exact = [(r, w) for r, w in exact if _work_matches_item(w, item) == best]
+        if len(exact) > 1 and " " in cited:
+            exact = _by_given_name(cited, exact)
         if len(exact) > 1:
             return Link(citation_id, index_in_citation, tuple(r.id for r, _ in exact), "ambiguous")
         ref, work = exact[0]

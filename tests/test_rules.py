@@ -302,6 +302,18 @@ def test_same_first_author_and_year_are_told_apart_by_every_name_cited(cited):
 
 
 @pytest.mark.parametrize(
+    "cited, ambiguous",
+    [("Paul Reynaud (1945, p. 31)", False), ("Émile Reynaud (1945)", False), ("(Reynaud, 1945)", True),
+     ("Jean Reynaud (1945)", True)],  # a given name that fits neither: still two candidates
+)
+def test_a_given_name_in_the_text_picks_between_two_works_of_one_surname_and_year(cited, ambiguous):
+    refs = ('- REYNAUD, E. Le brevet du "Théâtre Optique". Paris: Cinémathèque Française, 1945.\n'
+            "- REYNAUD, P. Les Débuts de la Cinématographie. Paris: Cinémathèque Française, 1945.\n")
+    rules = [rule for rule, _ in lint(with_body(f"As {cited} wrote.", refs))]
+    assert ("ambiguous-citation" in rules) == ambiguous
+
+
+@pytest.mark.parametrize(
     "cited",
     ["(SBEM, Denk and Horstmann, 2004)", "(Figure 1F and Denk et al., 2004)"],
 )
