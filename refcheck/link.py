@@ -18,6 +18,7 @@ from refcheck.model import CitationItem, Link, Manuscript, Reference
 from refcheck.names import PARTICLES, acronym, fold, group_keys, org_key, same_surname, surname_key, surname_keys
 
 FUZZY_SURNAME = 80.0  # rapidfuzz ratio at or above which a misspelt surname still links
+FUZZY_OVER_OTHER_YEARS = 90.0  # ... and at which it wins over the same name listed with other years
 
 
 @lru_cache(maxsize=4096)
@@ -41,6 +42,8 @@ class Index:
     # (year, first letter of the surname key) -> works: misspellings keep the first letter
     # (Diomedede / Diomede), and the bucket keeps fuzzy matching far from citations x references
     by_year_initial: dict[tuple[str, str], list[tuple[Reference, Reference]]] = field(default_factory=lambda: defaultdict(list))
+    # year -> works with two or more authors, for a citation by the senior (last) author
+    by_year: dict[str, list[tuple[Reference, Reference]]] = field(default_factory=lambda: defaultdict(list))
 
     @classmethod
     def build(cls, references: tuple[Reference, ...], bib: tuple[Reference, ...] = ()) -> Index:
@@ -87,6 +90,8 @@ class Index:
                 if work.year and work.authors:
                     key = surname_key(work.authors[0].family)
                     index.by_year_initial[(year[:4], key[:1])].append((ref, work))
+                    if len(work.authors) > 1:
+                        index.by_year[year].append((ref, work))
         return index
 
 
@@ -205,19 +210,43 @@ def _link_author_year(citation_id: str, index_in_citation: int, item: CitationIt
         )
         return Link(citation_id, index_in_citation, (ref.id,), how)
     if candidates:
+        # the same name spelt otherwise, with the cited year, is likelier the work meant (Damjanović
+        # 2000 cited, Damjanović 1999 and 2002 listed, and a Damjanovi 2000 misspelt in the list)
+        winner = _fuzzy_same_year(cited, year, index, FUZZY_OVER_OTHER_YEARS)
+        if winner is not None:
+            return Link(citation_id, index_in_citation, (winner.id,), "fuzzy-author")
         nearest = sorted(candidates, key=lambda rw: (abs((rw[1].year_number or 0) - int(year[:4] or 0)) if year[:4].isdigit() else 0, rw[0].id))
         return Link(citation_id, index_in_citation, (), "none", tuple(r.id for r, _ in nearest[:3]), year_differs=True)
     # Same year, surname spelt differently (Diomedede / Diomede): link if one clearly wins.
+    scored = _fuzzy_scores(cited, year, index)
+    if scored and scored[0][0] >= FUZZY_SURNAME and (len(scored) == 1 or scored[1][0] < scored[0][0]):
+        return Link(citation_id, index_in_citation, (scored[0][2].id,), "fuzzy-author")
+    # cited by the senior author: "Dingledine et al., 1999" for "Huang Y, Myers SJ, Dingledine R. 1999"
+    cited_key = surname_key(cited)
+    senior = _unique([(r, w) for r, w in index.by_year.get(year, ()) if cited_key in surname_keys(w.authors[-1].family)])
+    if len(senior) == 1:
+        return Link(citation_id, index_in_citation, (senior[0][0].id,), "last-author")
+    nearest = tuple(s[2].id for s in scored[:2] if s[0] >= 60)
+    return Link(citation_id, index_in_citation, (), "none", nearest)
+
+
+def _fuzzy_scores(cited: str, year: str, index: Index) -> list[tuple]:
+    """(ratio, id, entry, work) of the works of the cited year whose first author's surname starts
+    with the cited one's letter, best first."""
     cited_key = surname_key(cited)
     same_year = index.by_year_initial.get((year[:4], cited_key[:1]), ()) if year[:4].isdigit() else ()
-    scored = sorted(
+    return sorted(
         ((fuzz.ratio(cited_key, surname_key(w.authors[0].family)), r.id, r, w) for r, w in same_year),
         key=lambda s: (-s[0], s[1]),
     )
-    if scored and scored[0][0] >= FUZZY_SURNAME and (len(scored) == 1 or scored[1][0] < scored[0][0]):
-        return Link(citation_id, index_in_citation, (scored[0][2].id,), "fuzzy-author")
-    nearest = tuple(s[2].id for s in scored[:2] if s[0] >= 60)
-    return Link(citation_id, index_in_citation, (), "none", nearest)
+
+
+def _fuzzy_same_year(cited: str, year: str, index: Index, threshold: float) -> Reference | None:
+    """The one entry of the cited year whose first author's surname is the cited one misspelt."""
+    scored = [s for s in _fuzzy_scores(cited, year, index) if s[0] < 100]
+    if scored and scored[0][0] >= threshold and (len(scored) == 1 or scored[1][0] < scored[0][0]):
+        return scored[0][2]
+    return None
 
 
 def _link_keyed(citation_id: str, i: int, item: CitationItem, index: Index) -> list[Link]:

@@ -250,7 +250,8 @@ class Link:
     """Ties one CitationItem (``citation`` id, ``item`` index) to zero or more References.
 
     ``how`` says how it matched: ``label``, ``key``, ``exact``, ``case``, ``diacritics``,
-    ``fuzzy-author`` (surname spelled differently), ``no-suffix`` (2019 for 2019a);
+    ``fuzzy-author`` (surname spelled differently), ``last-author`` (the work's last author cited
+    instead of its first), ``no-suffix`` (2019 for 2019a) and the others docs/json-schema.md lists;
     ``none`` when nothing matched, ``ambiguous`` when several matched equally.
     ``nearest`` holds close candidates offered as "did you mean" when nothing matched, and
     ``year_differs`` is set when the author exists in the list only with other years.

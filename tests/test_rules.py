@@ -301,6 +301,35 @@ def test_same_first_author_and_year_are_told_apart_by_every_name_cited(cited):
     assert "ambiguous-citation" not in rules and "citation-without-reference" not in rules
 
 
+def test_a_work_cited_by_its_last_author_is_one_finding_at_the_citation():
+    """The senior author named instead of the first: the citation is reported, the entry is cited."""
+    refs = ("- Huang Y, Myers SJ, Dingledine R. 1999. Transcriptional repression by REST. Nat Neurosci 2:867-872.\n"
+            "- Lawinger P, Venugopal R, Majumder S. 2000. The neuronal repressor REST/NRSF. Nat Med 6:826-831.\n")
+    findings = lint(with_body("REST recruits Sin3A (Dingledine et al., 1999) in tumours (Lawinger et al., 2000).", refs))
+    assert findings == [("citation-author-mismatch", 5)]
+    # a name that is the last author of no entry of that year is still a citation without reference
+    findings = lint(with_body("REST recruits Sin3A (Myers et al., 1999) in tumours (Lawinger et al., 2000).", refs))
+    assert sorted(rule for rule, _ in findings) == ["citation-without-reference", "reference-never-cited"]
+
+
+@pytest.mark.parametrize(
+    "body, uncited",
+    [
+        # the misspelt entry of the cited year is the work meant, not the same name's other years
+        ("Mice (Damjanović et al., 2000) and (Damjanović et al., 2002; Damjanović et al., 1999).", []),
+        # a year mismatch spares the entry it most likely means: the nearest one nothing else cites
+        ("Mice (Damjanović et al., 2001) and (Damjanović et al., 2002; Damjanovi et al., 2000).", []),
+    ],
+)
+def test_one_miscited_work_is_reported_once(body, uncited):
+    refs = ("- Damjanović A, Smith B, Lee C. 1999. Something older. J 1:1.\n"
+            "- Damjanović A, Smith B, Lee C. 2002. Something else. J 1:2.\n"
+            "- Damjanovi A, Smith B, Lee C. 2000. Deleter mice. J 2:2.\n")
+    findings = lint(with_body(body, refs))
+    assert len([r for r, _ in findings if r in ("citation-author-mismatch", "citation-year-mismatch")]) == 1
+    assert [line for rule, line in findings if rule == "reference-never-cited"] == uncited
+
+
 @pytest.mark.parametrize(
     "cited, ambiguous",
     [("Paul Reynaud (1945, p. 31)", False), ("Émile Reynaud (1945)", False), ("(Reynaud, 1945)", True),

@@ -143,8 +143,10 @@ def reference_never_cited(ctx: Context):
         return
     # an entry cited with the wrong year is reported once, by citation-year-mismatch; an entry
     # that markup points at while the text names another, once, by citation-author-mismatch
-    near_misses = {ref_id for link in ctx.manuscript.links if link.year_differs or link.how == "key-mismatch"
-                   for ref_id in link.nearest[:1]}
+    # (of the entries a year-mismatched citation may mean, the nearest one that nothing else cites:
+    # "FOUCAULT, 2005" with 2001 uncited beside 2008 and 2009 cited, "Mackenzie, 2007" with an undated entry)
+    near_misses = {next((r for r in link.nearest if r not in ctx.links_to), link.nearest[0]) if link.year_differs else link.nearest[0]
+                   for link in ctx.manuscript.links if (link.year_differs or link.how == "key-mismatch") and link.nearest}
     for ref in ctx.manuscript.references:
         if ref.id in ctx.links_to or ref.id in near_misses or not (ref.authors or ref.year):
             continue
@@ -210,9 +212,10 @@ def citation_author_mismatch(ctx: Context):
     Why it matters: a misspelt name (Diomedede for Diomede) weakens trust and breaks search.
     Case-only or diacritic-only differences (liu/Liu, Sorensen/Sørensen) are reported as info.
 
-    Example: `(liu et al., 2018)` for the entry "Liu, B., ... (2018)".
+    Example: `(liu et al., 2018)` for the entry "Liu, B., ... (2018)"; `(Dingledine et al., 1999)`
+    for "Huang Y, Myers SJ, Dingledine R. 1999" (the senior author named instead of the first).
 
-    Fix: spell the name as the entry does.
+    Fix: spell the name as the entry does; cite a work by its first author.
     """
     for link in ctx.manuscript.links:
         if link.how == "key-mismatch" and not _names_keyed_author(ctx, link):
@@ -220,13 +223,18 @@ def citation_author_mismatch(ctx: Context):
             yield Problem(item.span, f"{item.text} is marked up as a citation of {_describe(marked)}, but its text names {_describe(named)}",
                           Fix(f"point the citation at {_describe(named)}"))
             continue
-        if link.how not in {"case", "diacritics", "fuzzy-author"}:
+        if link.how not in {"case", "diacritics", "fuzzy-author", "last-author"}:
             continue
         item = ctx.item(link)
         ref = ctx.references[link.references[0]]
         cited = item.authors[0]
         work = next((w for w in (ref.parts or (ref,)) if w.authors), ref)
         printed = work.authors[0].family if work.authors else "?"
+        if link.how == "last-author":
+            named = f"{printed} et al." if len(work.authors) > 2 else " and ".join(a.family for a in work.authors)
+            yield Problem(item.span, f"{item.text} names the last author of {_describe(ref)}; cite it by its first author",
+                          Fix(f"write {named}"))
+            continue
         if link.how == "fuzzy-author":
             yield Problem(item.span, f"{cited!r} is spelt {printed!r} in {_describe(ref)}", Fix(f"write {printed}", printed))
         else:
