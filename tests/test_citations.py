@@ -423,6 +423,39 @@ def test_a_credit_to_the_authors_own_work_is_no_citation(text, expected):
     assert [(i.authors, i.et_al, i.year) for c in manuscript.citations for i in c.items] == expected
 
 
+TABLE_LIST = """
+
+## References
+
+- Budowski, G. 1965. Distribution of tropical American rain forest species. Turrialba 15: 40-42.
+- Denslow, J.S. 1980. Gap partitioning among tropical rainforest trees. Biotropica 12: 47-51.
+- Bernacci, L.C. & Leitão-Filho, H.F. 1996. Flora fanerogâmica. Revista Brasileira de Botânica 19: 149-164.
+- Aguiar, O.T., Pastore, J.A. & Rocha, F.T. 2001. Florística. Revista 13: 1-10.
+"""
+
+
+@pytest.mark.parametrize(
+    "table, expected",
+    [
+        # a table of studies: a column of years beside a column of authors cites each row's work
+        ("| Ano | Autor | Classificação |\n| --- | --- | --- |\n| 1965 | Budowski | Pioneira |\n"
+         "| 1980 | Denslow | Pioneira e sub-bosque |\n| 1996 | Bernacci & Leitão-Filho | Pioneira |\n"
+         "| 2001 | Aguiar *et al*. | Pioneira |\n| 2010 | Nobody | Pioneira |\n",
+         [(("Budowski",), False, "1965"), (("Denslow",), False, "1980"),
+          (("Bernacci", "Leitão-Filho"), False, "1996"), (("Aguiar",), True, "2001")]),
+        # authors first, then years
+        ("| Author | Year |\n|---|---|\n| Denslow | 1980 |\n| Budowski | 1965 |\n",
+         [(("Denslow",), False, "1980"), (("Budowski",), False, "1965")]),
+        # years beside things that are not names, or beside names the list does not date so: nothing
+        ("| Year | Rainfall |\n|---|---|\n| 1980 | 1200 mm |\n| 1981 | 900 mm |\n", []),
+        ("| Year | Site |\n|---|---|\n| 1981 | Denslow |\n| 1966 | Budowski |\n", []),
+    ],
+)
+def test_a_table_of_studies_cites_each_row(table, expected):
+    manuscript = check(read_text("Studies.\n\n" + table + TABLE_LIST)).manuscripts[0]
+    assert [(i.authors, i.et_al, i.year) for c in manuscript.citations for i in c.items] == expected
+
+
 # --- numeric citations as real articles print them (benchmarks/articles; docs/DEVELOPMENT.md) ---
 
 

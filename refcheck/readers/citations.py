@@ -599,6 +599,62 @@ def find_author_year(masked: str, lo: int, hi: int, raw: str | None = None, bare
     found.extend(_unopened(masked, lo, hi, {f.end for f in found}))
     if bare:
         found.extend(_bare(masked, lo, hi, found))
+        if "|" in masked:
+            found.extend(_table_rows(masked, lo, hi))
+    return found
+
+
+_TABLE = stdre.compile(r"(?:^[ \t]*\|.*\|[ \t]*(?:\n|$)){3,}", stdre.M)
+_CELL = stdre.compile(r"(?<=\|)[^|\n]*(?=\|)")
+_CELL_YEAR = re.compile(rf"\s*(?P<year>{YEAR})\s*")
+_CELL_AUTHORS = re.compile(rf"\s*{AUTHORS}\s*")
+_EMPHASIS = stdre.compile(r"[*_]|\s+(?=\.)")
+
+
+def _table_rows(masked: str, lo: int, hi: int) -> list[Found]:
+    """A table that lists studies with their year and author in cells of their own ("| 1980 |
+    Denslow | Pioneira ... |"): each row cites that author and year. A column counts as the
+    years when all but its header are years, and the authors' column as names when nearly all its
+    cells are; such a row is kept only where an entry has that name and year (form ``table-cells``)."""
+    found: list[Found] = []
+    for table in _TABLE.finditer(masked, lo, hi):
+        rows = []
+        offset = table.start()
+        for line in table.group().split("\n"):
+            if line.strip():
+                rows.append([(offset + c.start(), offset + c.end()) for c in _CELL.finditer(line)])
+            offset += len(line) + 1
+        rows = [r for r in rows if not all(set(masked[a:b].strip()) <= set("-: ") for a, b in r)]  # the rule under the header
+        width = min(len(r) for r in rows)
+        data = rows[1:]
+        if width < 2 or len(data) < 2:
+            continue
+        for year_col in range(width):
+            years = [_CELL_YEAR.fullmatch(masked, *row[year_col]) for row in data]
+            if sum(1 for y in years if y) < max(2, len(data) - 1):
+                continue
+            for author_col in (year_col + 1, year_col - 1):
+                if not 0 <= author_col < width:
+                    continue
+                # "Aguiar *et al*.": the mask blanked the emphasis, leaving "Aguiar  et al ."
+                cells = [_EMPHASIS.sub("", masked[slice(*row[author_col])]) for row in data]
+                named = [_CELL_AUTHORS.fullmatch(cell) for cell in cells]
+                if sum(1 for n in named if n) * 4 < len(data) * 3:
+                    continue
+                for row, year, name, cell in zip(data, years, named, cells):
+                    if not (year and name):
+                        continue
+                    names, et_al = _split_authors(name.group("authors"))
+                    if not names or not _is_plausible_author(names, et_al):
+                        continue
+                    # the span: the cell's text from the first name (emphasis aside, the cell is the citation)
+                    first = masked.find(names[0], *row[author_col])
+                    start = first if first != -1 else row[author_col][0]
+                    end = row[author_col][0] + len(masked[slice(*row[author_col])].rstrip())
+                    fields = {"authors": names, "et_al": et_al, "year": year.group("year")}
+                    found.append(Found(start, end, "author-year", True, ((start, end, fields),), frozenset({"table-cells"})))
+                break
+            break
     return found
 
 
