@@ -76,6 +76,17 @@ class Index:
                         keys.append(fold("".join(acronyms)))
                     # the acronym it goes by, printed as its publisher ("... Teixeira. (2024). Resumo técnico. Inep.")
                     keys += [fold(a) for a in _PRINTED_ACRONYM.findall(work.raw) if a[:1] in initials_of(groups)]
+                    # an organisation's dataset or report cited by its name: "Censo Demográfico (2010)",
+                    # "Censo (2010)" for "IBGE - Instituto ... Censo Demográfico de 2010"
+                    named = _TITLE_NAME.match(work.title or "")
+                    if named:
+                        keys += [fold(named.group(0)), fold(named.group(1))]
+                    # ... or by its initials: "PNAD (2013)" for "Pesquisa Nacional por Amostra de Domicílios"
+                    phrase = _TITLE_PHRASE.match(work.title or "")
+                    if phrase:
+                        initials = "".join(w[0] for w in phrase.group(0).split() if w[0].isupper())
+                        if len(initials) >= 3:
+                            keys.append(fold(initials))
                 if not work.authors or (len(work.authors) == 1 and not work.authors[0].given):
                     # a work without author is cited by its title's first words in capitals (ABNT):
                     # "ÍNDIO, Cidadão? Direção: ..." is "(ÍNDIO..., 2014)"
@@ -98,6 +109,11 @@ class Index:
 # an acronym printed alone in an entry, its last sentence or one before: "INEP.", "Inep.", "CAPES, Ministério"
 _PRINTED_ACRONYM = re.compile(r"(?<=[.,:;]\s)(\p{Lu}(?:\p{Lu}{2,7}|\p{Ll}{2,4}))(?=[.,;]\s|[.,;]?$)")
 
+
+# the capitalised words a title starts with (the first of at least four letters)
+_TITLE_NAME = re.compile(r"(\p{Lu}\p{Ll}{3,})(?:\s\p{Lu}[\p{Ll}\p{Lu}]+){0,2}")
+# capitalised words with small words between them: "Pesquisa Nacional por Amostra de Domicílios"
+_TITLE_PHRASE = re.compile(r"\p{Lu}[\p{Ll}\p{Lu}]+(?:\s(?:\p{Ll}{1,4}\s)*\p{Lu}[\p{Ll}\p{Lu}]+)+")
 
 _CAPITALS_HEAD = re.compile(r"\W*(\p{Lu}{2,}(?:\s\p{Lu}{2,})*)(?![\p{Ll}])")
 

@@ -301,6 +301,20 @@ def test_same_first_author_and_year_are_told_apart_by_every_name_cited(cited):
     assert "ambiguous-citation" not in rules and "citation-without-reference" not in rules
 
 
+@pytest.mark.parametrize(
+    "cited, linked",
+    [("Censo Demográfico (2010)", True), ("dados do Censo (2010) do IBGE", True), ("a PNAD (2013)", True),
+     ("(Amostra, 2013)", False)],  # a word inside the title names nothing: only its first words do
+)
+def test_an_organisations_dataset_is_cited_by_its_name_or_initials(cited, linked):
+    refs = ("- IBGE - Instituto Brasileiro de Geografia e Estatística. Censo Demográfico de 2010. Rio de Janeiro. "
+            "Disponível em: http://www.ibge.gov.br.\n"
+            "- IBGE - Instituto Brasileiro de Geografia e Estatística. Pesquisa Nacional por Amostra de Domicílios de 2013. "
+            "Rio de Janeiro. Disponível em: http://www.ibge.gov.br.\n")
+    rules = [rule for rule, _ in lint(with_body(f"Foi utilizado o {cited} e o IBGE (2010; 2013).", refs))]
+    assert ("citation-without-reference" in rules) is not linked
+
+
 def test_a_work_cited_by_its_last_author_is_one_finding_at_the_citation():
     """The senior author named instead of the first: the citation is reported, the entry is cited."""
     refs = ("- Huang Y, Myers SJ, Dingledine R. 1999. Transcriptional repression by REST. Nat Neurosci 2:867-872.\n"
