@@ -125,7 +125,10 @@ def link_manuscript(manuscript: Manuscript) -> Manuscript:
         # a species' authority ("*Turdus albicollis* Vieillot, 1818") and a name and year outside
         # brackets count only when an entry has that year
         authority = {c.id for c in manuscript.citations if any(f in c.form for f in strict)}
-        corroborated = {l.citation for l in links if l.references or (l.year_differs and l.citation not in authority)}
+        # (a strict candidate needs the name as the entry prints it: not another author of it, not a misspelling)
+        corroborated = {l.citation for l in links
+                        if (l.references and (l.citation not in authority or l.how not in ("last-author", "fuzzy-author")))
+                        or (l.year_differs and l.citation not in authority)}
         dropped = weak - corroborated
         if dropped:
             citations = tuple(c for c in manuscript.citations if c.id not in dropped)

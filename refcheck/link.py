@@ -171,10 +171,16 @@ def link_author_year(citation_id: str, index_in_citation: int, item: CitationIte
     found = _link_author_year(citation_id, index_in_citation, item, index)
     if found.references or found.year_differs or len(item.authors) < 2 or index.by_surname.get(surname_key(item.authors[0])):
         return found
-    # "(SBEM, Denk and Horstmann, 2004)", "(Figure 1F and Aoki et al., 2012)": a word before the
-    # authors read as one; the authors after it name an entry, with its year
-    rest = _link_author_year(citation_id, index_in_citation, dataclasses.replace(item, authors=item.authors[1:]), index)
-    return rest if rest.references and rest.how in ("exact", "case", "diacritics", "particle", "no-suffix") else found
+    # "(SBEM, Denk and Horstmann, 2004)", "(Figure 1F and Aoki et al., 2012)", "(Rio de Janeiro,
+    # São Paulo; Smith, 2010)": words before the authors read as names; the authors after them
+    # name an entry, with its year
+    for drop in range(1, len(item.authors)):
+        if index.by_surname.get(surname_key(item.authors[drop])) is None and drop < len(item.authors) - 1:
+            continue
+        rest = _link_author_year(citation_id, index_in_citation, dataclasses.replace(item, authors=item.authors[drop:]), index)
+        if rest.references and rest.how in ("exact", "case", "diacritics", "particle", "no-suffix"):
+            return rest
+    return found
 
 
 def _link_author_year(citation_id: str, index_in_citation: int, item: CitationItem, index: Index) -> Link:

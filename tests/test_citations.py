@@ -40,6 +40,9 @@ def items(md: str) -> list[tuple]:
         ("However, Kessler et al. (2004) found", [(("Kessler",), True, "2004")]),
         # ABNT (Brazil): the authors of one work separated by ";", the year after the last
         ("(Pinto; Matias; Moreiro-González, 2016)", [(("Pinto", "Matias", "Moreiro-González"), False, "2016")]),
+        # ... with "cf." before them, or a comma between two of them
+        ("(cf. BRAIT; PISTORI, 2012)", [(("BRAIT", "PISTORI"), False, "2012")]),
+        ("(PAULA, SILVA; WOIDA, 2020)", [(("PAULA", "SILVA", "WOIDA"), False, "2020")]),
         ("(SILVA; SOUZA, 2010; LIMA, 2011)", [(("SILVA", "SOUZA"), False, "2010"), (("LIMA",), False, "2011")]),
         ("( Suber, 2019; Abadal, 2021)", [(("Suber",), False, "2019"), (("Abadal",), False, "2021")]),
         # "and" in the language of the text

@@ -327,6 +327,21 @@ def test_a_work_cited_by_its_last_author_is_one_finding_at_the_citation():
 
 
 @pytest.mark.parametrize(
+    "cited, finding",
+    [("Koenker and Bassett (1978) showed", "names the authors of (Bassett and Koenker 1978, line 9) in another order"),
+     ("It was shown (Koenker, 1978)", "names the last author of (Bassett and Koenker 1978, line 9); cite it by its first author"),
+     # places read as names before the authors are passed over
+     ("It was shown (Rio de Janeiro, São Paulo; Bassett, 1978)", None)],
+)
+def test_authors_cited_in_another_order(cited, finding):
+    refs = "- Bassett G, Koenker R. 1978. Regression quantiles. Econometrica 46:33-50.\n"
+    report = run(with_body(f"{cited}.", refs))
+    messages = [f.message for f in report.findings if f.rule == "citation-author-mismatch"]
+    assert len(messages) == (finding is not None) and all(m.endswith(finding) for m in messages)
+    assert not [f for f in report.findings if f.rule in ("reference-never-cited", "citation-without-reference")]
+
+
+@pytest.mark.parametrize(
     "body, uncited",
     [
         # the misspelt entry of the cited year is the work meant, not the same name's other years

@@ -36,11 +36,11 @@ _PARTICLE = r"(?:(?:[Vv]an|[Vv]on|[Dd]er|[Dd]en|[Dd]e|[Dd]el|[Dd]ella|[Dd]i|[Dd]
 # Atomic, like _LOWER_SURNAME: what may follow a name (a space, a comma, "(", a year) is never a
 # letter, an apostrophe or a hyphen, so giving characters back can only fail, and in a long
 # word ("AAAA...", "Smith-Smith-...") retrying every split of it made the search quadratic or worse.
-_WORD = r"(?>(?:[dDlL]['’])?\p{Lu}[\p{L}\p{M}'’]*(?:[-‐–][\p{L}\p{M}'’]+)*(?:(?<=[-‐\s]Jr|[-‐\s]Sr)\.)?)"  # "Ghizoni-Jr.", "Español–Suñer"
+_WORD = r"(?>(?:(?<![\p{L}\p{M}])[dDlL]['’])?\p{Lu}[\p{L}\p{M}'’]*(?:[-‐–][\p{L}\p{M}'’]+)*(?:(?<=[-‐\s]Jr|[-‐\s]Sr)\.)?)"  # "Ghizoni-Jr.", "Español–Suñer"
 # Possessive: nothing that may follow a surname (",", "and", "&", "et al", a year, "(") starts
 # with a space and a capitalised word, so giving words back can only fail.
 # "Yarza De los Ríos"; an organisation's name may start with a number that is no year ("1000 Genomes Project Consortium")
-_SURNAME = rf"(?:(?:{_PARTICLE}{{0,3}}|(?<![\d\p{{L}}.,\-–/])(?!(?:1[5-9]|20)\d\d\b)\d{{1,4}}\s(?=\p{{Lu}}))(?:{_WORD}(?:\s{_PARTICLE}{{0,2}}{_WORD}){{0,3}}+))"
+_SURNAME = rf"(?:(?:(?:(?<![\p{{L}}\p{{M}}]){_PARTICLE}{{1,3}})?|(?<![\d\p{{L}}.,\-–/])(?!(?:1[5-9]|20)\d\d\b)\d{{1,4}}\s(?=\p{{Lu}}))(?:{_WORD}(?:\s{_PARTICLE}{{0,2}}{_WORD}){{0,3}}+))"
 # initials given in a citation ("Agostinelli, C. and Lund, 2022"): read, and reported as malformed
 _INITIALS = r"(?:\s*,\s*\p{Lu}\.(?:\s?-?\p{Lu}\.){0,2})"
 _LOWER_SURNAME = r"(?:(?>\p{Ll}[\p{Ll}\p{M}'’-]+)(?=\s+et\s*al))"
@@ -102,7 +102,8 @@ _NARRATIVE_YEAR = stdre.compile(r"[(\[]\s*(?:1[5-9]\d\d|20\d\d|n\.\s?d\.|in\s+pr
 IN_PRESS = frozenset({"in press", "no prelo", "en prensa", "sous presse", "im druck"})
 NARRATIVE_WINDOW = 160
 _YEAR_ONLY = re.compile(rf"^\s*{YEARS}\s*$")
-_NAME_ONLY = re.compile(rf"^\s*({_SURNAME})\s*$")
+# a part of ABNT names before the one with the year: "(cf. BRAIT; PISTORI, 2012)", "(PAULA, SILVA; WOIDA, 2020)"
+_NAME_ONLY = re.compile(rf"^\s*(?:(?:cf\.|see|ver|veja|vide)\s+)?({_SURNAME}(?:\s*,\s*{_SURNAME}){{0,3}})\s*$")
 _SEVERAL_CAPITALISED = re.compile(r"\p{Lu}[\p{Ll}\p{M}'’-]+(?:\s+\p{Lu}[\p{Ll}\p{M}'’-]+)+")
 _YEAR_TOKEN = YEAR_TOKEN = re.compile(YEAR)
 _SUFFIX_ONLY = re.compile(r"^[a-z]$")
@@ -475,8 +476,8 @@ def _author_year_items(masked: str, body_start: int, body: str, form: set[str], 
             lead = len(part) - len(part.lstrip())
             for y_start, y_end, year in _years(part.strip(), offset + lead):
                 items.append((y_start, y_end, {"authors": last_authors[0], "et_al": last_authors[1], "year": year}))
-        elif (name := _NAME_ONLY.match(part)) and _is_plausible_author((name.group(1),)):
-            pending.append((offset + name.start(1), name.group(1)))
+        elif (name := _NAME_ONLY.match(part)) and _is_plausible_author(tuple(n.strip() for n in name.group(1).split(","))):
+            pending.extend((offset + name.start(1), n.strip()) for n in name.group(1).split(","))
         else:
             pending = []
         offset += len(part) + 1
@@ -1001,8 +1002,8 @@ def find_glued_numbers(masked: str, lo: int, hi: int, top: int, raw: str | None 
 # throughout: each stretch has one reading.
 _SUP_SEPARATOR = r"<sup>[\s()\[\]]*+[-–—,;][\s()\[\]\-–—,;]*+</sup>"
 _SPLIT_SUP = re.compile(
-    rf"<sup>\s*+[(\[]\s*+</sup>(?P<enclosed>\d{{1,3}}(?:{_SUP_SEPARATOR}\d{{1,3}})*+)(?!\d)<sup>\s*+[)\]]\s*+</sup>"
-    rf"|(?<!\d|\d[.,])(?P<bare>\d{{1,3}}(?:{_SUP_SEPARATOR}\d{{1,3}})++)(?!\d)(?:<sup>\s*+[)\]]\s*+</sup>)?+"
+    rf"<sup>\s*+[(\[]\s*+</sup>(?P<enclosed>\d{{1,3}}(?:{_SUP_SEPARATOR}\d{{1,3}}(?!\d))*+)(?!\d)<sup>\s*+[)\]]\s*+</sup>"
+    rf"|(?<!\d|\d[.,])(?P<bare>\d{{1,3}}(?:{_SUP_SEPARATOR}\d{{1,3}}(?!\d))++)(?!\d)(?:<sup>\s*+[)\]]\s*+</sup>)?+"
 )
 _SEPARATOR_TEXT = stdre.compile(r"<sup>([^<]*)</sup>")
 

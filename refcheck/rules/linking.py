@@ -5,7 +5,7 @@ from __future__ import annotations
 import regex as re
 
 from refcheck.model import Fix, Problem, Severity
-from refcheck.names import same_surname
+from refcheck.names import same_surname, surname_key, surname_keys
 from refcheck.rule import Context, describe as _describe, rule
 
 
@@ -232,8 +232,13 @@ def citation_author_mismatch(ctx: Context):
         printed = work.authors[0].family if work.authors else "?"
         if link.how == "last-author":
             named = f"{printed} et al." if len(work.authors) > 2 else " and ".join(a.family for a in work.authors)
-            yield Problem(item.span, f"{item.text} names the last author of {_describe(ref)}; cite it by its first author",
-                          Fix(f"write {named}"))
+            keys = {k for a in work.authors for k in surname_keys(a.family)}
+            if len(item.authors) > 1 and all(surname_key(name) in keys for name in item.authors):
+                yield Problem(item.span, f"{item.text} names the authors of {_describe(ref)} in another order",
+                              Fix(f"write {named}"))
+            else:
+                yield Problem(item.span, f"{item.text} names the last author of {_describe(ref)}; cite it by its first author",
+                              Fix(f"write {named}"))
             continue
         if link.how == "fuzzy-author":
             yield Problem(item.span, f"{cited!r} is spelt {printed!r} in {_describe(ref)}", Fix(f"write {printed}", printed))
