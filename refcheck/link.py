@@ -15,7 +15,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from refcheck.model import CitationItem, Link, Manuscript, Reference
-from refcheck.names import PARTICLES, acronym, fold, group_keys, org_key, same_surname, surname_key, surname_keys
+from refcheck.names import JOINERS, PARTICLES, acronym, fold, group_keys, org_key, same_surname, surname_key, surname_keys
 
 FUZZY_SURNAME = 80.0  # rapidfuzz ratio at or above which a misspelt surname still links
 FUZZY_OVER_OTHER_YEARS = 90.0  # ... and at which it wins over the same name listed with other years
@@ -42,7 +42,7 @@ class Index:
     # (year, first letter of the surname key) -> works: misspellings keep the first letter
     # (Diomedede / Diomede), and the bucket keeps fuzzy matching far from citations x references
     by_year_initial: dict[tuple[str, str], list[tuple[Reference, Reference]]] = field(default_factory=lambda: defaultdict(list))
-    # year -> works with two or more authors, for a citation by the senior (last) author
+    # year -> works: for a citation by the senior (last) author, or by the work's title
     by_year: dict[str, list[tuple[Reference, Reference]]] = field(default_factory=lambda: defaultdict(list))
 
     @classmethod
@@ -101,8 +101,8 @@ class Index:
                 if work.year and work.authors:
                     key = surname_key(work.authors[0].family)
                     index.by_year_initial[(year[:4], key[:1])].append((ref, work))
-                    if len(work.authors) > 1:
-                        index.by_year[year].append((ref, work))
+                if work.year:
+                    index.by_year[year].append((ref, work))
         return index
 
 
@@ -227,7 +227,8 @@ def _link_author_year(citation_id: str, index_in_citation: int, item: CitationIt
         # the first author nearly always; any unit of an organisation hierarchy otherwise
         if not work.authors:
             return Link(citation_id, index_in_citation, (ref.id,), how_year or "title")  # "(ÍNDIO..., 2014)"
-        how = how_year or same_surname(cited, work.authors[0].family) or next(
+        how = how_year or same_surname(cited, work.authors[0].family) or (
+            " " in cited and same_surname(cited.split()[-1], work.authors[0].family)) or next(
             filter(None, (same_surname(cited, a.family) for a in work.authors[1:])), "particle"
         )
         return Link(citation_id, index_in_citation, (ref.id,), how)
@@ -245,11 +246,25 @@ def _link_author_year(citation_id: str, index_in_citation: int, item: CitationIt
         return Link(citation_id, index_in_citation, (scored[0][2].id,), "fuzzy-author")
     # cited by the senior author: "Dingledine et al., 1999" for "Huang Y, Myers SJ, Dingledine R. 1999"
     cited_key = surname_key(cited)
-    senior = _unique([(r, w) for r, w in index.by_year.get(year, ()) if cited_key in surname_keys(w.authors[-1].family)])
+    works = index.by_year.get(year, ())
+    senior = _unique([(r, w) for r, w in works if len(w.authors) > 1 and cited_key in surname_keys(w.authors[-1].family)])
     if len(senior) == 1:
         return Link(citation_id, index_in_citation, (senior[0][0].id,), "last-author")
+    # a work named by its title: "Searle, em Expression and Meaning (1979)" for "SEARLE, J. R. Expression and Meaning. ..., 1979."
+    # (two words at least, found in that order in the title of the one work of that year that has them)
+    words = " ".join(item.authors)
+    named = _title_words(words)
+    if len(words.split()) >= 2 and len(named) >= 8:
+        titled = _unique([(r, w) for r, w in works if w.title and named in _title_words(w.title)])
+        if len(titled) == 1:
+            return Link(citation_id, index_in_citation, (titled[0][0].id,), "title")
     nearest = tuple(s[2].id for s in scored[:2] if s[0] >= 60)
     return Link(citation_id, index_in_citation, (), "none", nearest)
+
+
+def _title_words(text: str) -> str:
+    """A title folded without its small words, to compare a title cited in the text with the entry's."""
+    return "".join(fold(w) for w in text.split() if w.lower() not in JOINERS)
 
 
 def _fuzzy_scores(cited: str, year: str, index: Index) -> list[tuple]:

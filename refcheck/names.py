@@ -93,13 +93,13 @@ _LEADING_ACRONYM = re.compile(r"^(?:([^\W\d_][\w&\-]{1,15})\s[–—-]\s|\[([^\W
 _CAPITALISED = re.compile(r"(?<![\w\-])\w", re.UNICODE)
 
 
-_JOINERS = frozenset("of on for and the de do da dos das del della des du la e y und für et".split())
+JOINERS = frozenset("of on for and the de do da dos das del della des du la e y und für et".split())
 
 
 def org_key(name: str) -> str:
     """An organisation's name folded without its small words, however a citation split it:
     ``"Instituto Brasileiro de Geografia e Estatística"`` -> ``"institutobrasileirogeografiaestatistica"``."""
-    return fold("".join(w for w in _WORDS.findall(name) if w.lower() not in _JOINERS))
+    return fold("".join(w for w in _WORDS.findall(name) if w.lower() not in JOINERS))
 
 
 def acronym(name: str) -> str | None:

@@ -315,6 +315,25 @@ def test_an_organisations_dataset_is_cited_by_its_name_or_initials(cited, linked
     assert ("citation-without-reference" in rules) is not linked
 
 
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        # a work named by (words of) its title and its year cites it
+        ("Searle, em Expression and Meaning (1979), apresentará a taxonomia.", {"reference-never-cited": 2}),
+        ("Speech Acts (1969) e Illocutionary Logic (1985) vieram depois.", {"reference-never-cited": 1}),
+        # one word is not enough, nor the title's words with another year
+        ("Searle, em Expression (1979), apresentará.", {"reference-never-cited": 3, "citation-without-reference": 1}),
+        ("Speech Acts (1970) vieram depois.", {"reference-never-cited": 3, "citation-without-reference": 1}),
+    ],
+)
+def test_a_work_named_by_its_title(body, expected):
+    refs = ("- SEARLE, J. R. Expression and Meaning. New York: Cambridge University Press, 1979.\n"
+            "- SEARLE, J. R. Speech Acts. New York: Cambridge University Press, 1969.\n"
+            "- SEARLE, J. R.; VANDERVEKEN, D. Foundations of Illocutionary Logic. New York: Cambridge University Press, 1985.\n")
+    rules = [rule for rule, _ in lint(with_body(body, refs)) if rule != "reference-order"]
+    assert {r: rules.count(r) for r in rules} == expected
+
+
 def test_a_work_cited_by_its_last_author_is_one_finding_at_the_citation():
     """The senior author named instead of the first: the citation is reported, the entry is cited."""
     refs = ("- Huang Y, Myers SJ, Dingledine R. 1999. Transcriptional repression by REST. Nat Neurosci 2:867-872.\n"

@@ -27,6 +27,7 @@ from functools import lru_cache
 import regex as re
 
 from refcheck.model import Citation, CitationItem, Source
+from refcheck.names import JOINERS
 
 # --- author-year -------------------------------------------------------------------------
 
@@ -353,7 +354,7 @@ def _is_weak(names: tuple[str, ...], et_al: bool, sep: str, years: str) -> bool:
 
 
 # The small words inside an organisation's name, in the languages of the literature
-_ORG_JOINERS = frozenset("of on for and the de do da dos das del della des du la e y und für et".split())
+_ORG_JOINERS = JOINERS
 _ORG_PREFIX = re.compile(r"\s*+((?:\p{Lu}[\p{L}\p{M}\p{N}'’.-]*|[a-zü]{1,4}|/)(?:\s+(?:\p{Lu}[\p{L}\p{M}\p{N}'’.-]*|[a-zü]{1,4}|/))*)\s+$")
 # the words that make a name an organisation's, wherever they stand in it
 _ORG_NOUNS = frozenset(
