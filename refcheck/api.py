@@ -116,10 +116,10 @@ def run_rules(manuscript: Manuscript, config: Config = Config(), rules: Sequence
 def link_manuscript(manuscript: Manuscript) -> Manuscript:
     """Link citations to references; weak candidates (see citations._is_weak) that link nowhere are dropped,
     and so are taxonomic authorities (citations._after_taxon), names outside brackets, possessives
-    followed by words ("Winkler's equation (1965)") and a table's author and year cells that no
-    entry of that year corroborates."""
+    followed by words ("Winkler's equation (1965)"), a table's author and year cells and citations
+    inside a quotation that no entry of that year corroborates."""
     links = link(manuscript)
-    strict = ("taxon-authority", "unbracketed", "possessive-phrase", "table-cells")
+    strict = ("taxon-authority", "unbracketed", "possessive-phrase", "table-cells", "quoted")
     weak = {c.id for c in manuscript.citations if "weak" in c.form or any(f in c.form for f in strict)}
     if weak:
         # a species' authority ("*Turdus albicollis* Vieillot, 1818") and a name and year outside

@@ -334,6 +334,31 @@ def test_a_work_named_by_its_title(body, expected):
     assert {r: rules.count(r) for r in rules} == expected
 
 
+QUOTED_REFS = ("- Sun L, Chen J, Li Q. 2017. Urbanization in China. Land Use Policy 60:940-950.\n"
+               "- Rozelle S, Xia Y, Friesen D. 2020. Moving beyond Lewis. China Q 242:555-580.\n"
+               "- Lee K. 2019. Service industries. J 1:1.\n")
+
+
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        # the works a quotation cites need not be listed (APA 8.32); its source, after it, must be
+        ("They wrote “By 2030 the population will reach 1.445 billion (UNDP, 2013; Yang, 2014), and then shrink "
+         "(Lee, 2019)” (Sun et al., 2017, p. 945; Rozelle et al., 2020).", []),
+        ("> Didi raised US $21 billion in 18 rounds as of March 2020 (Ciaccia 2020). Meituan grew (Lee, 2019),\n"
+         "> as everyone saw (Rozelle et al., 2020, p. 4).\n\nAnd (Sun et al., 2017).", []),
+        # the citation that ends a block quote names its source: it must be listed
+        ("> Didi raised US $21 billion in 18 rounds as of March 2020, and Meituan grew too (Missing et al., 2020, p. 4).\n\n"
+         "Also (Sun et al., 2017; Rozelle et al., 2020; Lee, 2019).", [("citation-without-reference", 5)]),
+        # a short quotation is a phrase, not a quoted passage; and the text outside quotations counts
+        ("A “phrase (Gone, 2010)” and (Absent, 2011) (Sun et al., 2017; Rozelle et al., 2020; Lee, 2019).",
+         [("citation-without-reference", 5), ("citation-without-reference", 5)]),
+    ],
+)
+def test_citations_inside_a_quotation_belong_to_the_quoted_text(body, expected):
+    assert [f for f in lint(with_body(body, QUOTED_REFS)) if f[0] != "reference-order"] == expected
+
+
 def test_a_work_cited_by_its_last_author_is_one_finding_at_the_citation():
     """The senior author named instead of the first: the citation is reported, the entry is cited."""
     refs = ("- Huang Y, Myers SJ, Dingledine R. 1999. Transcriptional repression by REST. Nat Neurosci 2:867-872.\n"

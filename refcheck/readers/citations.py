@@ -20,6 +20,7 @@ equation numbers, e-mail addresses, Markdown links and footnotes.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re as stdre
 from dataclasses import dataclass
 from functools import lru_cache
@@ -603,7 +604,37 @@ def find_author_year(masked: str, lo: int, hi: int, raw: str | None = None, bare
         found.extend(_bare(masked, lo, hi, found))
         if "|" in masked:
             found.extend(_table_rows(masked, lo, hi))
+    if "“" in masked or '"' in masked or "\n>" in masked:
+        found = _mark_quoted(masked, lo, hi, found)
     return found
+
+
+# A quotation: in double quotes (60 characters at least, within a paragraph) or a block quote
+_QUOTATION = stdre.compile(r'“[^“”]{60,3000}?”|(?<![\w"])"[^"\n]{60,3000}"(?![\w"])|(?:^>[^\n]*(?:\n|$))+', stdre.M)
+
+
+def _mark_quoted(masked: str, lo: int, hi: int, found: list[Found]) -> list[Found]:
+    """Citations inside a quotation belong to the quoted text: its works need not be in the list
+    (APA 8.32), so they count only where an entry corroborates them (form ``quoted``, strict). The
+    citation that ends a quotation, inside its marks, names its source and is an ordinary one."""
+    spans = []
+    for q in _QUOTATION.finditer(masked, lo, hi):
+        if "\n\n" in q.group() and q.group()[0] != ">":
+            continue  # a quote mark left open: no quotation runs across paragraphs
+        end = q.end()
+        while end > q.start() and masked[end - 1] in " \t\n.,;:!?”\"'’>":
+            end -= 1
+        spans.append((q.start(), end))
+    if not spans:
+        return found
+    starts = [a for a, _ in spans]
+    out = []
+    for f in found:
+        k = bisect.bisect_right(starts, f.start) - 1
+        if k >= 0 and f.end < spans[k][1] and f.style == "author-year":
+            f = dataclasses.replace(f, form=f.form | {"quoted"})
+        out.append(f)
+    return out
 
 
 _TABLE = stdre.compile(r"(?:^[ \t]*\|.*\|[ \t]*(?:\n|$)){3,}", stdre.M)

@@ -25,10 +25,11 @@ def malformed_citation(ctx: Context):
 
     Fix: the corrected form is given as a fix.
     """
-    with_et_al = [c for c in ctx.manuscript.citations if any(i.et_al for i in c.items)]
+    own = _own(ctx)
+    with_et_al = [c for c in own if any(i.et_al for i in c.items)]
     bare = sum(1 for c in with_et_al if "et-al-without-period" in c.form)
     house_style = bare * 2 >= len(with_et_al)  # "et al" throughout is a style, not a slip
-    for citation in ctx.manuscript.citations:
+    for citation in own:
         if "comma-before-year-parenthesis" in citation.form:
             fixed = _COMMA_BEFORE_PAREN.sub(" ", citation.text, count=1)
             yield Problem(
@@ -58,8 +59,8 @@ def inconsistent_citation_format(ctx: Context):
 
     Fix: use the document's majority form (given as a fix).
     """
-    comma = [c for c in ctx.manuscript.citations if not c.narrative and "comma-before-year" in c.form and "no-comma-before-year" not in c.form]
-    bare = [c for c in ctx.manuscript.citations if not c.narrative and "no-comma-before-year" in c.form and "comma-before-year" not in c.form]
+    comma = [c for c in _own(ctx) if not c.narrative and "comma-before-year" in c.form and "no-comma-before-year" not in c.form]
+    bare = [c for c in _own(ctx) if not c.narrative and "no-comma-before-year" in c.form and "comma-before-year" not in c.form]
     total = len(comma) + len(bare)
     if total < 4:
         return
@@ -91,7 +92,7 @@ def mixed_citation_styles(ctx: Context):
     """
     linked = {link.citation for link in ctx.manuscript.links if link.references}
     styles = {"numeric": [], "author-year": []}
-    for citation in ctx.manuscript.citations:
+    for citation in _own(ctx):
         if citation.style in styles and citation.id in linked and not citation.narrative:
             styles[citation.style].append(citation)
     numeric, author_year = styles["numeric"], styles["author-year"]
@@ -102,6 +103,11 @@ def mixed_citation_styles(ctx: Context):
             first.span,
             f"{len(minority)} {first.style} citation(s) in a text with {len(majority)} {majority[0].style} citations; first: {first.text!r}",
         )
+
+
+def _own(ctx: Context) -> list:
+    """The manuscript's own citations: those inside a quotation follow the quoted text's style."""
+    return [c for c in ctx.manuscript.citations if "quoted" not in c.form]
 
 
 RULES = (malformed_citation, inconsistent_citation_format, mixed_citation_styles)
