@@ -149,7 +149,7 @@ OLD_SPLIT_SUP = re.compile(
     rf"|(?<!\d|\d[.,])(?P<bare>\d{{1,3}}(?:{OLD_SUP_SEPARATOR}\d{{1,3}})+)(?!\d)(?:<sup>\s*[)\]]\s*</sup>)?"
 )
 OLD_PAREN_NUM = re.compile(rf"\(\s*({OLD_NUMLIST})\s*\)")
-OLD_WORD = r"(?:(?:(?<![\p{L}\p{M}])[dDlL]['’])?\p{Lu}[\p{L}\p{M}'’]*(?:[-‐–][\p{L}\p{M}'’]+)*(?:(?<=[-‐\s]Jr|[-‐\s]Sr)\.)?)"
+OLD_WORD = r"(?:(?:(?<![\p{L}\p{M}])[dDlL]['’])?\p{Lu}[\p{L}\p{M}'’]*(?:[-‐‑–][\p{L}\p{M}'’]+)*(?:(?<=[-‐\s]Jr|[-‐\s]Sr)\.)?)"
 
 
 def _old_authors():

@@ -43,6 +43,9 @@ def items(md: str) -> list[tuple]:
         # ... with "cf." before them, or a comma between two of them
         ("(cf. BRAIT; PISTORI, 2012)", [(("BRAIT", "PISTORI"), False, "2012")]),
         ("(PAULA, SILVA; WOIDA, 2020)", [(("PAULA", "SILVA", "WOIDA"), False, "2020")]),
+        # a ";" for the "," before the year, and a non-breaking hyphen in a compound surname
+        ("(Ríos et al., 2010; Hernández‑de‑Menéndez et al.; 2019)",
+         [(("Ríos",), True, "2010"), (("Hernández‑de‑Menéndez",), True, "2019")]),
         ("(SILVA; SOUZA, 2010; LIMA, 2011)", [(("SILVA", "SOUZA"), False, "2010"), (("LIMA",), False, "2011")]),
         ("( Suber, 2019; Abadal, 2021)", [(("Suber",), False, "2019"), (("Abadal",), False, "2021")]),
         # "and" in the language of the text

@@ -38,7 +38,7 @@ _PARTICLE = r"(?:(?:[Vv]an|[Vv]on|[Dd]er|[Dd]en|[Dd]e|[Dd]el|[Dd]ella|[Dd]i|[Dd]
 # Atomic, like _LOWER_SURNAME: what may follow a name (a space, a comma, "(", a year) is never a
 # letter, an apostrophe or a hyphen, so giving characters back can only fail, and in a long
 # word ("AAAA...", "Smith-Smith-...") retrying every split of it made the search quadratic or worse.
-_WORD = r"(?>(?:(?<![\p{L}\p{M}])[dDlL]['’])?\p{Lu}[\p{L}\p{M}'’]*(?:[-‐–][\p{L}\p{M}'’]+)*(?:(?<=[-‐\s]Jr|[-‐\s]Sr)\.)?)"  # "Ghizoni-Jr.", "Español–Suñer"
+_WORD = r"(?>(?:(?<![\p{L}\p{M}])[dDlL]['’])?\p{Lu}[\p{L}\p{M}'’]*(?:[-‐‑–][\p{L}\p{M}'’]+)*(?:(?<=[-‐\s]Jr|[-‐\s]Sr)\.)?)"  # "Ghizoni-Jr.", "Español–Suñer"
 # Possessive: nothing that may follow a surname (",", "and", "&", "et al", a year, "(") starts
 # with a space and a capitalised word, so giving words back can only fail.
 # "Yarza De los Ríos"; an organisation's name may start with a number that is no year ("1000 Genomes Project Consortium")
@@ -105,7 +105,7 @@ IN_PRESS = frozenset({"in press", "no prelo", "en prensa", "sous presse", "im dr
 NARRATIVE_WINDOW = 160
 _YEAR_ONLY = re.compile(rf"^\s*{YEARS}\s*$")
 # a part of ABNT names before the one with the year: "(cf. BRAIT; PISTORI, 2012)", "(PAULA, SILVA; WOIDA, 2020)"
-_NAME_ONLY = re.compile(rf"^\s*(?:(?:cf\.|see|ver|veja|vide)\s+)?({_SURNAME}(?:\s*,\s*{_SURNAME}){{0,3}})\s*$")
+_NAME_ONLY = re.compile(rf"^\s*(?:(?:cf\.|see|ver|veja|vide)\s+)?({_SURNAME}(?:\s*,\s*{_SURNAME}){{0,3}})(?P<etal>\s+et\s*al\.?)?\s*$")
 _SEVERAL_CAPITALISED = re.compile(r"\p{Lu}[\p{Ll}\p{M}'’-]+(?:\s+\p{Lu}[\p{Ll}\p{M}'’-]+)+")
 _YEAR_TOKEN = YEAR_TOKEN = re.compile(YEAR)
 _SUFFIX_ONLY = re.compile(r"^[a-z]$")
@@ -449,6 +449,7 @@ def _author_year_items(masked: str, body_start: int, body: str, form: set[str], 
     last_authors: tuple[tuple[str, ...], bool] | None = None
     offset = body_start
     pending: list[tuple[int, str]] = []  # ABNT's "(Pinto; Matias; Moreiro-González, 2016)": names before the one with the year
+    pending_et_al = False
     for part in body.split(";"):
         if "comm" in part or "unpubl" in part or "pess" in part or "personal" in part:
             unlisted = _UNLISTED.search(part)
@@ -473,13 +474,18 @@ def _author_year_items(masked: str, body_start: int, body: str, form: set[str], 
             items.extend((offset + s, offset + e, fields) for s, e, fields in part_items)
             form |= part_form
             last_authors = last
-        elif last_authors and _YEAR_ONLY.match(part):
+        elif (last_authors or pending) and _YEAR_ONLY.match(part):
+            first = None
+            if pending:  # "(Ríos et al., 2010; Hernández-de-Menéndez et al.; 2019)": a ";" for a ","
+                last_authors, first = (tuple(name for _, name in pending), pending_et_al), pending[0][0]
             pending = []
             lead = len(part) - len(part.lstrip())
-            for y_start, y_end, year in _years(part.strip(), offset + lead):
-                items.append((y_start, y_end, {"authors": last_authors[0], "et_al": last_authors[1], "year": year}))
+            for k, (y_start, y_end, year) in enumerate(_years(part.strip(), offset + lead)):
+                start = first if first is not None and k == 0 else y_start
+                items.append((start, y_end, {"authors": last_authors[0], "et_al": last_authors[1], "year": year}))
         elif (name := _NAME_ONLY.match(part)) and _is_plausible_author(tuple(n.strip() for n in name.group(1).split(","))):
             pending.extend((offset + name.start(1), n.strip()) for n in name.group(1).split(","))
+            pending_et_al = bool(name.group("etal"))
         else:
             pending = []
         offset += len(part) + 1
