@@ -43,6 +43,10 @@ def items(md: str) -> list[tuple]:
         # ... with "cf." before them, or a comma between two of them
         ("(cf. BRAIT; PISTORI, 2012)", [(("BRAIT", "PISTORI"), False, "2012")]),
         ("(PAULA, SILVA; WOIDA, 2020)", [(("PAULA", "SILVA", "WOIDA"), False, "2020")]),
+        # a company's legal form after its name
+        ("(Schrödinger, LLC 2010)", [(("Schrödinger",), False, "2010")]),
+        ("(The MathWorks, Inc., 2019)", [(("MathWorks",), False, "2019")]),
+        ("(SAS Institute Inc., 2013)", [(("SAS Institute",), False, "2013")]),
         # a ";" for the "," before the year, and a non-breaking hyphen in a compound surname
         ("(Ríos et al., 2010; Hernández‑de‑Menéndez et al.; 2019)",
          [(("Ríos",), True, "2010"), (("Hernández‑de‑Menéndez",), True, "2019")]),

@@ -524,6 +524,8 @@ def _blank_original_years(masked: str, lo: int, hi: int) -> str:
 # a personal communication or unpublished work names a person, not an entry of the list
 _UNLISTED = stdre.compile(r"pers\.\s?comm|personal\s+communication|unpubl|comunica[çc][ãa]o\s+pessoal|com\.\s?pess|comunicaci[óo]n\s+personal")
 _TITLE_ELLIPSIS = stdre.compile(r"(?<=\w)(?:\.\.\.|…)(?=\s*,)")
+# a company's legal form after its name, blanked so that the name and the year meet
+_COMPANY = stdre.compile(r",?\s+(?:Inc|LLC|Ltd|GmbH|Corp)\b\.?(?=\s|,)")
 _BRACKETED_ACRONYM = stdre.compile(r"\s?\[[A-Za-z][A-Za-z0-9&/-]{1,11}\]")
 
 
@@ -548,6 +550,8 @@ def find_author_year(masked: str, lo: int, hi: int, raw: str | None = None, bare
             body = _BRACKETED_ACRONYM.sub(_blank_match, body)
         if "." in body or "…" in body:  # ABNT cites a work without author by its title's first words: "(ÍNDIO..., 2014)"
             body = _TITLE_ELLIPSIS.sub(_blank_match, body)
+        if "Inc" in body or "LLC" in body or "Ltd" in body or "GmbH" in body or "Corp" in body:
+            body = _COMPANY.sub(_blank_match, body)  # "(Schrödinger, LLC 2010)", "(The MathWorks, Inc., 2019)"
         body_start = lo + g.start(which)
         if which == "body" and _SELF_CREDIT.search(masked, max(lo, lo + g.start() - 60), lo + g.start() + 1):
             continue  # "Fonte: Dados da pesquisa (Florianópolis, 2022)": the credit's place and date
