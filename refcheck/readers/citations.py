@@ -150,6 +150,14 @@ STOPWORDS = frozenset(
 
 # A figure's or table's credit to the manuscript's own work, just before a parenthesis: what the
 # parenthesis holds is the place and date of that work ("Fonte: Dados da pesquisa (Florianópolis, 2022)")
+def _self_credit_before(masked: str, start: int, end: int) -> bool:
+    """Whether a credit to the manuscript's own work ends at ``end`` (see ``_SELF_CREDIT``); a
+    substring test first, since this is asked before every parenthesis of the text."""
+    before = masked[start:end]
+    return any(w in before for w in _SELF_CREDIT_WORDS) and _SELF_CREDIT.search(before) is not None
+
+
+_SELF_CREDIT_WORDS = ("esquisa", "esearch", "nvestigaci", "labora", "rópria", "ropia", "utor", "uthor")
 _SELF_CREDIT = stdre.compile(
     r"(?i)(?:dados\s+d[ae]\s+pesquisa|pesquisa\s+de\s+campo|research\s+data|datos\s+de\s+(?:la\s+)?investigaci[oó]n"
     r"|elabora[çc][ãa]o\s+pr[óo]pria|own\s+elaboration|elaboraci[oó]n\s+propia"
@@ -553,7 +561,7 @@ def find_author_year(masked: str, lo: int, hi: int, raw: str | None = None, bare
         if "Inc" in body or "LLC" in body or "Ltd" in body or "GmbH" in body or "Corp" in body:
             body = _COMPANY.sub(_blank_match, body)  # "(Schrödinger, LLC 2010)", "(The MathWorks, Inc., 2019)"
         body_start = lo + g.start(which)
-        if which == "body" and _SELF_CREDIT.search(masked, max(lo, lo + g.start() - 60), lo + g.start() + 1):
+        if which == "body" and _self_credit_before(masked, max(lo, lo + g.start() - 60), lo + g.start() + 1):
             continue  # "Fonte: Dados da pesquisa (Florianópolis, 2022)": the credit's place and date
         form: set[str] = set()
         items = _author_year_items(masked, body_start, body, form, parts)
@@ -619,8 +627,47 @@ def find_author_year(masked: str, lo: int, hi: int, raw: str | None = None, bare
     return found
 
 
-# A quotation: in double quotes (60 characters at least, within a paragraph) or a block quote
-_QUOTATION = stdre.compile(r'“[^“”]{60,3000}?”|(?<![\w"])"[^"\n]{60,3000}"(?![\w"])|(?:^>[^\n]*(?:\n|$))+', stdre.M)
+QUOTATION_MINIMUM = 60  # characters between the quote marks of a quoted passage (fewer: a phrase)
+
+
+def _quotations(masked: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """(start, end) of each quotation between ``lo`` and ``hi``: curly double quotes around 60 to
+    3,000 characters of one paragraph, a pair of straight ones around 60 or more of one line, and
+    block quotes (a run of lines starting with ">"). Found with ``str.find``: most texts hold
+    few quote marks, and a regex would try every character."""
+    spans = []
+    i = masked.find("“", lo, hi)
+    while i != -1:
+        j = masked.find("”", i + 1, min(hi, i + 3002))
+        nested = masked.find("“", i + 1, j) if j != -1 else -1
+        if j == -1 or nested != -1:
+            i = nested if nested != -1 else masked.find("“", i + 1, hi)
+            continue
+        if j - i - 1 >= QUOTATION_MINIMUM and "\n\n" not in masked[i:j]:
+            spans.append((i, j + 1))
+        i = masked.find("“", j + 1, hi)
+    i = masked.find('"', lo, hi)
+    while i != -1:
+        j = masked.find('"', i + 1, hi)
+        if j == -1:
+            break
+        if "\n" in masked[i:j]:
+            i = j  # a mark left open: the next one may open a quotation
+            continue
+        if j - i - 1 >= QUOTATION_MINIMUM and not masked[i - 1 : i].isalnum() and not masked[j + 1 : j + 2].isalnum():
+            spans.append((i, j + 1))
+        i = masked.find('"', j + 1, hi)
+    k = lo if masked.startswith(">", lo) and masked[lo - 1 : lo] in ("", "\n") else masked.find("\n>", lo, hi) + 1
+    while k > 0 or (k == lo and masked.startswith(">", lo)):
+        end = k
+        while end < hi and masked.startswith(">", end):
+            nl = masked.find("\n", end, hi)
+            end = hi if nl == -1 else nl + 1
+        spans.append((k, end))
+        k = masked.find("\n>", end - 1, hi) + 1 if end < hi else 0
+        if k <= end - 1:
+            break
+    return sorted(spans)
 
 
 def _mark_quoted(masked: str, lo: int, hi: int, found: list[Found]) -> list[Found]:
@@ -628,13 +675,10 @@ def _mark_quoted(masked: str, lo: int, hi: int, found: list[Found]) -> list[Foun
     (APA 8.32), so they count only where an entry corroborates them (form ``quoted``, strict). The
     citation that ends a quotation, inside its marks, names its source and is an ordinary one."""
     spans = []
-    for q in _QUOTATION.finditer(masked, lo, hi):
-        if "\n\n" in q.group() and q.group()[0] != ">":
-            continue  # a quote mark left open: no quotation runs across paragraphs
-        end = q.end()
-        while end > q.start() and masked[end - 1] in " \t\n.,;:!?”\"'’>":
+    for start, end in _quotations(masked, lo, hi):
+        while end > start and masked[end - 1] in " \t\n.,;:!?”\"'’>":
             end -= 1
-        spans.append((q.start(), end))
+        spans.append((start, end))
     if not spans:
         return found
     starts = [a for a, _ in spans]
