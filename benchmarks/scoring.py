@@ -87,6 +87,40 @@ def anomalies_by_citation(gold: dict) -> dict[int, dict]:
     return {a["citation_n"]: a for a in gold.get("candidate_anomalies", [])}
 
 
+_TAGS = re.compile(r"<[^>]+>")
+_RANGE_DASH = re.compile(r"[\s()\[\]]*[-–—][\s()\[\]]*")
+
+
+def with_text_ranges(gold: dict, md: str) -> dict:
+    """The gold with the members of numeric ranges its markup misses added to ``implied_rids``.
+
+    ``<sup>(</sup>1<sup>-</sup>3<sup>)</sup>`` tags 1 and 3 as two citations, and the dash between
+    them sits in a superscript of its own, where jats_to_corpus.expand_ranges (which reads an
+    xref's tail) does not look: 2 is cited too. Two numeric gold citations whose
+    Markdown between them is a dash (tags aside) imply the entries labelled in between."""
+    by_label = {}
+    for ref in gold["refs"]:
+        label = re.fullmatch(r"\D*(\d+)\D*", ref.get("label") or "")
+        if label:
+            by_label[int(label.group(1))] = ref["id"]
+    cites = gold["citations"]
+    added = False
+    out = []
+    for k, cit in enumerate(cites):
+        nxt = cites[k + 1] if k + 1 < len(cites) else None
+        extra = []
+        if (nxt is not None and cit["text"].isdigit() and nxt["text"].isdigit()
+                and _RANGE_DASH.fullmatch(_TAGS.sub("", md[cit["end"]:nxt["start"]]))):
+            first, last = int(cit["text"]), int(nxt["text"])
+            if 0 < last - first < 100 and by_label.get(first) in cit["rids"] and by_label.get(last) in nxt["rids"]:
+                extra = [by_label[n] for n in range(first + 1, last) if n in by_label and by_label[n] not in (cit.get("implied_rids") or [])]
+        if extra:
+            cit = {**cit, "implied_rids": [*(cit.get("implied_rids") or []), *extra]}
+            added = True
+        out.append(cit)
+    return {**gold, "citations": out} if added else gold
+
+
 def corrected_rids(gold: dict) -> dict[int, set[str]]:
     """Gold citation ``n`` -> the references it should reach, after correction.
 

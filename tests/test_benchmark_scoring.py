@@ -313,3 +313,16 @@ def test_ambiguous_citation_justified_when_gold_has_two_unsuffixed_entries():
     assert scoring.judge_finding(finding("ambiguous-citation", "warning", *cit), gold) == "gold: smith 2006 twice without suffix"
     gold["refs"][1]["year"] = "2007"
     assert scoring.judge_finding(finding("ambiguous-citation", "warning", *cit), gold) is None
+
+
+def test_a_range_split_over_superscripts_implies_its_middle_members():
+    """``<sup>(</sup>1<sup>-</sup>4<sup>)</sup>``: the gold tags 1 and 4; 2 and 3 are cited too.
+    A comma between the numbers implies nothing."""
+    md = "Known<sup>(</sup>1<sup>-</sup>4<sup>)</sup>. Also<sup>(</sup>1<sup>,</sup>4<sup>)</sup>."
+    refs = [{"id": f"B{n}", "label": str(n)} for n in range(1, 5)]
+    starts = [i for i, ch in enumerate(md) if ch in "14" and md[i - 1] == ">"]
+    cites = [{"n": k, "start": s, "end": s + 1, "text": md[s], "rids": [f"B{md[s]}"], "implied_rids": [], "group": k}
+             for k, s in enumerate(starts)]
+    gold = scoring.with_text_ranges({"refs": refs, "citations": cites}, md)
+    assert [c["implied_rids"] for c in gold["citations"]] == [["B2", "B3"], [], [], []]
+    assert scoring.with_text_ranges({"refs": refs, "citations": cites[2:]}, md)["citations"] == cites[2:]
