@@ -153,11 +153,10 @@ STOPWORDS = frozenset(
 def _self_credit_before(masked: str, start: int, end: int) -> bool:
     """Whether a credit to the manuscript's own work ends at ``end`` (see ``_SELF_CREDIT``); a
     substring test first, since this is asked before every parenthesis of the text."""
-    before = masked[start:end]
-    return any(w in before for w in _SELF_CREDIT_WORDS) and _SELF_CREDIT.search(before) is not None
+    return _SELF_CREDIT_HINT.search(masked, start, end) is not None and _SELF_CREDIT.search(masked[start:end]) is not None
 
 
-_SELF_CREDIT_WORDS = ("esquisa", "esearch", "nvestigaci", "labora", "rópria", "ropia", "utor", "uthor")
+_SELF_CREDIT_HINT = stdre.compile("esquisa|esearch|nvestigaci|labora|r[óo]pria|ropia|utor|uthor")
 _SELF_CREDIT = stdre.compile(
     r"(?i)(?:dados\s+d[ae]\s+pesquisa|pesquisa\s+de\s+campo|research\s+data|datos\s+de\s+(?:la\s+)?investigaci[oó]n"
     r"|elabora[çc][ãa]o\s+pr[óo]pria|own\s+elaboration|elaboraci[oó]n\s+propia"
