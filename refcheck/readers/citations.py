@@ -404,6 +404,10 @@ def _organisation_start(part: str, a_start: int) -> int | None:
     return start if joined or named else None
 
 
+# surnames in capitals, each followed by a comma, before an item in capitals (ABNT)
+_CAPITALS_RUN = re.compile(r"\s*(?:cf\.\s+)?((?:\p{Lu}[\p{Lu}\p{M}'’\-]+(?:\s\p{Lu}[\p{Lu}\p{M}'’\-]+)*\s*,\s*){1,5})")
+
+
 def _parse_part(part: str) -> tuple[tuple[tuple[int, int, dict], ...], frozenset[str], tuple | None]:
     """One ';'-separated part of a group: (items with offsets relative to the part, form, last authors).
 
@@ -422,6 +426,10 @@ def _parse_part(part: str) -> tuple[tuple[tuple[int, int, dict], ...], frozenset
             names = (_SPACES.sub(" ", part[a_start : m.end("authors")].strip()),)
         if not names or not _is_plausible_author(names, et_al):
             continue
+        if not items and a_start and names[0].isupper() and (run := _CAPITALS_RUN.fullmatch(part, 0, a_start)):
+            # ABNT capitals joined by commas: "(SEARLE, VANDERVEKEN, 1985)", "(PAULA, SILVA, WOIDA, 2020)"
+            names = (*(n.strip() for n in run.group(1).split(",") if n.strip()), *names)
+            a_start = run.start(1)
         last = (names, et_al)
         if _is_weak(names, et_al, m.group("sep"), m.group("years")):
             form.add("weak")
