@@ -53,6 +53,16 @@ class Options:
     today: dt.date = field(default_factory=dt.date.today)
 
 
+def _url_key(url: str | None) -> str:
+    """A web address compared without its scheme, "www." and trailing punctuation."""
+    if not url:
+        return ""
+    key = url.strip().rstrip("./,;").lower()
+    for prefix in ("https://", "http://", "www."):
+        key = key.removeprefix(prefix)
+    return key
+
+
 @dataclass
 class Context:
     """A manuscript plus the indexes rules share, computed once, lazily."""
@@ -108,7 +118,9 @@ class Context:
             earlier = first.setdefault(key, ref.id)
             if earlier != ref.id:
                 doi, other = ref.doi, self.references[earlier].doi
-                if not (doi and other and doi.lower() != other.lower()):
+                url, other_url = _url_key(ref.url), _url_key(self.references[earlier].url)
+                # two DOIs or two web addresses that differ: two works (a bulletin's numbers 99 and 100)
+                if not (doi and other and doi.lower() != other.lower()) and not (url and other_url and url != other_url):
                     out[ref.id] = earlier
         return out
 

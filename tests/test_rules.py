@@ -435,6 +435,21 @@ def test_one_work_listed_twice_is_one_finding():
     assert "delete one" in next(f.message for f in run(md).findings if f.rule == "duplicate-reference")
 
 
+@pytest.mark.parametrize(
+    "numbers, duplicate",
+    [(("103", "100"), False), (("103", "103"), True)],
+)
+def test_numbers_of_a_series_at_different_addresses_are_different_works(numbers, duplicate):
+    """Same publisher, year and title, two web addresses: two bulletins of a series, not one listed twice."""
+    entries = "".join(
+        f"{k}. Brasil. Ministério da Saúde. Doença pelo Novo Coronavírus – COVID-19 [Internet]. Brasília (DF): "
+        f"Ministério da Saúde; 2022. (Boletim Epidemiológico Especial, {n}). Available from: "
+        f"https://www.gov.br/saude/boletins/boletim-epidemiologico-no-{n}.pdf\n"
+        for k, n in enumerate(numbers, 1))
+    rules = [rule for rule, _ in lint(with_body("Cases rose [1,2].", entries))]
+    assert ("duplicate-reference" in rules) == duplicate
+
+
 def test_two_works_of_one_author_and_year_are_not_a_duplicate():
     refs = ("- Smith J. 2018. Zebrafish fin regeneration requires osteoblasts. Dev Biol 3:4.\n"
             "- Smith J. 2018. Axolotl limb regeneration requires nerves. Dev Biol 5:6.\n")
