@@ -145,6 +145,12 @@ def _work_matches_item(work: Reference, item: CitationItem) -> tuple[int, ...]:
     return (2,) if len(work.authors) == 1 else (1,)
 
 
+def _refs_authors(found: Link, index: Index) -> tuple:
+    """The authors of the one entry a link reaches."""
+    ref = index.by_id.get(found.references[0]) if len(found.references) == 1 else None
+    return ref.authors if ref is not None else ()
+
+
 def _by_given_name(cited: str, pairs: list[tuple[Reference, Reference]]) -> list[tuple[Reference, Reference]]:
     """The one work whose first author's given name starts as the cited one's does, where the text
     gives it ("Paul Reynaud (1945)" for REYNAUD, P. beside REYNAUD, E.); else all of them."""
@@ -169,6 +175,15 @@ def _unique(pairs: list[tuple[Reference, Reference]]) -> list[tuple[Reference, R
 
 def link_author_year(citation_id: str, index_in_citation: int, item: CitationItem, index: Index) -> Link:
     found = _link_author_year(citation_id, index_in_citation, item, index)
+    if len(item.authors) == 1 and item.authors[0].count(" ") in (1, 2) and not found.references and not found.year_differs:
+        # "Smith Wilson (1996)" for Smith & Wilson 1996: the "and" left out (after a word read as a name)
+        words = tuple(item.authors[0].split()[-2:])
+        if all(w[:1].isupper() for w in words):
+            pair = _link_author_year(citation_id, index_in_citation, dataclasses.replace(item, authors=words), index)
+            authors = _refs_authors(pair, index)
+            if (pair.how in ("exact", "case", "diacritics") and len(authors) == 2
+                    and surname_key(words[1]) in surname_keys(authors[1].family)):
+                return pair
     if found.references or found.year_differs or len(item.authors) < 2 or index.by_surname.get(surname_key(item.authors[0])):
         return found
     # "(SBEM, Denk and Horstmann, 2004)", "(Figure 1F and Aoki et al., 2012)", "(Rio de Janeiro,

@@ -450,6 +450,17 @@ def test_numbers_of_a_series_at_different_addresses_are_different_works(numbers,
     assert ("duplicate-reference" in rules) == duplicate
 
 
+@pytest.mark.parametrize(
+    "cited, linked",
+    [("Smith Wilson (1996)", True), ("(Smith Wilson, 1996)", True),
+     ("Smith Jones (1996)", False)],  # the second name must be the entry's second author
+)
+def test_two_authors_without_their_and(cited, linked):
+    refs = "- Smith, B. & Wilson, J.B. 1996. A consumer's guide to evenness indices. Oikos 76: 70-82.\n"
+    rules = [rule for rule, _ in lint(with_body(f"Evenness {cited} was used.", refs))]
+    assert ("citation-without-reference" in rules or "citation-year-mismatch" in rules) is not linked
+
+
 def test_two_works_of_one_author_and_year_are_not_a_duplicate():
     refs = ("- Smith J. 2018. Zebrafish fin regeneration requires osteoblasts. Dev Biol 3:4.\n"
             "- Smith J. 2018. Axolotl limb regeneration requires nerves. Dev Biol 5:6.\n")
