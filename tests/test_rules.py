@@ -461,6 +461,16 @@ def test_two_authors_without_their_and(cited, linked):
     assert ("citation-without-reference" in rules or "citation-year-mismatch" in rules) is not linked
 
 
+@pytest.mark.parametrize(
+    "cited, expected",
+    [("(Phan and Letouze1983)", [("malformed-citation", 5)]),  # the space before the year lost: linked, and said
+     ("(Model2010)", [])],  # a name with a number: no citation unless the list has it
+)
+def test_a_name_and_year_run_together(cited, expected):
+    refs = "- Phan, T. and Letouze, R. 1983. Growth of mangroves. J Trop Ecol 1: 1-2.\n"
+    assert lint(with_body(f"Salinity matters {cited}.", refs)) == expected
+
+
 def test_two_works_of_one_author_and_year_are_not_a_duplicate():
     refs = ("- Smith J. 2018. Zebrafish fin regeneration requires osteoblasts. Dev Biol 3:4.\n"
             "- Smith J. 2018. Axolotl limb regeneration requires nerves. Dev Biol 5:6.\n")

@@ -74,6 +74,8 @@ _ITEM_START = (
 )
 # "(Hart et al., 20152014)": two years run together, read as the first and reported as malformed
 _GARBLED_YEAR_HINT = stdre.compile(r"(?:1[5-9]|20)\d\d(?:1[5-9]|20)\d\d")
+_GLUED_HINT = stdre.compile(r"[a-z](?:1[5-9]|20)\d\d(?:[a-z])?\s*$")
+_GLUED_NAME_YEAR = re.compile(rf"{_ITEM_START}{AUTHORS}(?<=\p{{Ll}})(?P<y>(?:1[5-9]|20)\d\d[a-z]?)(?!\d)\s*$")
 _GARBLED = re.compile(rf"{_ITEM_START}{AUTHORS}\s*,\s*(?P<y1>(?:1[5-9]|20)\d\d)(?P<y2>(?:1[5-9]|20)\d\d)(?!\d)")
 # "Smith et al., 2019" inside a parenthesis or bracket group
 _PAREN_ITEM = re.compile(rf"{_ITEM_START}{AUTHORS}(?P<sep>\s*,(?:\s*,)?\s*|\s+){YEARS}")  # "et al.,, 2012"
@@ -444,6 +446,13 @@ def _parse_part(part: str) -> tuple[tuple[tuple[int, int, dict], ...], frozenset
         for i, (y_start, y_end, year) in enumerate(_years(m.group("years"), m.start("years"))):
             fields = {"authors": names, "et_al": et_al, "year": year}
             items.append((a_start if i == 0 else y_start, y_end, fields))
+    if not items and (glued := _GLUED_NAME_YEAR.search(part)):
+        # "(Phan and Letouze1983)": the space before the year lost
+        names, et_al = _split_authors(part[glued.start("authors") : glued.end("authors")])
+        if names and _is_plausible_author(names, et_al):
+            form |= {"run-together-name-year", "weak"}  # "(Model2010)" is a name: kept where the list has it
+            last = (names, et_al)
+            items.append((glued.start("authors"), glued.end(), {"authors": names, "et_al": et_al, "year": glued.group("y")}))
     if not items and _GARBLED_YEAR_HINT.search(part):
         for m in _GARBLED.finditer(part):
             names, et_al = _split_authors(part[m.start("authors") : m.end("authors")])
@@ -559,7 +568,7 @@ def find_author_year(masked: str, lo: int, hi: int, raw: str | None = None, bare
     for g in _GROUP.finditer(region):
         which = "body" if g.group("body") is not None else "bbody" if g.group("bbody") is not None else "cell"
         body = g.group(which)
-        if not _YEAR_TOKEN.search(body) and not _GARBLED_YEAR_HINT.search(body):
+        if not _YEAR_TOKEN.search(body) and not _GARBLED_YEAR_HINT.search(body) and not _GLUED_HINT.search(body):
             continue
         if "[" in body:  # an organisation's acronym: "(Conselho Nacional ... Tecnológico [CNPq], 2024)"
             body = _BRACKETED_ACRONYM.sub(_blank_match, body)

@@ -39,6 +39,8 @@ def malformed_citation(ctx: Context):
             )
         if "initials" in citation.form:
             yield Problem(citation.span, f"{citation.text!r} gives initials; author-year citations give surnames only", Fix("remove the initials"))
+        if "run-together-name-year" in citation.form:
+            yield Problem(citation.span, f"{citation.text!r} runs the name and the year together", Fix("put a space before the year"))
         if "run-together-years" in citation.form:
             yield Problem(citation.span, f"{citation.text!r} runs two years together; it is read with the first", Fix("keep the right year"))
         if "unbalanced-parenthesis" in citation.form:
