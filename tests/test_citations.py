@@ -44,8 +44,9 @@ def items(md: str) -> list[tuple]:
         ("(cf. BRAIT; PISTORI, 2012)", [(("BRAIT", "PISTORI"), False, "2012")]),
         ("(PAULA, SILVA; WOIDA, 2020)", [(("PAULA", "SILVA", "WOIDA"), False, "2020")]),
         ("(SEARLE, VANDERVEKEN, 1985)", [(("SEARLE", "VANDERVEKEN"), False, "1985")]),
-        # (in capitals only: "(Brazil, Smith, 2010)" is a place and a citation)
+        # (in capitals only: "(Brazil, Smith, 2010)" is a place and a citation; a grant is no citation)
         ("(Brazil, Smith, 2010)", [(("Smith",), False, "2010")]),
+        ("Deutsche Forschungsgemeinschaft (DFG, RA 1804/2-1) to TMR", []),
         # a company's legal form after its name
         ("(Schrödinger, LLC 2010)", [(("Schrödinger",), False, "2010")]),
         ("(The MathWorks, Inc., 2019)", [(("MathWorks",), False, "2019")]),

@@ -428,13 +428,13 @@ def _parse_part(part: str) -> tuple[tuple[tuple[int, int, dict], ...], frozenset
             names = (_SPACES.sub(" ", part[a_start : m.end("authors")].strip()),)
         if not names or not _is_plausible_author(names, et_al):
             continue
+        if _is_weak(names, et_al, m.group("sep"), m.group("years")):
+            form.add("weak")  # (of the item's own names: "(DFG, RA 1804/2-1)" is a grant, whatever precedes it)
         if not items and a_start and names[0].isupper() and (run := _CAPITALS_RUN.fullmatch(part, 0, a_start)):
             # ABNT capitals joined by commas: "(SEARLE, VANDERVEKEN, 1985)", "(PAULA, SILVA, WOIDA, 2020)"
             names = (*(n.strip() for n in run.group(1).split(",") if n.strip()), *names)
             a_start = run.start(1)
         last = (names, et_al)
-        if _is_weak(names, et_al, m.group("sep"), m.group("years")):
-            form.add("weak")
         if et_al and not m.group("etal_dot") and not m.group("colleagues"):
             form.add("et-al-without-period")
         form.add("comma-before-year" if "," in m.group("sep") else "no-comma-before-year")
