@@ -736,6 +736,8 @@ def test_a_rule_of_underscores_is_no_emphasis_and_no_author_of_its_own():
         ("CNUC. Painel Dinâmico do Cadastro Nacional de Unidades de Conservação. Disponível em http://www.mma.gov.br/cadastro.html Acesso em 15-I-2020.", "2020"),
         ("Mellis DA, Banzi M. Arduino: An open electronic prototyping platform, disponível em: http://web.media.mit.edu/ard.pdf, acessado em 14/08/2019.", "2019"),
         ("United Nations. Sustainable development knowledge platform. http://sustainabledevelopment.un.org/index.php?menu=1300, accessed May 26, 2013.", "2013"),
+        # an organisation's name before a dash, then the page's title
+        ("Fundação SOS Mata Atlântica - Aqui tem Mata. Disponível em (http://aquitemmata.org.br/#/busca/sp) (acesso em 26-I-2020).", "2020"),
     ],
 )
 def test_an_undated_page_keeps_the_year_it_was_seen_as_an_other_year(text, seen):

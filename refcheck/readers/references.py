@@ -265,7 +265,7 @@ _HEAD_WORD = r"(?:(?:[dl][’'])?\p{Lu}[\p{L}\p{M}\p{N}’'\-&]{0,40}|\p{N}{1,6}
 _HEAD_GROUP = re.compile(
     r"(?:(?P<acr>\p{Lu}[\p{Lu}\p{N}&\-]{1,15})\s[–—-]\s|\[\p{Lu}[\p{L}\p{N}&\-]{1,15}\]\s)?"
     rf"(?=\p{{N}}*\p{{L}}){_HEAD_WORD}(?:(?:\s|,\s|\s/\s|\s[–—-]\s)(?:{_HEAD_SMALL}\s){{0,2}}{_HEAD_WORD}){{0,14}}"
-    r"(?:\s\([\p{L}\p{N}&/\-]{2,20}\))?(?=(?:\s\((?:[Ee]ds?|[Oo]rgs?|[Cc]oords?)\.?\))?\.(?:\s|$))"  # "L'OFFICE Français d'Edition (ed.)."
+    r"(?:\s\([\p{L}\p{N}&/\-]{2,20}\))?(?=(?:\s\((?:[Ee]ds?|[Oo]rgs?|[Cc]oords?)\.?\))?\.(?:\s|$)|\s[–—-]\s\p{Lu})"  # "L'OFFICE Français d'Edition (ed.)."; "Fundação SOS Mata Atlântica - Aqui tem Mata."
 )
 
 # "National Science Board", "Minnesota State Fair": organisations, not "Given Family"
@@ -844,6 +844,8 @@ def _parse_head(t: str) -> tuple[_Fields, str]:
             pos = hg.end()
             if core.startswith(" (", pos):
                 pos = _EDITORS_MARK.match(core, pos).end()
+            elif core[pos : pos + 3] in (" - ", " – ", " — "):
+                pos += 3  # "Fundação SOS Mata Atlântica - Aqui tem Mata."
             ym = _year_paren(core, pos) or _YEAR_BARE.match(core, pos)
     elif f.group_only and ym is None:
         ym = _YEAR_SPACED.match(core, pos)  # "IST 2012 Final Report: ..."
