@@ -51,6 +51,8 @@ def items(md: str) -> list[tuple]:
         ("(Schrödinger, LLC 2010)", [(("Schrödinger",), False, "2010")]),
         ("(The MathWorks, Inc., 2019)", [(("MathWorks",), False, "2019")]),
         ("(SAS Institute Inc., 2013)", [(("SAS Institute",), False, "2013")]),
+        # a standard's code after its issuer's acronym (a year is no code: test_rules)
+        ("(CLSI M38-A2, 2008)", [(("CLSI",), False, "2008")]),
         # a ";" for the "," before the year, and a non-breaking hyphen in a compound surname
         ("(Ríos et al., 2010; Hernández‑de‑Menéndez et al.; 2019)",
          [(("Ríos",), True, "2010"), (("Hernández‑de‑Menéndez",), True, "2019")]),

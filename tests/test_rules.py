@@ -471,6 +471,13 @@ def test_a_name_and_year_run_together(cited, expected):
     assert lint(with_body(f"Salinity matters {cited}.", refs)) == expected
 
 
+def test_a_standard_is_cited_by_its_issuer_and_code():
+    refs = ("- Clinical and Laboratory Standards Institute. 2008. Reference method for broth dilution antifungal "
+            "susceptibility testing of filamentous fungi. Wayne: CLSI.\n"
+            "- WHO. 2010. Global report. Geneva: WHO.\n- WHO. 2012. Second global report. Geneva: WHO.\n")
+    assert lint(with_body("Following (CLSI M38-A2, 2008) and (WHO 2010, 2012).", refs)) == []
+
+
 def test_two_works_of_one_author_and_year_are_not_a_duplicate():
     refs = ("- Smith J. 2018. Zebrafish fin regeneration requires osteoblasts. Dev Biol 3:4.\n"
             "- Smith J. 2018. Axolotl limb regeneration requires nerves. Dev Biol 5:6.\n")

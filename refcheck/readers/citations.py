@@ -548,6 +548,9 @@ def _blank_original_years(masked: str, lo: int, hi: int) -> str:
 # a personal communication or unpublished work names a person, not an entry of the list
 _UNLISTED = stdre.compile(r"pers\.\s?comm|personal\s+communication|unpubl|comunica[çc][ãa]o\s+pessoal|com\.\s?pess|comunicaci[óo]n\s+personal")
 _TITLE_ELLIPSIS = stdre.compile(r"(?<=\w)(?:\.\.\.|…)(?=\s*,)")
+# a standard's or document's code after the acronym of its issuer: "(CLSI M38-A2, 2008)", "(ISO 690, 2010)"
+_DOCUMENT_CODE_HINT = stdre.compile(r"[A-Z]{2,8} [A-Z]{0,3}\d")
+_DOCUMENT_CODE = re.compile(r"(?<=\b[A-Z]{2,8})\s(?!(?:1[5-9]|20)\d\d[a-z]?\b)[A-Z]{0,3}\d[\w.\-/:]*(?=\s*,\s*(?:1[5-9]|20)\d\d\b)")
 # a company's legal form after its name, blanked so that the name and the year meet
 _COMPANY = stdre.compile(r",?\s+(?:Inc|LLC|Ltd|GmbH|Corp)\b\.?(?=\s|,)")
 _BRACKETED_ACRONYM = stdre.compile(r"\s?\[[A-Za-z][A-Za-z0-9&/-]{1,11}\]")
@@ -576,6 +579,8 @@ def find_author_year(masked: str, lo: int, hi: int, raw: str | None = None, bare
             body = _TITLE_ELLIPSIS.sub(_blank_match, body)
         if "Inc" in body or "LLC" in body or "Ltd" in body or "GmbH" in body or "Corp" in body:
             body = _COMPANY.sub(_blank_match, body)  # "(Schrödinger, LLC 2010)", "(The MathWorks, Inc., 2019)"
+        if _DOCUMENT_CODE_HINT.search(body):
+            body = _DOCUMENT_CODE.sub(_blank_match, body)  # "(CLSI M38-A2, 2008)": the standard's number
         body_start = lo + g.start(which)
         if which == "body" and _self_credit_before(masked, max(lo, lo + g.start() - 60), lo + g.start() + 1):
             continue  # "Fonte: Dados da pesquisa (Florianópolis, 2022)": the credit's place and date
