@@ -224,7 +224,8 @@ def test_author_year_items_match_as_before():
 
     authors = _old_authors()
     old_item = re.compile(rf"{authors}(?P<sep>\s*,(?:\s*,)?\s*|\s+){c.YEARS}")
-    old_narrative = re.compile(rf"(?:(?<![\p{{L}}\d@])|(?<=(?<!\p{{L}})(?:and|in|by|of|from|see|with)))(?:{authors})(?P<sep>\s*,?\s*)(?P<open>[(\[])\s*{c._NARRATIVE_YEARS}"
+    old_narrative = re.compile(rf"(?:(?<![\p{{L}}\d@])|(?<=(?<!\p{{L}})(?:{c._GLUED_BEFORE})))(?:{authors})"
+                               rf"(?:(?<=\p{{Ll}}['’]s|\p{{Ll}}s['’])(?P<owned>(?:\s+\p{{Ll}}[\p{{Ll}}\-]*){{1,3}}))?(?P<sep>\s*,?\s*)(?P<open>[(\[])\s*{c._NARRATIVE_YEARS}"
                                r"(?P<locator>\s*[,:]\s*(?:pp?\.|chap\.|ch\.|cap\.|s/p|s\.\s?p\.|fl?\.|v\.|vol\.)[^()\[\]\n]{0,80}?)?\s*[)\]]")
     old_close = re.compile(rf"{authors}(?P<sep>\s*,\s*){c.YEARS}\s*\)")
 

@@ -120,6 +120,7 @@ def items(md: str) -> list[tuple]:
         ("Marx ([1867] 2013) diz", [(("Marx",), False, "2013")]),
         # a space lost before the authors or before the parenthesis; a doubled comma
         ("as shown andSullivan & Williamson (1999) said", [(("Sullivan", "Williamson"), False, "1999")]),
+        ("modified afterEvans, Reisz & Dupuis (2007). Scale", [(("Evans", "Reisz", "Dupuis"), False, "2007")]),
         ("Mossaad et al.(2017b) found", [(("Mossaad",), True, "2017b")]),
         ("(Carlson et al.,, 2012)", [(("Carlson",), True, "2012")]),
         # a personal communication or unpublished work is no citation of the list; what follows it is

@@ -80,8 +80,10 @@ _GARBLED = re.compile(rf"{_ITEM_START}{AUTHORS}\s*,\s*(?P<y1>(?:1[5-9]|20)\d\d)(
 # "Smith et al., 2019" inside a parenthesis or bracket group
 _PAREN_ITEM = re.compile(rf"{_ITEM_START}{AUTHORS}(?P<sep>\s*,(?:\s*,)?\s*|\s+){YEARS}")  # "et al.,, 2012"
 # "Smith et al. (2019)" / "Smith et al., (2019)"
+# small words a lost space glues to the authors after them: "andSullivan & Williamson (1999)", "afterEvans, Reisz & Dupuis (2007)"
+_GLUED_BEFORE = "and|in|by|of|from|see|with|after|following|per|as|than|like|unlike|including"
 _NARRATIVE = re.compile(
-    rf"(?:(?<![\p{{L}}\d@])|(?<=(?<!\p{{L}})(?:and|in|by|of|from|see|with)))(?:{AUTHORS})"
+    rf"(?:(?<![\p{{L}}\d@])|(?<=(?<!\p{{L}})(?:{_GLUED_BEFORE})))(?:{AUTHORS})"
     # a possessive may name what of the author's work is meant: "Winkler's equation (1965)"
     rf"(?:(?<=\p{{Ll}}['’]s|\p{{Ll}}s['’])(?P<owned>(?:\s+\p{{Ll}}[\p{{Ll}}\-]*){{1,3}}))?"
     rf"(?P<sep>\s*,?\s*)(?P<open>[(\[])\s*{_NARRATIVE_YEARS}"
