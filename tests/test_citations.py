@@ -126,6 +126,7 @@ def items(md: str) -> list[tuple]:
         # a personal communication or unpublished work is no citation of the list; what follows it is
         ("(Hige et al., unpublished, Sejourne et al., 2011; Pai et al., 2013)", [(("Sejourne",), True, "2011"), (("Pai",), True, "2013")]),
         ("(Smith, 2001; Jones, unpublished data, 2003)", [(("Smith",), False, "2001")]),
+        ("Recent unpublished findings by Caldwell-Harris, Murphy, and McNamara (2011) agree", []),
         # a particle starts a name only at a word's start: not the "la" of "ruficapilla"
         ("| Synallaxis ruficapilla Vieillot, 1819 |", [(("Vieillot",), False, "1819")]),
         ("(Oliveira Vieillot, 1819)", [(("Oliveira Vieillot",), False, "1819")]),

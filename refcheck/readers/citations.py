@@ -615,6 +615,8 @@ def find_author_year(masked: str, lo: int, hi: int, raw: str | None = None, bare
         names, et_al = _split_authors(masked[start : m.end("authors")])
         if not names or not _is_plausible_author(names, et_al):
             continue
+        if "unpubl" in masked[max(lo, start - 40) : start] and _UNLISTED.search(masked, max(lo, start - 40), start):
+            continue  # "recent unpublished findings by Caldwell-Harris et al. (2011)": no entry to cite
         form = set()
         if names[-1].endswith(("'s", "’s", "s'", "s’")) and not et_al:
             # "Lloyd’s (1995) arguments", "Solomon's (1992; 1999) list", "Jones' (2001) view": the possessive of the name
