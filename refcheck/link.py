@@ -370,5 +370,30 @@ def link(manuscript: Manuscript) -> tuple[Link, ...]:
                     folded = tuple(r.id for r in index.by_key_folded.get(item.key.casefold(), ()))
                     links.append(Link(citation.id, i, folded, "key-case" if folded else "none"))
             elif item.authors:
-                links.append(link_author_year(citation.id, i, item, index))
+                found = link_author_year(citation.id, i, item, index)
+                if not found.references and citation.narrative and i == 0 and not item.et_al and len(item.authors) == 1:
+                    found = _with_name_before(manuscript.source.text, citation.id, item, index) or found
+                links.append(found)
     return tuple(links)
+
+
+# a capitalised name and a comma just before a narrative citation's authors: "Cf. Morais, Dias (1955)"
+_NAME_BEFORE = re.compile(r"(?<![\p{L}\p{M}])(\p{Lu}[\p{Ll}\p{M}'’\-]+),\s+$")
+
+
+def _with_name_before(text: str, citation_id: str, item: CitationItem, index: Index) -> Link | None:
+    """The link of "Morais, Dias (1955)" for "MORAIS; DIAS 1955", where the grammar took only
+    "Dias (1955)" (two names joined by a comma alone are too often a place and a name to read
+    as authors): the name before the comma and the cited one are the entry's first two authors."""
+    start = item.span.start
+    m = _NAME_BEFORE.search(text, max(0, start - 40), start)
+    if m is None:
+        return None
+    found = _link_author_year(citation_id, 0, dataclasses.replace(item, authors=(m.group(1), *item.authors)), index)
+    if len(found.references) != 1 or found.how not in ("exact", "case", "diacritics"):
+        return None
+    work = index.by_id[found.references[0]]
+    works = work.parts or (work,)
+    if not any(len(w.authors) >= 2 and surname_key(item.authors[0]) in surname_keys(w.authors[1].family) for w in works):
+        return None
+    return dataclasses.replace(found, how="exact")

@@ -478,6 +478,28 @@ def test_a_standard_is_cited_by_its_issuer_and_code():
     assert lint(with_body("Following (CLSI M38-A2, 2008) and (WHO 2010, 2012).", refs)) == []
 
 
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        # two authors joined by a comma alone, before a narrative year: the entry's first two authors
+        ("Para mais, conferir Morais, Dias (1955). Cf. Morais, Dias (1955, p.232-250). Also Dias (1959).", []),
+        # a place before the name is no author: the year mismatch stands
+        ("Em Salvador, Dias (1955) escreveu. Also Dias (1959) and Morais and Dias (1955).", [("citation-year-mismatch", 5)]),
+    ],
+)
+def test_a_name_and_a_comma_before_a_narrative_citation(body, expected):
+    refs = ("- DIAS, J. P. S. A água de Inglaterra. Lisboa: Instituto, 1959.\n"
+            "- MORAIS, E. V.; DIAS, J. P. S. Manuel Henriques Ferreira. Coimbra: Atlântida, 1955.\n")
+    assert [f for f in lint(with_body(body, refs)) if f[0] != "reference-order"] == expected
+
+
+def test_capitals_in_an_abnt_list_are_no_case_mismatch():
+    """ABNT prints surnames in capitals in the list and in mixed case in the text."""
+    refs = "- SILVA, A. Título de um livro. São Paulo: Editora, 2013.\n- Liu, B., Chen, C., Wu, D. 2014. Another book. Beijing: Press.\n"
+    findings = lint(with_body("Como diz Silva (2013) e (SILVA, 2013) e (liu et al., 2014).", refs))
+    assert findings == [("citation-author-mismatch", 5)]  # only liu for Liu
+
+
 def test_two_works_of_one_author_and_year_are_not_a_duplicate():
     refs = ("- Smith J. 2018. Zebrafish fin regeneration requires osteoblasts. Dev Biol 3:4.\n"
             "- Smith J. 2018. Axolotl limb regeneration requires nerves. Dev Biol 5:6.\n")

@@ -244,8 +244,8 @@ def citation_author_mismatch(ctx: Context):
             yield Problem(item.span, f"{cited!r} is spelt {printed!r} in {_describe(ref)}", Fix(f"write {printed}", printed))
         else:
             kind = "case" if link.how == "case" else "accents"
-            if kind == "case" and cited.isupper() and len(cited) > 1:
-                continue  # SMALL CAPS / all-caps house styles are a typographic choice, not a mismatch
+            if kind == "case" and ((cited.isupper() and len(cited) > 1) or (printed.isupper() and len(printed) > 1)):
+                continue  # SMALL CAPS / all-caps house styles (ABNT lists: "SILVA, A.", cited "Silva (2013)") are a typographic choice
             yield Problem(
                 item.span,
                 f"{cited!r} differs only in {kind} from {printed!r} in {_describe(ref)}",
