@@ -73,8 +73,9 @@ _ITEM_START = (
     r"|(?=\d)(?<![\d\p{L}.,\-–/]))"
 )
 # "(Hart et al., 20152014)": two years run together, read as the first and reported as malformed
-_GARBLED_YEAR_HINT = stdre.compile(r"(?:1[5-9]|20)\d\d(?:1[5-9]|20)\d\d")
-_GLUED_HINT = stdre.compile(r"[a-z](?:1[5-9]|20)\d\d(?:[a-z])?\s*$")
+_GARBLED_YEAR_HINT = stdre.compile(r"(?:1[5-9]|20)\d\d(?:1[5-9]|20)\d\d")  # "(Hart et al., 20152014)"
+# either of them, or a year glued to a name at a group's end ("Letouze1983"): one search for groups without a year
+_YEARISH_HINT = stdre.compile(r"(?:1[5-9]|20)\d\d(?:1[5-9]|20)\d\d|[a-z](?:1[5-9]|20)\d\d(?:[a-z])?\s*$")
 _GLUED_NAME_YEAR = re.compile(rf"{_ITEM_START}{AUTHORS}(?<=\p{{Ll}})(?P<y>(?:1[5-9]|20)\d\d[a-z]?)(?!\d)\s*$")
 _GARBLED = re.compile(rf"{_ITEM_START}{AUTHORS}\s*,\s*(?P<y1>(?:1[5-9]|20)\d\d)(?P<y2>(?:1[5-9]|20)\d\d)(?!\d)")
 # "Smith et al., 2019" inside a parenthesis or bracket group
@@ -573,7 +574,7 @@ def find_author_year(masked: str, lo: int, hi: int, raw: str | None = None, bare
     for g in _GROUP.finditer(region):
         which = "body" if g.group("body") is not None else "bbody" if g.group("bbody") is not None else "cell"
         body = g.group(which)
-        if not _YEAR_TOKEN.search(body) and not _GARBLED_YEAR_HINT.search(body) and not _GLUED_HINT.search(body):
+        if not _YEAR_TOKEN.search(body) and not _YEARISH_HINT.search(body):
             continue
         if "[" in body:  # an organisation's acronym: "(Conselho Nacional ... Tecnológico [CNPq], 2024)"
             body = _BRACKETED_ACRONYM.sub(_blank_match, body)
