@@ -367,7 +367,6 @@ def _is_weak(names: tuple[str, ...], et_al: bool, sep: str, years: str) -> bool:
 
 
 # The small words inside an organisation's name, in the languages of the literature
-_ORG_JOINERS = JOINERS
 _ORG_PREFIX = re.compile(r"\s*+((?:\p{Lu}[\p{L}\p{M}\p{N}'’.-]*|[a-zü]{1,4}|/)(?:\s+(?:\p{Lu}[\p{L}\p{M}\p{N}'’.-]*|[a-zü]{1,4}|/))*)\s+$")
 # the words that make a name an organisation's, wherever they stand in it
 _ORG_NOUNS = frozenset(
@@ -399,12 +398,12 @@ def _organisation_start(part: str, a_start: int) -> int | None:
     if words[0] in ("The", "the") and len(words) > 1:
         start = part.index(words[1], start + 3)
         words = words[1:]
-    if not words[0][:1].isupper() or words[0].lower() in STOPWORDS or words[0].lower() in _ORG_JOINERS:
+    if not words[0][:1].isupper() or words[0].lower() in STOPWORDS or words[0].lower() in JOINERS:
         return None
-    if any(w[:1].islower() and w not in _ORG_JOINERS for w in words):
+    if any(w[:1].islower() and w not in JOINERS for w in words):
         return None
     tail = part[a_start:].split()
-    joined = words[-1] in _ORG_JOINERS or words[-1] == "/" or (tail and tail[0].lower() in _ORG_JOINERS)
+    joined = words[-1] in JOINERS or words[-1] == "/" or (tail and tail[0].lower() in JOINERS)
     named = any(w.lower().strip(",.") in _ORG_NOUNS for w in (*words, *tail))
     return start if joined or named else None
 
@@ -654,6 +653,7 @@ def find_author_year(masked: str, lo: int, hi: int, raw: str | None = None, bare
 
 
 QUOTATION_MINIMUM = 60  # characters between the quote marks of a quoted passage (fewer: a phrase)
+_BLOCK_QUOTE = stdre.compile(r"(?:^>[^\n]*(?:\n|$))+", stdre.M)
 
 
 def _quotations(masked: str, lo: int, hi: int) -> list[tuple[int, int]]:
@@ -683,16 +683,8 @@ def _quotations(masked: str, lo: int, hi: int) -> list[tuple[int, int]]:
         if j - i - 1 >= QUOTATION_MINIMUM and not masked[i - 1 : i].isalnum() and not masked[j + 1 : j + 2].isalnum():
             spans.append((i, j + 1))
         i = masked.find('"', j + 1, hi)
-    k = lo if masked.startswith(">", lo) and masked[lo - 1 : lo] in ("", "\n") else masked.find("\n>", lo, hi) + 1
-    while k > 0 or (k == lo and masked.startswith(">", lo)):
-        end = k
-        while end < hi and masked.startswith(">", end):
-            nl = masked.find("\n", end, hi)
-            end = hi if nl == -1 else nl + 1
-        spans.append((k, end))
-        k = masked.find("\n>", end - 1, hi) + 1 if end < hi else 0
-        if k <= end - 1:
-            break
+    if masked.startswith(">", lo) or masked.find("\n>", lo, hi) != -1:
+        spans.extend(m.span() for m in _BLOCK_QUOTE.finditer(masked, lo, hi))
     return sorted(spans)
 
 
