@@ -116,10 +116,11 @@ def run_rules(manuscript: Manuscript, config: Config = Config(), rules: Sequence
 def link_manuscript(manuscript: Manuscript) -> Manuscript:
     """Link citations to references; weak candidates (see citations._is_weak) that link nowhere are dropped,
     and so are taxonomic authorities (citations._after_taxon), names outside brackets, possessives
-    followed by words ("Winkler's equation (1965)"), a table's author and year cells and citations
-    inside a quotation that no entry of that year corroborates."""
+    followed by words ("Winkler's equation (1965)"), a table's author and year cells, citations
+    inside a quotation that no entry of that year corroborates, and a name and year a citation
+    number follows in a numbered text (``mention-before-number``) that names no one entry."""
     links = link(manuscript)
-    strict = ("taxon-authority", "unbracketed", "possessive-phrase", "table-cells", "quoted")
+    strict = ("taxon-authority", "unbracketed", "possessive-phrase", "table-cells", "quoted", "mention-before-number")
     weak = {c.id for c in manuscript.citations if "weak" in c.form or any(f in c.form for f in strict)}
     if weak:
         # a species' authority ("*Turdus albicollis* Vieillot, 1818") and a name and year outside
@@ -129,6 +130,9 @@ def link_manuscript(manuscript: Manuscript) -> Manuscript:
         corroborated = {l.citation for l in links
                         if (l.references and (l.citation not in authority or l.how not in ("last-author", "fuzzy-author")))
                         or (l.year_differs and l.citation not in authority)}
+        # a name and year in a numbered text's prose, with its number after it, counts only where it names one entry
+        mention = {c.id for c in manuscript.citations if "mention-before-number" in c.form}
+        corroborated -= {l.citation for l in links if l.citation in mention and (len(l.references) != 1 or l.year_differs)}
         dropped = weak - corroborated
         if dropped:
             citations = tuple(c for c in manuscript.citations if c.id not in dropped)

@@ -372,13 +372,41 @@ def link(manuscript: Manuscript) -> tuple[Link, ...]:
             elif item.authors:
                 found = link_author_year(citation.id, i, item, index)
                 if not found.references and citation.narrative and i == 0 and not item.et_al and len(item.authors) == 1:
-                    found = _with_name_before(manuscript.source.text, citation.id, item, index) or found
+                    found = (_with_name_before(manuscript.source.text, citation.id, item, index)
+                             or _author_named_before(manuscript.source.text, citation.id, item, index, found) or found)
                 links.append(found)
     return tuple(links)
 
 
 # a capitalised name and a comma just before a narrative citation's authors: "Cf. Morais, Dias (1955)"
 _NAME_BEFORE = re.compile(r"(?<![\p{L}\p{M}])(\p{Lu}[\p{Ll}\p{M}'’\-]+),\s+$")
+
+
+# the clause before a narrative citation, back to the last sentence or clause mark
+SUBJECT_WINDOW = 60
+_CLAUSE_START = re.compile(r"[.;:!?()\[\]\n][^.;:!?()\[\]\n]*$")
+_CAPITALISED = re.compile(r"(?<![\p{L}\p{M}])\p{Lu}[\p{Ll}\p{M}'’\-]+")
+
+
+def _author_named_before(text: str, citation_id: str, item: CitationItem, index: Index, found: Link) -> Link | None:
+    """The link of "la descripción que hace Séneca de su amigo cínico Demetrio (1986, p. 348)" for
+    "SÉNECA ... 1986": the cited name is the person the work is about, its author named earlier in
+    the clause. Only for a name no entry has at all, and only where one capitalised word of the
+    clause is the first author of exactly one entry of that very year (``how`` ``author-named-before``)."""
+    if found.how != "none" or found.nearest or index.by_surname.get(surname_key(item.authors[0])):
+        return None
+    start = item.span.start
+    window = text[max(0, start - SUBJECT_WINDOW) : start]
+    clause = _CLAUSE_START.search(window)
+    if clause is not None:
+        window = window[clause.start() + 1 :]
+    for word in reversed(_CAPITALISED.findall(window)):
+        if not index.by_surname.get(surname_key(word)):
+            continue
+        named = _link_author_year(citation_id, 0, dataclasses.replace(item, authors=(word,)), index)
+        if len(named.references) == 1 and named.how in ("exact", "case", "diacritics"):
+            return dataclasses.replace(named, how="author-named-before")
+    return None
 
 
 def _with_name_before(text: str, citation_id: str, item: CitationItem, index: Index) -> Link | None:

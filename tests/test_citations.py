@@ -717,3 +717,68 @@ def _labels(entries: str) -> list[tuple[str | None, str]]:
 )
 def test_doubled_list_labels(entries, expected):
     assert _labels(entries) == expected
+
+
+def test_a_numeric_range_that_lost_its_brackets_cites_the_entries_nothing_else_cites():
+    """"allelic fixation 17–20." in a text citing [n] in order of first citation: read as a citation
+    of 7-9 (malformed-citation says so) where entries 7-9 are cited nowhere else and the entries
+    first cited just before and after it are near its ends; otherwise it is a quantity."""
+    cites = "First [1]. Then [2], [3]. Also [4]–[6]. "
+    after = " Later [10], [11] and [12]."
+    assert _numbered(cites + "It may lead to allelic fixation 7–9." + after)[3] == ("7–9", (7, 8, 9))
+    # the same words where entries 7-9 are cited elsewhere, or the list is not in that order: a quantity
+    assert ("7–9", (7, 8, 9)) not in _numbered(cites + "Aged 7–9. Then [7]–[9]." + after)
+    assert ("7–9", (7, 8, 9)) not in _numbered("First [10]. Also [11], [12]. Children aged 7–9. Then [1]–[6].")
+    assert ("2–3", (2, 3)) not in _numbered("First [1]. Children aged 2–3. Then [9]–[12].")
+    report = check(read_text(cites + "It may lead to allelic fixation 7–9." + after + "\n\n## References\n\n"
+                             + "".join(f"{n}. Author A. Title {n}. J. 2000;1:{n}.\n" for n in range(1, 13))))
+    messages = [f.message for f in report.findings if f.rule in ("malformed-citation", "reference-never-cited")]
+    assert messages == ["'7–9' reads as a citation of entries 7–9 without its brackets (they are cited nowhere else)"]
+
+
+def test_a_number_glued_to_a_word_is_a_lost_superscript_only_for_an_entry_cited_nowhere_else():
+    """In a text that cites with superscripts, "encephalopathy, or death10." cites entry 10 where
+    nothing else does and the neighbouring entries are first cited around it."""
+    body = ("Cases rose.<sup>1</sup> Children too.<sup>2,3</sup> Adults also.<sup>4-6</sup> Risk grew.<sup>7</sup> "
+            "It was seen.<sup>8</sup> So it was.<sup>9</sup> Shock, encephalopathy, or death10. "
+            "Then it waned.<sup>11</sup> At last.<sup>12</sup>")
+    assert ("10", (10,)) in _numbered(body)
+    assert ("10", (10,)) not in _numbered(body.replace("<sup>12</sup>", "<sup>10,12</sup>"))  # cited elsewhere
+    assert ("10", (10,)) not in _numbered(body.replace("<sup>", "[").replace("</sup>", "]"))  # cites with brackets
+
+
+def test_a_name_and_year_before_a_citation_number_is_a_mention():
+    """In a numbered text, "Klimley et al. (1996) described ... [2]" names the work the number
+    cites: it counts only where it names one entry (two Klimley 1996 entries: no ambiguity to
+    report; "the European Association (2021) stated ...<sup>(2)</sup>": no missing entry)."""
+    entries = ("1. Klimley AP, Pyle P, Anderson SD. Tail slap. J. 1996;1:1.\n"
+               "2. Klimley AP, Anderson SD, Pyle P. Predatory behaviour. J. 1996;2:2.\n"
+               "3. Smith J. Other. J. 2001;3:3.\n")
+    for body in ("Klimley et al. (1996) described tail slapping. It was said to win food [2]. See [1], [3].",
+                 "The group of the European Association (2021) stated it [2]. See [1], [3]."):
+        report = check(read_text(body + "\n\n## References\n\n" + entries))
+        assert [f.rule for f in report.findings if f.severity.value in ("warning", "error")] == [], body
+    # a mention that names one entry is kept as a citation of it; another year ("Reynaud (1877)
+    # invented ... [3]", a date in prose) is not
+    kept = check(read_text("Smith (2001) showed it [3]. See [1], [2].\n\n## References\n\n" + entries)).manuscripts[0]
+    assert [c.text for c in kept.citations if not c.items[0].numbers] == ["Smith (2001)"]
+    other = check(read_text("Smith (1999) showed it [3]. See [1], [2].\n\n## References\n\n" + entries))
+    assert [c.text for c in other.manuscripts[0].citations if not c.items[0].numbers] == []
+    assert [f.rule for f in other.findings if f.severity.value in ("warning", "error")] == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a classical work cited by book and section before the year of the edition read
+        ("(EPICTETO, III, 1993, p. 335)", [(("EPICTETO",), False, "1993")]),
+        ("(DIÓGENES LAERCIO, VI 77, 2010, p. 230)", [(("DIÓGENES LAERCIO",), False, "2010")]),
+        ("(Aristotle, IV.3, 2006)", [(("Aristotle",), False, "2006")]),
+        ("como diz Epicteto (III, 1993, p. 321) no texto", [(("Epicteto",), False, "1993")]),
+        # a regnal number belongs to the name; a numeral alone names no one
+        ("(Louis XIV, 1990)", [(("Louis XIV",), False, "1990")]),
+        ("as in (VI, 2001)", []),
+    ],
+)
+def test_a_classical_work_cited_by_book_before_the_year(text, expected):
+    assert items(text) == expected

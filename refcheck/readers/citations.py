@@ -531,8 +531,22 @@ _YEAR_BEFORE = stdre.compile(r"(\d{4}[a-z]?)\s?$")
 _YEAR_AFTER = stdre.compile(r"\s?(?:1[5-9]|20)\d\d")
 
 
+# A classical work cited by book (and section) before the year of the edition: "(EPICTETO, III,
+# 1993, p. 335)", "(DIÓGENES LAERCIO, VI 77, 2010)", "Epicteto (III, 1993, p. 321)": the Roman
+# numeral and what follows it are blanked, so that the name and the year meet.
+_CLASSICAL_HINT = stdre.compile(r"[IVXL](?:[ .]\d{1,4}(?:[-–]\d{1,4})?)?, (?:1[5-9]|20)\d\d")
+_BOOK_LOCATOR = r"(?=[IVXL])L?X{0,3}(?:IX|IV|V?I{0,3})(?:[ .]\d{1,4}(?:[-–]\d{1,4})?)?"
+_CLASSICAL_LOCATOR = re.compile(
+    rf"(?<=\p{{L}}),\s*{_BOOK_LOCATOR}(?=\s*,\s*(?:1[5-9]|20)\d\d\b)"  # "(EPICTETO, III, 1993": the comma before the year kept
+    rf"|(?<=\()\s*{_BOOK_LOCATOR}\s*,(?=\s*(?:1[5-9]|20)\d\d\b)"  # "Epicteto (III, 1993"
+)
+
+
 def _blank_original_years(masked: str, lo: int, hi: int) -> str:
-    """``masked`` with each original-edition year beside a cited year blanked (same length)."""
+    """``masked`` with each original-edition year beside a cited year blanked (same length), and
+    a classical work's book and section before the year (``_CLASSICAL_LOCATOR``)."""
+    if _CLASSICAL_HINT.search(masked, lo, hi):
+        masked = masked[:lo] + _CLASSICAL_LOCATOR.sub(_blank_match, masked[lo:hi]) + masked[hi:]
     pieces: list[str] = []
     pos = lo
     for m in _BRACKETED_YEAR.finditer(masked, lo, hi):
@@ -1097,6 +1111,73 @@ def find_glued_numbers(masked: str, lo: int, hi: int, top: int, raw: str | None 
         found.append(Found(start, end, "numeric", False, ((start, end, {"numbers": numbers}),),
                            frozenset(form | {"superscript", "glued"})))
     return found
+
+
+MENTION_WINDOW = 300  # characters from a narrative name and year to the number that cites it (one sentence or two)
+_PARAGRAPH_END = stdre.compile(r"\n\s*\n")
+
+
+def mentions_before_numbers(masked: str, author_year: list[Found], numeric: list[Found]) -> list[Found]:
+    """In a text that cites by number, a name and year in prose followed by a citation number
+    within 300 characters of its paragraph ("the European Dialysis and Transplant Association (2021) stated ...
+    <sup>(24)</sup>", "Klimley et al. (1996) described ... [22]") is a mention: the number cites.
+    Such items get the form ``mention-before-number``, kept only where they name one entry."""
+    starts = sorted(f.start for f in numeric)
+    out = []
+    for f in author_year:
+        if f.narrative:
+            k = bisect.bisect_left(starts, f.end)
+            if k < len(starts) and starts[k] - f.end <= MENTION_WINDOW and not _PARAGRAPH_END.search(masked, f.end, starts[k]):
+                f = dataclasses.replace(f, form=f.form | {"mention-before-number"})
+        out.append(f)
+    return out
+
+
+# A citation mark that lost its brackets or its superscript on the way to print: "a process that
+# may lead to allelic fixation 17–20." (a range after a word), "encephalopathy, or death10." (a
+# number glued to a word, in a text that cites with superscripts). Read only where the list is in
+# order of first citation and the entries the mark names are cited nowhere else, with their
+# neighbours cited just before and after it (see find_lost_marks).
+_LOST_RANGE = re.compile(r"(?<=\p{Ll}{2}[ \xa0])(\d{1,3})[–-](\d{1,3})(?=[.,;:](?:\s|$))")
+_LOST_SUPERSCRIPT = re.compile(r"(?<=\p{Ll}{3})(\d{1,3})(?=[.,;:](?:\s|$))")
+LOST_RANGE_MAXIMUM = 10  # numbers a range without brackets may span
+LOST_NEIGHBOUR = 3  # how far the entries first cited just before and after it may be from its numbers
+
+
+def find_lost_marks(masked: str, lo: int, hi: int, top: int, found: list[Found], superscripts: bool) -> list[Found]:
+    """Citation marks printed without their brackets or superscript (form ``lost-brackets`` or
+    ``lost-superscript``): a range ``17–20`` after a word or, where ``superscripts`` (the text
+    cites with them), a number glued to a word. A number in prose is a quantity far more often
+    than a citation, so one is read only when all of these hold: each number it names is an
+    entry of the list (1..``top``) that no other citation in ``found`` cites, and the entries
+    first cited last before it and first after it are within three of its ends (a list numbered
+    in order of first citation: ``fixation 17–20`` after the first citation of 15, before 21's)."""
+    first: dict[int, int] = {}
+    for f in found:
+        for _, _, fields in f.items:
+            for n in fields.get("numbers", ()):
+                if n not in first or f.start < first[n]:
+                    first[n] = f.start
+    if not first:
+        return []
+    order = sorted((pos, n) for n, pos in first.items())
+    out: list[Found] = []
+    candidates = [(m, "lost-brackets") for m in _LOST_RANGE.finditer(masked, lo, hi)]
+    if superscripts:
+        candidates += [(m, "lost-superscript") for m in _LOST_SUPERSCRIPT.finditer(masked, lo, hi)]
+    for m, form in candidates:
+        a = int(m.group(1))
+        b = int(m.group(2)) if form == "lost-brackets" else a
+        if not (1 <= a <= b <= top and b - a <= LOST_RANGE_MAXIMUM) or any(n in first for n in range(a, b + 1)):
+            continue
+        k = bisect.bisect_left(order, (m.start(), 0))
+        before = order[k - 1][1] if k else 0  # the entry first cited last before the mark
+        after = order[k][1] if k < len(order) else top + 1  # ... and first after it
+        if not (0 < a - before <= LOST_NEIGHBOUR and 0 < after - b <= LOST_NEIGHBOUR):
+            continue
+        numbers = tuple(range(a, b + 1))
+        out.append(Found(m.start(), m.end(), "numeric", False, ((m.start(), m.end(), {"numbers": numbers}),), frozenset({form})))
+    return out
 
 
 # Citation numbers whose superscript survived only on the punctuation between them (SciELO's

@@ -881,8 +881,15 @@ def citations_in(source: Source, masked: str, body_end: int, numbered: bool, top
         # "CHAR[64]" after a word and split superscripts cite only within the list.
         numeric = [f for f in numeric if all(n <= (top if f.form & {"attached", "split"} else 2 * top)
                                              for _, _, fields in f.items for n in fields["numbers"])]
+    if numbered and numeric:
+        # "allelic fixation 17–20.", "or death10.": a mark that lost its brackets or superscript
+        superscripts = sum(1 for f in numeric if "superscript" in f.form) * 2 > len(numeric)
+        numeric += grammar.find_lost_marks(masked, 0, body_end, top, numeric, superscripts)
     found += numeric
-    found += grammar.find_author_year(masked, 0, body_end, source.text, bare=not numbered)
+    author_year = grammar.find_author_year(masked, 0, body_end, source.text, bare=not numbered)
+    if numbered and numeric and author_year:
+        author_year = grammar.mentions_before_numbers(masked, author_year, numeric)
+    found += author_year
     return grammar.to_citations(source, found)
 
 

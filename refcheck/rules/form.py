@@ -17,7 +17,10 @@ def malformed_citation(ctx: Context):
     Why it matters: `Tan et al., (2021)` (a comma before the parenthesised year), `et al`
     without its period, and `..., Smith, 2012)` closing a parenthesis never opened are small
     errors a copy editor will flag; so are initials inside a citation (`(Agostinelli, C. and Lund,
-    2022)`) and two years run together (`(Hart et al., 20152014)`), which are still linked.
+    2022)`) and two years run together (`(Hart et al., 20152014)`), which are still linked. So is a
+    numeric mark printed without its brackets or superscript (`allelic fixation 17–20.`, `or
+    death10.`), read only where the entries it names are cited nowhere else and their neighbours
+    are first cited just before and after it.
 
     Example: `Tan et al., (2021) reported ...` should be `Tan et al. (2021) reported ...`.
     A document that writes "et al" without a period throughout follows a house style and is
@@ -43,6 +46,12 @@ def malformed_citation(ctx: Context):
             yield Problem(citation.span, f"{citation.text!r} runs the name and the year together", Fix("put a space before the year"))
         if "run-together-years" in citation.form:
             yield Problem(citation.span, f"{citation.text!r} runs two years together; it is read with the first", Fix("keep the right year"))
+        if "lost-brackets" in citation.form:
+            yield Problem(citation.span, f"{citation.text!r} reads as a citation of entries {citation.text} without its brackets "
+                          "(they are cited nowhere else)", Fix(f"write [{citation.text}]", f"[{citation.text}]", citation.span))
+        if "lost-superscript" in citation.form:
+            yield Problem(citation.span, f"{citation.text!r}, glued to the word before it, reads as a citation of entry {citation.text} "
+                          "that lost its superscript (the entry is cited nowhere else)", Fix("make the number a superscript"))
         if "unbalanced-parenthesis" in citation.form:
             yield Problem(citation.span, f"{citation.text!r} closes a parenthesis that was never opened", Fix("add the opening parenthesis or remove the closing one"))
         if "et-al-without-period" in citation.form and not house_style:
