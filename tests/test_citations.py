@@ -782,3 +782,29 @@ def test_a_name_and_year_before_a_citation_number_is_a_mention():
 )
 def test_a_classical_work_cited_by_book_before_the_year(text, expected):
     assert items(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a "," typed for the ";" after a year: the names after it start the next item
+        ("(Ettredge; Vernon; Scholz, 2001, Nevado; Gallardo, 2016)",
+         [(("Ettredge", "Vernon", "Scholz"), False, "2001"), (("Nevado", "Gallardo"), False, "2016")]),
+        ("(Smith et al., 2001, Jones et al.; 2003)", [(("Smith",), True, "2001"), (("Jones",), True, "2003")]),
+        # a locator after the year is no name
+        ("(Smith, 2001, p. 4; Lee, 2010)", [(("Smith",), False, "2001"), (("Lee",), False, "2010")]),
+    ],
+)
+def test_names_after_a_year_and_a_comma_start_the_next_item(text, expected):
+    assert items(text) == expected
+
+
+def test_a_reference_typed_into_the_text_names_a_listed_work_only_where_the_list_has_it():
+    """eLife's data citations print the dataset's reference in the text: "(Ferry Q, Steinberg J,
+    Nellåker C, 2014, Diagnostically relevant ... database)". Names in a reference list's
+    Vancouver form are no citation of the list unless an entry corroborates them."""
+    text = "can be requested (Ferry Q, Steinberg J, Webber C, Nellåker C, 2014, Diagnostically relevant database)."
+    assert items(text) == []
+    entries = "- Nellåker C, Ferry Q. 2014. Diagnostically relevant facial gestalt. J 1:1.\n- Lee K. 2000. T. J 2:2.\n"
+    manuscript = check(read_text(text + " As shown (Lee, 2000).\n\n## References\n\n" + entries)).manuscripts[0]
+    assert [c.items[0].authors for c in manuscript.citations] == [("Nellåker",), ("Lee",)]

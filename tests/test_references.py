@@ -743,3 +743,16 @@ def test_a_rule_of_underscores_is_no_emphasis_and_no_author_of_its_own():
 def test_an_undated_page_keeps_the_year_it_was_seen_as_an_other_year(text, seen):
     ref = parse(text)
     assert (ref.year, ref.other_years) == (None, (seen,))
+
+
+def test_a_venue_with_a_year_is_no_second_work_of_a_list_that_gives_initials():
+    """"Computer Vision and Pattern Recognition, 2001." after "Viola P, Jones M." reads like names and
+    a year, but a list gives its names one way: with initials in the first work, so in a second."""
+    ref = parse("Viola P, Jones M. 2001. Rapid object detection using a boosted cascade of simple features. "
+                "Computer Vision and Pattern Recognition, 2001. CVPR 2001. Proceedings of the 2001 IEEE Computer "
+                "Society Conference on, 2001.", id="b1")
+    assert ref.parts == () and (ref.first_author, ref.year) == ("Viola", "2001")
+    # a glued second work with initials is still split
+    ref = parse("Viola P, Jones M. 2001. Rapid object detection using boosted cascades. Vision 4:1-9. "
+                "Pattern R, Recognition C. 2002. Another work with its own title. J Vis 5:1-9.", id="b2")
+    assert [(p.first_author, p.year) for p in ref.parts] == [("Viola", "2001"), ("Pattern", "2002")]

@@ -610,7 +610,10 @@ def test_an_undated_page_is_cited_by_the_year_it_was_seen():
     ],
 )
 def test_works_cited_by_a_title_word_no_year_or_a_word_that_is_also_a_name_link(cited, entry):
-    assert lint(with_body(f"Texto {cited} aqui.", entry, head="Accepted: 14 July 2025.\n\n")) == []
+    report = run(with_body(f"Texto {cited} aqui.", entry, head="Accepted: 14 July 2025.\n\n"))
+    assert [(f.rule, f.message) for f in report.findings] == []
+    assert [(c.text, bool(l.references)) for c in report.manuscripts[0].citations for l in report.manuscripts[0].links
+            if l.citation == c.id] == [(cited, True)]  # read, and linked
 
 
 @pytest.mark.parametrize("text", ["(Ser 1981) phosphorylation", "(Lancet, 2014)", "( May, 2004)"])

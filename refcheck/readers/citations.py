@@ -111,6 +111,10 @@ NARRATIVE_WINDOW = 160
 _YEAR_ONLY = re.compile(rf"^\s*{YEARS}\s*$")
 # a part of ABNT names before the one with the year: "(cf. BRAIT; PISTORI, 2012)", "(PAULA, SILVA; WOIDA, 2020)"
 _NAME_ONLY = re.compile(rf"^\s*(?:(?:cf\.|see|ver|veja|vide)\s+)?({_SURNAME}(?:\s*,\s*{_SURNAME}){{0,3}})(?P<etal>\s+et\s*al\.?)?\s*$")
+# two names in the Vancouver form of a reference list ("Ferry Q, Steinberg J,"): a reference typed
+# into the text (a data citation), which names a listed work only where the list corroborates it
+_VANCOUVER_NAMES = re.compile(r"\p{Lu}[\p{Ll}\p{M}'’\-]+\s\p{Lu}{1,3},\s+\p{Lu}[\p{Ll}\p{M}'’\-]+\s\p{Lu}{1,3},")
+_NAME_AFTER_ITEM = re.compile(rf"\s*,\s*({_SURNAME})(?P<etal>\s+et\s*al\.?)?\s*$")
 _SEVERAL_CAPITALISED = re.compile(r"\p{Lu}[\p{Ll}\p{M}'’-]+(?:\s+\p{Lu}[\p{Ll}\p{M}'’-]+)+")
 _YEAR_TOKEN = YEAR_TOKEN = re.compile(YEAR)
 _SUFFIX_ONLY = re.compile(r"^[a-z]$")
@@ -337,8 +341,9 @@ def _is_plausible_author(names: tuple[str, ...], et_al: bool = False) -> bool:
     if not first or _ROMAN.fullmatch(names[0]):
         return False  # "(EPICTETO, III, 1993)": a book's number
     head = first[0].lower()
-    if head.split("-")[0] in _MONTHS and not et_al and not _lone_word(names, et_al):
-        return False
+    if head.split("-")[0] in _MONTHS and not et_al:
+        # "(June-September 2009)" is a period; "( May, 2004)" alone may name May, T. (2004): weak (_is_weak)
+        return _lone_word(names, et_al) and first[0][:1].isupper()
     if head in STOPWORDS and not (et_al and len(first) == 1):
         return False
     return et_al or not all(w.lower() in STOPWORDS for w in first)
@@ -440,6 +445,8 @@ def _parse_part(part: str) -> tuple[tuple[tuple[int, int, dict], ...], frozenset
         if et_al and not m.group("etal_dot") and not m.group("colleagues"):
             form.add("et-al-without-period")
         form.add("comma-before-year" if "," in m.group("sep") else "no-comma-before-year")
+        if part.count(",") >= 3 and _VANCOUVER_NAMES.search(part, 0, m.start("years")):
+            form.add("weak")  # "(Ferry Q, Steinberg J, ..., Nellåker C, 2014, Diagnostically ... database)": a reference typed out
         if _RANGE_AFTER.match(part, m.end()):
             form.add("weak")  # "(GMEP, 1955–1969)" a period; "(Castanet, 1986–1987)" a work the list dates so
         if "," in m.group("authors") and "." in m.group("authors") and _GIVEN_INITIALS.search(m.group("authors")):
@@ -500,6 +507,14 @@ def _author_year_items(masked: str, body_start: int, body: str, form: set[str], 
             items.extend((offset + s, offset + e, fields) for s, e, fields in part_items)
             form |= part_form
             last_authors = last
+        if part_items and "," in part[part_items[-1][1]:]:
+            # "(Ettredge; Vernon; Scholz, 2001, Nevado; Gallardo, 2016)": a "," typed for the ";"
+            # after a year; the names after it start the next item
+            end = part_items[-1][1]
+            tail = _NAME_AFTER_ITEM.match(part, end)
+            if tail and _is_plausible_author(tuple(n.strip() for n in tail.group(1).split(","))):
+                pending = [(offset + tail.start(1), n.strip()) for n in tail.group(1).split(",")]
+                pending_et_al = bool(tail.group("etal"))
         elif (last_authors or pending) and _YEAR_ONLY.match(part):
             first = None
             if pending:  # "(Ríos et al., 2010; Hernández-de-Menéndez et al.; 2019)": a ";" for a ","

@@ -1161,6 +1161,7 @@ def _confidence(f: _Fields) -> float:
 # --------------------------------------------------------------------------------------
 # Two works in one entry.
 
+_GIVEN_INITIALS_ONLY = re.compile(r"(?:\p{Lu}\.?[\s\-‐]*)+")
 _PART_START = re.compile(r"(?<=[.?!])\s+(?=\p{Lu}|(?:van|von|de|der|da|di|du|la|le)\s)")
 
 
@@ -1177,6 +1178,8 @@ def _second_work(t: str, f: _Fields) -> int | None:
     start = _year_last_from(t, search_from)
     if start is None or not _YEAR_LAST.search(t, start):
         return None  # no second year, no second work
+    # a list gives its names one way: where the first work's have initials only, so have the second's
+    initials = all(a.given and _GIVEN_INITIALS_ONLY.fullmatch(a.given) for a in f.authors)
     for m in _PART_START.finditer(t, search_from):
         p = m.end()
         head = t[max(0, m.start() - 4) : m.start()]
@@ -1185,6 +1188,8 @@ def _second_work(t: str, f: _Fields) -> int | None:
         names = _scan_names(t, p)
         if not names.names or names.strong == 0:
             continue
+        if initials and not all(n.given and _GIVEN_INITIALS_ONLY.fullmatch(n.given) for n in names.names):
+            continue  # "Viola P, Jones M. ... Computer Vision and Pattern Recognition, 2001.": a venue, not "Vision, Computer"
         ym = _year_paren(t, names.end) or _YEAR_BARE.match(t, names.end)
         if not ym:
             continue
