@@ -120,7 +120,7 @@ def link_manuscript(manuscript: Manuscript) -> Manuscript:
     inside a quotation that no entry of that year corroborates, and a name and year a citation
     number follows in a numbered text (``mention-before-number``) that names no one entry."""
     links = link(manuscript)
-    strict = ("taxon-authority", "unbracketed", "possessive-phrase", "table-cells", "quoted", "mention-before-number")
+    strict = ("taxon-authority", "unbracketed", "possessive-phrase", "table-cells", "quoted", "mention-before-number", "year-only")
     weak = {c.id for c in manuscript.citations if "weak" in c.form or any(f in c.form for f in strict)}
     if weak:
         # a species' authority ("*Turdus albicollis* Vieillot, 1818") and a name and year outside
@@ -138,7 +138,25 @@ def link_manuscript(manuscript: Manuscript) -> Manuscript:
             citations = tuple(c for c in manuscript.citations if c.id not in dropped)
             links = tuple(l for l in links if l.citation not in dropped)
             manuscript = dataclasses.replace(manuscript, citations=citations)
+        if any("year-only" in c.form for c in manuscript.citations):
+            manuscript = _with_named_authors(manuscript, links)
     return dataclasses.replace(manuscript, links=links)
+
+
+def _with_named_authors(manuscript: Manuscript, links: tuple[Link, ...]) -> Manuscript:
+    """A year-only citation ("(1987, p.19)") kept because its sentence names the entry's first
+    author carries that author, as if cited "Barthes (1987)": every author-year item has one."""
+    by_id = {r.id: r for r in manuscript.references}
+    named = {(l.citation, l.item): by_id[l.references[0]] for l in links
+             if l.how == "author-named-before" and l.references and l.references[0] in by_id}
+    citations = []
+    for c in manuscript.citations:
+        if "year-only" in c.form:
+            c = dataclasses.replace(c, items=tuple(
+                dataclasses.replace(item, authors=(named[(c.id, i)].first_author or "",)) if (c.id, i) in named and not item.authors else item
+                for i, item in enumerate(c.items)))
+        citations.append(c)
+    return dataclasses.replace(manuscript, citations=tuple(citations))
 
 
 def namespaced(manuscript: Manuscript, prefix: str) -> Manuscript:

@@ -369,6 +369,8 @@ def link(manuscript: Manuscript) -> tuple[Link, ...]:
                 else:
                     folded = tuple(r.id for r in index.by_key_folded.get(item.key.casefold(), ()))
                     links.append(Link(citation.id, i, folded, "key-case" if folded else "none"))
+            elif not item.authors and "year-only" in citation.form:
+                links.append(_year_only(manuscript.source.text, citation.id, item, index))
             elif item.authors:
                 found = link_author_year(citation.id, i, item, index)
                 if not found.references and citation.narrative and i == 0 and not item.et_al and len(item.authors) == 1:
@@ -407,6 +409,34 @@ def _author_named_before(text: str, citation_id: str, item: CitationItem, index:
         if len(named.references) == 1 and named.how in ("exact", "case", "diacritics"):
             return dataclasses.replace(named, how="author-named-before")
     return None
+
+
+YEAR_ONLY_WINDOW = 400  # characters back from a year-only citation to the author its sentence names
+_SENTENCE_START = re.compile(r"(?:[.!?]\s+|\n)(?=[^.!?\n]*$)")
+
+
+def _year_only(text: str, citation_id: str, item: CitationItem, index: Index) -> Link:
+    """"(1987, p.19)" after a quotation or a statement whose author the sentence names ("Barthes
+    ... ao afirmar que “...” (1987, p.19)."): the one entry of that year whose first author is a
+    capitalised word of the sentence, the nearest first; a quotation's own words are skipped."""
+    start = item.span.start
+    lo = max(0, start - YEAR_ONLY_WINDOW)
+    window = text[lo:start]
+    # the quotation just before the year, if any, is the cited author's text, not the sentence naming him
+    closing = window.rstrip()
+    if closing.endswith(("”", '"', "»")):
+        opening = max(closing.rfind("“"), closing.rfind("«"), closing[:-1].rfind('"'))
+        window = closing[:opening] if opening != -1 else ""
+    sentence = _SENTENCE_START.search(window)
+    if sentence is not None:
+        window = window[sentence.end() :]
+    for word in reversed(_CAPITALISED.findall(window)):
+        if not index.by_surname.get(surname_key(word)):
+            continue
+        named = _link_author_year(citation_id, 0, dataclasses.replace(item, authors=(word,)), index)
+        if len(named.references) == 1 and named.how in ("exact", "case", "diacritics"):
+            return dataclasses.replace(named, how="author-named-before")
+    return Link(citation_id, 0, (), "none")
 
 
 def _with_name_before(text: str, citation_id: str, item: CitationItem, index: Index) -> Link | None:

@@ -657,3 +657,21 @@ def test_a_person_discussed_before_the_year_of_the_work_that_tells_of_them():
     findings = lint(with_body("Lo hace Séneca con Demetrio (1990). Lo dice Luciano. Y Demonacte (1981) también.", refs))
     assert sorted(rule for rule, _ in findings) == ["citation-without-reference", "citation-without-reference",
                                                    "reference-never-cited", "reference-never-cited"]
+
+
+def test_a_year_alone_cites_the_work_of_the_author_its_sentence_names():
+    """"Barthes ... ao afirmar que “...” (1987, p.19)." cites BARTHES 1987: a year (and page) alone
+    in parentheses links to the one entry of that year whose first author the sentence names
+    before it (the quotation's own words aside). Where the sentence names none, it is no citation."""
+    refs = ("- BARTHES, Roland. Aula. São Paulo: Cultrix, 1987.\n"
+            "- FREIRE, Paulo. Pedagogia do oprimido. Rio de Janeiro: Paz e Terra, 1996.\n")
+    body = ("Barthes chama atenção ao afirmar que “a literatura assume muitos saberes, a vida é sutil” (1987, p.19). "
+            "Segundo Freire, a educação liberta (1996, p. 12).")
+    report = run(with_body(body, refs))
+    assert [(f.rule, f.message) for f in report.findings] == []
+    assert [(c.text, c.items[0].authors) for c in report.manuscripts[0].citations] == [
+        ("(1987, p.19)", ("BARTHES",)), ("(1996, p. 12)", ("FREIRE",))]
+    # the author named in another sentence, or a year the list does not give him: no citation
+    report = run(with_body("Barthes escreveu. A lei mudou (1987). Freire, porém, diz (1990). Mas Freire (1996) vê.", refs))
+    assert [c.text for c in report.manuscripts[0].citations] == ["Freire (1996)"]
+    assert [f.message for f in report.findings] == ["(BARTHES 1987, line 9) is never cited in the text"]

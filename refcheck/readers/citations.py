@@ -672,6 +672,7 @@ def find_author_year(masked: str, lo: int, hi: int, raw: str | None = None, bare
         )
         found.append(Found(start, m.end(), "author-year", True, items, frozenset(form)))
     found.extend(_unopened(masked, lo, hi, {f.end for f in found}))
+    found.extend(_year_only(masked, lo, hi))
     if bare:
         found.extend(_bare(masked, lo, hi, found))
         if "|" in masked:
@@ -679,6 +680,25 @@ def find_author_year(masked: str, lo: int, hi: int, raw: str | None = None, bare
     if "“" in masked or '"' in masked or "\n>" in masked:
         found = _mark_quoted(masked, lo, hi, found)
     return found
+
+
+# "(1987, p.19)" alone, its author named earlier in the sentence: "Barthes chama atenção ... ao
+# afirmar que “a literatura assume muitos saberes ...” (1987, p.19)."
+_YEAR_ONLY_GROUP = stdre.compile(r"\((?P<year>(?:1[5-9]\d\d|20\d\d)[a-z]?)(?:\s*[,:]\s*(?:pp?\.\s*)?[\divxlc]+(?:\s*[-–]\s*\d+)?)?\)")
+
+
+def _year_only(masked: str, lo: int, hi: int) -> list[Found]:
+    """A parenthesis holding a year (and a page) alone, after a word or a quotation: a citation of
+    a work whose author the sentence names before it (form ``year-only``, strict: the linker
+    looks for that author, and the candidate is dropped where it finds none). A year-only
+    parenthesis right after a name is a narrative citation, read before; to_citations keeps that."""
+    out = []
+    for m in _YEAR_ONLY_GROUP.finditer(masked, lo, hi):
+        if m.start() == 0 or masked[m.start() - 1] not in " ”\"»":
+            continue
+        fields = {"authors": (), "et_al": False, "year": m.group("year")}
+        out.append(Found(m.start(), m.end(), "author-year", False, ((m.start(), m.end(), fields),), frozenset({"year-only"})))
+    return out
 
 
 QUOTATION_MINIMUM = 60  # characters between the quote marks of a quoted passage (fewer: a phrase)
