@@ -120,7 +120,7 @@ def link_manuscript(manuscript: Manuscript) -> Manuscript:
     inside a quotation that no entry of that year corroborates, and a name and year a citation
     number follows in a numbered text (``mention-before-number``) that names no one entry."""
     links = link(manuscript)
-    strict = ("taxon-authority", "unbracketed", "possessive-phrase", "table-cells", "quoted", "mention-before-number", "year-only")
+    strict = ("taxon-authority", "unbracketed", "possessive-phrase", "table-cells", "quoted", "mention-before-number", "year-only", "attribution")
     weak = {c.id for c in manuscript.citations if "weak" in c.form or any(f in c.form for f in strict)}
     if weak:
         # a species' authority ("*Turdus albicollis* Vieillot, 1818") and a name and year outside

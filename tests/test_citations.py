@@ -808,3 +808,26 @@ def test_a_reference_typed_into_the_text_names_a_listed_work_only_where_the_list
     entries = "- Nellåker C, Ferry Q. 2014. Diagnostically relevant facial gestalt. J 1:1.\n- Lee K. 2000. T. J 2:2.\n"
     manuscript = check(read_text(text + " As shown (Lee, 2000).\n\n## References\n\n" + entries)).manuscripts[0]
     assert [c.items[0].authors for c in manuscript.citations] == [("Nellåker",), ("Lee",)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a thing described, a spaced dash, who made it and when: an attribution
+        "Zootrópio (o tropo, girando, da vida – W.G. Horner, 1834), Praxinoscópio (exibição de ações – Reynaud, 1877)",
+        "the kinetoscope (a peephole viewer — Dickson, 1891) came first",
+        # a work in italics, then its place and date
+        "os primeiros shows (*Pantomimes lumineuses*, Paris, 1892) foram",
+    ],
+)
+def test_an_attribution_in_parentheses_is_no_citation_unless_the_list_has_it(text):
+    assert items(text) == []
+
+
+def test_an_attribution_that_names_an_entry_of_that_year_is_kept():
+    entries = "- Reynaud E. 1877. Le praxinoscope. Paris.\n"
+    manuscript = check(read_text("Praxinoscópio (exibição de ações – Reynaud, 1877).\n\n## References\n\n" + entries)).manuscripts[0]
+    assert [c.items[0].authors for c in manuscript.citations] == [("Reynaud",)]
+    # the same name with another year of the list is no year mismatch: the date is the invention's
+    report = check(read_text("Praxinoscópio (exibição de ações – Reynaud, 1870). Also (Reynaud, 1877).\n\n## References\n\n" + entries))
+    assert [f.rule for f in report.findings if f.severity.value in ("warning", "error")] == []

@@ -675,3 +675,26 @@ def test_a_year_alone_cites_the_work_of_the_author_its_sentence_names():
     report = run(with_body("Barthes escreveu. A lei mudou (1987). Freire, porém, diz (1990). Mas Freire (1996) vê.", refs))
     assert [c.text for c in report.manuscripts[0].citations] == ["Freire (1996)"]
     assert [f.message for f in report.findings] == ["(BARTHES 1987, line 9) is never cited in the text"]
+
+
+@pytest.mark.parametrize(
+    "body, entry",
+    [
+        ("Conforme o Decreto nº 6.949, de 25 agosto de 2009, a convenção vale (Smith, 2001).",
+         "- Decreto nº 6.949, de 25 agosto de 2009. Promulga a Convenção Internacional. Brasília, 2009."),
+        ("Maps were drawn in QGIS (Quantum GIS Development Team) as before (Smith, 2001).",
+         "- Quantum GIS Development Team. 2018. Quantum GIS Geographic Information System. Version 2.8.2."),
+        ("They are at risk (Disparities in the risk and outcomes from COVID-19, 2020; Smith, 2001).",
+         "- Disparities in the risk and outcomes from COVID-19. 2020. Public health England."),
+    ],
+)
+def test_an_entry_without_a_personal_author_named_in_full_in_the_text_is_cited(body, entry):
+    refs = "- Smith J. 2001. A title here. J 1:1.\n" + entry
+    assert [rule for rule, _ in lint(with_body(body, refs))] == []
+
+
+def test_an_agency_named_in_prose_does_not_cite_its_entry():
+    """Three words without a number are a name any sentence may use: the entry is still uncited."""
+    refs = "- Smith J. 2001. A title here. J 1:1.\n- World Health Organization. 2019. Global report. Geneva."
+    assert [rule for rule, _ in lint(with_body("The World Health Organization says so (Smith, 2001).", refs))] == [
+        "reference-never-cited"]

@@ -111,6 +111,11 @@ NARRATIVE_WINDOW = 160
 _YEAR_ONLY = re.compile(rf"^\s*{YEARS}\s*$")
 # a part of ABNT names before the one with the year: "(cf. BRAIT; PISTORI, 2012)", "(PAULA, SILVA; WOIDA, 2020)"
 _NAME_ONLY = re.compile(rf"^\s*(?:(?:cf\.|see|ver|veja|vide)\s+)?({_SURNAME}(?:\s*,\s*{_SURNAME}){{0,3}})(?P<etal>\s+et\s*al\.?)?\s*$")
+# words describing a thing, a spaced dash, then who made it and when: "(o tropo, girando, da vida –
+# W.G. Horner, 1834)", "(exibição de ações – Reynaud, 1877)": an attribution, not a citation of the
+# list unless an entry has that name and year
+_ATTRIBUTION = re.compile(r"(?<!\p{L})\p{Ll}{2,}[^–—\-]*\s[–—-](?:\s+\S+)?\s*$")
+_EMPHASIS_BEFORE = stdre.compile(r"([*_]+)[^*_\s][^*_]*\1")  # an emphasised phrase, whole (not "**" opening the citation)
 # two names in the Vancouver form of a reference list ("Ferry Q, Steinberg J,"): a reference typed
 # into the text (a data citation), which names a listed work only where the list corroborates it
 _VANCOUVER_NAMES = re.compile(r"\p{Lu}[\p{Ll}\p{M}'’\-]+\s\p{Lu}{1,3},\s+\p{Lu}[\p{Ll}\p{M}'’\-]+\s\p{Lu}{1,3},")
@@ -445,6 +450,8 @@ def _parse_part(part: str) -> tuple[tuple[tuple[int, int, dict], ...], frozenset
         if et_al and not m.group("etal_dot") and not m.group("colleagues"):
             form.add("et-al-without-period")
         form.add("comma-before-year" if "," in m.group("sep") else "no-comma-before-year")
+        if not items and (" – " in part or " - " in part or " — " in part) and _ATTRIBUTION.search(part, 0, a_start):
+            form.add("attribution")  # "(exibição de ações – Reynaud, 1877)": an invention and its date
         if part.count(",") >= 3 and _VANCOUVER_NAMES.search(part, 0, m.start("years")):
             form.add("weak")  # "(Ferry Q, Steinberg J, ..., Nellåker C, 2014, Diagnostically ... database)": a reference typed out
         if _RANGE_AFTER.match(part, m.end()):
@@ -619,6 +626,8 @@ def find_author_year(masked: str, lo: int, hi: int, raw: str | None = None, bare
         items = _author_year_items(masked, body_start, body, form, parts)
         if items:
             start, end = (lo + g.start(), lo + g.end()) if which != "cell" else (items[0][0], items[-1][1])
+            if raw is not None and which == "body" and _EMPHASIS_BEFORE.search(raw, body_start, items[0][0]):
+                form.add("attribution")  # "(*Pantomimes lumineuses*, Paris, 1892)": a work in italics, its place and date
             # the describer and year alone in the species' parenthesis, or right after it in a table cell
             authority = len(items) == 1 and not items[0][2]["et_al"] and (
                 which == "cell" or items[0][0] == body_start + len(body) - len(body.lstrip()))

@@ -136,6 +136,11 @@ def reference_never_cited(ctx: Context):
 
     Example: entry 6 (Chang et al., 2021) appears in the list but nowhere in the text.
 
+    An entry without a personal author that the text names in full counts as cited: a law
+    (`Decreto nº 6.949, de 25 agosto de 2009`), a report by its title, software by its team
+    (`QGIS (Quantum GIS Development Team)`); four words at least, or three with a number, since
+    an agency's shorter name is used in prose without citing its entry.
+
     Fix: cite it where it belongs, or remove it. Truncated fragments are reported by
     incomplete-reference instead.
     """
@@ -147,10 +152,38 @@ def reference_never_cited(ctx: Context):
     # "FOUCAULT, 2005" with 2001 uncited beside 2008 and 2009 cited, "Mackenzie, 2007" with an undated entry)
     near_misses = {next((r for r in link.nearest if r not in ctx.links_to), link.nearest[0]) if link.year_differs else link.nearest[0]
                    for link in ctx.manuscript.links if (link.year_differs or link.how == "key-mismatch") and link.nearest}
+    named = _NamedInText(ctx)
     for ref in ctx.manuscript.references:
         if ref.id in ctx.links_to or ref.id in near_misses or not (ref.authors or ref.year):
             continue
+        if named(ref):
+            continue  # "Decreto nº 6.949, de 25 agosto de 2009", "(Quantum GIS Development Team)": named in full
         yield Problem(ref.span, f"{_describe(ref)} is never cited in the text")
+
+
+class _NamedInText:
+    """Whether the text names an entry without a personal author by its whole heading: a law
+    ("Decreto nº 6.949, de 25 agosto de 2009"), a report cited by its title ("(Disparities in the
+    risk and outcomes from COVID-19, 2020; ...)"), software by its team ("QGIS (Quantum GIS
+    Development Team)"). Four words at least, or three with a number: a shorter name (an
+    agency's) is named in prose without citing its entry."""
+
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+        self.body: str | None = None
+
+    def __call__(self, ref) -> bool:
+        if any(a.given for a in ref.authors):
+            return False
+        heading = " ".join((ref.authors[0].family if ref.authors else ref.title or "").split()).split(". ")[0]
+        words = heading.count(" ") + 1
+        if len(heading) < 15 or not (words >= 4 or (words >= 3 and any(c.isdigit() for c in heading))):
+            return False
+        if self.body is None:
+            refs = self.ctx.manuscript.references
+            end = min((r.span.start for r in refs if r.span.path == ref.span.path), default=0)
+            self.body = " ".join(self.ctx.manuscript.source.text[:end].split()).casefold()
+        return heading.casefold() in self.body
 
 
 @rule("RC103", "ambiguous-citation", Severity.WARNING)
