@@ -824,6 +824,18 @@ def test_an_attribution_in_parentheses_is_no_citation_unless_the_list_has_it(tex
     assert items(text) == []
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a document's name before the dash, "apud" in italics: citations as usual
+        ("listas (Portaria MMA nº 443, de 17 de dezembro de 2014 - Placeholder 2000) e", [(("Placeholder",), False, "2000")]),
+        ("são cometidas (*apud* Placeholder, 2000).", [(("Placeholder",), False, "2000")]),
+    ],
+)
+def test_no_attribution_without_a_description_or_a_title(text, expected):
+    assert items(text) == expected
+
+
 def test_an_attribution_that_names_an_entry_of_that_year_is_kept():
     entries = "- Reynaud E. 1877. Le praxinoscope. Paris.\n"
     manuscript = check(read_text("Praxinoscópio (exibição de ações – Reynaud, 1877).\n\n## References\n\n" + entries)).manuscripts[0]

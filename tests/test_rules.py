@@ -698,3 +698,8 @@ def test_an_agency_named_in_prose_does_not_cite_its_entry():
     refs = "- Smith J. 2001. A title here. J 1:1.\n- World Health Organization. 2019. Global report. Geneva."
     assert [rule for rule, _ in lint(with_body("The World Health Organization says so (Smith, 2001).", refs))] == [
         "reference-never-cited"]
+
+
+def test_a_state_named_in_prose_does_not_cite_its_entry():
+    refs = "- Smith J. 2001. A title here. J 1:1.\n- Rio Grande Do Sul. 1981. Decreto estadual. Porto Alegre."
+    assert [rule for rule, _ in lint(with_body("No Rio Grande do Sul há mata (Smith, 2001).", refs))] == ["reference-never-cited"]

@@ -111,11 +111,12 @@ NARRATIVE_WINDOW = 160
 _YEAR_ONLY = re.compile(rf"^\s*{YEARS}\s*$")
 # a part of ABNT names before the one with the year: "(cf. BRAIT; PISTORI, 2012)", "(PAULA, SILVA; WOIDA, 2020)"
 _NAME_ONLY = re.compile(rf"^\s*(?:(?:cf\.|see|ver|veja|vide)\s+)?({_SURNAME}(?:\s*,\s*{_SURNAME}){{0,3}})(?P<etal>\s+et\s*al\.?)?\s*$")
-# words describing a thing, a spaced dash, then who made it and when: "(o tropo, girando, da vida –
+# lower-case words describing a thing, a spaced dash, then who made it and when: "(o tropo, girando, da vida –
 # W.G. Horner, 1834)", "(exibição de ações – Reynaud, 1877)": an attribution, not a citation of the
 # list unless an entry has that name and year
 _ATTRIBUTION = re.compile(r"(?<!\p{L})\p{Ll}{2,}[^–—\-]*\s[–—-](?:\s+\S+)?\s*$")
-_EMPHASIS_BEFORE = stdre.compile(r"([*_]+)[^*_\s][^*_]*\1")  # an emphasised phrase, whole (not "**" opening the citation)
+# a capitalised phrase emphasised whole, a title ("**" opening the citation is none, nor "*apud*")
+_EMPHASIS_BEFORE = re.compile(r"([*_]+)\p{Lu}[^*_]*\1")
 # two names in the Vancouver form of a reference list ("Ferry Q, Steinberg J,"): a reference typed
 # into the text (a data citation), which names a listed work only where the list corroborates it
 _VANCOUVER_NAMES = re.compile(r"\p{Lu}[\p{Ll}\p{M}'’\-]+\s\p{Lu}{1,3},\s+\p{Lu}[\p{Ll}\p{M}'’\-]+\s\p{Lu}{1,3},")
@@ -450,7 +451,7 @@ def _parse_part(part: str) -> tuple[tuple[tuple[int, int, dict], ...], frozenset
         if et_al and not m.group("etal_dot") and not m.group("colleagues"):
             form.add("et-al-without-period")
         form.add("comma-before-year" if "," in m.group("sep") else "no-comma-before-year")
-        if not items and (" – " in part or " - " in part or " — " in part) and _ATTRIBUTION.search(part, 0, a_start):
+        if not items and (" – " in part or " - " in part or " — " in part) and part.lstrip()[:1].islower() and _ATTRIBUTION.search(part, 0, a_start):
             form.add("attribution")  # "(exibição de ações – Reynaud, 1877)": an invention and its date
         if part.count(",") >= 3 and _VANCOUVER_NAMES.search(part, 0, m.start("years")):
             form.add("weak")  # "(Ferry Q, Steinberg J, ..., Nellåker C, 2014, Diagnostically ... database)": a reference typed out

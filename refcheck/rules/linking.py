@@ -5,7 +5,7 @@ from __future__ import annotations
 import regex as re
 
 from refcheck.model import Fix, Problem, Severity
-from refcheck.names import same_surname, surname_key, surname_keys
+from refcheck.names import JOINERS, same_surname, surname_key, surname_keys
 from refcheck.rule import Context, describe as _describe, rule
 
 
@@ -138,8 +138,9 @@ def reference_never_cited(ctx: Context):
 
     An entry without a personal author that the text names in full counts as cited: a law
     (`Decreto nº 6.949, de 25 agosto de 2009`), a report by its title, software by its team
-    (`QGIS (Quantum GIS Development Team)`); four words at least, or three with a number, since
-    an agency's shorter name is used in prose without citing its entry.
+    (`QGIS (Quantum GIS Development Team)`); four words at least besides small ones, or three
+    with a number, since an agency's or a state's shorter name is used in prose without citing
+    its entry.
 
     Fix: cite it where it belongs, or remove it. Truncated fragments are reported by
     incomplete-reference instead.
@@ -165,8 +166,9 @@ class _NamedInText:
     """Whether the text names an entry without a personal author by its whole heading: a law
     ("Decreto nº 6.949, de 25 agosto de 2009"), a report cited by its title ("(Disparities in the
     risk and outcomes from COVID-19, 2020; ...)"), software by its team ("QGIS (Quantum GIS
-    Development Team)"). Four words at least, or three with a number: a shorter name (an
-    agency's) is named in prose without citing its entry."""
+    Development Team)"). Four words at least besides small ones ("do", "of"), or three with a
+    number: a shorter name (an agency's, a state's: "Rio Grande do Sul") is named in prose without
+    citing its entry."""
 
     def __init__(self, ctx: Context):
         self.ctx = ctx
@@ -177,7 +179,8 @@ class _NamedInText:
             return False
         heading = " ".join((ref.authors[0].family if ref.authors else ref.title or "").split()).split(". ")[0]
         words = heading.count(" ") + 1
-        if len(heading) < 15 or not (words >= 4 or (words >= 3 and any(c.isdigit() for c in heading))):
+        content = sum(1 for w in heading.split() if w.lower() not in JOINERS)
+        if len(heading) < 15 or not (content >= 4 or (words >= 3 and any(c.isdigit() for c in heading))):
             return False
         if self.body is None:
             refs = self.ctx.manuscript.references
