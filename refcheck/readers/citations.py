@@ -76,6 +76,7 @@ _ITEM_START = (
 _GARBLED_YEAR_HINT = stdre.compile(r"(?:1[5-9]|20)\d\d(?:1[5-9]|20)\d\d")  # "(Hart et al., 20152014)"
 # either of them, or a year glued to a name at a group's end ("Letouze1983"): one search for groups without a year
 _YEARISH_HINT = stdre.compile(r"(?:1[5-9]|20)\d\d(?:1[5-9]|20)\d\d|[a-z](?:1[5-9]|20)\d\d(?:[a-z])?\s*$")
+_GLUED_HINT = stdre.compile(r"[a-z](?:1[5-9]|20)\d\d[a-z]?\s*$")  # _GLUED_NAME_YEAR's end, found without the author pattern
 _GLUED_NAME_YEAR = re.compile(rf"{_ITEM_START}{AUTHORS}(?<=\p{{Ll}})(?P<y>(?:1[5-9]|20)\d\d[a-z]?)(?!\d)\s*$")
 _GARBLED = re.compile(rf"{_ITEM_START}{AUTHORS}\s*,\s*(?P<y1>(?:1[5-9]|20)\d\d)(?P<y2>(?:1[5-9]|20)\d\d)(?!\d)")
 # "Smith et al., 2019" inside a parenthesis or bracket group
@@ -463,7 +464,7 @@ def _parse_part(part: str) -> tuple[tuple[tuple[int, int, dict], ...], frozenset
         for i, (y_start, y_end, year) in enumerate(_years(m.group("years"), m.start("years"))):
             fields = {"authors": names, "et_al": et_al, "year": year}
             items.append((a_start if i == 0 else y_start, y_end, fields))
-    if not items and (glued := _GLUED_NAME_YEAR.search(part)):
+    if not items and _GLUED_HINT.search(part) and (glued := _GLUED_NAME_YEAR.search(part)):
         # "(Phan and Letouze1983)": the space before the year lost
         names, et_al = _split_authors(part[glued.start("authors") : glued.end("authors")])
         if names and _is_plausible_author(names, et_al):
@@ -502,27 +503,25 @@ def _author_year_items(masked: str, body_start: int, body: str, form: set[str], 
         if parsed is None:
             parsed = parts[part] = _parse_part(part)
         part_items, part_form, last = parsed
-        if part_items and pending and part_items[0][0] == len(part) - len(part.lstrip()):
-            s, e, fields = part_items[0]
-            joined = {**fields, "authors": (*(name for _, name in pending), *fields["authors"])}
-            items.append((pending[0][0], offset + e, joined))
-            items.extend((offset + s, offset + e, fields) for s, e, fields in part_items[1:])
+        if part_items:
+            if pending and part_items[0][0] == len(part) - len(part.lstrip()):
+                s, e, fields = part_items[0]
+                joined = {**fields, "authors": (*(name for _, name in pending), *fields["authors"])}
+                items.append((pending[0][0], offset + e, joined))
+                items.extend((offset + s, offset + e, fields) for s, e, fields in part_items[1:])
+                last_authors = (joined["authors"], fields["et_al"])
+            else:
+                items.extend((offset + s, offset + e, fields) for s, e, fields in part_items)
+                last_authors = last
             form |= part_form
-            last_authors = (joined["authors"], fields["et_al"])
             pending = []
-        elif part_items:
-            pending = []
-            items.extend((offset + s, offset + e, fields) for s, e, fields in part_items)
-            form |= part_form
-            last_authors = last
-        if part_items and "," in part[part_items[-1][1]:]:
-            # "(Ettredge; Vernon; Scholz, 2001, Nevado; Gallardo, 2016)": a "," typed for the ";"
-            # after a year; the names after it start the next item
-            end = part_items[-1][1]
-            tail = _NAME_AFTER_ITEM.match(part, end)
-            if tail and _is_plausible_author(tuple(n.strip() for n in tail.group(1).split(","))):
-                pending = [(offset + tail.start(1), n.strip()) for n in tail.group(1).split(",")]
-                pending_et_al = bool(tail.group("etal"))
+            if part.find(",", part_items[-1][1]) != -1:
+                # "(Ettredge; Vernon; Scholz, 2001, Nevado; Gallardo, 2016)": a "," typed for the ";"
+                # after a year; the names after it start the next item
+                tail = _NAME_AFTER_ITEM.match(part, part_items[-1][1])
+                if tail and _is_plausible_author(tuple(n.strip() for n in tail.group(1).split(","))):
+                    pending = [(offset + tail.start(1), n.strip()) for n in tail.group(1).split(",")]
+                    pending_et_al = bool(tail.group("etal"))
         elif (last_authors or pending) and _YEAR_ONLY.match(part):
             first = None
             if pending:  # "(Ríos et al., 2010; Hernández-de-Menéndez et al.; 2019)": a ";" for a ","
@@ -614,7 +613,7 @@ def find_author_year(masked: str, lo: int, hi: int, raw: str | None = None, bare
             continue
         if "[" in body:  # an organisation's acronym: "(Conselho Nacional ... Tecnológico [CNPq], 2024)"
             body = _BRACKETED_ACRONYM.sub(_blank_match, body)
-        if "." in body or "…" in body:  # ABNT cites a work without author by its title's first words: "(ÍNDIO..., 2014)"
+        if "..." in body or "…" in body:  # ABNT cites a work without author by its title's first words: "(ÍNDIO..., 2014)"
             body = _TITLE_ELLIPSIS.sub(_blank_match, body)
         if "Inc" in body or "LLC" in body or "Ltd" in body or "GmbH" in body or "Corp" in body:
             body = _COMPANY.sub(_blank_match, body)  # "(Schrödinger, LLC 2010)", "(The MathWorks, Inc., 2019)"
@@ -627,7 +626,8 @@ def find_author_year(masked: str, lo: int, hi: int, raw: str | None = None, bare
         items = _author_year_items(masked, body_start, body, form, parts)
         if items:
             start, end = (lo + g.start(), lo + g.end()) if which != "cell" else (items[0][0], items[-1][1])
-            if raw is not None and which == "body" and _EMPHASIS_BEFORE.search(raw, body_start, items[0][0]):
+            if (raw is not None and which == "body" and (raw.find("*", body_start, items[0][0]) != -1 or raw.find("_", body_start, items[0][0]) != -1)
+                    and _EMPHASIS_BEFORE.search(raw, body_start, items[0][0])):
                 form.add("attribution")  # "(*Pantomimes lumineuses*, Paris, 1892)": a work in italics, its place and date
             # the describer and year alone in the species' parenthesis, or right after it in a table cell
             authority = len(items) == 1 and not items[0][2]["et_al"] and (
