@@ -167,12 +167,19 @@ STOPWORDS = frozenset(
 # A figure's or table's credit to the manuscript's own work, just before a parenthesis: what the
 # parenthesis holds is the place and date of that work ("Fonte: Dados da pesquisa (Florianópolis, 2022)")
 def _self_credit_before(masked: str, start: int, end: int) -> bool:
-    """Whether a credit to the manuscript's own work ends at ``end`` (see ``_SELF_CREDIT``); a
-    substring test first, since this is asked before every parenthesis of the text."""
-    return _SELF_CREDIT_HINT.search(masked, start, end) is not None and _SELF_CREDIT.search(masked[start:end]) is not None
+    """Whether a credit to the manuscript's own work ends at ``end`` (see ``_SELF_CREDIT``), just
+    before a "("; its last word is looked up first, since this is asked before every parenthesis."""
+    words = masked[max(start, end - 40) : end - 1].rstrip(_CREDIT_TRAIL).split()
+    return bool(words) and words[-1].lower() in _SELF_CREDIT_LAST and _SELF_CREDIT.search(masked[start:end]) is not None
 
 
-_SELF_CREDIT_HINT = stdre.compile("esquisa|esearch|nvestigaci|labora|r[óo]pria|ropia|utor|uthor")
+_CREDIT_TRAIL = ",.: \t\n\r\f\v\xa0\u2009\u202f"
+
+
+# the word each credit of _SELF_CREDIT ends with: one dictionary lookup before every parenthesis
+_SELF_CREDIT_LAST = frozenset(
+    "pesquisa campo data investigación investigacion própria propria elaboration propia autor autora autores autoras author authors".split()
+)
 _SELF_CREDIT = stdre.compile(
     r"(?i)(?:dados\s+d[ae]\s+pesquisa|pesquisa\s+de\s+campo|research\s+data|datos\s+de\s+(?:la\s+)?investigaci[oó]n"
     r"|elabora[çc][ãa]o\s+pr[óo]pria|own\s+elaboration|elaboraci[oó]n\s+propia"
@@ -345,7 +352,7 @@ def _is_plausible_author(names: tuple[str, ...], et_al: bool = False) -> bool:
     A stopword followed by "et al." is a surname after all (An et al., 2011).
     """
     first = names[0].split()
-    if not first or _ROMAN.fullmatch(names[0]):
+    if not first or (names[0][:1] in "IVX" and _ROMAN.fullmatch(names[0])):
         return False  # "(EPICTETO, III, 1993)": a book's number
     head = first[0].lower()
     if head.split("-")[0] in _MONTHS and not et_al:
@@ -456,7 +463,7 @@ def _parse_part(part: str) -> tuple[tuple[tuple[int, int, dict], ...], frozenset
             form.add("attribution")  # "(exibição de ações – Reynaud, 1877)": an invention and its date
         if part.count(",") >= 3 and _VANCOUVER_NAMES.search(part, 0, m.start("years")):
             form.add("weak")  # "(Ferry Q, Steinberg J, ..., Nellåker C, 2014, Diagnostically ... database)": a reference typed out
-        if _RANGE_AFTER.match(part, m.end()):
+        if (part.find("-", m.end(), m.end() + 2) != -1 or part.find("–", m.end(), m.end() + 2) != -1) and _RANGE_AFTER.match(part, m.end()):
             form.add("weak")  # "(GMEP, 1955–1969)" a period; "(Castanet, 1986–1987)" a work the list dates so
         if "," in m.group("authors") and "." in m.group("authors") and _GIVEN_INITIALS.search(m.group("authors")):
             form.add("initials")
@@ -555,7 +562,8 @@ _YEAR_AFTER = stdre.compile(r"\s?(?:1[5-9]|20)\d\d")
 
 # A classical work cited by book (and section) before the year of the edition: "(EPICTETO, III,
 # 1993, p. 335)", "(DIÓGENES LAERCIO, VI 77, 2010)", "Epicteto (III, 1993, p. 321)": the Roman
-# numeral and what follows it are blanked, so that the name and the year meet.
+# numeral and what follows it are blanked in the group (and for the narrative pass), so that the
+# name and the year meet.
 _CLASSICAL_HINT = stdre.compile(r"[IVXL](?:[ .]\d{1,4}(?:[-–]\d{1,4})?)?, (?:1[5-9]|20)\d\d")
 _BOOK_LOCATOR = r"(?=[IVXL])L?X{0,3}(?:IX|IV|V?I{0,3})(?:[ .]\d{1,4}(?:[-–]\d{1,4})?)?"
 _CLASSICAL_LOCATOR = re.compile(
@@ -565,10 +573,7 @@ _CLASSICAL_LOCATOR = re.compile(
 
 
 def _blank_original_years(masked: str, lo: int, hi: int) -> str:
-    """``masked`` with each original-edition year beside a cited year blanked (same length), and
-    a classical work's book and section before the year (``_CLASSICAL_LOCATOR``)."""
-    if _CLASSICAL_HINT.search(masked, lo, hi):
-        masked = masked[:lo] + _CLASSICAL_LOCATOR.sub(_blank_match, masked[lo:hi]) + masked[hi:]
+    """``masked`` with each original-edition year beside a cited year blanked (same length)."""
     pieces: list[str] = []
     pos = lo
     for m in _BRACKETED_YEAR.finditer(masked, lo, hi):
@@ -587,7 +592,7 @@ def _blank_original_years(masked: str, lo: int, hi: int) -> str:
 _UNLISTED = stdre.compile(r"pers\.\s?comm|personal\s+communication|unpubl|comunica[çc][ãa]o\s+pessoal|com\.\s?pess|comunicaci[óo]n\s+personal")
 _TITLE_ELLIPSIS = stdre.compile(r"(?<=\w)(?:\.\.\.|…)(?=\s*,)")
 # a standard's or document's code after the acronym of its issuer: "(CLSI M38-A2, 2008)", "(ISO 690, 2010)"
-_DOCUMENT_CODE_HINT = stdre.compile(r"[A-Z]{2,8} [A-Z]{0,3}\d")
+_DOCUMENT_CODE_HINT = stdre.compile(r"[A-Z][A-Z] [A-Z]{0,3}\d")  # the end of _DOCUMENT_CODE's issuer and the code's start
 _DOCUMENT_CODE = re.compile(r"(?<=\b[A-Z]{2,8})\s(?!(?:1[5-9]|20)\d\d[a-z]?\b)[A-Z]{0,3}\d[\w.\-/:]*(?=\s*,\s*(?:1[5-9]|20)\d\d\b)")
 # a company's legal form after its name, blanked so that the name and the year meet
 _COMPANY = stdre.compile(r",?\s+(?:Inc|LLC|Ltd|GmbH|Corp)\b\.?(?=\s|,)")
@@ -606,11 +611,18 @@ def find_author_year(masked: str, lo: int, hi: int, raw: str | None = None, bare
     parts: dict[str, tuple] = {}  # part text -> parse, for this document only
     masked = _blank_original_years(masked, lo, hi)
     region = masked[lo:hi]
+    classical: list[tuple[int, int]] = []  # book numbers blanked in groups, blanked for the narrative pass too
     for g in _GROUP.finditer(region):
         which = "body" if g.group("body") is not None else "bbody" if g.group("bbody") is not None else "cell"
         body = g.group(which)
         if not _YEAR_TOKEN.search(body) and not _YEARISH_HINT.search(body):
             continue
+        if ("I" in body or "V" in body or "X" in body or "L" in body) and _CLASSICAL_HINT.search(body):
+            # "(EPICTETO, III, 1993, p. 335)", "(III, 1993, p. 321)" after "Epicteto"
+            at = lo + g.start(which)
+            for m in _CLASSICAL_LOCATOR.finditer(masked, at, at + len(body)):  # the "(" before it seen
+                classical.append(m.span())
+                body = body[: m.start() - at] + " " * (m.end() - m.start()) + body[m.end() - at :]
         if "[" in body:  # an organisation's acronym: "(Conselho Nacional ... Tecnológico [CNPq], 2024)"
             body = _BRACKETED_ACRONYM.sub(_blank_match, body)
         if "..." in body or "…" in body:  # ABNT cites a work without author by its title's first words: "(ÍNDIO..., 2014)"
@@ -635,6 +647,9 @@ def find_author_year(masked: str, lo: int, hi: int, raw: str | None = None, bare
             if raw is not None and authority and _after_taxon(raw, lo, start):
                 form.add("taxon-authority")
             found.append(Found(start, end, "author-year", False, tuple(items), frozenset(form)))
+    if classical:
+        masked = "".join([masked[: classical[0][0]], *(" " * (b - a) + masked[b : (classical[k + 1][0] if k + 1 < len(classical) else len(masked))]
+                                                      for k, (a, b) in enumerate(classical))])
     for candidate in _NARRATIVE_YEAR.finditer(masked, lo, hi):
         paren = candidate.start()
         close = masked.find(")" if masked[paren] == "(" else "]", paren, min(hi, paren + 120))
@@ -878,6 +893,25 @@ def _bare(masked: str, lo: int, hi: int, found: list[Found]) -> list[Found]:
 
 
 _YEAR_CLOSE = re.compile(r"(?<![\d./-])(?:1[5-9]\d\d|20\d\d)[a-z]?\s*\)")
+
+
+def _years_closing(masked: str, lo: int, hi: int, closed: set[int]):
+    """The ``_YEAR_CLOSE`` matches between ``lo`` and ``hi`` whose ")" closes no group already read
+    (its end not in ``closed``): found from each such ")" backwards, since nearly every year before
+    a ")" ends a citation read before, and a scan of the whole text costs more than these few."""
+    pos = masked.find(")", lo, hi)
+    while pos != -1:
+        if pos + 1 not in closed:
+            j = pos
+            while j > lo and masked[j - 1].isspace():
+                j -= 1
+            if j - lo >= 4 and masked[j - 1].isalnum():
+                for start in (j - 4, j - 5):
+                    m = _YEAR_CLOSE.match(masked, start, pos + 1) if start >= lo else None
+                    if m is not None and m.end() == pos + 1:
+                        yield m
+                        break
+        pos = masked.find(")", pos + 1, hi)
 _PAREN_ITEM_CLOSE = re.compile(rf"{AUTHORS}(?P<sep>\s*,\s*){YEARS}\s*\)")
 
 
@@ -906,10 +940,8 @@ def _unopened(masked: str, lo: int, hi: int, closed: set[int]) -> list[Found]:
     finds), and they carry the form ``unbalanced-parenthesis`` for malformed-citation.
     """
     out: list[Found] = []
-    for candidate in _YEAR_CLOSE.finditer(masked, lo, hi):
+    for candidate in _years_closing(masked, lo, hi, closed):
         close = candidate.end()
-        if close in closed:
-            continue  # the ")" of a group already read
         window_start = max(lo, candidate.start() - NARRATIVE_WINDOW)
         opened = masked.rfind("(", window_start, candidate.start())
         if opened != -1 and masked.find(")", opened, candidate.start()) == -1:
