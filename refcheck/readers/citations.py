@@ -30,6 +30,25 @@ import regex as re
 from refcheck.model import Citation, CitationItem, Source
 from refcheck.names import JOINERS
 
+
+
+class _Lazy:
+    """A pattern compiled on first use. The author grammar's patterns take 5-12 ms each to compile
+    (``regex`` compiles in Python); those that only rare text needs (a year glued to a name, a
+    table of studies, a parenthesis never opened) are not paid for by every run."""
+
+    __slots__ = ("_source", "_compiled")
+
+    def __init__(self, source: str):
+        self._source = source
+        self._compiled = None
+
+    def __getattr__(self, name: str):
+        if self._compiled is None:
+            self._compiled = re.compile(self._source)
+        return getattr(self._compiled, name)
+
+
 # --- author-year -------------------------------------------------------------------------
 
 # Every year ends where no letter follows ("in pressure" is no year): _ITEM_START relies on it.
@@ -77,8 +96,8 @@ _GARBLED_YEAR_HINT = stdre.compile(r"(?:1[5-9]|20)\d\d(?:1[5-9]|20)\d\d")  # "(H
 # either of them, or a year glued to a name at a group's end ("Letouze1983"): one search for groups without a year
 _YEARISH_HINT = stdre.compile(r"(?:1[5-9]|20)\d\d(?:1[5-9]|20)\d\d|[a-z](?:1[5-9]|20)\d\d(?:[a-z])?\s*$")
 _GLUED_HINT = stdre.compile(r"[a-z](?:1[5-9]|20)\d\d[a-z]?\s*$")  # _GLUED_NAME_YEAR's end, found without the author pattern
-_GLUED_NAME_YEAR = re.compile(rf"{_ITEM_START}{AUTHORS}(?<=\p{{Ll}})(?P<y>(?:1[5-9]|20)\d\d[a-z]?)(?!\d)\s*$")
-_GARBLED = re.compile(rf"{_ITEM_START}{AUTHORS}\s*,\s*(?P<y1>(?:1[5-9]|20)\d\d)(?P<y2>(?:1[5-9]|20)\d\d)(?!\d)")
+_GLUED_NAME_YEAR = _Lazy(rf"{_ITEM_START}{AUTHORS}(?<=\p{{Ll}})(?P<y>(?:1[5-9]|20)\d\d[a-z]?)(?!\d)\s*$")
+_GARBLED = _Lazy(rf"{_ITEM_START}{AUTHORS}\s*,\s*(?P<y1>(?:1[5-9]|20)\d\d)(?P<y2>(?:1[5-9]|20)\d\d)(?!\d)")
 # "Smith et al., 2019" inside a parenthesis or bracket group
 _PAREN_ITEM = re.compile(rf"{_ITEM_START}{AUTHORS}(?P<sep>\s*,(?:\s*,)?\s*|\s+){YEARS}")  # "et al.,, 2012"
 # "Smith et al. (2019)" / "Smith et al., (2019)"
@@ -111,7 +130,7 @@ IN_PRESS = frozenset({"in press", "no prelo", "en prensa", "sous presse", "im dr
 NARRATIVE_WINDOW = 160
 _YEAR_ONLY = re.compile(rf"^\s*{YEARS}\s*$")
 # a part of ABNT names before the one with the year: "(cf. BRAIT; PISTORI, 2012)", "(PAULA, SILVA; WOIDA, 2020)"
-_NAME_ONLY = re.compile(rf"^\s*(?:(?:cf\.|see|ver|veja|vide)\s+)?({_SURNAME}(?:\s*,\s*{_SURNAME}){{0,3}})(?P<etal>\s+et\s*al\.?)?\s*$")
+_NAME_ONLY = _Lazy(rf"^\s*(?:(?:cf\.|see|ver|veja|vide)\s+)?({_SURNAME}(?:\s*,\s*{_SURNAME}){{0,3}})(?P<etal>\s+et\s*al\.?)?\s*$")
 # lower-case words describing a thing, a spaced dash, then who made it and when: "(o tropo, girando, da vida –
 # W.G. Horner, 1834)", "(exibição de ações – Reynaud, 1877)": an attribution, not a citation of the
 # list unless an entry has that name and year
@@ -121,7 +140,7 @@ _EMPHASIS_BEFORE = re.compile(r"([*_]+)\p{Lu}[^*_]*\1")
 # two names in the Vancouver form of a reference list ("Ferry Q, Steinberg J,"): a reference typed
 # into the text (a data citation), which names a listed work only where the list corroborates it
 _VANCOUVER_NAMES = re.compile(r"\p{Lu}[\p{Ll}\p{M}'’\-]+\s\p{Lu}{1,3},\s+\p{Lu}[\p{Ll}\p{M}'’\-]+\s\p{Lu}{1,3},")
-_NAME_AFTER_ITEM = re.compile(rf"\s*,\s*({_SURNAME})(?P<etal>\s+et\s*al\.?)?\s*$")
+_NAME_AFTER_ITEM = _Lazy(rf"\s*,\s*({_SURNAME})(?P<etal>\s+et\s*al\.?)?\s*$")
 _SEVERAL_CAPITALISED = re.compile(r"\p{Lu}[\p{Ll}\p{M}'’-]+(?:\s+\p{Lu}[\p{Ll}\p{M}'’-]+)+")
 _YEAR_TOKEN = YEAR_TOKEN = re.compile(YEAR)
 _SUFFIX_ONLY = re.compile(r"^[a-z]$")
@@ -786,7 +805,7 @@ def _mark_quoted(masked: str, lo: int, hi: int, found: list[Found]) -> list[Foun
 _TABLE = stdre.compile(r"(?:^[ \t]*\|.*\|[ \t]*(?:\n|$)){3,}", stdre.M)
 _CELL = stdre.compile(r"(?<=\|)[^|\n]*(?=\|)")
 _CELL_YEAR = re.compile(rf"\s*(?P<year>{YEAR})\s*")
-_CELL_AUTHORS = re.compile(rf"\s*{AUTHORS}\s*")
+_CELL_AUTHORS = _Lazy(rf"\s*{AUTHORS}\s*")
 _EMPHASIS = stdre.compile(r"[*_]|\s+(?=\.)")
 
 
@@ -912,7 +931,7 @@ def _years_closing(masked: str, lo: int, hi: int, closed: set[int]):
                         yield m
                         break
         pos = masked.find(")", pos + 1, hi)
-_PAREN_ITEM_CLOSE = re.compile(rf"{AUTHORS}(?P<sep>\s*,\s*){YEARS}\s*\)")
+_PAREN_ITEM_CLOSE = _Lazy(rf"{AUTHORS}(?P<sep>\s*,\s*){YEARS}\s*\)")
 
 
 def _open_before(masked: str, lo: int, pos: int) -> bool:
