@@ -411,6 +411,8 @@ def _author_named_before(text: str, citation_id: str, item: CitationItem, index:
     return None
 
 
+# "(1969) de Arnold Gehlen", "(1979), by Smith": the author named right after a year-only citation
+_AUTHOR_AFTER = re.compile(r"\s*,?\s*(?:de|by|von|di|par|por)\s+((?:\p{Lu}[\p{L}\p{M}'’\-]+\s+){0,2}\p{Lu}[\p{L}\p{M}'’\-]+)")
 YEAR_ONLY_WINDOW = 400  # characters back from a year-only citation to the author its sentence names
 _SENTENCE_START = re.compile(r"(?:[.!?]\s+|\n)(?=[^.!?\n]*$)")
 
@@ -418,7 +420,14 @@ _SENTENCE_START = re.compile(r"(?:[.!?]\s+|\n)(?=[^.!?\n]*$)")
 def _year_only(text: str, citation_id: str, item: CitationItem, index: Index) -> Link:
     """"(1987, p.19)" after a quotation or a statement whose author the sentence names ("Barthes
     ... ao afirmar que “...” (1987, p.19)."): the one entry of that year whose first author is a
-    capitalised word of the sentence, the nearest first; a quotation's own words are skipped."""
+    capitalised word of the sentence, the nearest first; a quotation's own words are skipped. A
+    name right after it ("*Moral und Hypermoral* (1969) de Arnold Gehlen") is tried first."""
+    after = _AUTHOR_AFTER.match(text, item.span.end)
+    if after is not None:
+        # "*Moral und Hypermoral* (1969) de Arnold Gehlen": the work's author named right after it
+        named = _link_author_year(citation_id, 0, dataclasses.replace(item, authors=(after.group(1).split()[-1],)), index)
+        if len(named.references) == 1 and named.how in ("exact", "case", "diacritics"):
+            return dataclasses.replace(named, how="author-named-before")
     start = item.span.start
     lo = max(0, start - YEAR_ONLY_WINDOW)
     window = text[lo:start]

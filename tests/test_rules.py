@@ -671,6 +671,9 @@ def test_a_year_alone_cites_the_work_of_the_author_its_sentence_names():
     assert [(f.rule, f.message) for f in report.findings] == []
     assert [(c.text, c.items[0].authors) for c in report.manuscripts[0].citations] == [
         ("(1987, p.19)", ("BARTHES",)), ("(1996, p. 12)", ("FREIRE",))]
+    # the author named right after it
+    report = run(with_body("Foucault cita o livro de ética (1996) de Paulo Freire, e outros.", refs))
+    assert [(c.text, c.items[0].authors) for c in report.manuscripts[0].citations] == [("(1996)", ("FREIRE",))]
     # the author named in another sentence, or a year the list does not give him: no citation
     report = run(with_body("Barthes escreveu. A lei mudou (1987). Freire, porém, diz (1990). Mas Freire (1996) vê.", refs))
     assert [c.text for c in report.manuscripts[0].citations] == ["Freire (1996)"]
