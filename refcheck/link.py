@@ -93,6 +93,14 @@ class Index:
                     head = _CAPITALS_HEAD.match(work.raw)
                     if head:
                         keys.append(fold(head.group(1)))
+                        article, _, rest = head.group(1).partition(" ")
+                        if rest and article in _ARTICLES:
+                            keys.append(fold(rest))  # "LOS MINISTROS ..." cited "(MINISTROS..., 2017)"
+                    elif (article := work.raw.lstrip("*_ ").partition(" ")[0]) in _ARTICLES:
+                        # "A HORAS de aprobarse ..." cited "( A HORAS…, 2018 )", the article read as a word
+                        head = _CAPITALS_HEAD.match(work.raw.lstrip("*_ ")[len(article):])
+                        if head:
+                            keys += [fold(f"{article} {head.group(1)}"), fold(head.group(1))]
                 for key in dict.fromkeys(keys):
                     index.by_surname[key].append((ref, work))
                     index.by_surname_year[(key, year)].append((ref, work))
@@ -115,6 +123,7 @@ _TITLE_NAME = re.compile(r"(\p{Lu}\p{Ll}{3,})(?:\s\p{Lu}[\p{Ll}\p{Lu}]+){0,2}")
 # capitalised words with small words between them: "Pesquisa Nacional por Amostra de Domicílios"
 _TITLE_PHRASE = re.compile(r"\p{Lu}[\p{Ll}\p{Lu}]+(?:\s(?:\p{Ll}{1,4}\s)*\p{Lu}[\p{Ll}\p{Lu}]+)+")
 
+_ARTICLES = frozenset("A O AS OS UM UMA EL LA LOS LAS UN UNA LE LES L THE AN".split())  # before a title in capitals
 _CAPITALS_HEAD = re.compile(r"\W*(\p{Lu}{2,}(?:\s\p{Lu}{2,})*)(?![\p{Ll}])")
 
 

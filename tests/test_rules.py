@@ -602,6 +602,8 @@ def test_an_undated_page_is_cited_by_the_year_it_was_seen():
         # a work without author is cited by its title's first words in capitals (ABNT)
         ("(ÍNDIO..., 2014)", "- ÍNDIO, Cidadão? Direção: Rodrigo Siqueira. Brasília: 7G Produções, 2014. 1 vídeo (52 min)."),
         ("(LA DAIA…, 2018)", "- LA DAIA desmintió la firma de una solicitada. Clarín, Buenos Aires, 10 mar. 2018."),
+        # ... its article in capitals too, one letter long
+        ("( A HORAS…, 2018 )", "- A HORAS de aprobarse en el Congreso, el Presidente vetó ley. Ámbito.com , 31 mayo, 2018. Política."),
         # "in press" cited, the entry undated, or the other way round
         ("(Bell & Brink, in press)", "- Bell PR, Brink KS. Kleptoparasitism by a tyrannosaurid. Palaios."),
         # a surname that is also a month or a journal's name, where the list has it
