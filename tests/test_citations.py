@@ -843,3 +843,12 @@ def test_an_attribution_that_names_an_entry_of_that_year_is_kept():
     # the same name with another year of the list is no year mismatch: the date is the invention's
     report = check(read_text("Praxinoscópio (exibição de ações – Reynaud, 1870). Also (Reynaud, 1877).\n\n## References\n\n" + entries))
     assert [f.rule for f in report.findings if f.severity.value in ("warning", "error")] == []
+
+
+def test_a_season_or_a_period_is_no_citation_unless_the_list_dates_a_work_so():
+    """"Integrated Project since Session 2006/2007" in a table of titles names no work; "(Smith,
+    2011/1979)" cites the edition of 2011 of a work first published in 1979, where the list has it."""
+    assert items("| JKKP Experience in Conducting Integrated Project since Session 2006/2007 | 2012 |") == []
+    entries = "- Smith, J. Obras. Madrid: Gredos, 2011/1979.\n"
+    manuscript = check(read_text("Como diz (Smith, 2011/1979).\n\n## References\n\n" + entries)).manuscripts[0]
+    assert [(c.items[0].authors, c.items[0].year) for c in manuscript.citations] == [(("Smith",), "2011")]

@@ -151,7 +151,7 @@ _ET_AL_TAIL = re.compile(r"\s*,?\s+(?:et\s*al\.?|(?:and|e|y)\s+(?:colleagues|co-
 _AUTHOR_SEPARATOR = re.compile(rf"\s*,\s*|\s+(?:{_AND})\s+")
 _GIVEN_INITIALS = re.compile(rf"\p{{L}}{_INITIALS}")
 _CAMEL = re.compile(r"(?!Mc|Mac|De|Di|Da|Du|Le|La|Van|Von|Fitz|St|Te)\p{Lu}\p{Ll}+\p{Lu}[\p{L}]*")  # not "McDonald", "DeLano"
-_RANGE_AFTER = re.compile(r"\s?[–-]\s?(?:1[5-9]|20)\d\d")
+_RANGE_AFTER = re.compile(r"\s?[–/-]\s?(?:1[5-9]|20)\d\d")  # "1955–1969", a season "2006/2007"
 _TITLE_AFTER = re.compile(r"\.\s+\p{Lu}")
 _INITIALS_ONLY = re.compile(r"\p{Lu}\.(?:\s?-?\p{Lu}\.)*")
 _TRAILING_INITIALS = re.compile(r"(?<=\p{L}{2})(?:\s+\p{Lu}{1,2}\.?)+$")
@@ -482,8 +482,11 @@ def _parse_part(part: str) -> tuple[tuple[tuple[int, int, dict], ...], frozenset
             form.add("attribution")  # "(exibição de ações – Reynaud, 1877)": an invention and its date
         if part.count(",") >= 3 and _VANCOUVER_NAMES.search(part, 0, m.start("years")):
             form.add("weak")  # "(Ferry Q, Steinberg J, ..., Nellåker C, 2014, Diagnostically ... database)": a reference typed out
-        if (part.find("-", m.end(), m.end() + 2) != -1 or part.find("–", m.end(), m.end() + 2) != -1) and _RANGE_AFTER.match(part, m.end()):
-            form.add("weak")  # "(GMEP, 1955–1969)" a period; "(Castanet, 1986–1987)" a work the list dates so
+        if (part.find("-", m.end(), m.end() + 2) != -1 or part.find("–", m.end(), m.end() + 2) != -1
+                or part.find("/", m.end(), m.end() + 2) != -1) and _RANGE_AFTER.match(part, m.end()):
+            # "(GMEP, 1955–1969)" a period, "since Session 2006/2007" a season; "(Castanet, 1986–1987)",
+            # "(Smith, 2011/1979)" a work the list dates so
+            form.add("weak")
         if "," in m.group("authors") and "." in m.group("authors") and _GIVEN_INITIALS.search(m.group("authors")):
             form.add("initials")
         fields = None
