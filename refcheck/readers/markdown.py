@@ -886,7 +886,10 @@ def citations_in(source: Source, masked: str, body_end: int, numbered: bool, top
         superscripts = sum(1 for f in numeric if "superscript" in f.form) * 2 > len(numeric)
         numeric += grammar.find_lost_marks(masked, 0, body_end, top, numeric, superscripts)
     found += numeric
-    author_year = grammar.find_author_year(masked, 0, body_end, source.text, bare=not numbered)
+    # the numeric citations read are no author-year text: "[1502]" in a list of 3,000 is no year
+    # (to_citations would keep the numeric reading anyway), and blanked it costs no narrative search
+    author_masked = _blank_ranges(masked, [(f.start, f.end) for f in numeric]) if numeric else masked
+    author_year = grammar.find_author_year(author_masked, 0, body_end, source.text, bare=not numbered)
     if numbered and numeric and author_year:
         author_year = grammar.mentions_before_numbers(masked, author_year, numeric)
     found += author_year
