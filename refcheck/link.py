@@ -406,6 +406,13 @@ def _author_named_before(text: str, citation_id: str, item: CitationItem, index:
     clause is the first author of exactly one entry of that very year (``how`` ``author-named-before``)."""
     if found.how != "none" or found.nearest or index.by_surname.get(surname_key(item.authors[0])):
         return None
+    after = _AUTHOR_AFTER.match(text, item.span.end)
+    if after is not None:
+        # "*Moral und Hypermoral. Eine pluralistische Ethik* (1969) de Arnold Gehlen": a title's
+        # last word read as a name; the author is named right after the year
+        named = _link_author_year(citation_id, 0, dataclasses.replace(item, authors=(after.group(1).split()[-1],)), index)
+        if len(named.references) == 1 and named.how in ("exact", "case", "diacritics"):
+            return dataclasses.replace(named, how="author-named-before")
     start = item.span.start
     window = text[max(0, start - SUBJECT_WINDOW) : start]
     clause = _CLAUSE_START.search(window)

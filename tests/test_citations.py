@@ -852,3 +852,13 @@ def test_a_season_or_a_period_is_no_citation_unless_the_list_dates_a_work_so():
     entries = "- Smith, J. Obras. Madrid: Gredos, 2011/1979.\n"
     manuscript = check(read_text("Como diz (Smith, 2011/1979).\n\n## References\n\n" + entries)).manuscripts[0]
     assert [(c.items[0].authors, c.items[0].year) for c in manuscript.citations] == [(("Smith",), "2011")]
+
+
+def test_a_numbered_texts_citation_numbers_are_no_years_for_the_author_year_reading():
+    """"[1502]" in a list of 3,000 entries is entry 1502, not a year 1502; "(reviewed in Horvath 2008
+    [82])" cites by its number, the name and year in it are a mention (no second style)."""
+    entries = "".join(f"{n}. Author A. Title {n}. J. 2000;1:{n}.\n" for n in range(1, 1600))
+    report = check(read_text("Cells divide [1502]. More [1], [2] (reviewed in Horvath 2008 [82]).\n\n## References\n\n" + entries))
+    citations = report.manuscripts[0].citations
+    assert [c.items[0].numbers for c in citations] == [(1502,), (1, 2), (82,)]
+    assert "mixed-citation-styles" not in [f.rule for f in report.findings]

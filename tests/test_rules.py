@@ -676,6 +676,11 @@ def test_a_year_alone_cites_the_work_of_the_author_its_sentence_names():
     # the author named right after it
     report = run(with_body("Foucault cita o livro de ética (1996) de Paulo Freire, e outros.", refs))
     assert [(c.text, c.items[0].authors) for c in report.manuscripts[0].citations] == [("(1996)", ("FREIRE",))]
+    # ... also where a title's last word was read as a name before the year
+    refs2 = refs + "- GEHLEN, A. Moral und Hypermoral. Eine pluralistische Ethik. Frankfurt am Main: Athenäum, 1969.\n"
+    report = run(with_body("Foucault lee *Moral und Hypermoral. Eine pluralistische Ethik* (1969) de Arnold Gehlen. "
+                           "Barthes (1987) e Freire (1996) também.", refs2))
+    assert [f.rule for f in report.findings] == []
     # the author named in another sentence, or a year the list does not give him: no citation
     report = run(with_body("Barthes escreveu. A lei mudou (1987). Freire, porém, diz (1990). Mas Freire (1996) vê.", refs))
     assert [c.text for c in report.manuscripts[0].citations] == ["Freire (1996)"]
