@@ -406,22 +406,23 @@ def _author_named_before(text: str, citation_id: str, item: CitationItem, index:
     clause is the first author of exactly one entry of that very year (``how`` ``author-named-before``)."""
     if found.how != "none" or found.nearest or index.by_surname.get(surname_key(item.authors[0])):
         return None
-    after = _AUTHOR_AFTER.match(text, item.span.end)
-    if after is not None:
-        # "*Moral und Hypermoral. Eine pluralistische Ethik* (1969) de Arnold Gehlen": a title's
-        # last word read as a name; the author is named right after the year
-        named = _link_author_year(citation_id, 0, dataclasses.replace(item, authors=(after.group(1).split()[-1],)), index)
-        if len(named.references) == 1 and named.how in ("exact", "case", "diacritics"):
-            return dataclasses.replace(named, how="author-named-before")
     start = item.span.start
     window = text[max(0, start - SUBJECT_WINDOW) : start]
     clause = _CLAUSE_START.search(window)
     if clause is not None:
         window = window[clause.start() + 1 :]
-    for word in reversed(_CAPITALISED.findall(window)):
-        if not index.by_surname.get(surname_key(word)):
-            continue
-        named = _link_author_year(citation_id, 0, dataclasses.replace(item, authors=(word,)), index)
+    # (a name right after the year first: "... Ethik* (1969) de Arnold Gehlen", a title's last word taken for the name)
+    return _by_named_author(text, citation_id, item, index, window)
+
+
+def _by_named_author(text: str, citation_id: str, item: CitationItem, index: Index, window: str) -> Link | None:
+    """The link to the one entry of the item's year whose first author is named right after it
+    ("(1969) de Arnold Gehlen") or is a capitalised word of ``window``, the nearest first."""
+    after = _AUTHOR_AFTER.match(text, item.span.end)
+    names = [after.group(1).split()[-1]] if after is not None else []
+    names += [word for word in reversed(_CAPITALISED.findall(window)) if index.by_surname.get(surname_key(word))]
+    for name in names:
+        named = _link_author_year(citation_id, 0, dataclasses.replace(item, authors=(name,)), index)
         if len(named.references) == 1 and named.how in ("exact", "case", "diacritics"):
             return dataclasses.replace(named, how="author-named-before")
     return None
@@ -438,12 +439,6 @@ def _year_only(text: str, citation_id: str, item: CitationItem, index: Index) ->
     ... ao afirmar que “...” (1987, p.19)."): the one entry of that year whose first author is a
     capitalised word of the sentence, the nearest first; a quotation's own words are skipped. A
     name right after it ("*Moral und Hypermoral* (1969) de Arnold Gehlen") is tried first."""
-    after = _AUTHOR_AFTER.match(text, item.span.end)
-    if after is not None:
-        # "*Moral und Hypermoral* (1969) de Arnold Gehlen": the work's author named right after it
-        named = _link_author_year(citation_id, 0, dataclasses.replace(item, authors=(after.group(1).split()[-1],)), index)
-        if len(named.references) == 1 and named.how in ("exact", "case", "diacritics"):
-            return dataclasses.replace(named, how="author-named-before")
     start = item.span.start
     lo = max(0, start - YEAR_ONLY_WINDOW)
     window = text[lo:start]
@@ -455,13 +450,7 @@ def _year_only(text: str, citation_id: str, item: CitationItem, index: Index) ->
     sentence = _SENTENCE_START.search(window)
     if sentence is not None:
         window = window[sentence.end() :]
-    for word in reversed(_CAPITALISED.findall(window)):
-        if not index.by_surname.get(surname_key(word)):
-            continue
-        named = _link_author_year(citation_id, 0, dataclasses.replace(item, authors=(word,)), index)
-        if len(named.references) == 1 and named.how in ("exact", "case", "diacritics"):
-            return dataclasses.replace(named, how="author-named-before")
-    return Link(citation_id, 0, (), "none")
+    return _by_named_author(text, citation_id, item, index, window) or Link(citation_id, 0, (), "none")
 
 
 def _with_name_before(text: str, citation_id: str, item: CitationItem, index: Index) -> Link | None:

@@ -635,25 +635,8 @@ class _Inline:
         return end
 
 
-_BRACKETS = frozenset("()[]")
-
-
-def _blank_inside(text: str, ranges: list[tuple[int, int]]) -> str:
-    """``text`` with the characters of ``ranges`` blanked but for brackets and parentheses."""
-    pieces: list[str] = []
-    pos = 0
-    for start, end in sorted(ranges):
-        if end <= pos:
-            continue
-        start = max(start, pos)
-        pieces.append(text[pos:start])
-        pieces.append("".join(ch if ch in _BRACKETS or ch == "\n" else " " for ch in text[start:end]))
-        pos = end
-    pieces.append(text[pos:])
-    return "".join(pieces)
-
-
-def _blank_ranges(text: str, ranges: list[tuple[int, int]]) -> str:
+def _blank_ranges(text: str, ranges: list[tuple[int, int]], keep: str = "") -> str:
+    """``text`` with ``ranges`` blanked (newlines kept, and the characters of ``keep``)."""
     if not ranges:
         return text
     pieces: list[str] = []
@@ -663,7 +646,10 @@ def _blank_ranges(text: str, ranges: list[tuple[int, int]]) -> str:
             continue
         start = max(start, pos)
         pieces.append(text[pos:start])
-        pieces.append(_blank_text(text[start:end]))
+        blank = _blank_text(text[start:end])
+        if keep:
+            blank = "".join(ch if ch in keep else b for ch, b in zip(text[start:end], blank))
+        pieces.append(blank)
         pos = end
     pieces.append(text[pos:])
     return "".join(pieces)
@@ -907,7 +893,7 @@ def citations_in(source: Source, masked: str, body_end: int, numbered: bool, top
     # in a numbered text the numeric citations read are no author-year text: "[1502]" in a list of
     # 3,000 is no year (to_citations keeps the numeric reading anyway), and blanked it costs no
     # narrative search. Their brackets stay: "(reviewed in Horvath 2008 [82])" is no group.
-    author_masked = _blank_inside(masked, [(f.start, f.end) for f in numeric]) if numbered and numeric else masked
+    author_masked = _blank_ranges(masked, [(f.start, f.end) for f in numeric], keep="()[]") if numbered and numeric else masked
     author_year = grammar.find_author_year(author_masked, 0, body_end, source.text, bare=not numbered)
     if numbered and numeric and author_year:
         author_year = grammar.mentions_before_numbers(masked, author_year, numeric)
