@@ -246,6 +246,32 @@ def test_author_year_items_match_as_before():
     check()
 
 
+def test_the_group_pattern_matches_as_its_plain_formulation():
+    """A parenthesis body without brackets tried first as one run of characters changes no match:
+    the same groups (span and body) as the body written as one alternation per character."""
+    import re as stdre
+
+    from refcheck.readers import citations as c
+
+    plain = stdre.compile(
+        r"(?<!\])\((?P<body>(?:[^()\[\]\n]|\[[A-Za-z][A-Za-z0-9&/-]{1,11}\]){2,600}(?:\n(?!\s*\n)[^()\[\]\n]{0,600}){0,4})\)"
+        r"|\[(?P<bbody>[^\[\]()\n]{2,600})\](?!\()"
+        r"|(?<=\|)(?P<cell>[^|()\[\]\n]{2,600})(?=\|)"
+    )
+
+    def groups(pattern, text):
+        return [(m.span(), m.groupdict()) for m in pattern.finditer(text)]
+
+    @settings(max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(tokens("(", ")", "[", "]", "\n", "\n\n", " ", "a", "Smith", "2019", "[CNPq]", "[1]", "|", "[A]", "[Ab1&]", ";", ","))
+    def check(text):
+        assert groups(plain, text) == groups(c._GROUP, text), text
+
+    check()
+    long = "(" + "a [CNPq] b " * 55 + ")"  # 605 characters, 330 units: a group only counted in units
+    assert groups(plain, long) == groups(c._GROUP, long) != []
+
+
 def test_markdown_masks_match_as_before():
     from refcheck.readers import markdown as md
 
