@@ -175,16 +175,15 @@ class _NamedInText:
         self.body: str | None = None
 
     def __call__(self, ref) -> bool:
-        if any(a.given for a in ref.authors):
-            return False
+        if any(a.given for a in ref.authors) or ref.span.path != self.ctx.manuscript.source.path:
+            return False  # (a list in another file than the text: its offsets say nothing of this text)
         heading = " ".join((ref.authors[0].family if ref.authors else ref.title or "").split()).split(". ")[0]
         words = heading.count(" ") + 1
         content = sum(1 for w in heading.split() if w.lower() not in JOINERS)
         if len(heading) < 15 or not (content >= 4 or (words >= 3 and any(c.isdigit() for c in heading))):
             return False
         if self.body is None:
-            refs = self.ctx.manuscript.references
-            end = min((r.span.start for r in refs if r.span.path == ref.span.path), default=0)
+            end = min(r.span.start for r in self.ctx.manuscript.references if r.span.path == ref.span.path)
             self.body = " ".join(self.ctx.manuscript.source.text[:end].split()).casefold()
         return heading.casefold() in self.body
 
