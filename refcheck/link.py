@@ -93,14 +93,11 @@ class Index:
                     head = _CAPITALS_HEAD.match(work.raw)
                     if head:
                         keys.append(fold(head.group(1)))
-                        article, _, rest = head.group(1).partition(" ")
-                        if rest and article in _ARTICLES:
-                            keys.append(fold(rest))  # "LOS MINISTROS ..." cited "(MINISTROS..., 2017)"
-                    elif (article := work.raw.lstrip("*_ ").partition(" ")[0]) in _ARTICLES:
-                        # "A HORAS de aprobarse ..." cited "( A HORAS…, 2018 )", the article read as a word
-                        head = _CAPITALS_HEAD.match(work.raw.lstrip("*_ ")[len(article):])
-                        if head:
-                            keys += [fold(f"{article} {head.group(1)}"), fold(head.group(1))]
+                    # with or without a leading article: "A HORAS de aprobarse ..." cited "( A HORAS…, 2018 )"
+                    # (the one-letter article is too short for the head), "LOS MINISTROS ..." cited "(MINISTROS..., 2017)"
+                    article, _, rest = work.raw.lstrip("*_ ").partition(" ")
+                    if article in _ARTICLES and (tail := _CAPITALS_HEAD.match(rest)):
+                        keys += [fold(f"{article} {tail.group(1)}"), fold(tail.group(1))]
                 for key in dict.fromkeys(keys):
                     index.by_surname[key].append((ref, work))
                     index.by_surname_year[(key, year)].append((ref, work))
@@ -123,7 +120,7 @@ _TITLE_NAME = re.compile(r"(\p{Lu}\p{Ll}{3,})(?:\s\p{Lu}[\p{Ll}\p{Lu}]+){0,2}")
 # capitalised words with small words between them: "Pesquisa Nacional por Amostra de Domicílios"
 _TITLE_PHRASE = re.compile(r"\p{Lu}[\p{Ll}\p{Lu}]+(?:\s(?:\p{Ll}{1,4}\s)*\p{Lu}[\p{Ll}\p{Lu}]+)+")
 
-_ARTICLES = frozenset("A O AS OS UM UMA EL LA LOS LAS UN UNA LE LES L THE AN".split())  # before a title in capitals
+_ARTICLES = frozenset("A O AS OS UM UMA EL LA LOS LAS UN UNA LE LES THE AN".split())  # before a title in capitals
 _CAPITALS_HEAD = re.compile(r"\W*(\p{Lu}{2,}(?:\s\p{Lu}{2,})*)(?![\p{Ll}])")
 
 
@@ -152,6 +149,16 @@ def _work_matches_item(work: Reference, item: CitationItem) -> tuple[int, ...]:
     if item.et_al:
         return (2,) if len(work.authors) >= 3 or work.authors_truncated else (1,)
     return (2,) if len(work.authors) == 1 else (1,)
+
+
+_AS_PRINTED = ("exact", "case", "diacritics")
+
+
+def _link_as(citation_id: str, i: int, item: CitationItem, names: tuple[str, ...], index: Index) -> Link | None:
+    """The link of ``item`` read with ``names`` for its authors, where that reaches one entry by
+    its first author's name as printed; else None."""
+    found = _link_author_year(citation_id, i, dataclasses.replace(item, authors=names), index)
+    return found if len(found.references) == 1 and found.how in _AS_PRINTED else None
 
 
 def _refs_authors(found: Link, index: Index) -> tuple:
@@ -188,10 +195,9 @@ def link_author_year(citation_id: str, index_in_citation: int, item: CitationIte
         # "Smith Wilson (1996)" for Smith & Wilson 1996: the "and" left out (after a word read as a name)
         words = tuple(item.authors[0].split()[-2:])
         if all(w[:1].isupper() for w in words):
-            pair = _link_author_year(citation_id, index_in_citation, dataclasses.replace(item, authors=words), index)
-            authors = _refs_authors(pair, index)
-            if (pair.how in ("exact", "case", "diacritics") and len(authors) == 2
-                    and surname_key(words[1]) in surname_keys(authors[1].family)):
+            pair = _link_as(citation_id, index_in_citation, item, words, index)
+            authors = _refs_authors(pair, index) if pair is not None else ()
+            if len(authors) == 2 and surname_key(words[1]) in surname_keys(authors[1].family):
                 return pair
     if found.references or found.year_differs or len(item.authors) < 2 or index.by_surname.get(surname_key(item.authors[0])):
         return found
@@ -379,12 +385,12 @@ def link(manuscript: Manuscript) -> tuple[Link, ...]:
                     folded = tuple(r.id for r in index.by_key_folded.get(item.key.casefold(), ()))
                     links.append(Link(citation.id, i, folded, "key-case" if folded else "none"))
             elif not item.authors and "year-only" in citation.form:
-                links.append(_year_only(manuscript.source.text, citation.id, item, index))
+                links.append(_year_only(manuscript.source.text, citation.id, i, item, index))
             elif item.authors:
                 found = link_author_year(citation.id, i, item, index)
                 if not found.references and citation.narrative and i == 0 and not item.et_al and len(item.authors) == 1:
-                    found = (_with_name_before(manuscript.source.text, citation.id, item, index)
-                             or _author_named_before(manuscript.source.text, citation.id, item, index, found) or found)
+                    found = (_with_name_before(manuscript.source.text, citation.id, i, item, index)
+                             or _author_named_before(manuscript.source.text, citation.id, i, item, index, found) or found)
                 links.append(found)
     return tuple(links)
 
@@ -399,7 +405,7 @@ _CLAUSE_START = re.compile(r"[.;:!?()\[\]\n][^.;:!?()\[\]\n]*$")
 _CAPITALISED = re.compile(r"(?<![\p{L}\p{M}])\p{Lu}[\p{Ll}\p{M}'’\-]+")
 
 
-def _author_named_before(text: str, citation_id: str, item: CitationItem, index: Index, found: Link) -> Link | None:
+def _author_named_before(text: str, citation_id: str, i: int, item: CitationItem, index: Index, found: Link) -> Link | None:
     """The link of "la descripción que hace Séneca de su amigo cínico Demetrio (1986, p. 348)" for
     "SÉNECA ... 1986": the cited name is the person the work is about, its author named earlier in
     the clause. Only for a name no entry has at all, and only where one capitalised word of the
@@ -412,18 +418,18 @@ def _author_named_before(text: str, citation_id: str, item: CitationItem, index:
     if clause is not None:
         window = window[clause.start() + 1 :]
     # (a name right after the year first: "... Ethik* (1969) de Arnold Gehlen", a title's last word taken for the name)
-    return _by_named_author(text, citation_id, item, index, window)
+    return _by_named_author(text, citation_id, i, item, index, window)
 
 
-def _by_named_author(text: str, citation_id: str, item: CitationItem, index: Index, window: str) -> Link | None:
+def _by_named_author(text: str, citation_id: str, i: int, item: CitationItem, index: Index, window: str) -> Link | None:
     """The link to the one entry of the item's year whose first author is named right after it
     ("(1969) de Arnold Gehlen") or is a capitalised word of ``window``, the nearest first."""
     after = _AUTHOR_AFTER.match(text, item.span.end)
     names = [after.group(1).split()[-1]] if after is not None else []
     names += [word for word in reversed(_CAPITALISED.findall(window)) if index.by_surname.get(surname_key(word))]
     for name in names:
-        named = _link_author_year(citation_id, 0, dataclasses.replace(item, authors=(name,)), index)
-        if len(named.references) == 1 and named.how in ("exact", "case", "diacritics"):
+        named = _link_as(citation_id, i, item, (name,), index)
+        if named is not None:
             return dataclasses.replace(named, how="author-named-before")
     return None
 
@@ -434,7 +440,7 @@ YEAR_ONLY_WINDOW = 400  # characters back from a year-only citation to the autho
 _SENTENCE_START = re.compile(r"(?:[.!?]\s+|\n)(?=[^.!?\n]*$)")
 
 
-def _year_only(text: str, citation_id: str, item: CitationItem, index: Index) -> Link:
+def _year_only(text: str, citation_id: str, i: int, item: CitationItem, index: Index) -> Link:
     """"(1987, p.19)" after a quotation or a statement whose author the sentence names ("Barthes
     ... ao afirmar que “...” (1987, p.19)."): the one entry of that year whose first author is a
     capitalised word of the sentence, the nearest first; a quotation's own words are skipped. A
@@ -450,10 +456,10 @@ def _year_only(text: str, citation_id: str, item: CitationItem, index: Index) ->
     sentence = _SENTENCE_START.search(window)
     if sentence is not None:
         window = window[sentence.end() :]
-    return _by_named_author(text, citation_id, item, index, window) or Link(citation_id, 0, (), "none")
+    return _by_named_author(text, citation_id, i, item, index, window) or Link(citation_id, i, (), "none")
 
 
-def _with_name_before(text: str, citation_id: str, item: CitationItem, index: Index) -> Link | None:
+def _with_name_before(text: str, citation_id: str, i: int, item: CitationItem, index: Index) -> Link | None:
     """The link of "Morais, Dias (1955)" for "MORAIS; DIAS 1955", where the grammar took only
     "Dias (1955)" (two names joined by a comma alone are too often a place and a name to read
     as authors): the name before the comma and the cited one are the entry's first two authors."""
@@ -461,8 +467,8 @@ def _with_name_before(text: str, citation_id: str, item: CitationItem, index: In
     m = _NAME_BEFORE.search(text, max(0, start - 40), start)
     if m is None:
         return None
-    found = _link_author_year(citation_id, 0, dataclasses.replace(item, authors=(m.group(1), *item.authors)), index)
-    if len(found.references) != 1 or found.how not in ("exact", "case", "diacritics"):
+    found = _link_as(citation_id, i, item, (m.group(1), *item.authors), index)
+    if found is None:
         return None
     work = index.by_id[found.references[0]]
     works = work.parts or (work,)

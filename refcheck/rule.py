@@ -134,6 +134,14 @@ class Context:
         return bool(refs) and sum(1 for r in refs if r.label) * 2 > len(refs)
 
     @cached_property
+    def body_folded(self) -> str:
+        """The text before its reference list (when the list is in the text's own file), its
+        whitespace collapsed and case folded: what the text says, to look names up in."""
+        path = self.manuscript.source.path
+        end = min((r.span.start for r in self.manuscript.references if r.span.path == path), default=0)
+        return " ".join(self.manuscript.source.text[:end].split()).casefold()
+
+    @cached_property
     def last_number(self) -> int:
         """The highest printed number of the list (0 when the list is not numbered)."""
         return max((r.number for r in self.manuscript.references if r.number is not None), default=0)

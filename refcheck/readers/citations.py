@@ -31,7 +31,6 @@ from refcheck.model import Citation, CitationItem, Source
 from refcheck.names import JOINERS
 
 
-
 class _Lazy:
     """A pattern compiled on first use. The author grammar's patterns take 5-12 ms each to compile
     (``regex`` compiles in Python); those that only rare text needs (a year glued to a name, a
@@ -93,9 +92,9 @@ _ITEM_START = (
 )
 # "(Hart et al., 20152014)": two years run together, read as the first and reported as malformed
 _GARBLED_YEAR_HINT = stdre.compile(r"(?:1[5-9]|20)\d\d(?:1[5-9]|20)\d\d")  # "(Hart et al., 20152014)"
-# either of them, or a year glued to a name at a group's end ("Letouze1983"): one search for groups without a year
-_YEARISH_HINT = stdre.compile(r"(?:1[5-9]|20)\d\d(?:1[5-9]|20)\d\d|[a-z](?:1[5-9]|20)\d\d(?:[a-z])?\s*$")
 _GLUED_HINT = stdre.compile(r"[a-z](?:1[5-9]|20)\d\d[a-z]?\s*$")  # _GLUED_NAME_YEAR's end, found without the author pattern
+# either of them ("Letouze1983" at a group's end): one search for groups without a year
+_YEARISH_HINT = stdre.compile(f"{_GARBLED_YEAR_HINT.pattern}|{_GLUED_HINT.pattern}")
 _GLUED_NAME_YEAR = _Lazy(rf"{_ITEM_START}{AUTHORS}(?<=\p{{Ll}})(?P<y>(?:1[5-9]|20)\d\d[a-z]?)(?!\d)\s*$")
 _GARBLED = _Lazy(rf"{_ITEM_START}{AUTHORS}\s*,\s*(?P<y1>(?:1[5-9]|20)\d\d)(?P<y2>(?:1[5-9]|20)\d\d)(?!\d)")
 # "Smith et al., 2019" inside a parenthesis or bracket group
@@ -232,7 +231,8 @@ PLACES = frozenset(
 JOURNAL_WORDS = frozenset("Science Nature Cell Neuron Lancet Blood Genetics Genome Immunity Brain Circulation Chest "
                           "Pediatrics Radiology Gut Diabetes Hepatology Gastroenterology Cancer Oncogene Leukemia "
                           "Development Evolution Ecology Biometrika Econometrica Bioinformatics Nucleic".split())
-_ROMAN = re.compile(r"(?=[IVXL])X{0,3}(?:IX|IV|V?I{0,3})")
+_NUMERAL = r"(?=[IVXL])L?X{0,3}(?:IX|IV|V?I{0,3})"  # a roman numeral up to 89: a book's number
+_ROMAN = re.compile(_NUMERAL)
 # amino-acid residues before their number ("(Ser 1981)", "Tyr 2001"): a name only where the list has it
 _AMINO_ACIDS = frozenset("Ala Arg Asn Asp Cys Gln Glu Gly His Ile Leu Lys Met Phe Pro Ser Thr Trp Tyr Val".split())
 _MONTHS = frozenset("january february march april may june july august september october november december".split())
@@ -373,7 +373,7 @@ def _is_plausible_author(names: tuple[str, ...], et_al: bool = False) -> bool:
     A stopword followed by "et al." is a surname after all (An et al., 2011).
     """
     first = names[0].split()
-    if not first or (names[0][:1] in "IVX" and _ROMAN.fullmatch(names[0])):
+    if not first or (names[0][:1] in "IVXL" and _ROMAN.fullmatch(names[0])):
         return False  # "(EPICTETO, III, 1993)": a book's number
     head = first[0].lower()
     if head.split("-")[0] in _MONTHS and not et_al:
@@ -589,7 +589,7 @@ _YEAR_AFTER = stdre.compile(r"\s?(?:1[5-9]|20)\d\d")
 # numeral and what follows it are blanked in the group (and for the narrative pass), so that the
 # name and the year meet.
 _CLASSICAL_HINT = stdre.compile(r"[IVXL](?:[ .]\d{1,4}(?:[-–]\d{1,4})?)?, (?:1[5-9]|20)\d\d")
-_BOOK_LOCATOR = r"(?=[IVXL])L?X{0,3}(?:IX|IV|V?I{0,3})(?:[ .]\d{1,4}(?:[-–]\d{1,4})?)?"
+_BOOK_LOCATOR = rf"{_NUMERAL}(?:[ .]\d{{1,4}}(?:[-–]\d{{1,4}})?)?"
 _CLASSICAL_LOCATOR = re.compile(
     rf"(?<=\p{{L}}),\s*{_BOOK_LOCATOR}(?=\s*,\s*(?:1[5-9]|20)\d\d\b)"  # "(EPICTETO, III, 1993": the comma before the year kept
     rf"|(?<=\()\s*{_BOOK_LOCATOR}\s*,(?=\s*(?:1[5-9]|20)\d\d\b)"  # "Epicteto (III, 1993"
@@ -623,6 +623,17 @@ _COMPANY = stdre.compile(r",?\s+(?:Inc|LLC|Ltd|GmbH|Corp)\b\.?(?=\s|,)")
 _BRACKETED_ACRONYM = stdre.compile(r"\s?\[[A-Za-z][A-Za-z0-9&/-]{1,11}\]")
 
 
+def _blanked(text: str, spans: list[tuple[int, int]], offset: int = 0) -> str:
+    """``text`` with the sorted, disjoint ``spans`` (offsets in a text ``text`` starts at ``offset`` of) blanked."""
+    pieces: list[str] = []
+    pos = 0
+    for a, b in spans:
+        pieces += [text[pos : a - offset], " " * (b - a)]
+        pos = b - offset
+    pieces.append(text[pos:])
+    return "".join(pieces)
+
+
 def _blank_match(m) -> str:
     return " " * len(m.group(0))
 
@@ -644,9 +655,9 @@ def find_author_year(masked: str, lo: int, hi: int, raw: str | None = None, bare
         if ("I" in body or "V" in body or "X" in body or "L" in body) and _CLASSICAL_HINT.search(body):
             # "(EPICTETO, III, 1993, p. 335)", "(III, 1993, p. 321)" after "Epicteto"
             at = lo + g.start(which)
-            for m in _CLASSICAL_LOCATOR.finditer(masked, at, at + len(body)):  # the "(" before it seen
-                classical.append(m.span())
-                body = body[: m.start() - at] + " " * (m.end() - m.start()) + body[m.end() - at :]
+            spans = [m.span() for m in _CLASSICAL_LOCATOR.finditer(masked, at, at + len(body))]  # the "(" before it seen
+            body = _blanked(body, spans, at)
+            classical += spans
         if "[" in body:  # an organisation's acronym: "(Conselho Nacional ... Tecnológico [CNPq], 2024)"
             body = _BRACKETED_ACRONYM.sub(_blank_match, body)
         if "..." in body or "…" in body:  # ABNT cites a work without author by its title's first words: "(ÍNDIO..., 2014)"
@@ -672,8 +683,7 @@ def find_author_year(masked: str, lo: int, hi: int, raw: str | None = None, bare
                 form.add("taxon-authority")
             found.append(Found(start, end, "author-year", False, tuple(items), frozenset(form)))
     if classical:
-        masked = "".join([masked[: classical[0][0]], *(" " * (b - a) + masked[b : (classical[k + 1][0] if k + 1 < len(classical) else len(masked))]
-                                                      for k, (a, b) in enumerate(classical))])
+        masked = _blanked(masked, classical)
     for candidate in _NARRATIVE_YEAR.finditer(masked, lo, hi):
         paren = candidate.start()
         close = masked.find(")" if masked[paren] == "(" else "]", paren, min(hi, paren + 120))
@@ -936,6 +946,8 @@ def _years_closing(masked: str, lo: int, hi: int, closed: set[int]):
                         yield m
                         break
         pos = masked.find(")", pos + 1, hi)
+
+
 _PAREN_ITEM_CLOSE = _Lazy(rf"{AUTHORS}(?P<sep>\s*,\s*){YEARS}\s*\)")
 
 

@@ -153,39 +153,29 @@ def reference_never_cited(ctx: Context):
     # "FOUCAULT, 2005" with 2001 uncited beside 2008 and 2009 cited, "Mackenzie, 2007" with an undated entry)
     near_misses = {next((r for r in link.nearest if r not in ctx.links_to), link.nearest[0]) if link.year_differs else link.nearest[0]
                    for link in ctx.manuscript.links if (link.year_differs or link.how == "key-mismatch") and link.nearest}
-    named = _NamedInText(ctx)
     for ref in ctx.manuscript.references:
         if ref.id in ctx.links_to or ref.id in near_misses or not (ref.authors or ref.year):
             continue
-        if named(ref):
+        if _named_in_text(ctx, ref):
             continue  # "Decreto nº 6.949, de 25 agosto de 2009", "(Quantum GIS Development Team)": named in full
         yield Problem(ref.span, f"{_describe(ref)} is never cited in the text")
 
 
-class _NamedInText:
+def _named_in_text(ctx: Context, ref) -> bool:
     """Whether the text names an entry without a personal author by its whole heading: a law
     ("Decreto nº 6.949, de 25 agosto de 2009"), a report cited by its title ("(Disparities in the
     risk and outcomes from COVID-19, 2020; ...)"), software by its team ("QGIS (Quantum GIS
     Development Team)"). Four words at least besides small ones ("do", "of"), or three with a
     number: a shorter name (an agency's, a state's: "Rio Grande do Sul") is named in prose without
-    citing its entry."""
-
-    def __init__(self, ctx: Context):
-        self.ctx = ctx
-        self.body: str | None = None
-
-    def __call__(self, ref) -> bool:
-        if any(a.given for a in ref.authors) or ref.span.path != self.ctx.manuscript.source.path:
-            return False  # (a list in another file than the text: its offsets say nothing of this text)
-        heading = " ".join((ref.authors[0].family if ref.authors else ref.title or "").split()).split(". ")[0]
-        words = heading.count(" ") + 1
-        content = sum(1 for w in heading.split() if w.lower() not in JOINERS)
-        if len(heading) < 15 or not (content >= 4 or (words >= 3 and any(c.isdigit() for c in heading))):
-            return False
-        if self.body is None:
-            end = min(r.span.start for r in self.ctx.manuscript.references if r.span.path == ref.span.path)
-            self.body = " ".join(self.ctx.manuscript.source.text[:end].split()).casefold()
-        return heading.casefold() in self.body
+    citing its entry. Only for a list in the text's own file."""
+    if any(a.given for a in ref.authors) or ref.span.path != ctx.manuscript.source.path:
+        return False
+    heading = " ".join((ref.authors[0].family if ref.authors else ref.title or "").split()).split(". ")[0]
+    words = heading.count(" ") + 1
+    content = sum(1 for w in heading.split() if w.lower() not in JOINERS)
+    if len(heading) < 15 or not (content >= 4 or (words >= 3 and any(c.isdigit() for c in heading))):
+        return False
+    return heading.casefold() in ctx.body_folded
 
 
 @rule("RC103", "ambiguous-citation", Severity.WARNING)
