@@ -19,8 +19,8 @@ def malformed_citation(ctx: Context):
     errors a copy editor will flag; so are initials inside a citation (`(Agostinelli, C. and Lund,
     2022)`) and two years run together (`(Hart et al., 20152014)`), which are still linked. So is a
     numeric mark printed without its brackets or superscript (`allelic fixation 17–20.`, `or
-    death10.`), read only where the entries it names are cited nowhere else and their neighbours
-    are first cited just before and after it.
+    death10.`), read only where the entries it names are cited nowhere else and the entries
+    first cited just before and after it are within three of its numbers.
 
     Example: `Tan et al., (2021) reported ...` should be `Tan et al. (2021) reported ...`.
     A document that writes "et al" without a period throughout follows a house style and is
