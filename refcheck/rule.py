@@ -7,10 +7,12 @@ select/ignore and severity overrides live in one place.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
+
+import regex
 
 from refcheck.model import Citation, CitationItem, Link, Manuscript, Problem, Reference, Severity
 from refcheck.names import fold, surname_key
@@ -61,6 +63,9 @@ def _url_key(url: str | None) -> str:
     for prefix in ("https://", "http://", "www."):
         key = key.removeprefix(prefix)
     return key
+
+
+_LOWER_WORD = regex.compile(r"(?<!\w)\p{Ll}+(?!\w)")
 
 
 @dataclass
@@ -140,6 +145,12 @@ class Context:
         path = self.manuscript.source.path
         end = min((r.span.start for r in self.manuscript.references if r.span.path == path), default=0)
         return " ".join(self.manuscript.source.text[:end].split()).casefold()
+
+    @cached_property
+    def lowercase_words(self) -> dict[str, int]:
+        """Each word the text writes in lower case, with how often: a "name" the text also uses as a
+        common word is a term."""
+        return Counter(_LOWER_WORD.findall(self.manuscript.source.text))
 
     @cached_property
     def last_number(self) -> int:

@@ -713,3 +713,68 @@ def test_an_agency_named_in_prose_does_not_cite_its_entry():
 def test_a_state_named_in_prose_does_not_cite_its_entry():
     refs = "- Smith J. 2001. A title here. J 1:1.\n- Rio Grande Do Sul. 1981. Decreto estadual. Porto Alegre."
     assert [rule for rule, _ in lint(with_body("No Rio Grande do Sul há mata (Smith, 2001).", refs))] == ["reference-never-cited"]
+
+
+@pytest.mark.parametrize(
+    "body, entry, named",
+    [
+        # the author named with the original year of the work, no parentheses
+        ("Searle (1969) builds on the notion found in *O pensamento* de Gottlob Frege, em 1918, and on Austin.",
+         "- FREGE, G. The Thought. Mind, v. 65, n. 259, pp. 289-311, 1956.", "Gottlob Frege, em 1918"),
+        # "see Name Year" outside parentheses, a Harvard text without commas
+        ("For a detailed history of the mission see Mbeki 2018. Later work agrees (Searle 1969).",
+         "- Mbeki, P D 2018 Fighting for Peace. Oxford: Oxford University Press.", "see Mbeki 2018"),
+        # the author named with the first words of the entry's title
+        ("O racismo é emocional, mas desde Aristóteles (*Retórica* ) sabemos que o ethos persuade (SEARLE, 1969).",
+         "- ARISTÓTELES. Retórica. 3ed. Lisboa: Imprensa Nacional, 2006.", "Aristóteles (*Retórica*"),
+        ("Ya André Bretón descubría, según observamos en su Antología del humor negro, una línea (Searle, 1969).",
+         "- BRETÓN, A. Antología del humor negro. Barcelona: Anagrama, 2005.", "Bretón descubría"),
+    ],
+)
+def test_an_entry_whose_author_the_prose_names_with_a_year_or_its_title_is_information(body, entry, named):
+    """reference-never-cited is information, not a warning, where the text names the entry's
+    author (a surname no other entry has) outside every citation, beside a year or the first
+    words of the entry's title: the work is cited in prose, not in the list's style."""
+    refs = "- SEARLE, J. R. Speech Acts. New York: Cambridge University Press, 1969.\n" + entry
+    report = run(with_body(body, refs))
+    assert [(f.rule, str(f.severity)) for f in report.findings] == [("reference-never-cited", "info")]
+    assert named in report.findings[0].message
+
+
+@pytest.mark.parametrize(
+    "body, entry",
+    [
+        # two entries share the surname: the name does not say which is meant
+        ("As Crafton wrote in 1982 and again later (Crafton, 1990), it was so.",
+         "- Crafton, D. 1990. Emile Cohl. Princeton.\n- Crafton, D. 1996. Before Mickey. Chicago."),
+        # the name inside a citation of another entry
+        ("Plants were keyed (Costa & Peralta 2015) as usual (Searle 1969).",
+         "- Costa, A. & Peralta, D. 2015. Flora. Rio.\n- Peralta, D. 2012. Bromeliaceae. Rio."),
+        # the name far from any year and from the title
+        ("Mbeki spoke to the assembly about the many problems that the mission had to face on the ground "
+         "(Searle, 1969).", "- Mbeki, P D 2018 Fighting for Peace. Oxford: Oxford University Press."),
+        # a word that is the name in lower case
+        ("The young were counted in 2019 (Searle, 1969).", "- Young, K. 2019. Counting. J 1:1."),
+    ],
+)
+def test_an_uncited_entry_whose_author_the_prose_does_not_clearly_name_stays_a_warning(body, entry):
+    refs = "- SEARLE, J. R. Speech Acts. New York: Cambridge University Press, 1969.\n" + entry
+    report = run(with_body(body, refs))
+    never = [f for f in report.findings if f.rule == "reference-never-cited"]
+    assert never and all(str(f.severity) == "warning" for f in never)
+
+
+def test_a_one_word_name_the_text_uses_as_a_common_word_is_information():
+    """`CEM (2009), Entropia (2011) e EQT (2007)` beside "balanceamento por entropia": a method named
+    with its year. It matches no entry, which is said, as information; a surname the text never
+    writes in lower case stays an error."""
+    refs = "- HAINMUELLER, J. Entropy balancing. Political Analysis, v. 20, 2012.\n"
+    body = ("Usamos o balanceamento por entropia (HAINMUELLER, 2012). A entropia reduz o viés, e a entropia "
+            "generaliza o método: CEM (2009), Entropia (2011) e EQT (2007). Também Moretti (2011) o fez.")
+    report = run(with_body(body, refs))
+    assert [(f.rule, str(f.severity), f.message.split(";")[0]) for f in report.findings] == [
+        ("citation-without-reference", "info", "Entropia (2011) matches no entry of the reference list"),
+        ("citation-without-reference", "error", "Moretti (2011) matches no entry of the reference list")]
+    # used in lower case twice only: still an error
+    body2 = body.replace("e a entropia generaliza", "e isso generaliza")
+    assert [str(f.severity) for f in run(with_body(body2, refs)).findings] == ["error", "error"]

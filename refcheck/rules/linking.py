@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import regex as re
+from bisect import bisect_right
 
 from refcheck.model import Fix, Problem, Severity
-from refcheck.names import JOINERS, same_surname, surname_key, surname_keys
+from refcheck.names import JOINERS, fold, same_surname, surname_key, surname_keys
 from refcheck.rule import Context, describe as _describe, rule
 
 
@@ -22,6 +23,10 @@ def citation_without_reference(ctx: Context):
     LaTeX), a citation typed as text (`Smith et al. (2019)` beside `[@key]` citations) is never
     listed: refcheck says whether the bibliography has the work (then: cite it by key; a warning)
     or not (an error).
+
+    A one-word "name" the text also uses three times or more as a lower-case word (`CEM (2009),
+    Entropia (2011) e EQT (2007)` in a text on "balanceamento por entropia") is more likely a
+    method, dataset or term named with its year: reported as information.
 
     Fix: add the missing entry, or correct the citation (refcheck suggests the closest entry).
     """
@@ -58,7 +63,27 @@ def citation_without_reference(ctx: Context):
         if link.nearest:
             ref = ctx.references[link.nearest[0]]
             fix = Fix(f"did you mean {_describe(ref)}?")
+        uses = _as_common_word(ctx, link, item)
+        if uses:
+            yield Problem(item.span, f"{what} matches no entry of the reference list; the text uses "
+                          f"“{item.authors[0].lower()}” as a word ({uses} times): a method, dataset or term named with its year?",
+                          fix, severity=Severity.INFO)
+            continue
         yield Problem(item.span, f"{what} matches no entry of the reference list", fix)
+
+
+def _as_common_word(ctx: Context, link, item) -> int:
+    """How often the text uses a narrative citation's one-word "name" as a lower-case word, when it
+    does three times or more: `CEM (2009), Entropia (2011) e EQT (2007)` beside "balanceamento por
+    entropia" names a method, not an author; 0 otherwise. (Surnames that are English words, `Young
+    (2010)` in a text on young people, are then reported as information, not lost.)"""
+    if item.et_al or len(item.authors) != 1 or not ctx.citations[link.citation].narrative:
+        return 0
+    word = item.authors[0]
+    if not word.isalpha() or not word[:1].isupper() or not word[1:].islower():
+        return 0
+    uses = ctx.lowercase_words.get(word.lower(), 0)
+    return uses if uses >= 3 else 0
 
 
 # the words templates and guides put where a surname goes ("Author et al. (2001)", "(Author1 &
@@ -140,7 +165,10 @@ def reference_never_cited(ctx: Context):
     (`Decreto nº 6.949, de 25 agosto de 2009`), a report by its title, software by its team
     (`QGIS (Quantum GIS Development Team)`); four words at least besides small ones, or three
     with a number, since an agency's or a state's shorter name is used in prose without citing
-    its entry.
+    its entry. Where the text names the entry's author outside any citation (a surname no other
+    entry has), beside a year (`em *O pensamento* de Gottlob Frege, em 1918`) or the first
+    words of the entry's title (`desde Aristóteles (Retórica)`), the finding is information:
+    the work is cited in prose, not in the list's style.
 
     Fix: cite it where it belongs, or remove it. Truncated fragments are reported by
     incomplete-reference instead.
@@ -153,12 +181,18 @@ def reference_never_cited(ctx: Context):
     # "FOUCAULT, 2005" with 2001 uncited beside 2008 and 2009 cited, "Mackenzie, 2007" with an undated entry)
     near_misses = {next((r for r in link.nearest if r not in ctx.links_to), link.nearest[0]) if link.year_differs else link.nearest[0]
                    for link in ctx.manuscript.links if (link.year_differs or link.how == "key-mismatch") and link.nearest}
-    for ref in ctx.manuscript.references:
-        if ref.id in ctx.links_to or ref.id in near_misses or not (ref.authors or ref.year):
-            continue
-        if _named_in_text(ctx, ref):
-            continue  # "Decreto nº 6.949, de 25 agosto de 2009", "(Quantum GIS Development Team)": named in full
-        yield Problem(ref.span, f"{_describe(ref)} is never cited in the text")
+    uncited = [ref for ref in ctx.manuscript.references
+               if ref.id not in ctx.links_to and ref.id not in near_misses and (ref.authors or ref.year)
+               and not _named_in_text(ctx, ref)]  # "Decreto nº 6.949, de 25 agosto de 2009": named in full
+    named = _named_near_year(ctx, uncited) if uncited else {}
+    for ref in uncited:
+        if ref.id in named:
+            line, beside, words = named[ref.id]
+            yield Problem(ref.span, f"{_describe(ref)} is never cited in the text, but line {line} names "
+                          f"its author beside {beside} (“{words}”)", Fix("cite the entry there in the list's style"),
+                          severity=Severity.INFO)
+        else:
+            yield Problem(ref.span, f"{_describe(ref)} is never cited in the text")
 
 
 def _named_in_text(ctx: Context, ref) -> bool:
@@ -176,6 +210,74 @@ def _named_in_text(ctx: Context, ref) -> bool:
     if len(heading) < 15 or not (content >= 4 or (words >= 3 and any(c.isdigit() for c in heading))):
         return False
     return heading.casefold() in ctx.body_folded
+
+
+_NEAR_YEAR = re.compile(r"(?<![\d/.-])(?:1[4-9]|20)\d\d[a-z]?(?![\d.,]\d)")
+_WORD = re.compile(r"\w+")
+# a sentence's end (not "et al.", an initial or "p.")
+_SENTENCE_END = re.compile(r"(?<!\bal|\b\p{Lu}|\bpp?)[.!?][\"”’)]?\s")
+
+
+def _named_near_year(ctx: Context, uncited) -> dict[str, tuple[int, str, str]]:
+    """Uncited entries whose first author the text names, capitalised, outside every citation,
+    with a year within 60 characters in the same sentence (`em *O pensamento* de Gottlob Frege,
+    em 1918`, `see Williams 2017`: a person's name, with given names in the entry), or with the
+    first words of the entry's title within 80 (`desde Aristóteles (Retórica )`, `André Bretón
+    descubría, según observamos en su Antología del humor negro`): cited in prose rather than not
+    at all. Only a surname no other entry's first author has, and a list in the text's own file.
+    Entry id -> (line, beside what, the words around the name); the text is read once."""
+    path = ctx.manuscript.source.path
+    counts: dict[str, int] = {}
+    for r in ctx.manuscript.references:
+        if r.authors:
+            k = surname_key(r.authors[0].family)
+            counts[k] = counts.get(k, 0) + 1
+    wanted: dict[str, list] = {}  # the surname's last word, folded -> entries
+    for ref in uncited:
+        if ref.authors and ref.span.path == path:
+            family = ref.authors[0].family
+            key = surname_key(family)
+            words = _WORD.findall(family)
+            if len(key) >= 3 and counts.get(key) == 1 and words and (ref.authors[0].given or _title_head(ref)):
+                wanted.setdefault(words[-1].casefold(), []).append(ref)
+    if not wanted:
+        return {}
+    text = ctx.manuscript.source.text
+    end = min((r.span.start for r in ctx.manuscript.references if r.span.path == path), default=0)
+    spans = sorted((c.span.start, c.span.end) for c in ctx.manuscript.citations if c.span.path == path)
+    starts = [s for s, _ in spans]
+    out: dict[str, tuple[int, str]] = {}
+    for m in _WORD.finditer(text, 0, end):
+        refs = wanted.get(m.group().casefold())
+        if not refs:
+            continue
+        i = bisect_right(starts, m.start()) - 1
+        if i >= 0 and spans[i][0] <= m.start() < spans[i][1]:
+            continue  # inside a citation (of another entry)
+        for ref in refs:
+            family = ref.authors[0].family
+            start = m.end() - len(family)
+            if ref.id in out or start < 0 or text[start:m.end()].casefold() != family.casefold() or not text[start].isupper() \
+                    or (start > 0 and text[start - 1].isalnum()):
+                continue
+            before = text[max(0, start - 60):start].rsplit("\n\n", 1)[-1]
+            before = before[max((e.end() for e in _SENTENCE_END.finditer(before)), default=0):]
+            after = text[m.end():m.end() + 80].split("\n\n", 1)[0]
+            after = after[:next((e.start() + 1 for e in _SENTENCE_END.finditer(after + " ")), len(after))]
+            head = _title_head(ref)
+            beside = ("a year" if ref.authors[0].given and (_NEAR_YEAR.search(before) or _NEAR_YEAR.search(after[:60]))
+                      else "the title's first words" if head and head in fold(before + after) else None)
+            if beside:
+                words = text[max(0, start - 30):m.end() + 30].split()
+                out[ref.id] = (text.count("\n", 0, start) + 1, beside, " ".join(words[1:-1] if len(words) > 2 else words))
+    return out
+
+
+def _title_head(ref) -> str:
+    """The first three words of an entry's title (of its first sentence), folded (six letters at
+    least), or ""."""
+    head = fold(" ".join(re.split(r"[.:?!]\s", ref.title or "", maxsplit=1)[0].split()[:3]))
+    return head if len(head) >= 6 else ""
 
 
 @rule("RC103", "ambiguous-citation", Severity.WARNING)
