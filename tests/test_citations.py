@@ -37,6 +37,13 @@ def items(md: str) -> list[tuple]:
         ("(SMOLINSKÁ et al., 2023)", [(("SMOLINSKÁ",), True, "2023")]),
         ("(O'Carroll et al., 2001)", [(("O'Carroll",), True, "2001")]),
         ("(Smith, 1996a; 1996b)", [(("Smith",), False, "1996a"), (("Smith",), False, "1996b")]),
+        # ... with a page, or after "idem" (the same author)
+        ("(Smith, 1996a, p. 3; 1996b, pp. 5-7)", [(("Smith",), False, "1996a"), (("Smith",), False, "1996b")]),
+        ("(CHOLODENKO, 1991, p. 18; *idem*, 2004, p. 110; Id., 2007b)",
+         [(("CHOLODENKO",), False, "1991"), (("CHOLODENKO",), False, "2004"), (("CHOLODENKO",), False, "2007b")]),
+        ("(Lee, 2010; ibid., 2012)", [(("Lee",), False, "2010"), (("Lee",), False, "2012")]),
+        # "apud": the source quoted second-hand, then the work consulted
+        ("(PAYAYÁ, 2015, Apud SANTOS, 2016, p.30)", [(("PAYAYÁ",), False, "2015"), (("SANTOS",), False, "2016")]),
         ("However, Kessler et al. (2004) found", [(("Kessler",), True, "2004")]),
         # ABNT (Brazil): the authors of one work separated by ";", the year after the last
         ("(Pinto; Matias; Moreiro-González, 2016)", [(("Pinto", "Matias", "Moreiro-González"), False, "2016")]),
@@ -373,6 +380,10 @@ BARE_LIST = """
         ("In Brazil, 2010 was a dry year.", []),
         ("Smith, 2003 wrote to us.", []),
         ("See DeLano, 2003 for the figures.", []),  # no year mismatch either: without brackets it is no citation
+        # "idem" in a note's list: the authors of the item before it (within 200 characters)
+        ("Ver: Onodera et al., 2005, p. 18, 21 e 36, nota 34; *idem*, 2004, p. 110-111; e *idem*, 2002.",
+         [(("Onodera",), True, "2005")]),  # Onodera 2004 and 2002 are not in the list: not kept
+        ("Sobre isso: Xie et al., 2004, p. 3; *idem*, 2005.", [(("Xie",), True, "2004")]),
     ],
 )
 def test_author_year_outside_brackets_counts_only_where_it_names_an_entry(text, expected):
@@ -862,3 +873,19 @@ def test_a_numbered_texts_citation_numbers_are_no_years_for_the_author_year_read
     citations = report.manuscripts[0].citations
     assert [c.items[0].numbers for c in citations] == [(1502,), (1, 2), (82,)]
     assert "mixed-citation-styles" not in [f.rule for f in report.findings]
+
+
+def test_idem_in_a_note_cites_the_same_authors_other_work():
+    """`CHOLODENKO, 1991, p. 18; *idem*, 2004, p. 110; e *idem*, 2007b`: "idem" is the author of
+    the item before it; without brackets, each counts where the list has that author and year."""
+    refs = ("\n\n## Referências\n\n- CHOLODENKO, A. Title one. Sydney: Power, 1991.\n"
+            "- CHOLODENKO, A. Title two. Sydney: Power, 2004.\n- CHOLODENKO, A. Title three. Sydney: Power, 2007b.\n")
+    text = "Sobre essa reanimação, ver: CHOLODENKO, 1991, p. 18, 21 e 36, nota 34; *idem*, 2004, p. 110-111; e *idem*, 2007b, p. 496."
+    report = check(read_text(text + refs))
+    assert [(i.authors, i.year) for c in report.manuscripts[0].citations for i in c.items] == [
+        (("CHOLODENKO",), "1991"), (("CHOLODENKO",), "2004"), (("CHOLODENKO",), "2007b")]
+    assert report.findings == [] or all(f.rule != "reference-never-cited" for f in report.findings)
+    # "idem" far from any author names no one
+    far = "Ver: CHOLODENKO, 1991. " + "Outra frase longa sobre outra coisa, sem autor nenhum citado aqui. " * 4 + "Cf. *idem*, 2004."
+    report = check(read_text(far + refs))
+    assert [(i.authors, i.year) for c in report.manuscripts[0].citations for i in c.items] == [(("CHOLODENKO",), "1991")]

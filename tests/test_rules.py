@@ -778,3 +778,19 @@ def test_a_one_word_name_the_text_uses_as_a_common_word_is_information():
     # used in lower case twice only: still an error
     body2 = body.replace("e a entropia generaliza", "e isso generaliza")
     assert [str(f.severity) for f in run(with_body(body2, refs)).findings] == ["error", "error"]
+
+
+@pytest.mark.parametrize(
+    "group",
+    ["(PAYAYÁ, 2015, Apud SANTOS, 2016, p.30)", "(Payayá, 2015 *apud* Santos, 2016)", "(Payayá, 2015, as cited in Santos, 2016)",
+     "(Payayá, 2015 citado por Santos, 2016)", "(Payayá, 2015, cité par Santos, 2016)"],
+)
+def test_a_work_quoted_second_hand_needs_no_entry(group):
+    """ABNT's *apud* and APA's "as cited in": only the work consulted is listed, so the original
+    quoted through it matching no entry is no error; the work consulted must still be listed."""
+    refs = "- SANTOS, Maria. Literatura indígena. São Paulo: Ed, 2016.\n"
+    assert lint(with_body(f"Texto {group} aqui.", refs)) == []
+    # the work consulted cited with another year than the list's: that is reported, the original still not
+    assert [rule for rule, _ in lint(with_body(f"Texto {group.replace('2016', '2018')} aqui.", refs))] == ["citation-year-mismatch"]
+    # without "apud" the first work is missing
+    assert [rule for rule, _ in lint(with_body("Texto (Payayá, 2015; Santos, 2016) aqui.", refs))] == ["citation-without-reference"]

@@ -129,7 +129,11 @@ _NARRATIVE_YEAR = stdre.compile(r"[(\[]\s*(?:1[5-9]\d\d|20\d\d|n\.\s?d\.|in\s+pr
 # "in press" in the languages of the literature (Portuguese, Spanish, French, German)
 IN_PRESS = frozenset({"in press", "no prelo", "en prensa", "sous presse", "im druck"})
 NARRATIVE_WINDOW = 160
-_YEAR_ONLY = re.compile(rf"^\s*{YEARS}\s*$")
+# a part of a group that is its years alone, the authors those of the part before: "1996b" in
+# "(Smith, 1996a; 1996b)", with a page ("2004, p. 110") or after "idem" ("*idem*, 2004", "Id., 2007a")
+_SAME_AUTHORS = r"(?:[*_]?(?i:idem|ibidem|id\.|ibid\.)[*_]?\s*,?\s*)"
+_LOCATOR = r"(?:\s*[,:]\s*(?:pp?\.|chap\.|ch\.|cap\.|s/p|s\.\s?p\.|fl?\.|v\.|vol\.)[^()\[\]\n]{0,80}?)"
+_YEAR_ONLY = re.compile(rf"^\s*{_SAME_AUTHORS}?{YEARS}{_LOCATOR}?\s*$")
 # a part of ABNT names before the one with the year: "(cf. BRAIT; PISTORI, 2012)", "(PAULA, SILVA; WOIDA, 2020)"
 _NAME_ONLY = _Lazy(rf"^\s*(?:(?:cf\.|see|ver|veja|vide)\s+)?({_SURNAME}(?:\s*,\s*{_SURNAME}){{0,3}})(?P<etal>\s+et\s*al\.?)?\s*$")
 # lower-case words describing a thing, a spaced dash, then who made it and when: "(o tropo, girando, da vida –
@@ -181,7 +185,7 @@ STOPWORDS = frozenset(
     dans pour mais ainsi comme laut gemäß seguindo quando com ali então logo mas porque onde portanto
     isto este esta estes estas esse essa nesse nessa neste nesta em ao aos pelos finalmente cf ver veja
     dice también cuando con donde por así estos ese esa luego
-    author authors autor autora autores autoras autoria auteur auteurs""".split()  # sentence words of Portuguese, Spanish, French, German texts
+    apud author authors autor autora autores autoras autoria auteur auteurs""".split()  # sentence words of Portuguese, Spanish, French, German texts
 )  # the last line: a figure's credit to the manuscript's own authors ("Fonte: Autores, 2022"), no citation
 
 # A figure's or table's credit to the manuscript's own work, just before a parenthesis: what the
@@ -553,13 +557,12 @@ def _author_year_items(masked: str, body_start: int, body: str, form: set[str], 
                 if tail and _is_plausible_author(tuple(n.strip() for n in tail.group(1).split(","))):
                     pending = [(offset + tail.start(1), n.strip()) for n in tail.group(1).split(",")]
                     pending_et_al = bool(tail.group("etal"))
-        elif (last_authors or pending) and _YEAR_ONLY.match(part):
+        elif (last_authors or pending) and (only := _YEAR_ONLY.match(part)):
             first = None
             if pending:  # "(Ríos et al., 2010; Hernández-de-Menéndez et al.; 2019)": a ";" for a ","
                 last_authors, first = (tuple(name for _, name in pending), pending_et_al), pending[0][0]
             pending = []
-            lead = len(part) - len(part.lstrip())
-            for k, (y_start, y_end, year) in enumerate(_years(part.strip(), offset + lead)):
+            for k, (y_start, y_end, year) in enumerate(_years(only.group("years"), offset + only.start("years"))):
                 start = first if first is not None and k == 0 else y_start
                 items.append((start, y_end, {"authors": last_authors[0], "et_al": last_authors[1], "year": year}))
         elif (name := _NAME_ONLY.match(part)) and _is_plausible_author(tuple(n.strip() for n in name.group(1).split(","))):
@@ -910,6 +913,8 @@ def _bare(masked: str, lo: int, hi: int, found: list[Found]) -> list[Found]:
     for candidate in _BARE_YEAR.finditer(masked, lo, hi):
         before = masked[candidate.start() - 3 : candidate.start()]
         if not (before[-1:].isalpha() or before == "al." or candidate.group().startswith("et")):
+            if out and before[-1:] in "*_. " and (idem := _IDEM_BEFORE.search(masked, max(lo, candidate.start() - 9), candidate.start())):
+                out += _idem(out[-1], masked, idem.start(), candidate)
             continue  # a name, or "et al.", ends right before the comma: the usual refusal, without a regex
         end = candidate.end()
         i = bisect.bisect_right(starts, end) - 1
@@ -920,10 +925,29 @@ def _bare(masked: str, lo: int, hi: int, found: list[Found]) -> list[Found]:
             window_start = max(window_start, claimed[i][1])
         read = _item_ending_at(_PAREN_ITEM, masked, window_start, end)
         if read is None:
+            if out and (idem := _IDEM_BEFORE.search(masked, max(lo, candidate.start() - 9), candidate.start())):
+                out += _idem(out[-1], masked, idem.start(), candidate)
             continue
         m, start, names, et_al = read
         out.append(Found(start, end, "author-year", False, _items_from(m, start, names, et_al), frozenset({"unbracketed"})))
     return out
+
+
+# "idem" (the same author) before a year's comma: "CHOLODENKO, 1991, p. 18; *idem*, 2004, p. 110"
+_IDEM_BEFORE = stdre.compile(r"(?<![\w.])[*_]?(?i:idem|ibidem|id\.|ibid\.)[*_]?\s?$")
+
+
+def _idem(previous: Found, masked: str, start: int, candidate) -> list[Found]:
+    """The work of the previous unbracketed item's authors that "idem, 2004" (from ``start``)
+    cites, when that item ends within 200 characters (farther, "idem" names what the reader no
+    longer sees)."""
+    if start - previous.end > 200:
+        return []
+    fields = previous.items[-1][2]
+    years = _years(masked[candidate.start() + 1 : candidate.end()], candidate.start() + 1)
+    items = tuple((start if k == 0 else ys, ye, {"authors": fields["authors"], "et_al": fields["et_al"], "year": y})
+                  for k, (ys, ye, y) in enumerate(years))
+    return [Found(start, candidate.end(), "author-year", False, items, frozenset({"unbracketed", "idem"}))]
 
 
 _YEAR_CLOSE = re.compile(r"(?<![\d./-])(?:1[5-9]\d\d|20\d\d)[a-z]?\s*\)")

@@ -63,6 +63,8 @@ def citation_without_reference(ctx: Context):
         if link.nearest:
             ref = ctx.references[link.nearest[0]]
             fix = Fix(f"did you mean {_describe(ref)}?")
+        if item.authors and _cited_through(ctx.citations[link.citation], link.item):
+            continue  # "(PAYAYÁ, 2015, apud SANTOS, 2016)": the work quoted second-hand needs no entry
         uses = _as_common_word(ctx, link, item)
         if uses:
             yield Problem(item.span, f"{what} matches no entry of the reference list; the text uses "
@@ -70,6 +72,22 @@ def citation_without_reference(ctx: Context):
                           fix, severity=Severity.INFO)
             continue
         yield Problem(item.span, f"{what} matches no entry of the reference list", fix)
+
+
+# "apud", "cited in", "as cited in", "citado por/en", "cit. in", "quoted in", "cité par", "zit. nach"
+_THROUGH = re.compile(r"[\s,;:]*[*_]?(?i:apud|(?:as\s+)?(?:cited|quoted)\s+in|citad[oa]\s+(?:por|en|in)|cit\.\s+(?:in|por)|"
+                      r"cité\s+(?:par|dans)|zit(?:\.|iert)\s+(?:nach|in))\b[*_]?")
+
+
+def _cited_through(citation, index: int) -> bool:
+    """Whether a citation's item is quoted through the next item (`(PAYAYÁ, 2015, apud SANTOS,
+    2016, p.30)`, `(Payayá, 2015, as cited in Santos, 2016)`): ABNT's *apud* and APA's secondary
+    source list only the work consulted, so the original needs no entry."""
+    if index + 1 >= len(citation.items):
+        return False
+    item, after = citation.items[index], citation.items[index + 1]
+    between = citation.text[item.span.end - citation.span.start:after.span.start - citation.span.start]
+    return bool(_THROUGH.match(between)) and len(between) < 40
 
 
 def _as_common_word(ctx: Context, link, item) -> int:
