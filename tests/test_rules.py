@@ -794,3 +794,20 @@ def test_a_work_quoted_second_hand_needs_no_entry(group):
     assert [rule for rule, _ in lint(with_body(f"Texto {group.replace('2016', '2018')} aqui.", refs))] == ["citation-year-mismatch"]
     # without "apud" the first work is missing
     assert [rule for rule, _ in lint(with_body("Texto (Payayá, 2015; Santos, 2016) aqui.", refs))] == ["citation-without-reference"]
+
+
+def test_a_wrong_year_that_may_mean_two_uncited_entries_names_both_in_one_finding():
+    """`(FOUCAULT, 2005)` where the list has Foucault 2001 and 2008, neither cited elsewhere, and
+    2009, cited: one finding at the citation names both candidates; neither is also reported as
+    never cited (one is meant, and which one the year cannot tell)."""
+    refs = ("- FOUCAULT, M. L'Herméneutique du Sujet. Paris: Seuil, 2001.\n"
+            "- FOUCAULT, M. Le Gouvernement de soi et des autres I. Paris: Seuil, 2008.\n"
+            "- FOUCAULT, M. Le Courage de la vérité. Paris: Seuil, 2009.\n")
+    report = run(with_body("El cuidado de sí (FOUCAULT, 2005, p. 239) y la parresía (FOUCAULT, 2009, p. 12).", refs))
+    assert [(f.rule, f.message) for f in report.findings] == [
+        ("citation-year-mismatch", "FOUCAULT, 2005 cites 2005, but the list has FOUCAULT only with 2001, 2008, 2009 "
+                                   "(2001 and 2008 are cited nowhere else: one is meant here, the other never cited)")]
+    # one uncited candidate: it is the one meant, and the message stays short
+    report = run(with_body("El cuidado (FOUCAULT, 2005) y (FOUCAULT, 2009) y (FOUCAULT, 2008).", refs))
+    assert [(f.rule, f.message) for f in report.findings] == [
+        ("citation-year-mismatch", "FOUCAULT, 2005 cites 2005, but the list has FOUCAULT only with 2001, 2008, 2009")]

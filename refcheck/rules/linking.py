@@ -197,8 +197,9 @@ def reference_never_cited(ctx: Context):
     # that markup points at while the text names another, once, by citation-author-mismatch
     # (of the entries a year-mismatched citation may mean, the nearest one that nothing else cites:
     # "FOUCAULT, 2005" with 2001 uncited beside 2008 and 2009 cited, "Mackenzie, 2007" with an undated entry)
-    near_misses = {next((r for r in link.nearest if r not in ctx.links_to), link.nearest[0]) if link.year_differs else link.nearest[0]
-                   for link in ctx.manuscript.links if (link.year_differs or link.how == "key-mismatch") and link.nearest}
+    # (several such entries, up to three, are all named by citation-year-mismatch: "FOUCAULT, 2005" with 2001 and 2008 uncited)
+    near_misses = {r for link in ctx.manuscript.links if (link.year_differs or link.how == "key-mismatch") and link.nearest
+                   for r in (_uncited_candidates(ctx, link) or link.nearest[:1] if link.year_differs else link.nearest[:1])}
     uncited = [ref for ref in ctx.manuscript.references
                if ref.id not in ctx.links_to and ref.id not in near_misses and (ref.authors or ref.year)
                and not _named_in_text(ctx, ref)]  # "Decreto nº 6.949, de 25 agosto de 2009": named in full
@@ -332,15 +333,27 @@ def citation_year_mismatch(ctx: Context):
             item = ctx.item(link)
             years = ", ".join(sorted({ctx.references[r].year or "n.d." for r in link.nearest}))
             ref = ctx.references[link.nearest[0]]
+            uncited = _uncited_candidates(ctx, link)
+            which = ""
+            if len(uncited) > 1:
+                named = sorted(ctx.references[r].year or "n.d." for r in uncited)
+                which = f" ({', '.join(named[:-1])} and {named[-1]} are cited nowhere else: one is meant here, the other never cited)"
             yield Problem(
                 item.span,
-                f"{item.text} cites {item.year}, but the list has {item.authors[0]} only with {years}",
+                f"{item.text} cites {item.year}, but the list has {item.authors[0]} only with {years}{which}",
                 Fix(f"check the year against {_describe(ref)}"),
             )
         elif link.how == "key-mismatch" and _names_keyed_author(ctx, link):
             item, marked, named = ctx.item(link), ctx.references[link.nearest[0]], ctx.references[link.references[0]]
             yield Problem(item.span, f"{item.text} is marked up as a citation of {_describe(marked)}, but its year names {_describe(named)}",
                           Fix(f"point the citation at {_describe(named)}, or correct its year"))
+
+
+def _uncited_candidates(ctx: Context, link) -> tuple[str, ...]:
+    """The entries a year-mismatched citation may mean that nothing else cites: the first, or all
+    of them when two or three are (more, and the citation says too little to name them)."""
+    uncited = tuple(r for r in link.nearest if r not in ctx.links_to)
+    return uncited if len(uncited) <= 3 else uncited[:1]
 
 
 def _names_keyed_author(ctx: Context, link) -> bool:
