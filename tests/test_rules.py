@@ -729,6 +729,9 @@ def test_a_state_named_in_prose_does_not_cite_its_entry():
          "- ARISTÓTELES. Retórica. 3ed. Lisboa: Imprensa Nacional, 2006.", "Aristóteles (*Retórica*"),
         ("Ya André Bretón descubría, según observamos en su Antología del humor negro, una línea (Searle, 1969).",
          "- BRETÓN, A. Antología del humor negro. Barcelona: Anagrama, 2005.", "Bretón descubría"),
+        # a newsroom or an organisation, with the entry's own year (in the same parenthesis)
+        ("Os afrodescendentes sofrem racismo sistêmico naquele país (cf. Redação. Veja , 2021). O relatório (SEARLE, 1969) diz.",
+         "- REDAÇÃO. ONU denuncia racismo sistêmico em Portugal. Veja, 14 de dezembro de 2021.", "Redação. Veja , 2021"),
     ],
 )
 def test_an_entry_whose_author_the_prose_names_with_a_year_or_its_title_is_information(body, entry, named):
@@ -755,6 +758,11 @@ def test_an_entry_whose_author_the_prose_names_with_a_year_or_its_title_is_infor
          "(Searle, 1969).", "- Mbeki, P D 2018 Fighting for Peace. Oxford: Oxford University Press."),
         # a word that is the name in lower case
         ("The young were counted in 2019 (Searle, 1969).", "- Young, K. 2019. Counting. J 1:1."),
+        # an organisation beside another year than its entry's
+        ("The World Health Organization set targets for 2030 (Searle, 1969).",
+         "- World Health Organization. 2019. Global report. Geneva."),
+        # a year in the next sentence
+        ("Redação. A lei de 2021 mudou tudo (Searle, 1969).", "- REDAÇÃO. ONU denuncia racismo. Veja, 2021."),
     ],
 )
 def test_an_uncited_entry_whose_author_the_prose_does_not_clearly_name_stays_a_warning(body, entry):
@@ -811,3 +819,26 @@ def test_a_wrong_year_that_may_mean_two_uncited_entries_names_both_in_one_findin
     report = run(with_body("El cuidado (FOUCAULT, 2005) y (FOUCAULT, 2009) y (FOUCAULT, 2008).", refs))
     assert [(f.rule, f.message) for f in report.findings] == [
         ("citation-year-mismatch", "FOUCAULT, 2005 cites 2005, but the list has FOUCAULT only with 2001, 2008, 2009")]
+
+
+@pytest.mark.parametrize(
+    "sentence, cited",
+    [
+        ("Foi professor de farmácia na Universidade de Coimbra (1801), e depois", False),
+        ("He taught chemistry at the University of Oxford (1990) for ten years", False),
+        ("Il enseigna à l'Université ... dans la Société de Géographie (1821), puis", False),
+        # named as an author, not as a place: still a citation
+        ("segundo a Universidade de Coimbra (1801), o curso mudou", True),
+        ("as reported by the University of Oxford (1990), it", True),
+    ],
+)
+def test_an_organisation_named_as_a_place_with_a_date_is_no_citation(sentence, cited):
+    """"na Universidade de Coimbra (1801)", "at the University of Oxford (1990)": an institution
+    after a locative ("in the", "at the", "na", "dans la") with a year is where and when
+    something happened; it counts only where the list has that name and year."""
+    refs = "- SMITH, J. Title. 2000.\n"
+    rules = [rule for rule, _ in lint(with_body(f"Texto (SMITH, 2000). {sentence}.", refs))]
+    assert rules == (["citation-without-reference"] if cited else [])
+    listed = refs + "- UNIVERSIDADE DE COIMBRA. Estatutos da Universidade. Coimbra, 1801.\n"
+    if "Coimbra" in sentence:
+        assert lint(with_body(f"Texto (SMITH, 2000). {sentence}.", listed)) == []

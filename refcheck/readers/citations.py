@@ -413,13 +413,25 @@ def _is_weak(names: tuple[str, ...], et_al: bool, sep: str, years: str) -> bool:
 # The small words inside an organisation's name, in the languages of the literature
 _ORG_PREFIX = re.compile(r"\s*+((?:\p{Lu}[\p{L}\p{M}\p{N}'’.-]*|[a-zü]{1,4}|/)(?:\s+(?:\p{Lu}[\p{L}\p{M}\p{N}'’.-]*|[a-zü]{1,4}|/))*)\s+$")
 # the words that make a name an organisation's, wherever they stand in it
+# "in the", "at the", "na", "no", "en la", "à", "an der": what puts an organisation's name as a place
+_LOCATIVE_BEFORE = stdre.compile(r"(?<![\w])(?:(?:in|at)\s+the|na|no|nas|nos|numa|num|en(?:\s+(?:la|el))?|à|au|dans(?:\s+(?:la|le|l'))?|an\s+der|im)\s+$", stdre.I)
+
+
+def _org_word(name: str) -> str:
+    """The first word of a name, after an article a particle pattern took in ("la Société ..."), lower-cased."""
+    words = name.lower().split(None, 2)
+    return words[1] if len(words) > 1 and words[0] in ("la", "le", "el", "les", "los", "las", "the") else words[0] if words else ""
+_LOCATIVE_ORG_OF = stdre.compile(
+    r"(?<![\w])(?:in|at)\s+the\s+(?:[A-Z][a-z]+\s+){0,2}(?:University|Institute|College|School|Hospital|Museum|Academy|Laboratory|"
+    r"Department|Ministry|Bank|Centre|Center|Council|Society|Library|Archives?)\s+of\s+$")
 _ORG_NOUNS = frozenset(
     """group consortium collaboration organization organisation institute institution foundation
     society association council committee agency department ministry office bureau service fund bank
     network commission board center centre program programme project union team survey initiative
     alliance federation authority university laboratory academy instituto ministério ministerio
     fundação fundación conselho consejo secretaria secretaría associação asociación sociedade sociedad
-    organização organización universidade universidad comissão comisión observatório""".split()
+    organização organización universidade universidad comissão comisión observatório société université
+    institut académie ministère bibliothèque musée universität gesellschaft""".split()
 )
 
 
@@ -720,6 +732,11 @@ def find_author_year(masked: str, lo: int, hi: int, raw: str | None = None, bare
                 continue  # "Watanabe, C. Y., ... and Tecchio, M. A. (2022). Rootstock and ...": a reference typed out
             form.add("initials")
         if _is_weak(names, et_al, ",", m.group("years")) or (not et_al and len(names) == 1 and (names[0].isupper() or names[0] in PLACES)):
+            form.add("weak")
+        elif not et_al and ((_org_word(names[0]) in _ORG_NOUNS and _LOCATIVE_BEFORE.search(masked, max(lo, start - 12), start))
+                            or (masked[start - 3 : start] == "of " and _LOCATIVE_ORG_OF.search(masked, max(lo, start - 60), start))):
+            # "professor ... na Universidade de Coimbra (1801)", "taught at the University of Oxford (1990)":
+            # a place and a date, unless the list has that name and year
             form.add("weak")
         elif not et_al and len(names) == 1 and _SEVERAL_CAPITALISED.fullmatch(names[0]):
             form.add("several-capitalised-words")  # "Snedecor Award (2012)": a name, or a prize, a law, a survey

@@ -233,15 +233,16 @@ def _named_in_text(ctx: Context, ref) -> bool:
 
 _NEAR_YEAR = re.compile(r"(?<![\d/.-])(?:1[4-9]|20)\d\d[a-z]?(?![\d.,]\d)")
 _WORD = re.compile(r"\w+")
-# a sentence's end (not "et al.", an initial or "p.")
-_SENTENCE_END = re.compile(r"(?<!\bal|\b\p{Lu}|\bpp?)[.!?][\"”’)]?\s")
+# a sentence's end (not "et al.", an initial, "p.", "cf.", "e.g.", "vs.", "ed.", "vol.", "Fig.")
+_SENTENCE_END = re.compile(r"(?<!\bal|\b\p{Lu}|\bpp?|\bcf|\be\.g|\bi\.e|\bvs|\beds?|\bvol|\b[Ff]igs?)[.!?][\"”’)]?\s")
 
 
 def _named_near_year(ctx: Context, uncited) -> dict[str, tuple[int, str, str]]:
     """Uncited entries whose first author the text names, capitalised, outside every citation,
     with a year within 60 characters in the same sentence (`em *O pensamento* de Gottlob Frege,
-    em 1918`, `see Williams 2017`: a person's name, with given names in the entry), or with the
-    first words of the entry's title within 80 (`desde Aristóteles (Retórica )`, `André Bretón
+    em 1918`, `see Williams 2017`: a person's name, with given names in the entry; an
+    organisation's or a newspaper's, with the entry's own year: `(cf. Redação. Veja , 2021)`), or
+    with the first words of the entry's title within 80 (`desde Aristóteles (Retórica )`, `André Bretón
     descubría, según observamos en su Antología del humor negro`): cited in prose rather than not
     at all. Only a surname no other entry's first author has, and a list in the text's own file.
     Entry id -> (line, beside what, the words around the name); the text is read once."""
@@ -257,7 +258,7 @@ def _named_near_year(ctx: Context, uncited) -> dict[str, tuple[int, str, str]]:
             family = ref.authors[0].family
             key = surname_key(family)
             words = _WORD.findall(family)
-            if len(key) >= 3 and counts.get(key) == 1 and words and (ref.authors[0].given or _title_head(ref)):
+            if len(key) >= 3 and counts.get(key) == 1 and words and (ref.authors[0].given or _title_head(ref) or ref.year):
                 wanted.setdefault(words[-1].casefold(), []).append(ref)
     if not wanted:
         return {}
@@ -282,14 +283,24 @@ def _named_near_year(ctx: Context, uncited) -> dict[str, tuple[int, str, str]]:
             before = text[max(0, start - 60):start].rsplit("\n\n", 1)[-1]
             before = before[max((e.end() for e in _SENTENCE_END.finditer(before)), default=0):]
             after = text[m.end():m.end() + 80].split("\n\n", 1)[0]
-            after = after[:next((e.start() + 1 for e in _SENTENCE_END.finditer(after + " ")), len(after))]
+            if before.count("(") > before.count(")") and ")" in after:
+                after = after[:after.index(")")]  # inside a parenthesis, to its end: "(cf. Redação. Veja , 2021)"
+            else:
+                after = after[:next((e.start() + 1 for e in _SENTENCE_END.finditer(after + " ")), len(after))]
             head = _title_head(ref)
             beside = ("a year" if ref.authors[0].given and (_NEAR_YEAR.search(before) or _NEAR_YEAR.search(after[:60]))
+                      else "its year" if not ref.authors[0].given and ref.year and _has_year(before + " " + after[:60], ref.year)
                       else "the title's first words" if head and head in fold(before + after) else None)
             if beside:
                 words = text[max(0, start - 30):m.end() + 30].split()
                 out[ref.id] = (text.count("\n", 0, start) + 1, beside, " ".join(words[1:-1] if len(words) > 2 else words))
     return out
+
+
+def _has_year(text: str, year: str) -> bool:
+    """Whether ``text`` holds ``year`` (its digits, "2021" for "2021a") as a number of its own."""
+    digits = year[:4]
+    return digits.isdigit() and re.search(rf"(?<!\d){digits}(?!\d)", text) is not None
 
 
 def _title_head(ref) -> str:
