@@ -147,6 +147,15 @@ class Context:
         return " ".join(self.manuscript.source.text[:end].split()).casefold()
 
     @cached_property
+    def entries_by_year(self) -> dict[str, list[Reference]]:
+        """Year as printed -> the entries with authors of that year, in list order."""
+        out: dict[str, list[Reference]] = defaultdict(list)
+        for ref in self.manuscript.references:
+            if ref.year and ref.authors:
+                out[ref.year].append(ref)
+        return out
+
+    @cached_property
     def lowercase_words(self) -> dict[str, int]:
         """Each word the text writes in lower case, with how often: a "name" the text also uses as a
         common word is a term."""

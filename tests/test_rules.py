@@ -842,3 +842,28 @@ def test_an_organisation_named_as_a_place_with_a_date_is_no_citation(sentence, c
     listed = refs + "- UNIVERSIDADE DE COIMBRA. Estatutos da Universidade. Coimbra, 1801.\n"
     if "Coimbra" in sentence:
         assert lint(with_body(f"Texto (SMITH, 2000). {sentence}.", listed)) == []
+
+
+def test_a_part_of_a_listed_work_by_another_author_is_information():
+    """`Naum Kleiman (1988, p. xii) escreve na “Introdução” a *Eisenstein on Disney*`: the one entry
+    of 1988 is named beside the citation (its title, or its author and year outside citations), so the
+    citation is of a part of it (an introduction, a letter): information, with that entry."""
+    refs = ("- EISENSTEIN, S. Eisenstein on Disney. Trans. Alan Upchurch. London: Methuen, 1988.\n"
+            "- NOVERRE, M. La Verité sur l'invention de la projection animée. Brest, 1926.\n"
+            "- SADOUL, G. Histoire du cinéma. Paris: Denoël, 1945.\n")
+    body = ("Tal como Naum Kleiman (1988, p. xii) escreve na “Introdução” a *Eisenstein on Disney*, os fragmentos "
+            "são de 1940 (SADOUL, 1945). Ver o Apêndice à publicação de Noverre, de 1926, e a carta de Pierre Noguès. "
+            "Noguès (1926, p. 84) sustenta o argumento.")
+    report = run(with_body(body, refs))
+    assert [(f.rule, str(f.severity), f.message.split(",")[0]) for f in report.findings] == [
+        ("citation-without-reference", "info", "Naum Kleiman (1988"),
+        ("citation-without-reference", "info", "Noguès (1926")]
+    assert "the title of (EISENSTEIN 1988" in report.findings[0].message
+    assert "the author and year of (NOVERRE 1926" in report.findings[1].message
+    # the entry named only inside another citation, or two entries of that year: an error
+    body = "Jones (1945) showed it, and Smith (1945) did too."
+    refs2 = "- Jones, A. 1945. Title. J 1:1.\n"
+    assert [(f.rule, str(f.severity)) for f in run(with_body(body, refs2)).findings] == [("citation-without-reference", "error")]
+    refs3 = refs + "- EISENBERG, A. Another book. London, 1988.\n"
+    report = run(with_body("Naum Kleiman (1988, p. xii) escreve na “Introdução” a *Eisenstein on Disney*. (SADOUL, 1945)", refs3))
+    assert [str(f.severity) for f in report.findings if f.rule == "citation-without-reference"] == ["error"]

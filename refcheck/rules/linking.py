@@ -7,7 +7,7 @@ from bisect import bisect_right
 
 from refcheck.model import Fix, Problem, Severity
 from refcheck.names import JOINERS, fold, same_surname, surname_key, surname_keys
-from refcheck.rule import Context, describe as _describe, rule
+from refcheck.rule import Context, describe as _describe, rule, short
 
 
 @rule("RC101", "citation-without-reference", Severity.ERROR)
@@ -26,7 +26,11 @@ def citation_without_reference(ctx: Context):
 
     A one-word "name" the text also uses three times or more as a lower-case word (`CEM (2009),
     Entropia (2011) e EQT (2007)` in a text on "balanceamento por entropia") is more likely a
-    method, dataset or term named with its year: reported as information.
+    method, dataset or term named with its year: reported as information. So is a citation
+    whose year is that of one entry only, when the text around it names that entry's title or
+    its author with the year (`Naum Kleiman (1988, p. xii) escreve na “Introdução” a *Eisenstein
+    on Disney*`): a part of that work by another author; the entry is then not also reported as
+    never cited.
 
     Fix: add the missing entry, or correct the citation (refcheck suggests the closest entry).
     """
@@ -65,6 +69,14 @@ def citation_without_reference(ctx: Context):
             fix = Fix(f"did you mean {_describe(ref)}?")
         if item.authors and _cited_through(ctx.citations[link.citation], link.item):
             continue  # "(PAYAYÁ, 2015, apud SANTOS, 2016)": the work quoted second-hand needs no entry
+        host = _host_named_nearby(ctx, item) if item.authors and item.year else None
+        if host is not None:
+            ref, named = host
+            yield Problem(item.span, f"{what} matches no entry of the reference list, but the text beside it names "
+                          f"{named} of {_describe(ref)}, the one entry of {item.year}: a part of that work by another author "
+                          "(an introduction, a letter, a chapter)?", Fix(f"cite {short(ref)} for it, or list the part"),
+                          severity=Severity.INFO)
+            continue
         uses = _as_common_word(ctx, link, item)
         if uses:
             yield Problem(item.span, f"{what} matches no entry of the reference list; the text uses "
@@ -88,6 +100,58 @@ def _cited_through(citation, index: int) -> bool:
     item, after = citation.items[index], citation.items[index + 1]
     between = citation.text[item.span.end - citation.span.start:after.span.start - citation.span.start]
     return bool(_THROUGH.match(between)) and len(between) < 40
+
+
+def _host_named_nearby(ctx: Context, item):
+    """For an author-year item that matches no entry: the one entry of its year, when the text
+    around it (300 characters before, 150 after, in its paragraph, outside citations) names that
+    entry's title (its first words), or its first author with the year: `Naum Kleiman (1988, p. xii) escreve na
+    “Introdução” a *Eisenstein on Disney*`, `no Apêndice à publicação de Noverre, de 1926 ...
+    Noguès (1926, p. 84) sustenta`. (The entry, and what names it), or None."""
+    same = ctx.entries_by_year.get(item.year, ())
+    if len(same) != 1 or item.span.path != ctx.manuscript.source.path:
+        return None
+    ref = same[0]
+    text = ctx.manuscript.source.text
+    lo, hi = max(0, item.span.start - 300), min(len(text), item.span.end + 150)
+    lo = max(lo, text.rfind("\n\n", lo, item.span.start) + 2 if text.rfind("\n\n", lo, item.span.start) != -1 else lo)
+    end = text.find("\n\n", item.span.end, hi)
+    hi = hi if end == -1 else end
+    spans = [(c.span.start, c.span.end) for c in ctx.manuscript.citations
+             if c.span.path == item.span.path and c.span.end > lo and c.span.start < hi]
+    window = _blank_spans(text, lo, hi, spans)
+    head = _title_head(ref)
+    if head and head in fold(window):
+        return ref, "the title"
+    family = ref.authors[0].family
+    if len(surname_key(family)) >= 3 and re.search(rf"(?<!\w){re.escape(family)}(?!\w)\W{{1,12}}(?:\w+\W{{1,3}})?{ref.year[:4]}(?!\d)",
+                                                  window, re.IGNORECASE):
+        return ref, "the author and year"
+    return None
+
+
+def _hosts(ctx: Context) -> set[str]:
+    """The entries that citations matching no entry are reported as parts of (see _host_named_nearby)."""
+    out = set()
+    for link in ctx.manuscript.links:
+        if link.how == "none" and not link.year_differs and link.number is None:
+            item = ctx.item(link)
+            if item.authors and item.year and item.key is None and (host := _host_named_nearby(ctx, item)) is not None:
+                out.add(host[0].id)
+    return out
+
+
+def _blank_spans(text: str, lo: int, hi: int, spans) -> str:
+    """``text[lo:hi]`` with the given spans (absolute offsets) blanked."""
+    out, pos = [], lo
+    for a, b in sorted(spans):
+        a, b = max(a, lo), min(b, hi)
+        if a > pos:
+            out.append(text[pos:a])
+        out.append(" ")
+        pos = max(pos, b)
+    out.append(text[pos:hi])
+    return "".join(out)
 
 
 def _as_common_word(ctx: Context, link, item) -> int:
@@ -203,6 +267,9 @@ def reference_never_cited(ctx: Context):
     uncited = [ref for ref in ctx.manuscript.references
                if ref.id not in ctx.links_to and ref.id not in near_misses and (ref.authors or ref.year)
                and not _named_in_text(ctx, ref)]  # "Decreto nº 6.949, de 25 agosto de 2009": named in full
+    if uncited:
+        hosts = _hosts(ctx)  # "Naum Kleiman (1988, p. xii) ... *Eisenstein on Disney*": said once, at the citation
+        uncited = [ref for ref in uncited if ref.id not in hosts]
     named = _named_near_year(ctx, uncited) if uncited else {}
     for ref in uncited:
         if ref.id in named:
