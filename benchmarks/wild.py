@@ -701,6 +701,12 @@ def report(records: list[dict], ledger: list[dict], skipped: list[str], started:
                  f"{(subprocess.run(['pdflatex', '--version'], capture_output=True, text=True).stdout.split(chr(10))[0] if shutil.which('pdflatex') else 'no TeX')}. "
                  f"Load average at the end {load[0]:.1f} on {os.cpu_count()} CPUs (timings are wall clock).")
     lines.append("")
+    # a run that printed no JSON (a traceback, a timeout) is a defect of refcheck: named first
+    broken = [(r["id"], part, r[part]["status"]) for r in records for part in ("refcheck", "repository")
+              if isinstance(r.get(part), dict) and r[part].get("status") not in (None, "ok")]
+    lines.append(f"Runs without a report (a traceback or a timeout: a defect): {len(broken)}"
+                 + "".join(f"\n- {doc} ({part}): {clip(status, 160)}" for doc, part, status in broken))
+    lines.append("")
     lines.append("### Agreement with the toolchain (undefined keys; unused .bib entries)")
     lines.append("")
     lines.append("| kind | documents | oracle ran | did not compile / failed | same undefined keys | same unused entries | both |")

@@ -889,3 +889,13 @@ def test_idem_in_a_note_cites_the_same_authors_other_work():
     far = "Ver: CHOLODENKO, 1991. " + "Outra frase longa sobre outra coisa, sem autor nenhum citado aqui. " * 4 + "Cf. *idem*, 2004."
     report = check(read_text(far + refs))
     assert [(i.authors, i.year) for c in report.manuscripts[0].citations for i in c.items] == [(("CHOLODENKO",), "1991")]
+
+
+@pytest.mark.parametrize("table", ["| |\n|--|\n| |\n", "|--|\n|--|\n", "| a |\n|---|\n", "| 2001 | Smith |\n|---|---|\n"])
+def test_a_table_of_empty_cells_or_rules_alone_is_read_without_error(table):
+    """A Markdown "table" of empty cells (`| |` over `|--|`, as a JOSS paper lays out a figure)
+    or a header without rows holds no citation, and reading it must not fail (it once raised on
+    an empty list of rows)."""
+    text = f"Text (DeLano, 2002).\n\n{table}\nMore text.{BARE_LIST}"
+    manuscript = check(read_text(text)).manuscripts[0]
+    assert [(i.authors, i.year) for c in manuscript.citations for i in c.items] == [(("DeLano",), "2002")]

@@ -858,9 +858,11 @@ def _table_rows(masked: str, lo: int, hi: int) -> list[Found]:
                 rows.append([(offset + c.start(), offset + c.end()) for c in _CELL.finditer(line)])
             offset += len(line) + 1
         rows = [r for r in rows if not all(set(masked[a:b].strip()) <= set("-: ") for a, b in r)]  # the rule under the header
+        if len(rows) < 3:
+            continue  # a header and two rows at least (a table of rules alone has none)
         width = min(len(r) for r in rows)
         data = rows[1:]
-        if width < 2 or len(data) < 2:
+        if width < 2:
             continue
         for year_col in range(width):
             years = [_CELL_YEAR.fullmatch(masked, *row[year_col]) for row in data]
