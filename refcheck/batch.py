@@ -14,6 +14,7 @@ import concurrent.futures
 import glob
 import os
 import threading
+import traceback
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -158,10 +159,21 @@ def _read_one(job: tuple) -> tuple:
     from refcheck.readers import load, load_document
 
     path, config, max_bytes, bib, fmt, offline, prefix, meta = job
-    if isinstance(path, Document):
-        manuscript = link_manuscript(load_document(path, max_bytes=max_bytes, bib=bib, meta=meta))
-    else:
-        manuscript = link_manuscript(load(path, max_bytes=max_bytes, bib=bib, fmt=fmt, meta=meta))
+    try:
+        if isinstance(path, Document):
+            manuscript = link_manuscript(load_document(path, max_bytes=max_bytes, bib=bib, meta=meta))
+        else:
+            manuscript = link_manuscript(load(path, max_bytes=max_bytes, bib=bib, fmt=fmt, meta=meta))
+    except Exception as err:  # noqa: BLE001 - a bug of refcheck's on one file is that file's finding, not a traceback
+        if os.environ.get("REFCHECK_DEBUG"):
+            raise
+        from refcheck.readers import _unreadable
+
+        where = traceback.extract_tb(err.__traceback__)[-1]
+        manuscript = link_manuscript(_unreadable(
+            os.fspath(path.path if isinstance(path, Document) else path),
+            f"could not be checked: refcheck failed on it ({type(err).__name__}: {err}, at {Path(where.filename).name}:{where.lineno}). "
+            "This is a bug in refcheck: please report it with the file (REFCHECK_DEBUG=1 shows the traceback)"))
     if prefix:
         manuscript = namespaced(manuscript, prefix)
     if not offline:

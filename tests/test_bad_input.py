@@ -456,3 +456,32 @@ def test_hostile_text_finishes_without_a_traceback(tmp_path, name):
     text = run_cli(path)  # the terminal report too (long lines are cut, not printed whole)
     assert text.returncode == code
     assert max(map(len, text.stdout.splitlines() or [""])) < 2000
+
+
+def test_a_bug_of_refcheck_on_one_file_is_that_files_finding_not_a_traceback(tmp_path, monkeypatch):
+    """A reader that fails on some input (a bug) must not end the run with a traceback: that file
+    gets an unreadable-input error that names the failure and asks for a report, and the other
+    files are checked as usual. REFCHECK_DEBUG=1 lets the exception through."""
+    import refcheck.readers.markdown as markdown
+
+    good, bad = tmp_path / "good.md", tmp_path / "bad.md"
+    good.write_text("Cells (Smith, 2019).\n\n## References\n\n- Smith J. 2019. A title here. J 1:1.\n", encoding="utf-8")
+    bad.write_text("TRIGGER\n", encoding="utf-8")
+    real = markdown.read
+
+    def failing(source, *args, **kwargs):
+        if "TRIGGER" in source.text:
+            raise ValueError("min() arg is an empty sequence")
+        return real(source, *args, **kwargs)
+
+    monkeypatch.setattr(markdown, "read", failing)
+    monkeypatch.delenv("REFCHECK_DEBUG", raising=False)
+    report = check_paths([good, bad], Config(today=TODAY))
+    by_file = {m.source.path: m for m in report.manuscripts}
+    assert [f.rule for f in report.findings if f.span.path == str(bad)] == ["unreadable-input"]
+    message = next(f.message for f in report.findings if f.span.path == str(bad))
+    assert "refcheck failed on it (ValueError: min() arg is an empty sequence" in message and "please report it" in message
+    assert [c.text for c in by_file[str(good)].citations] == ["(Smith, 2019)"]
+    monkeypatch.setenv("REFCHECK_DEBUG", "1")
+    with pytest.raises(ValueError):
+        check_paths([bad], Config(today=TODAY))
