@@ -27,25 +27,10 @@ from functools import lru_cache
 
 import regex as re
 
+from refcheck.lazyre import lazy
+
 from refcheck.model import Citation, CitationItem, Source
 from refcheck.names import JOINERS
-
-
-class _Lazy:
-    """A pattern compiled on first use. The author grammar's patterns take 5-12 ms each to compile
-    (``regex`` compiles in Python); those that only rare text needs (a year glued to a name, a
-    table of studies, a parenthesis never opened) are not paid for by every run."""
-
-    __slots__ = ("_source", "_compiled")
-
-    def __init__(self, source: str):
-        self._source = source
-        self._compiled = None
-
-    def __getattr__(self, name: str):
-        if self._compiled is None:
-            self._compiled = re.compile(self._source)
-        return getattr(self._compiled, name)
 
 
 # --- author-year -------------------------------------------------------------------------
@@ -95,14 +80,14 @@ _GARBLED_YEAR_HINT = stdre.compile(r"(?:1[5-9]|20)\d\d(?:1[5-9]|20)\d\d")  # "(H
 _GLUED_HINT = stdre.compile(r"[a-z](?:1[5-9]|20)\d\d[a-z]?\s*$")  # _GLUED_NAME_YEAR's end, found without the author pattern
 # either of them ("Letouze1983" at a group's end): one search for groups without a year
 _YEARISH_HINT = stdre.compile(f"{_GARBLED_YEAR_HINT.pattern}|{_GLUED_HINT.pattern}")
-_GLUED_NAME_YEAR = _Lazy(rf"{_ITEM_START}{AUTHORS}(?<=\p{{Ll}})(?P<y>(?:1[5-9]|20)\d\d[a-z]?)(?!\d)\s*$")
-_GARBLED = _Lazy(rf"{_ITEM_START}{AUTHORS}\s*,\s*(?P<y1>(?:1[5-9]|20)\d\d)(?P<y2>(?:1[5-9]|20)\d\d)(?!\d)")
+_GLUED_NAME_YEAR = lazy(rf"{_ITEM_START}{AUTHORS}(?<=\p{{Ll}})(?P<y>(?:1[5-9]|20)\d\d[a-z]?)(?!\d)\s*$")
+_GARBLED = lazy(rf"{_ITEM_START}{AUTHORS}\s*,\s*(?P<y1>(?:1[5-9]|20)\d\d)(?P<y2>(?:1[5-9]|20)\d\d)(?!\d)")
 # "Smith et al., 2019" inside a parenthesis or bracket group
-_PAREN_ITEM = re.compile(rf"{_ITEM_START}{AUTHORS}(?P<sep>\s*,(?:\s*,)?\s*|\s+){YEARS}")  # "et al.,, 2012"
+_PAREN_ITEM = lazy(rf"{_ITEM_START}{AUTHORS}(?P<sep>\s*,(?:\s*,)?\s*|\s+){YEARS}")  # "et al.,, 2012"
 # "Smith et al. (2019)" / "Smith et al., (2019)"
 # small words a lost space glues to the authors after them: "andSullivan & Williamson (1999)", "afterEvans, Reisz & Dupuis (2007)"
 _GLUED_BEFORE = "and|in|by|of|from|see|with|after|following|per|as|than|like|unlike|including"
-_NARRATIVE = re.compile(
+_NARRATIVE = lazy(
     rf"(?:(?<![\p{{L}}\d@])|(?<=(?<!\p{{L}})(?:{_GLUED_BEFORE})))(?:{AUTHORS})"
     # a possessive may name what of the author's work is meant: "Winkler's equation (1965)"
     rf"(?:(?<=\p{{Ll}}['’]s|\p{{Ll}}s['’])(?P<owned>(?:\s+\p{{Ll}}[\p{{Ll}}\-]*){{1,3}}))?"
@@ -121,7 +106,7 @@ _GROUP = stdre.compile(  # ASCII only: the stdlib engine scans megabytes faster
 # "*Turdus rufiventris* Vieillot, 1818", "*B. culicivorus* (Lafresnaye, 1843)", "**Picidae** Leach, 1820":
 # a species name in italics or a family, order or tribe in emphasis (by the suffixes of zoological and
 # botanical ranks), then its describer and year (the taxonomic authority): not a citation of a listed work
-_TAXON_BEFORE = re.compile(
+_TAXON_BEFORE = lazy(
     r"(?:^|[\s(|;,])(?:([*_])\p{Lu}(?:\p{Ll}+|\.)(?:\s+\(?\p{Ll}[\p{Ll}-]{2,}\)?){1,2}\1"
     r"|([*_]{1,2})\p{Lu}\p{Ll}+(?:idae|inae|oidea|iformes|ini|aceae|ales|ineae|oideae|phyceae|mycetes)\2)\s*\(?\s*$"
 )
@@ -133,36 +118,36 @@ NARRATIVE_WINDOW = 160
 # "(Smith, 1996a; 1996b)", with a page ("2004, p. 110") or after "idem" ("*idem*, 2004", "Id., 2007a")
 _SAME_AUTHORS = r"(?:[*_]?(?i:idem|ibidem|id\.|ibid\.)[*_]?\s*,?\s*)"
 _LOCATOR = r"(?:\s*[,:]\s*(?:pp?\.|chap\.|ch\.|cap\.|s/p|s\.\s?p\.|fl?\.|v\.|vol\.)[^()\[\]\n]{0,80}?)"
-_YEAR_ONLY = re.compile(rf"^\s*{_SAME_AUTHORS}?{YEARS}{_LOCATOR}?\s*$")
+_YEAR_ONLY = lazy(rf"^\s*{_SAME_AUTHORS}?{YEARS}{_LOCATOR}?\s*$")
 # a part of ABNT names before the one with the year: "(cf. BRAIT; PISTORI, 2012)", "(PAULA, SILVA; WOIDA, 2020)"
-_NAME_ONLY = _Lazy(rf"^\s*(?:(?:cf\.|see|ver|veja|vide)\s+)?({_SURNAME}(?:\s*,\s*{_SURNAME}){{0,3}})(?P<etal>\s+et\s*al\.?)?\s*$")
+_NAME_ONLY = lazy(rf"^\s*(?:(?:cf\.|see|ver|veja|vide)\s+)?({_SURNAME}(?:\s*,\s*{_SURNAME}){{0,3}})(?P<etal>\s+et\s*al\.?)?\s*$")
 # lower-case words describing a thing, a spaced dash, then who made it and when: "(o tropo, girando, da vida –
 # W.G. Horner, 1834)", "(exibição de ações – Reynaud, 1877)": an attribution, not a citation of the
 # list unless an entry has that name and year
-_ATTRIBUTION = re.compile(r"(?<!\p{L})\p{Ll}{2,}[^–—\-]*\s[–—-](?:\s+\S+)?\s*$")
+_ATTRIBUTION = lazy(r"(?<!\p{L})\p{Ll}{2,}[^–—\-]*\s[–—-](?:\s+\S+)?\s*$")
 # a capitalised phrase emphasised whole, a title ("**" opening the citation is none, nor "*apud*")
-_EMPHASIS_BEFORE = re.compile(r"([*_]+)\p{Lu}[^*_]*\1")
+_EMPHASIS_BEFORE = lazy(r"([*_]+)\p{Lu}[^*_]*\1")
 # two names in the Vancouver form of a reference list ("Ferry Q, Steinberg J,"): a reference typed
 # into the text (a data citation), which names a listed work only where the list corroborates it
-_VANCOUVER_NAMES = re.compile(r"\p{Lu}[\p{Ll}\p{M}'’\-]+\s\p{Lu}{1,3},\s+\p{Lu}[\p{Ll}\p{M}'’\-]+\s\p{Lu}{1,3},")
-_NAME_AFTER_ITEM = _Lazy(rf"\s*,\s*({_SURNAME})(?P<etal>\s+et\s*al\.?)?\s*$")
-_SEVERAL_CAPITALISED = re.compile(r"\p{Lu}[\p{Ll}\p{M}'’-]+(?:\s+\p{Lu}[\p{Ll}\p{M}'’-]+)+")
+_VANCOUVER_NAMES = lazy(r"\p{Lu}[\p{Ll}\p{M}'’\-]+\s\p{Lu}{1,3},\s+\p{Lu}[\p{Ll}\p{M}'’\-]+\s\p{Lu}{1,3},")
+_NAME_AFTER_ITEM = lazy(rf"\s*,\s*({_SURNAME})(?P<etal>\s+et\s*al\.?)?\s*$")
+_SEVERAL_CAPITALISED = lazy(r"\p{Lu}[\p{Ll}\p{M}'’-]+(?:\s+\p{Lu}[\p{Ll}\p{M}'’-]+)+")
 _YEAR_TOKEN = YEAR_TOKEN = re.compile(YEAR)
-_SUFFIX_ONLY = re.compile(r"^[a-z]$")
-_YEAR_OR_SUFFIX = re.compile(rf"{YEAR}|(?<![\p{{L}}])[a-z](?![\p{{L}}\d.])")
-_SPACES = re.compile(r"\s+")
-_ET_AL_WORDS = re.compile(r"\bet\s*al\b|\b(?:and|e|y)\s+(?:colleagues|co-?workers|colaboradores)\b")
-_ET_AL_TAIL = re.compile(r"\s*,?\s+(?:et\s*al\.?|(?:and|e|y)\s+(?:colleagues|co-?workers|colaboradores))\s*$")
-_AUTHOR_SEPARATOR = re.compile(rf"\s*,\s*|\s+(?:{_AND})\s+")
-_GIVEN_INITIALS = re.compile(rf"\p{{L}}{_INITIALS}")
-_CAMEL = re.compile(r"(?!Mc|Mac|De|Di|Da|Du|Le|La|Van|Von|Fitz|St|Te)\p{Lu}\p{Ll}+\p{Lu}[\p{L}]*")  # not "McDonald", "DeLano"
-_RANGE_AFTER = re.compile(r"\s?[–/-]\s?(?:1[5-9]|20)\d\d")  # "1955–1969", a season "2006/2007"
-_TITLE_AFTER = re.compile(r"\.\s+\p{Lu}")
-_INITIALS_ONLY = re.compile(r"\p{Lu}\.(?:\s?-?\p{Lu}\.)*")
-_TRAILING_INITIALS = re.compile(r"(?<=\p{L}{2})(?:\s+\p{Lu}{1,2}\.?)+$")
-_LEADING_WORD = re.compile(r"(\p{L}+)[\s,]+(?=\p{Lu}|(?:van|von|de|del|della|di|da|du|la|le)\s)")
-_DASH = re.compile(r"[-–—]")
-_WORD_CHAR = re.compile(r"[\d\p{L}]")
+_SUFFIX_ONLY = lazy(r"^[a-z]$")
+_YEAR_OR_SUFFIX = lazy(rf"{YEAR}|(?<![\p{{L}}])[a-z](?![\p{{L}}\d.])")
+_SPACES = lazy(r"\s+")
+_ET_AL_WORDS = lazy(r"\bet\s*al\b|\b(?:and|e|y)\s+(?:colleagues|co-?workers|colaboradores)\b")
+_ET_AL_TAIL = lazy(r"\s*,?\s+(?:et\s*al\.?|(?:and|e|y)\s+(?:colleagues|co-?workers|colaboradores))\s*$")
+_AUTHOR_SEPARATOR = lazy(rf"\s*,\s*|\s+(?:{_AND})\s+")
+_GIVEN_INITIALS = lazy(rf"\p{{L}}{_INITIALS}")
+_CAMEL = lazy(r"(?!Mc|Mac|De|Di|Da|Du|Le|La|Van|Von|Fitz|St|Te)\p{Lu}\p{Ll}+\p{Lu}[\p{L}]*")  # not "McDonald", "DeLano"
+_RANGE_AFTER = lazy(r"\s?[–/-]\s?(?:1[5-9]|20)\d\d")  # "1955–1969", a season "2006/2007"
+_TITLE_AFTER = lazy(r"\.\s+\p{Lu}")
+_INITIALS_ONLY = lazy(r"\p{Lu}\.(?:\s?-?\p{Lu}\.)*")
+_TRAILING_INITIALS = lazy(r"(?<=\p{L}{2})(?:\s+\p{Lu}{1,2}\.?)+$")
+_LEADING_WORD = lazy(r"(\p{L}+)[\s,]+(?=\p{Lu}|(?:van|von|de|del|della|di|da|du|la|le)\s)")
+_DASH = lazy(r"[-–—]")
+_WORD_CHAR = lazy(r"[\d\p{L}]")
 
 # Words that start sentences or name things and are never the first word of a surname.
 STOPWORDS = frozenset(
@@ -236,7 +221,7 @@ JOURNAL_WORDS = frozenset("Science Nature Cell Neuron Lancet Blood Genetics Geno
                           "Pediatrics Radiology Gut Diabetes Hepatology Gastroenterology Cancer Oncogene Leukemia "
                           "Development Evolution Ecology Biometrika Econometrica Bioinformatics Nucleic".split())
 _NUMERAL = r"(?=[IVXL])L?X{0,3}(?:IX|IV|V?I{0,3})"  # a roman numeral up to 89: a book's number
-_ROMAN = re.compile(_NUMERAL)
+_ROMAN = lazy(_NUMERAL)
 # amino-acid residues before their number ("(Ser 1981)", "Tyr 2001"): a name only where the list has it
 _AMINO_ACIDS = frozenset("Ala Arg Asn Asp Cys Gln Glu Gly His Ile Leu Lys Met Phe Pro Ser Thr Trp Tyr Val".split())
 _MONTHS = frozenset("january february march april may june july august september october november december".split())
@@ -253,22 +238,22 @@ _NUMLIST = rf"(?>{_NUM}(?:\s*[-–—]\s*{_NUM})?(?:\s*[,;]\s*{_NUM}(?:\s*[-–�
 # gave groups back one at a time until the lookahead held: quadratic on "[1][1]...[1](".
 # A run starts after no word character, or right after a word of two letters or more ("randomness[1, 2]",
 # "et al[62]": form "attached", kept within the list by markdown.citations_in); not after "x" or "a1".
-_BRACKET_RUN = re.compile(
+_BRACKET_RUN = lazy(
     rf"(?:(?<![!\]\w\\])|(?<=\p{{L}}\p{{L}}))(\[\s*{_NUMLIST}\s*\])(?:\s*(?:[-–—]|[,;]\s*)?\s*(\[\s*{_NUMLIST}\s*\]))*+"
 )
 _RUN_NOT_BEFORE = ":["  # a run is not a citation when it runs into ":", "[", a letter or digit ("[1,4]benzoxazin") or a link
 # a Markdown link's destination and title: "[1](https://x.org)", "[2](<a b> 'title')"; not "[18](zone 2 OR)"
-_LINK_DESTINATION = re.compile(r"""\((?:<[^<>\n]*+>|[^()\s]*+(?:\([^()\s]*+\)[^()\s]*+)*+)(?:\s++(?:"[^"\n]*+"|'[^'\n]*+'|\([^()\n]*+\)))?+\s*+\)""")
+_LINK_DESTINATION = lazy(r"""\((?:<[^<>\n]*+>|[^()\s]*+(?:\([^()\s]*+\)[^()\s]*+)*+)(?:\s++(?:"[^"\n]*+"|'[^'\n]*+'|\([^()\n]*+\)))?+\s*+\)""")
 # "<sup>1,2</sup>", "<sup>[3]</sup>", "<sup>(7-9)</sup>", "<sup>( 1) </sup>", "<sup>1</sup>-<sup>3</sup>"
-_SUP = re.compile(rf"<sup>\s*(?:[\[(]\s*)?({_NUMLIST})(?:\s*[\])])?\s*,?\s*</sup>(?:\s*[-–—,]\s*<sup>\s*({_NUMLIST})\s*</sup>)*")
+_SUP = lazy(rf"<sup>\s*(?:[\[(]\s*)?({_NUMLIST})(?:\s*[\])])?\s*,?\s*</sup>(?:\s*[-–—,]\s*<sup>\s*({_NUMLIST})\s*</sup>)*")
 # what after a superscript makes it a prefix ("<sup>55</sup>FeCl<sub>3</sub>", "<sup>1</sup>EF185282",
 # "<sup>*2*</sup>*H*": an isotope, a footnote mark), read on the raw text past emphasis markers
-_PREFIX_OF = re.compile(r"[*_]*[\p{L}\d]")
-_UNICODE_SUP = re.compile(r"(?<=[\p{L}\).,;:’”'\]])([¹²³⁴⁵⁶⁷⁸⁹⁰]+(?:[,⁻–-][¹²³⁴⁵⁶⁷⁸⁹⁰]+)*)(?![\d¹²³⁴⁵⁶⁷⁸⁹⁰])")
-_PAREN_NUM = re.compile(rf"\(\s*({_NUMLIST})\s*\)")
-_NUMBER_PART = re.compile(rf"({_NUM})(?:\s*[-–—]\s*({_NUM}))?")
-_BRACKET_GROUP = re.compile(rf"\[\s*({_NUMLIST})\s*\]")
-_NOT_CITED_BEFORE = re.compile(
+_PREFIX_OF = lazy(r"[*_]*[\p{L}\d]")
+_UNICODE_SUP = lazy(r"(?<=[\p{L}\).,;:’”'\]])([¹²³⁴⁵⁶⁷⁸⁹⁰]+(?:[,⁻–-][¹²³⁴⁵⁶⁷⁸⁹⁰]+)*)(?![\d¹²³⁴⁵⁶⁷⁸⁹⁰])")
+_PAREN_NUM = lazy(rf"\(\s*({_NUMLIST})\s*\)")
+_NUMBER_PART = lazy(rf"({_NUM})(?:\s*[-–—]\s*({_NUM}))?")
+_BRACKET_GROUP = lazy(rf"\[\s*({_NUMLIST})\s*\]")
+_NOT_CITED_BEFORE = lazy(
     r"(?:(?<![\p{L}])(?:fig(?:ure)?s?\.?|tables?|eqs?\.?|(?P<noun>equations?|sections?|steps?|panels?)|chapters?|appendix|"
     r"p\.|pp\.|no\.)|n\s*=|=|±|×|\^|\s[<>]|≤|≥)\s*$",
     re.IGNORECASE,
@@ -276,12 +261,12 @@ _NOT_CITED_BEFORE = re.compile(
 # Where a noun phrase starts: an "equation", "section", "step" or "panel" that heads its phrase ("see
 # Section [2]", "in the equation [3]", "Equation [4] gives") is a cross-reference; after a word of its
 # own ("the Cockcroft-Gault equation [8]", "straight sections [71–74]") a bracket cites the work it names.
-_PHRASE_START = re.compile(
+_PHRASE_START = lazy(
     r"(?:[.,;:!?(\[\n]|(?<![\p{L}])(?:in|see|of|the|a|an|to|from|by|with|using|and|or|our|this|that|these|those|"
     r"each|its|their|at|on|as|per|under|via|into|cf\.?|e\.g\.,?|i\.e\.,?))\s*$",
     re.IGNORECASE,
 )
-_SUP_GROUP = re.compile(rf"<sup>\s*(?:[\[(]\s*)?({_NUMLIST})")
+_SUP_GROUP = lazy(rf"<sup>\s*(?:[\[(]\s*)?({_NUMLIST})")
 _SUPERSCRIPT_DIGITS = str.maketrans("¹²³⁴⁵⁶⁷⁸⁹⁰⁻", "1234567890-")
 
 # --- pandoc keys ------------------------------------------------------------------------
@@ -290,14 +275,14 @@ _SUPERSCRIPT_DIGITS = str.maketrans("¹²³⁴⁵⁶⁷⁸⁹⁰⁻", "123456789
 # letters, digits and "_", with the punctuation ":.#$%&-+?<>~/" only inside (followed by a letter,
 # digit or "_"; ":" and "/" also before a "/", as in URLs). Trailing punctuation is not part of it.
 # Every character has one reading and the lookaheads see one character: linear.
-PANDOC_KEY = re.compile(r"[\p{L}\p{N}_*](?:[\p{L}\p{N}_]|[:.#$%&\-+?<>~/](?=[\p{L}\p{N}_])|[:/](?=/))*+")
+PANDOC_KEY = lazy(r"[\p{L}\p{N}_*](?:[\p{L}\p{N}_]|[:.#$%&\-+?<>~/](?=[\p{L}\p{N}_])|[:/](?=/))*+")
 _NESTING = stdre.compile(r"[\\{}\[\]()\n]")
 _TEX_NESTING = stdre.compile(r"[\\{}\[\]()\n%]")
 _PAIRS = {"{": "}", "[": "]", "(": ")"}
 BALANCED_LIMIT = 10_000  # the longest bracketed argument or link destination followed
 # "{...}" without blanks, braces balanced (three levels deep: "@{a{b}c}"); each character one reading
-_BRACED_KEY = re.compile(r"\{(?:[^\s{}]|\{(?:[^\s{}]|\{[^\s{}]*+\})*+\})*+\}")
-EXAMPLE_LABEL = re.compile(r"(?:[\p{L}\p{N}]++|[_-][\p{L}\p{N}]++)++")
+_BRACED_KEY = lazy(r"\{(?:[^\s{}]|\{(?:[^\s{}]|\{[^\s{}]*+\})*+\})*+\}")
+EXAMPLE_LABEL = lazy(r"(?:[\p{L}\p{N}]++|[_-][\p{L}\p{N}]++)++")
 _NO_WORD = frozenset(" \t\n([;,-")  # what before an "@" ends no word (the usual case, decided at once)
 _EMPHASIS_RUNS = stdre.compile(r"\*+|_+|\n[ \t]*\n")
 _KEY_AT = stdre.compile(r"@(?=[\w*{])")
@@ -411,7 +396,7 @@ def _is_weak(names: tuple[str, ...], et_al: bool, sep: str, years: str) -> bool:
 
 
 # The small words inside an organisation's name, in the languages of the literature
-_ORG_PREFIX = re.compile(r"\s*+((?:\p{Lu}[\p{L}\p{M}\p{N}'’.-]*|[a-zü]{1,4}|/)(?:\s+(?:\p{Lu}[\p{L}\p{M}\p{N}'’.-]*|[a-zü]{1,4}|/))*)\s+$")
+_ORG_PREFIX = lazy(r"\s*+((?:\p{Lu}[\p{L}\p{M}\p{N}'’.-]*|[a-zü]{1,4}|/)(?:\s+(?:\p{Lu}[\p{L}\p{M}\p{N}'’.-]*|[a-zü]{1,4}|/))*)\s+$")
 # the words that make a name an organisation's, wherever they stand in it
 # "in the", "at the", "na", "no", "en la", "à", "an der": what puts an organisation's name as a place
 _LOCATIVE_BEFORE = stdre.compile(r"(?<![\w])(?:(?:in|at)\s+the|na|no|nas|nos|numa|num|en(?:\s+(?:la|el))?|à|au|dans(?:\s+(?:la|le|l'))?|an\s+der|im)\s+$", stdre.I)
@@ -465,7 +450,7 @@ def _organisation_start(part: str, a_start: int) -> int | None:
 
 
 # surnames in capitals, each followed by a comma, before an item in capitals (ABNT)
-_CAPITALS_RUN = re.compile(r"\s*(?:cf\.\s+)?((?:\p{Lu}[\p{Lu}\p{M}'’\-]+(?:\s\p{Lu}[\p{Lu}\p{M}'’\-]+)*\s*,\s*){1,5})")
+_CAPITALS_RUN = lazy(r"\s*(?:cf\.\s+)?((?:\p{Lu}[\p{Lu}\p{M}'’\-]+(?:\s\p{Lu}[\p{Lu}\p{M}'’\-]+)*\s*,\s*){1,5})")
 
 
 def _parse_part(part: str) -> tuple[tuple[tuple[int, int, dict], ...], frozenset[str], tuple | None]:
@@ -605,7 +590,7 @@ _YEAR_AFTER = stdre.compile(r"\s?(?:1[5-9]|20)\d\d")
 # name and the year meet.
 _CLASSICAL_HINT = stdre.compile(r"[IVXL](?:[ .]\d{1,4}(?:[-–]\d{1,4})?)?, (?:1[5-9]|20)\d\d")
 _BOOK_LOCATOR = rf"{_NUMERAL}(?:[ .]\d{{1,4}}(?:[-–]\d{{1,4}})?)?"
-_CLASSICAL_LOCATOR = re.compile(
+_CLASSICAL_LOCATOR = lazy(
     rf"(?<=\p{{L}}),\s*{_BOOK_LOCATOR}(?=\s*,\s*(?:1[5-9]|20)\d\d\b)"  # "(EPICTETO, III, 1993": the comma before the year kept
     rf"|(?<=\()\s*{_BOOK_LOCATOR}\s*,(?=\s*(?:1[5-9]|20)\d\d\b)"  # "Epicteto (III, 1993"
 )
@@ -632,7 +617,7 @@ _UNLISTED = stdre.compile(r"pers\.\s?comm|personal\s+communication|unpubl|comuni
 _TITLE_ELLIPSIS = stdre.compile(r"(?<=\w)(?:\.\.\.|…)(?=\s*,)")
 # a standard's or document's code after the acronym of its issuer: "(CLSI M38-A2, 2008)", "(ISO 690, 2010)"
 _DOCUMENT_CODE_HINT = stdre.compile(r"[A-Z][A-Z] [A-Z]{0,3}\d")  # the end of _DOCUMENT_CODE's issuer and the code's start
-_DOCUMENT_CODE = re.compile(r"(?<=\b[A-Z]{2,8})\s(?!(?:1[5-9]|20)\d\d[a-z]?\b)[A-Z]{0,3}\d[\w.\-/:]*(?=\s*,\s*(?:1[5-9]|20)\d\d\b)")
+_DOCUMENT_CODE = lazy(r"(?<=\b[A-Z]{2,8})\s(?!(?:1[5-9]|20)\d\d[a-z]?\b)[A-Z]{0,3}\d[\w.\-/:]*(?=\s*,\s*(?:1[5-9]|20)\d\d\b)")
 # a company's legal form after its name, blanked so that the name and the year meet
 _COMPANY = stdre.compile(r",?\s+(?:Inc|LLC|Ltd|GmbH|Corp)\b\.?(?=\s|,)")
 _BRACKETED_ACRONYM = stdre.compile(r"\s?\[[A-Za-z][A-Za-z0-9&/-]{1,11}\]")
@@ -839,8 +824,8 @@ def _mark_quoted(masked: str, lo: int, hi: int, found: list[Found]) -> list[Foun
 
 _TABLE = stdre.compile(r"(?:^[ \t]*\|.*\|[ \t]*(?:\n|$)){3,}", stdre.M)
 _CELL = stdre.compile(r"(?<=\|)[^|\n]*(?=\|)")
-_CELL_YEAR = re.compile(rf"\s*(?P<year>{YEAR})\s*")
-_CELL_AUTHORS = _Lazy(rf"\s*{AUTHORS}\s*")
+_CELL_YEAR = lazy(rf"\s*(?P<year>{YEAR})\s*")
+_CELL_AUTHORS = lazy(rf"\s*{AUTHORS}\s*")
 _EMPHASIS = stdre.compile(r"[*_]|\s+(?=\.)")
 
 
@@ -969,7 +954,7 @@ def _idem(previous: Found, masked: str, start: int, candidate) -> list[Found]:
     return [Found(start, candidate.end(), "author-year", False, items, frozenset({"unbracketed", "idem"}))]
 
 
-_YEAR_CLOSE = re.compile(r"(?<![\d./-])(?:1[5-9]\d\d|20\d\d)[a-z]?\s*\)")
+_YEAR_CLOSE = lazy(r"(?<![\d./-])(?:1[5-9]\d\d|20\d\d)[a-z]?\s*\)")
 
 
 def _years_closing(masked: str, lo: int, hi: int, closed: set[int]):
@@ -991,7 +976,7 @@ def _years_closing(masked: str, lo: int, hi: int, closed: set[int]):
         pos = masked.find(")", pos + 1, hi)
 
 
-_PAREN_ITEM_CLOSE = _Lazy(rf"{AUTHORS}(?P<sep>\s*,\s*){YEARS}\s*\)")
+_PAREN_ITEM_CLOSE = lazy(rf"{AUTHORS}(?P<sep>\s*,\s*){YEARS}\s*\)")
 
 
 def _open_before(masked: str, lo: int, pos: int) -> bool:
@@ -1072,10 +1057,10 @@ def _bracket_run_numbers(run: str, form: set[str]) -> tuple[int, ...]:
 _UNITS = frozenset("m cm mm km nm µm μm um s ms g kg mg l ml µl μl ha ft in au å".split())
 # what a quotient's power divides by: a length (kg/m², µm², Å²), a time (m/s²), a length's name (weight/height²)
 _DENOMINATORS = frozenset("m cm mm km nm µm μm um ft in å s height perimeter length width diameter radius distance".split())
-_TOKEN_BEFORE = re.compile(r"(\S+)\s*$")
+_TOKEN_BEFORE = lazy(r"(\S+)\s*$")
 _YEAR_NUMBER = stdre.compile(r"(?:1[5-9]|20)\d\d")
 _SUP_TAGS = stdre.compile(r"</?su[pb]>")
-_PROSE_WORD = re.compile(r"\p{Latin}{2,}")  # "nπ" is two symbols, "SIH" and "dL" are words
+_PROSE_WORD = lazy(r"\p{Latin}{2,}")  # "nπ" is two symbols, "SIH" and "dL" are words
 _MATH_FUNCTIONS = frozenset("sin cos tan log ln exp".split())
 _OPERATOR = stdre.compile(r"[-+−×·*/^=]")
 
@@ -1191,12 +1176,12 @@ def _bracket_runs(region: str, raw: str | None = None):
 # "Bäckvall,5 there", "reserve.13-15 The", "‘explorando’25,"): right after a lower-case word and its
 # punctuation or closing quote, before a space or the end of a clause. Read only where the list is
 # numbered and the text cites no other way (markdown.citations_in): "Fig.2", "p.5", "ECI1" are not.
-_GLUED = re.compile(
+_GLUED = lazy(
     r"(?<=\p{Ll}[\p{Ll}\p{M}]|\p{Ll}[.,;:)]|[)\]][.,;:]?|\p{Ll}[’”'\"][.,;:]?)(\d{1,3}(?:[-–,]\d{1,3}){0,8})(?=[ \t\n]|[.,;:](?:[ \t\n]|$)|$)"
 )
 _NOT_GLUED_AFTER = frozenset("fig figs eq eqs p pp vol no nr n ref refs table tab step ver version ch chap sec v vs ca approx".split())
 # a unit after the number makes it a quantity ("after3 h", "in50 mL")
-_UNIT_AFTER = re.compile(r"[ \t]+(?:h|min|s|ms|mg|g|kg|µg|μg|ng|ml|mL|L|µL|μL|mm|cm|m|km|nm|µm|μm|°C|%|mM|µM|μM|nM|rpm|Hz|kDa|bp|kb)(?![\p{L}\d])")
+_UNIT_AFTER = lazy(r"[ \t]+(?:h|min|s|ms|mg|g|kg|µg|μg|ng|ml|mL|L|µL|μL|mm|cm|m|km|nm|µm|μm|°C|%|mM|µM|μM|nM|rpm|Hz|kDa|bp|kb)(?![\p{L}\d])")
 _MARKERS = stdre.compile(r"[*_]+")
 _TABLE_ROW = stdre.compile(r"[ \t]*\|")
 
@@ -1294,8 +1279,8 @@ def mentions_before_numbers(masked: str, author_year: list[Found], numeric: list
 # number glued to a word, in a text that cites with superscripts). Read only where the list is in
 # order of first citation and the entries the mark names are cited nowhere else, with their
 # neighbours cited just before and after it (see find_lost_marks).
-_LOST_RANGE = re.compile(r"(?<=\p{Ll}{2}[ \xa0])(\d{1,3})[–-](\d{1,3})(?=[.,;:](?:\s|$))")
-_LOST_SUPERSCRIPT = re.compile(r"(?<=\p{Ll}{3})(\d{1,3})(?=[.,;:](?:\s|$))")
+_LOST_RANGE = lazy(r"(?<=\p{Ll}{2}[ \xa0])(\d{1,3})[–-](\d{1,3})(?=[.,;:](?:\s|$))")
+_LOST_SUPERSCRIPT = lazy(r"(?<=\p{Ll}{3})(\d{1,3})(?=[.,;:](?:\s|$))")
 LOST_RANGE_MAXIMUM = 10  # numbers a range without brackets may span
 LOST_NEIGHBOUR = 3  # how far the entries first cited just before and after it may be from its numbers
 
@@ -1342,7 +1327,7 @@ def find_lost_marks(masked: str, lo: int, hi: int, top: int, found: list[Found],
 # ("CD24<sup>hi</sup>38" is no citation), a dash making a range; the numbers touch them. Possessive
 # throughout: each stretch has one reading.
 _SUP_SEPARATOR = r"<sup>[\s()\[\]]*+[-–—,;][\s()\[\]\-–—,;]*+</sup>"
-_SPLIT_SUP = re.compile(
+_SPLIT_SUP = lazy(
     rf"<sup>\s*+[(\[]\s*+</sup>(?P<enclosed>\d{{1,3}}(?:{_SUP_SEPARATOR}\d{{1,3}}(?!\d))*+)(?!\d)<sup>\s*+[)\]]\s*+</sup>"
     rf"|(?<!\d|\d[.,])(?P<bare>\d{{1,3}}(?:{_SUP_SEPARATOR}\d{{1,3}}(?!\d))++)(?!\d)(?:<sup>\s*+[)\]]\s*+</sup>)?+"
 )

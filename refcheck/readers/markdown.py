@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import regex as re
 
+from refcheck.lazyre import lazy
+
 from refcheck import background
 from refcheck.model import Manuscript, Source
 from refcheck.readers import citations as grammar
@@ -28,22 +30,22 @@ BACKGROUND_ENTRIES = 2000
 # when the line has no newline, and then nothing matches; 1 MB of backticks on one line made the
 # former pattern retry every split of it (quadratic: minutes).
 _FENCE = stdre.compile(r"^[ \t]{0,3}((?>```+|~~~+))[^\n]*+\n.*?(?:^[ \t]{0,3}\1[ \t]*$|\Z)", stdre.M | stdre.S)
-_INLINE_CODE = re.compile(r"(`+)(?!`).+?(?<!`)\1", re.S)  # what _inline_code matches (kept for the tests' comparison)
-_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
+_INLINE_CODE = lazy(r"(`+)(?!`).+?(?<!`)\1", re.S)  # what _inline_code matches (kept for the tests' comparison)
+_COMMENT = lazy(r"<!--.*?(?:-->|\Z)", re.S)
 _REFS_DIV = stdre.compile(r"""<div\b[^>\n]*\bid\s*=\s*["']?refs\b|^[ \t]{0,3}:{3,}[ \t]*\{[^}\n]*#refs\b""", stdre.M)
 _DIV_FENCE = stdre.compile(r"^[ \t]{0,3}:{3,}[^\n]*+$", stdre.M)  # pandoc fenced divs (`::: {#refs}`): markup, not text
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
-_LINK_TARGET = re.compile(r"(?<=\])\([^()\s]*(?:\s+\"[^\"]*\")?\)|(?<=\]):\s*\S+")
+_FRONT_MATTER = lazy(r"\A---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+_LINK_TARGET = lazy(r"(?<=\])\([^()\s]*(?:\s+\"[^\"]*\")?\)|(?<=\]):\s*\S+")
 # URLs and DOIs may hold balanced parentheses, but a ")" they do not open closes the citation around them
 _URLISH = r"[^\s<>\[\]()]+(?:\([^\s()]*\)[^\s<>\[\]()]*)*"
 _URLS = tuple(  # one pattern each: combined into one alternation they scan several times slower
     re.compile(p)
     for p in (rf"\b(?:https?|ftp)://{_URLISH}", rf"\bwww\.{_URLISH}", rf"\b10\.\d{{4,9}}/{_URLISH}", r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 )
-_FOOTNOTE_REF = re.compile(r"\[\^[^\]\s]+\]")  # what _footnote_refs matches
-_SUBSCRIPT = re.compile(r"<sub>.*?</sub>", re.S)  # what _subscripts matches
-_TAG = re.compile(r"</?(?!sup\b|/sup\b)[A-Za-z][^<>\n]{0,200}>")
-_EMPHASIS = re.compile(r"\*+|(?<![\p{L}\d])_+|_+(?![\p{L}\d])|\\(?=[\[\]()*_`@])")
+_FOOTNOTE_REF = lazy(r"\[\^[^\]\s]+\]")  # what _footnote_refs matches
+_SUBSCRIPT = lazy(r"<sub>.*?</sub>", re.S)  # what _subscripts matches
+_TAG = lazy(r"</?(?!sup\b|/sup\b)[A-Za-z][^<>\n]{0,200}>")
+_EMPHASIS = lazy(r"\*+|(?<![\p{L}\d])_+|_+(?![\p{L}\d])|\\(?=[\[\]()*_`@])")
 
 _SECTION_NAMES = (
     "references|reference list|references cited|literature cited|literature|bibliography|"
@@ -56,14 +58,14 @@ _SECTION = stdre.compile(
     rf"^[ \t]{{0,3}}(?P<hashes>#{{1,6}}[ \t]+)?(?:[*_]{{1,3}})?[ \t]*(?:\d+\.?[ \t]+)?(?:{_SECTION_NAMES})[ \t]*:?[ \t]*(?:[*_]{{1,3}})?[ \t]*:?[ \t]*(?:\{{[^{{}}\n]*+\}}[ \t]*)?$",
     stdre.I | stdre.M,
 )
-_HEADING = re.compile(r"^[ \t]{0,3}(#{1,6})[ \t]+\S", re.M)
+_HEADING = lazy(r"^[ \t]{0,3}(#{1,6})[ \t]+\S", re.M)
 # a narrative key citation as pandoc reads one (@key, -@key, @{key}): "@" after a blank or an
 # opening bracket, not inside a word (an e-mail address) or a path
-_NARRATIVE_KEY = re.compile(r"(?:^|(?<=[\s(\[]))-?@(?:\{|[A-Za-z0-9_])", re.M)
-_LABEL = re.compile(r"^[ \t]{0,3}(?:[-*+][ \t]+)?(?:\*\*|__)?[ \t]*(?:\[(?P<b>\d{1,5})\]|(?P<n>\d{1,5})[.)])(?:\*\*|__)?[ \t]+(?=\S)", re.M)
-_BULLET = re.compile(r"^[ \t]{0,3}[-*+][ \t]+(?=\S)", re.M)
-_ENTRY_START = re.compile(r"^(?:\*\*|__|\*)?\p{Lu}[\p{L}'’\-]+,?\s+(?:\p{Lu}|[\p{L}'’\-]+,)")
-_YEARISH = re.compile(r"(?<!\d)(?:1[5-9]|20)\d\d(?!\d)|n\.\s?d\.")
+_NARRATIVE_KEY = lazy(r"(?:^|(?<=[\s(\[]))-?@(?:\{|[A-Za-z0-9_])", re.M)
+_LABEL = lazy(r"^[ \t]{0,3}(?:[-*+][ \t]+)?(?:\*\*|__)?[ \t]*(?:\[(?P<b>\d{1,5})\]|(?P<n>\d{1,5})[.)])(?:\*\*|__)?[ \t]+(?=\S)", re.M)
+_BULLET = lazy(r"^[ \t]{0,3}[-*+][ \t]+(?=\S)", re.M)
+_ENTRY_START = lazy(r"^(?:\*\*|__|\*)?\p{Lu}[\p{L}'’\-]+,?\s+(?:\p{Lu}|[\p{L}'’\-]+,)")
+_YEARISH = lazy(r"(?<!\d)(?:1[5-9]|20)\d\d(?!\d)|n\.\s?d\.")
 
 
 def _blank(match: re.Match) -> str:
@@ -121,7 +123,7 @@ def _inline_code(text: str):
         k = close + 1
 
 
-_FOOTNOTE_STOP = re.compile(r"[\]\s]")
+_FOOTNOTE_STOP = lazy(r"[\]\s]")
 
 
 def _footnote_refs(text: str):
@@ -219,12 +221,12 @@ def mask(text: str) -> str:
 _PD_LINE_BLANK = stdre.compile(r"[ \t]*")
 _PD_FENCE = stdre.compile(r"([ \t]*)(`{3,}|~{3,})([^\n]*)")
 # a list item's marker; not "p. 33" (a page), nor "A. Smith" (an initial: capitals with a period take two spaces)
-_PD_LIST = re.compile(
+_PD_LIST = lazy(
     r"([ \t]*)(?!p\.[ \t]\d)(?:[-*+]|\d{1,9}[.)]|\(\d{1,9}\)|#[.)]|\p{Ll}[.)]|\p{Lu}\)|\p{Lu}\.(?=[ \t]{2}|$)|\(\p{L}\)|:|~|\[\^[^\]\s]+\]:)([ \t]+|$)"
 )
-_PD_EXAMPLE = re.compile(r"[ \t]{0,3}(\(@(?P<a>(?:[\p{L}\p{N}]++|[_-][\p{L}\p{N}]++)*+)\)|@(?P<b>(?:[\p{L}\p{N}]++|[_-][\p{L}\p{N}]++)*+)[.)])(?:[ \t]+|$)")
-_PD_DEFINITION = re.compile(r"[ ]{0,3}\[(?!\^)(?P<label>[^\[\]\n]{1,999})\]:(?=[ \t]|$)")
-_PD_CITE_PART = re.compile(r"(?<![\p{L}\p{N}.\\])-?@(?:[\p{L}\p{N}_*]|\{\S)")
+_PD_EXAMPLE = lazy(r"[ \t]{0,3}(\(@(?P<a>(?:[\p{L}\p{N}]++|[_-][\p{L}\p{N}]++)*+)\)|@(?P<b>(?:[\p{L}\p{N}]++|[_-][\p{L}\p{N}]++)*+)[.)])(?:[ \t]+|$)")
+_PD_DEFINITION = lazy(r"[ ]{0,3}\[(?!\^)(?P<label>[^\[\]\n]{1,999})\]:(?=[ \t]|$)")
+_PD_CITE_PART = lazy(r"(?<![\p{L}\p{N}.\\])-?@(?:[\p{L}\p{N}_*]|\{\S)")
 _PD_ATX = stdre.compile(r"[ \t]{0,3}#{1,6}(?:[ \t]|$)")
 _PD_YAML_KEY = stdre.compile(r"[A-Za-z0-9_][\w.-]*[ \t]*:")
 
@@ -386,10 +388,10 @@ _PD_SPECIAL = stdre.compile(r"[`$\\<\]]|\[+|@(?=\{[^\s{}]{0,100}?[$<`\\\[\]]|[\w
 _PD_BACKTICKS = stdre.compile(r"`+")
 _PD_PARAGRAPH_END = stdre.compile(r"\n[ \t]*(?=\n|\Z)")
 # possessive throughout: an attribute is whitespace then a name, so iterations never share characters
-_PD_TAG = re.compile(
+_PD_TAG = lazy(
     r"</?[A-Za-z][A-Za-z0-9-]*+(?>\s++[^\s\"'<>/=]++(?>\s*+=\s*+(?>\"[^\"]{0,2000}+\"|'[^']{0,2000}+'|[^\s\"'=<>`]++))?+)*+\s*+/?>"
 )
-_PD_AUTOLINK = re.compile(r"<(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*+|[^\s<>@\\]++@[^\s<>@\\]++)>")
+_PD_AUTOLINK = lazy(r"<(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*+|[^\s<>@\\]++@[^\s<>@\\]++)>")
 _PD_TEX = stdre.compile(r"\\[A-Za-z@]+\*?")
 _PD_NO_OPTIONS = frozenset("emph textbf textit texttt textsc textrm textsf textup textmd underline url ref eqref label mbox text "
                            "textsuperscript textsubscript".split())
@@ -724,7 +726,7 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 # the article's own label after the list's: "1. 1. Siegel RL", "1. [1] W. Callister", "1. 1 Pons JP", "1. 1 32. Centers"
-_SECOND_LABEL = re.compile(r"(?:\*\*|__)?(?:\[(?P<b>\d{1,4})\]|(?P<n>\d{1,4})(?P<dot>[.)])?)(?:\*\*|__)?[ \t]+(?=\S)")
+_SECOND_LABEL = lazy(r"(?:\*\*|__)?(?:\[(?P<b>\d{1,4})\]|(?P<n>\d{1,4})(?P<dot>[.)])?)(?:\*\*|__)?[ \t]+(?=\S)")
 
 
 def _doubled_labels(text: str, lines: list[tuple[int, int]], labelled: list) -> bool:

@@ -42,6 +42,8 @@ from dataclasses import dataclass, field, fields, replace
 
 import regex as re
 
+from refcheck.lazyre import lazy
+
 from refcheck.model import Name, Reference, Source, Span
 
 __all__ = ["parse_reference"]
@@ -49,7 +51,7 @@ __all__ = ["parse_reference"]
 # --------------------------------------------------------------------------------------
 # Cleaning: Markdown emphasis / HTML out, whitespace collapsed, offsets kept.
 
-_MARKUP = re.compile(
+_MARKUP = lazy(
     r"\*{1,3}"  # emphasis
     r"|(?<![\p{L}\p{N}_])_{1,2}(?=[^\s_])|(?<=[^\s_])_{1,2}(?![\p{L}\p{N}_])"  # _emphasis_, not snake_case nor "______."
     r"|</?[A-Za-z][A-Za-z0-9]{0,10}(?:\s[^<>]{0,80})?/?>"  # <sup>, </i>, <br/>
@@ -126,19 +128,19 @@ def _clean(raw: str) -> _Clean:
 # --------------------------------------------------------------------------------------
 # Identifiers and the bibliographic core.
 
-_DOI = re.compile(r"(?<![\w.])(10\.\d{4,9}/[^\s\"<>]+)")
-_URL = re.compile(r"(?:https?://|ftp://|\bwww\.)[^\s<>\"]+")
-_TAIL_START = re.compile(
+_DOI = lazy(r"(?<![\w.])(10\.\d{4,9}/[^\s\"<>]+)")
+_URL = lazy(r"(?:https?://|ftp://|\bwww\.)[^\s<>\"]+")
+_TAIL_START = lazy(
     r"[\[(]?(?<![\p{L}\p{N}])(?:(?:Available|Accessible|Retrieved|Accessed|Cited|Viewed|Dispon[ií]vel|Disponible|Acesso|Acceso|Recuperado|Verfügbar|Abgerufen)"
     r"\b(?:\s+(?:online|from|at|on|em|en|de|unter|am|sur))*\s*:?"
     r"|(?:Epub|PMID|PMCID|PMC\d|ISBN|ISSN|arXiv|URL|doi|DOI|Reference Source)\b)|\[Internet\]"
 )
 # PMIDs printed after the pages or the DOI: "Science 194: 23–28. 959840" (not ", 2001689")
-_TRAILING_IDS = re.compile(r"(?r)(?:(?<=[\p{N}.)\]])\.?\s+(?:(?:PMID:?\s*)?\d{6,9}|MR\d{5,9})|\s*\[INSPIRE\])+[.\s]*$")
+_TRAILING_IDS = lazy(r"(?r)(?:(?<=[\p{N}.)\]])\.?\s+(?:(?:PMID:?\s*)?\d{6,9}|MR\d{5,9})|\s*\[INSPIRE\])+[.\s]*$")
 # _TRAILING_IDS read one identifier at a time, from the end: the regex module repeats the group
 # in quadratic time (1 MB of "1234567 " took 9 s); _trailing_ids gives the same start.
-_TRAILING_ID = re.compile(r"(?r)(?:(?<=[\p{N}.)\]])\.?\s+(?:(?:PMID:?\s*)?\d{6,9}|MR\d{5,9})|\s*\[INSPIRE\])")
-_TRAILING_BLANKS = re.compile(r"(?r)[.\s]*$")
+_TRAILING_ID = lazy(r"(?r)(?:(?<=[\p{N}.)\]])\.?\s+(?:(?:PMID:?\s*)?\d{6,9}|MR\d{5,9})|\s*\[INSPIRE\])")
+_TRAILING_BLANKS = lazy(r"(?r)[.\s]*$")
 _TRAIL_PUNCT = ".,;:"
 
 # Pre-checks that let most entries skip a slow search (see _MAYBE_ET_AL for the idea).
@@ -159,7 +161,7 @@ def _tail_start(t: str, pos: int, endpos: int):
     return _TAIL_START.search(t, max(pos, w.start() - 1), endpos)
 
 
-_FIVE_DIGITS = re.compile(r"\d{5}")
+_FIVE_DIGITS = lazy(r"\d{5}")
 
 
 def _trailing_ids(core: str) -> int | None:
@@ -231,26 +233,26 @@ _INI_C = r"(?:\p{Lu}\.(?:\s?-?\s?\p{Lu}\p{Ll}?\.){0,3}(?:\s\p{Lu}(?=\s))?|\p{Lu}
 # ABNT prints a surname's particle after the initials: "SOUSA, A. T. de; SILVA, M. C. da.",
 # or between them: "Mendes, R. da S.", "Kassar, M. de C. M."
 _PARTICLE_AFTER = r"(?:\s(?:de|da|do|dos|das|del|van|von|der|den)(?:(?:\s\p{Lu}\.)+|(?=[.,;&])))"
-_NAME_A = re.compile(rf"(?P<fam>{_FAMILY}){_SFX_BETWEEN}?,\s?(?P<giv>{_INI_A}{_PARTICLE_AFTER}?{_SUFFIX}?)")
-_NAME_B = re.compile(rf"(?P<fam>{_FAMILY})\s(?P<giv>{_INI_B}{_SUFFIX}?)(?=[\s,.;:()&\]]|$)")
-_NAME_C = re.compile(rf"(?P<giv>{_INI_C})\s?(?P<fam>{_FAMILY})(?=[\s,.;:()&]|$)")
+_NAME_A = lazy(rf"(?P<fam>{_FAMILY}){_SFX_BETWEEN}?,\s?(?P<giv>{_INI_A}{_PARTICLE_AFTER}?{_SUFFIX}?)")
+_NAME_B = lazy(rf"(?P<fam>{_FAMILY})\s(?P<giv>{_INI_B}{_SUFFIX}?)(?=[\s,.;:()&\]]|$)")
+_NAME_C = lazy(rf"(?P<giv>{_INI_C})\s?(?P<fam>{_FAMILY})(?=[\s,.;:()&]|$)")
 # full given names after a comma, APA-like lists only: "Romero, Carissa"; in ABNT several, with
 # particles and initials: "BANIWA, Gersem dos Santos Luciano", "SILVA, Maria Beatriz Nizza da"
 _GIVEN_WORD = r"\p{Lu}[\p{Ll}\p{M}]+(?:-\p{Lu}?[\p{Ll}\p{M}]+)?"
 _GIVEN_PART = r"(?:de|da|do|dos|das|del|della|di|du|van|von|der|den|la|le|e|y)"
-_NAME_D = re.compile(
+_NAME_D = lazy(
     rf"(?P<fam>{_FAMILY}){_SFX_BETWEEN}?,\s(?P<giv>{_GIVEN_WORD}"
     rf"(?:[\s-](?:{_GIVEN_PART}\s){{0,2}}(?:{_GIVEN_WORD}|\p{{Lu}}\.)){{0,4}}(?:\s{_GIVEN_PART}(?=[.,;]))?{_SUFFIX}?)"
     r"(?=[\s,.;:(&]|$)"
 )
 # full given names first, CS style: "Marc Shapiro and Susan Horwitz", "Thomas von Eicken"
-_NAME_E = re.compile(
+_NAME_E = lazy(
     rf"(?P<giv>\p{{Lu}}\p{{Ll}}+(?:[\s-]\p{{Lu}}\p{{Ll}}+)?(?:\s\p{{Lu}}\.){{0,2}})\s"
     rf"(?P<fam>(?:{_PARTICLE}\s)*\p{{Lu}}\p{{Ll}}[\p{{L}}\p{{M}}’'\-]{{0,40}})(?=\s*(?:,|\band\b|\.\s|\.$|\(|:))"
 )
 # an organisation: capitalised words and the small words between them, in the languages of the
 # literature, then perhaps its acronym ("Instituto Brasileiro de Geografia e Estatística (IBGE)")
-_GROUP = re.compile(
+_GROUP = lazy(
     r"\p{Lu}[\p{L}\p{M}’'\-]{0,40}(?:\s(?:of|for|and|the|on|in|&|de|du|des|für|und|zur|e|y|do|da|dos|das|del|della|la|el|"
     r"\p{Lu}[\p{L}\p{M}’'\-]{0,40}(?:\.(?=\s\p{Lu}))?)){0,14}(?<!\s\p{Ll}{1,4})(?:\s\(\p{Lu}[\p{L}\p{N}&/\-]{1,15}\))?"
 )
@@ -262,7 +264,7 @@ _GROUP = re.compile(
 # ("BRASIL. Lei nº 9.985"). The first word holds a letter: "1." is a label, not an author.
 _HEAD_SMALL = r"(?:of|for|and|the|on|in|at|to|from|with|against|&|de|du|des|für|und|zur|e|y|do|da|dos|das|del|della|la|el|em|na|no|para|et|le)"
 _HEAD_WORD = r"(?:(?:[dl][’'])?\p{Lu}[\p{L}\p{M}\p{N}’'\-&]{0,40}|\p{N}{1,6}(?:[\p{L}\-][\p{L}\p{M}\p{N}’'\-]{0,40})?)"
-_HEAD_GROUP = re.compile(
+_HEAD_GROUP = lazy(
     r"(?:(?P<acr>\p{Lu}[\p{Lu}\p{N}&\-]{1,15})\s[–—-]\s|\[\p{Lu}[\p{L}\p{N}&\-]{1,15}\]\s)?"
     rf"(?=\p{{N}}*\p{{L}}){_HEAD_WORD}(?:(?:\s|,\s|\s/\s|\s[–—-]\s)(?:{_HEAD_SMALL}\s){{0,2}}{_HEAD_WORD}){{0,14}}"
     r"(?:\s\([\p{L}\p{N}&/\-]{2,20}\))?(?=(?:\s\((?:[Ee]ds?|[Oo]rgs?|[Cc]oords?)\.?\))?\.(?:\s|$)|\s[–—-]\s\p{Lu})"  # "L'OFFICE Français d'Edition (ed.)."; "Fundação SOS Mata Atlântica - Aqui tem Mata."
@@ -282,15 +284,15 @@ _ORG_WORDS = frozenset(
     "Observatorio Comissão Comisión Centro Departamento Serviço Servicio Governo Gobierno Prefeitura Presidência "
     "Câmara Senado Tribunal Banco Escola Escuela Faculdade Facultad Confederação Federação Comité".split()
 )
-_SENTENCE_END = re.compile(r"\.\s+[\p{Lu}\"“‘'`]|,?\s+(?:``|[\"“‘])")
-_WORD_AFTER = re.compile(r"\s+(?!(?:et|and|und)\b)[\p{L}\p{N}]")
-_COMPACT_DOT = re.compile(r"^\p{Lu}{1,4}\.$")
-_ET_AL = re.compile(r"\s*,?\s*(?:et\.?\s?al\b\.?|and\s+others\b|u\.\s?a\.|\[?\.\.\.\]?\s*$)")
-_ELLIPSIS = re.compile(r"\s*,?\s*(?:\.\s?\.\s?\.|…)\s*,?\s*(?:&\s*|and\s+)?")
+_SENTENCE_END = lazy(r"\.\s+[\p{Lu}\"“‘'`]|,?\s+(?:``|[\"“‘])")
+_WORD_AFTER = lazy(r"\s+(?!(?:et|and|und)\b)[\p{L}\p{N}]")
+_COMPACT_DOT = lazy(r"^\p{Lu}{1,4}\.$")
+_ET_AL = lazy(r"\s*,?\s*(?:et\.?\s?al\b\.?|and\s+others\b|u\.\s?a\.|\[?\.\.\.\]?\s*$)")
+_ELLIPSIS = lazy(r"\s*,?\s*(?:\.\s?\.\s?\.|…)\s*,?\s*(?:&\s*|and\s+)?")
 _SEP_WORD_START = frozenset("&aeuy ,;")
-_SEP = re.compile(r"\s*(?:,\s*(?:(?:&|and|et|und|y|e)\s+)?|;\s*|\s(?:&|and|et|und|y|e)\s+|&\s*)")
+_SEP = lazy(r"\s*(?:,\s*(?:(?:&|and|et|und|y|e)\s+)?|;\s*|\s(?:&|and|et|und|y|e)\s+|&\s*)")
 
-_EDITORS_MARK = re.compile(r"\s*,?\s*\(?(?:[Ee]ditors?|[Ee]ds?|[Cc]oords?|[Oo]rgs?)\b\.?\)?")  # ABNT: (Coord.), (Org.), (Orgs.)
+_EDITORS_MARK = lazy(r"\s*,?\s*\(?(?:[Ee]ditors?|[Ee]ds?|[Cc]oords?|[Oo]rgs?)\b\.?\)?")  # ABNT: (Coord.), (Org.), (Orgs.)
 # Cheap stdlib pre-checks: a regex-module call costs ~0.5-2 us even when it fails, these
 # ~0.15 us. Each only looks for what the pattern must start with (stdlib \s is a superset
 # of the regex module's \s), so a miss proves the full pattern cannot match there.
@@ -311,12 +313,12 @@ def _may_have_ellipsis(t: str) -> bool:
 _YEAR = r"(?:1[5-9]\d\d|20\d\d)(?:[a-z](?![\p{L}\p{M}]))?"
 # ABNT: "s.d." (sem data, = n.d.) and an uncertain decade or century ("199-", "19--")
 _YEAR_ANY = rf"(?:{_YEAR}|n\.\s?d\.?|[Ss]\.\s?d\.?(?!\p{{L}})|1[5-9](?:\d-|--)(?![\p{{N}}\-])|[Ii]n\s[Pp]ress|[Ff]orthcoming|[Nn]o\sprelo|[Ee]n\sprensa|[Ss]ous\spresse|[Ii]m\sDruck)"
-_YEAR_PAREN = re.compile(rf"\s*[.,]?\s*\(\s*(?P<y>{_YEAR_ANY})(?:[,;/\s–-][^()]{{0,25}})?\)\s*[.,:]?\s*")
+_YEAR_PAREN = lazy(rf"\s*[.,]?\s*\(\s*(?P<y>{_YEAR_ANY})(?:[,;/\s–-][^()]{{0,25}})?\)\s*[.,:]?\s*")
 # a year, or the first of a span with an en dash ("1986–1987."), after the names
-_YEAR_BARE = re.compile(rf"\s*[.,]?\s*(?P<y>{_YEAR_ANY})(?:–{_YEAR})?(?:,\s*\p{{Lu}}\p{{Ll}}+(?:\s\d{{1,2}})?)?\s*[.,:;]\s*")
-_AFTER_NAMES = re.compile(r"[\s.,:;]*")
+_YEAR_BARE = lazy(rf"\s*[.,]?\s*(?P<y>{_YEAR_ANY})(?:–{_YEAR})?(?:,\s*\p{{Lu}}\p{{Ll}}+(?:\s\d{{1,2}})?)?\s*[.,:;]\s*")
+_AFTER_NAMES = lazy(r"[\s.,:;]*")
 # after an organisation, a year with nothing but a blank on either side: "IST 2012 Final Report"
-_YEAR_SPACED = re.compile(rf"\s+(?P<y>{_YEAR})\s+(?=[\p{{Lu}}\p{{N}}\"“‘'])")
+_YEAR_SPACED = lazy(rf"\s+(?P<y>{_YEAR})\s+(?=[\p{{Lu}}\p{{N}}\"“‘'])")
 _MAYBE_YEAR_PAREN = stdre.compile(r"\s*[.,]?\s*\(")
 
 
@@ -569,35 +571,35 @@ def _looks_like_full_name_list(t: str, pos: int, rx=None, single_end=None) -> bo
 
 _PAGES = r"(?:[A-Za-z]{0,3}\d{1,9}(?:[A-Za-z]\d{0,6})?(?:\s?[-–—‒]\s?[A-Za-z]{0,3}\d{1,9}(?:[A-Za-z]\d{0,6})?)?)"
 _VOL = r"(?:[A-Za-z]?\d{1,6}[A-Za-z]?(?:[-–/]\d{1,6})?)"
-_LOC_VANC = re.compile(
+_LOC_VANC = lazy(
     rf"(?:(?P<vol>{_VOL})\s*(?:\((?P<iss>[^()]{{1,30}})\))?(?:\s*:\s*(?P<pg>{_PAGES}))?|(?P<pg2>{_PAGES}))"
     r"\s*[.;,]?\s*$"
 )
 # "..., 13(4), 569-586"  "157:250-61"  "73: 568-581"  "110, D18104"  "2019"  "23(8)"
-_LOC_END = re.compile(
+_LOC_END = lazy(
     rf"(?r)(?:(?<=[\s,.;:])|^)(?:[Vv]ol(?:ume)?\.?\s*)?(?P<vol>{_VOL})\s*(?:\((?P<iss>[^()]{{1,30}})\))?"
     rf"(?:\s*(?::|,|\.)\s*(?:pp?\.\s*|[Aa]rt(?:icle)?\.?\s*(?:[Nn]o\.?|[Nn]umber|ID)?\.?\s*(?P<art>)|)(?P<pg>{_PAGES}))?"
     r"\s*[.;,]?\s*$"
 )
-_PAGES_END = re.compile(r"(?r)(?:^|(?<=[\s,.;:]))(?:pp?\.\s*)?(?P<pg>\d{1,9}\s?[-–—‒]\s?\d{1,9}|[A-Za-z]{1,3}\d{1,9}\s?[-–—‒]\s?[A-Za-z]{1,3}\d{1,9})\s*[.;,]?\s*$")
-_PP_ANY = re.compile(rf"\bpp?\.\s?(?P<pg>{_PAGES})")
-_ARTICLE_NO = re.compile(r"\b[Aa]rt(?:icle)?\.?\s*(?:[Nn]o\.?|[Nn]umber|ID|#)?\s*:?\s*(?P<n>[A-Za-z]?\d{1,9}(?:[A-Za-z]\d{0,6})?)\b")
-_YEAR_VANC = re.compile(
+_PAGES_END = lazy(r"(?r)(?:^|(?<=[\s,.;:]))(?:pp?\.\s*)?(?P<pg>\d{1,9}\s?[-–—‒]\s?\d{1,9}|[A-Za-z]{1,3}\d{1,9}\s?[-–—‒]\s?[A-Za-z]{1,3}\d{1,9})\s*[.;,]?\s*$")
+_PP_ANY = lazy(rf"\bpp?\.\s?(?P<pg>{_PAGES})")
+_ARTICLE_NO = lazy(r"\b[Aa]rt(?:icle)?\.?\s*(?:[Nn]o\.?|[Nn]umber|ID|#)?\s*:?\s*(?P<n>[A-Za-z]?\d{1,9}(?:[A-Za-z]\d{0,6})?)\b")
+_YEAR_VANC = lazy(
     rf"(?<![\p{{L}}\p{{N}}])(?P<y>{_YEAR})(?:\s+[A-Z][a-z]{{2,8}}\.?(?:\s+\d{{1,2}})?(?:\s?[-–]\s?[A-Z]?[a-z]{{0,8}}\.?\s?\d{{0,2}})?)?\s*;\s*"
 )
 # the year at the end: "..., 2000.", "(1977)", "[1988]", "2011/1979", "1780-1811" (the first is the
 # year; a parenthesis around it is closed: not "(Trad. cast. Barcelona, 1982)")
-_YEAR_TAIL = re.compile(
+_YEAR_TAIL = lazy(
     rf"(?r)(?:^|[\s.,;:]|(?=[(\[]))(?:\((?P<p>{_YEAR_ANY})\)|\[(?P<b>{_YEAR_ANY})\]|(?P<y>{_YEAR_ANY})(?:\s?[/\-–]\s?{_YEAR})?)[.;,]?\s*$"
 )
 # a year anywhere: on its own, or ending a date ("03-06-2020", "12/12/2002") or starting one ("2020-06-03")
-_YEAR_LAST = re.compile(
+_YEAR_LAST = lazy(
     rf"(?:(?<![\p{{L}}\p{{N}}/.\-–])|(?<=(?<![\p{{N}}./\-])\d{{1,2}}[\-/.]\d{{1,2}}[\-/.]))(?P<y>{_YEAR})"
     rf"(?:(?![\p{{N}}\-–/])|(?=-\d\d-\d\d(?!\d)))"
 )
-_LAST_TOKEN = re.compile(r"(?r)(?:^|[\s(])(\p{L}+)\.$")
+_LAST_TOKEN = lazy(r"(?r)(?:^|[\s(])(\p{L}+)\.$")
 # a sentence end: ". Journal", "? Nature", ". eLife" (lower-case journals like eLife, bioRxiv, mBio)
-_BOUNDARY = re.compile(r"(?<=[.?!])\s+(?=[\p{Lu}\p{N}\"“‘'(\[]|\p{Lo}|\p{Ll}{1,3}\p{Lu})|(?<=\p{Lo})[.。]\s*(?=\p{Lo}|\p{Lu})")
+_BOUNDARY = lazy(r"(?<=[.?!])\s+(?=[\p{Lu}\p{N}\"“‘'(\[]|\p{Lo}|\p{Ll}{1,3}\p{Lu})|(?<=\p{Lo})[.。]\s*(?=\p{Lo}|\p{Lu})")
 def _boundaries(s: str) -> list:
     """The matches of ``_BOUNDARY.finditer(s)``, found ~3x faster.
 
@@ -627,16 +629,16 @@ def _boundaries(s: str) -> list:
 
 
 _QUOTES = "`\"“‘'"  # what _QUOTED starts with after blanks
-_QUOTED = re.compile(r"\s*(?:``|[\"“‘'])\s*(?P<q>[^\"”’`]{3,}?)[,.]?\s*(?:''|[\"”’])\s*[,.]?\s*")
+_QUOTED = lazy(r"\s*(?:``|[\"“‘'])\s*(?P<q>[^\"”’`]{3,}?)[,.]?\s*(?:''|[\"”’])\s*[,.]?\s*")
 # "Title, Proceedings of ...", "Title, J. Symbolic Logic": a comma before a container-like start
-_COMMA_CONTAINER = re.compile(
+_COMMA_CONTAINER = lazy(
     r",\s+(?:[Ii]n:?\s+)?(?=(?:Proc(?:eedings|\.)?|Journal|J\.|Trans(?:actions|\.)|IEEE|ACM|Comm\.|Ann\.|Annals|"
     r"Phys\.|Rev\.|Lett\.|Bull\.|Conf(?:erence|\.)|Symp(?:osium|\.)|Workshop|Tech(?:nical|\.)|Ph\.?\s?D|"
     r"Master'?s|Thesis|Dissertation|Advances in|Lecture Notes)\b)"
 )
-_IN_EDITORS = re.compile(r"(?:^|[.,]\s+|\s)In:?\s+(?=\S)")
-_EDS = re.compile(r"\((?:[Ee]ds?|[Ee]ditors?|[Hh]rsg)\.?\)[,.:]?\s*|,?\s+(?:eds?|editors?|Eds?)\.?[,.:]?\s+")
-_BOOK_END = re.compile(r"\s\(|[.,]\s+(?:pp?\.|Vol\.|vol\.)|\.\s+(?=\p{Lu})")
+_IN_EDITORS = lazy(r"(?:^|[.,]\s+|\s)In:?\s+(?=\S)")
+_EDS = lazy(r"\((?:[Ee]ds?|[Ee]ditors?|[Hh]rsg)\.?\)[,.:]?\s*|,?\s+(?:eds?|editors?|Eds?)\.?[,.:]?\s+")
+_BOOK_END = lazy(r"\s\(|[.,]\s+(?:pp?\.|Vol\.|vol\.)|\.\s+(?=\p{Lu})")
 _ABBREV = frozenset(
     "j am ann int res rev lett phys acad sci natl proc biol med soc mol gen appl clin exp inst univ bull "
     "trans ser comp comput eng math stat mech dev environ ecol evol microbiol genet syst struct psychol "
@@ -652,12 +654,12 @@ _ABBREV = frozenset(
 )
 
 
-_IN_PREFIX = re.compile(r"^In:?\s+")
-_WORDS = re.compile(r"\p{L}+")
-_WORDS2 = re.compile(r"\p{L}{2,}")
-_GROUP_BEFORE_YEAR = re.compile(rf"(?P<g>\p{{Lu}}[^()\d.;:?]{{2,100}}?)\s*(?=\(\s*{_YEAR_ANY}\s*\))")
-_VOL_BEFORE_PAGES = re.compile(rf"(?r)(?:^|(?<=[\s,.;:]))(?P<vol>{_VOL})\s*(?:\((?P<iss>[^()]{{1,30}})\))?\s*[,:]\s*$")
-_YEAR_ONLY = re.compile(_YEAR)
+_IN_PREFIX = lazy(r"^In:?\s+")
+_WORDS = lazy(r"\p{L}+")
+_WORDS2 = lazy(r"\p{L}{2,}")
+_GROUP_BEFORE_YEAR = lazy(rf"(?P<g>\p{{Lu}}[^()\d.;:?]{{2,100}}?)\s*(?=\(\s*{_YEAR_ANY}\s*\))")
+_VOL_BEFORE_PAGES = lazy(rf"(?r)(?:^|(?<=[\s,.;:]))(?P<vol>{_VOL})\s*(?:\((?P<iss>[^()]{{1,30}})\))?\s*[,:]\s*$")
+_YEAR_ONLY = lazy(_YEAR)
 # where a _YEAR_LAST match can start: its \d also takes digits newer than the stdlib's tables
 _YEAR_START = stdre.compile(r"(?:1[5-9]|20)(?:\d|[^\x00-\x7f]){2}")
 
@@ -773,7 +775,7 @@ def _parse(t: str, italics: list[tuple[int, int]]) -> _Fields:
 
 # ABNT's mark for "the same authors as the entry before": a rule of underscores or dashes
 _DITTO_FIRST = "_—–-"
-_DITTO = re.compile(r"(?:_{3,}|—+|–{2,}|-{3,})\s*(?P<sep>[.,;:]?)\s*")
+_DITTO = lazy(r"(?:_{3,}|—+|–{2,}|-{3,})\s*(?P<sep>[.,;:]?)\s*")
 
 
 def _parse_head(t: str) -> tuple[_Fields, str]:
@@ -981,18 +983,18 @@ def _parse_body(f: _Fields, core: str, italics: list[tuple[int, int]]) -> _Field
 
 
 # words that say an entry prints the dates of several editions: of the original, a translation, a reprint
-_EDITION_WORDS = re.compile(
+_EDITION_WORDS = lazy(
     r"(?i:\b(?:orig(?:inal(?:ly|mente|e)?)?|trad(?:u[cç][aã]o|ucci[oó]n|uit[ea]?|\.)|transl(?:ated|ation|\.)|"
     r"reimpr(?:ess[aoã]o?|esi[oó]n|\.)?|reprint(?:ed)?|publicad[oa]|published|1st\s+ed|first\s+ed(?:ition)?|"
     r"reed(?:i[cç][aã]o|ici[oó]n|ited|\.)|nachdruck|übersetz\w*)(?![\p{L}]))"
 )
 # a year beside the entry's year: "2011/1979", "1982, 1987", "[1975] 1988" (not pages "2054–2060,
 # 2007" nor a volume "Volume 2020, 2001")
-_YEAR_PAIR = re.compile(
+_YEAR_PAIR = lazy(
     rf"(?<![\p{{L}}\p{{N}}/.\-–:])(?<!(?:[Vv]ol(?:ume)?|[Nn]o|[Nn]|pp?|v)\.?\s)(?P<a>{_YEAR})(?:\s?/\s?|,\s|\]\s)(?P<b>{_YEAR})(?![\p{{N}}\-–/])"
 )
 # a year alone in brackets, an original's date: "[1930]" (in parentheses it may be an issue or part of a name)
-_LONE_YEAR = re.compile(rf"\[(?P<y>{_YEAR})\]")
+_LONE_YEAR = lazy(rf"\[(?P<y>{_YEAR})\]")
 
 
 # pre-checks for _YEAR_PAIR (stdlib) and _EDITION_WORDS (substrings of the lower-cased text: an
@@ -1031,10 +1033,10 @@ def _other_years(core: str, f: _Fields) -> tuple[str, ...]:
 
 
 # what may follow a year that is a date of publication: "..., 2005.", "2005 (Trad. ...)", "2005;"
-_YEAR_ENDS = re.compile(r"\s*(?:[.,;:()\[\]]|$)")
-_SENTENCE_STOP = re.compile(r"[.?!]\s")
+_YEAR_ENDS = lazy(r"\s*(?:[.,;:()\[\]]|$)")
+_SENTENCE_STOP = lazy(r"[.?!]\s")
 # an imprint, "City: Publisher, 2001" ("; 2018" in Vancouver): the year of the edition at hand
-_IMPRINT = re.compile(r":\s[^:.;()\[\]]{1,80}[,;]\s*$")
+_IMPRINT = lazy(r":\s[^:.;()\[\]]{1,80}[,;]\s*$")
 _IMPRINT_WINDOW = 90  # what _IMPRINT can span before the year: each candidate looks that far back only
 _PREFERRED_AMONG = 64  # a real entry prints a handful of years; a megabyte of them is searched this far only
 
@@ -1085,7 +1087,7 @@ def _may_have_access_date(t: str) -> bool:
 
 
 # access dates, which are no dates of publication: "Acesso em: 19. jan. 2019", "[cited 2024 Apr 04]"
-_ACCESS_DATE = re.compile(
+_ACCESS_DATE = lazy(
     rf"(?:[Aa]cess(?:o|ado)\s(?:em|en)|[Aa]cceso|[Aa]ccessed|[Cc]onsultad[oa]|[Cc]ited|[Vv]iewed|[Rr]etrieved|[Ll]ast\saccess(?:ed)?|"
     rf"[Zz]ugriff|[Aa]bgerufen|[Cc]onsulté)\b[^\d]{{0,20}}(?:\d{{1,2}}[.\-/]?\s*)?(?:\p{{L}}{{1,12}}[.\-/]?\s*)?(?:\d{{1,2}}[.\-/]?,?\s*)?(?P<y>{_YEAR})"
 )
@@ -1113,7 +1115,7 @@ def _tail_year(m) -> str:
     return m.group("y") or m.group("p") or m.group("b")
 
 
-_RANGE_AFTER = re.compile(r"(?:[.)\]]|(?<![\p{N}.])\p{L}+,)\s*$")
+_RANGE_AFTER = lazy(r"(?:[.)\]]|(?<![\p{N}.])\p{L}+,)\s*$")
 
 
 def _year_tail(rest: str):
@@ -1161,8 +1163,8 @@ def _confidence(f: _Fields) -> float:
 # --------------------------------------------------------------------------------------
 # Two works in one entry.
 
-_GIVEN_INITIALS_ONLY = re.compile(r"(?:\p{Lu}\.?[\s\-‐]*)+")
-_PART_START = re.compile(r"(?<=[.?!])\s+(?=\p{Lu}|(?:van|von|de|der|da|di|du|la|le)\s)")
+_GIVEN_INITIALS_ONLY = lazy(r"(?:\p{Lu}\.?[\s\-‐]*)+")
+_PART_START = lazy(r"(?<=[.?!])\s+(?=\p{Lu}|(?:van|von|de|der|da|di|du|la|le)\s)")
 
 
 def _second_work(t: str, f: _Fields) -> int | None:
