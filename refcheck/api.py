@@ -113,6 +113,10 @@ def run_rules(manuscript: Manuscript, config: Config = Config(), rules: Sequence
     return findings, suppressed
 
 
+_STRICT_FORMS = frozenset(("taxon-authority", "unbracketed", "possessive-phrase", "table-cells", "quoted", "mention-before-number",
+                           "year-only", "attribution"))
+
+
 def link_manuscript(manuscript: Manuscript) -> Manuscript:
     """Link citations to references; weak candidates (see citations._is_weak) that link nowhere are dropped,
     and so are taxonomic authorities (citations._after_taxon), names outside brackets, possessives
@@ -120,12 +124,12 @@ def link_manuscript(manuscript: Manuscript) -> Manuscript:
     inside a quotation that no entry of that year corroborates, and a name and year a citation
     number follows in a numbered text (``mention-before-number``) that names no one entry."""
     links = link(manuscript)
-    strict = ("taxon-authority", "unbracketed", "possessive-phrase", "table-cells", "quoted", "mention-before-number", "year-only", "attribution")
-    weak = {c.id for c in manuscript.citations if "weak" in c.form or any(f in c.form for f in strict)}
+    strict = _STRICT_FORMS
+    weak = {c.id for c in manuscript.citations if c.form and ("weak" in c.form or not strict.isdisjoint(c.form))}
     if weak:
         # a species' authority ("*Turdus albicollis* Vieillot, 1818") and a name and year outside
         # brackets count only when an entry has that year
-        authority = {c.id for c in manuscript.citations if any(f in c.form for f in strict)}
+        authority = {c.id for c in manuscript.citations if c.form and not strict.isdisjoint(c.form)}
         # (a strict candidate needs the name as the entry prints it: not another author of it, not a misspelling)
         corroborated = {l.citation for l in links
                         if (l.references and (l.citation not in authority or l.how not in ("last-author", "fuzzy-author")))
