@@ -670,6 +670,13 @@ def test_a_superscript_before_a_word_is_a_prefix(text):
     assert items(text) == []
 
 
+def test_a_superscript_printed_twice_is_a_citation_not_a_prefix():
+    """`(Joinpoint ... NCI) <sup>15</sup>15).`: the conversion printed the mark and then its plain
+    copy; a number after a superscript is a prefix's mass number only before a letter."""
+    assert items("trends were fitted (Joinpoint, NCI) <sup>15</sup>15). This method and <sup>3</sup>3, too") == [(15,), (3,)]
+    assert items("iron from <sup>15</sup>15N and <sup>12</sup>13C") == []
+
+
 def test_a_superscript_citation_may_close_an_emphasis():
     assert items("as *shown<sup>4</sup>* here and cells<sup>5</sup>, too") == [(4,), (5,)]
 

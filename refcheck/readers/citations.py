@@ -249,6 +249,13 @@ _SUP = lazy(rf"<sup>\s*(?:[\[(]\s*)?({_NUMLIST})(?:\s*[\])])?\s*,?\s*</sup>(?:\s
 # what after a superscript makes it a prefix ("<sup>55</sup>FeCl<sub>3</sub>", "<sup>1</sup>EF185282",
 # "<sup>*2*</sup>*H*": an isotope, a footnote mark), read on the raw text past emphasis markers
 _PREFIX_OF = lazy(r"[*_]*[\p{L}\d]")
+def _repeated_after(raw: str, end: int, mark: str) -> bool:
+    """Whether the superscript's own numbers follow it in plain print (`<sup>15</sup>15).`): the
+    conversion printed the mark twice; it is no isotope's mass number (those precede a letter)."""
+    mark = mark.strip()
+    return raw.startswith(mark, end) and not raw[end + len(mark) : end + len(mark) + 1].isalnum()
+
+
 _UNICODE_SUP = lazy(r"(?<=[\p{L}\).,;:’”'\]])([¹²³⁴⁵⁶⁷⁸⁹⁰]+(?:[,⁻–-][¹²³⁴⁵⁶⁷⁸⁹⁰]+)*)(?![\d¹²³⁴⁵⁶⁷⁸⁹⁰])")
 _PAREN_NUM = lazy(rf"\(\s*({_NUMLIST})\s*\)")
 _NUMBER_PART = lazy(rf"({_NUM})(?:\s*[-–—]\s*({_NUM}))?")
@@ -1364,7 +1371,7 @@ def find_numeric(masked: str, lo: int, hi: int, *, parentheses: bool = False, ra
             numbers += _numbers(n.group(1), form)
         if not numbers or 0 in numbers or _is_exponent(masked[max(0, start - 80) : start], numbers):
             continue
-        if _PREFIX_OF.match(raw, end):
+        if _PREFIX_OF.match(raw, end) and not _repeated_after(raw, end, m.group(1)):
             continue  # "<sup>55</sup>Fe": a prefix of what follows, not a citation mark
         found.append(Found(start, end, "numeric", False, ((start, end, {"numbers": numbers}),), frozenset(form | {"superscript"})))
     if "</sup>" in region:
