@@ -906,3 +906,16 @@ def test_a_table_of_empty_cells_or_rules_alone_is_read_without_error(table):
     text = f"Text (DeLano, 2002).\n\n{table}\nMore text.{BARE_LIST}"
     manuscript = check(read_text(text)).manuscripts[0]
     assert [(i.authors, i.year) for c in manuscript.citations for i in c.items] == [(("DeLano",), "2002")]
+
+
+def test_a_bracketed_pair_past_the_list_in_a_sentence_about_ranges_is_an_interval():
+    """`The inferred ranges for the initial number of infected cells are [5, 80]` in a list of 12:
+    a range of values, as the sentence says (or another pair of decimals beside it: `the prior
+    range [0.01, 0.25]`). Without such words, or within the list, a pair is citations."""
+    assert _numbered("The inferred ranges for the number of infected cells are [5, 80] and [5, 120] in the cohorts [3].") == [
+        ("[3]", (3,))]
+    assert _numbered("It varies over [0.01, 0.25]; the counts were [5, 20] in HIV-negative people [4].") == [("[4]", (4,))]
+    # no such words: a citation of an entry past the list's end (reported by numeric-citation-out-of-range)
+    assert _numbered("Earlier studies agree [5, 20] and so does ours [4].") == [("[5, 20]", (5, 20)), ("[4]", (4,))]
+    # within the list: citations, whatever the sentence says
+    assert _numbered("Ranges were estimated before [5, 11].") == [("[5, 11]", (5, 11))]

@@ -852,6 +852,24 @@ def key_citations(text: str, regions: tuple[tuple[int, int], ...], skip: frozens
 GLUED_MINIMUM = 5  # glued citation numbers a text needs before any is read as one
 
 
+# "[a, b]" as a range of values: the sentence says so, or holds another bracketed pair of decimals
+_PAIR = stdre.compile(r"\[\s*(\d+)\s*,\s*(\d+)\s*\]")
+_INTERVAL_WORDS = stdre.compile(r"\b(?:ranges?|interval|intervals|between|bounds?|limits?)\b|\[\s*-?\d*\.\d+\s*,\s*-?\d*\.\d+\s*\]", stdre.I)
+
+
+def _interval(masked: str, f, top: int) -> bool:
+    """A bracketed pair whose second number is past the list's end, in a sentence about ranges
+    (`the inferred ranges ... are [5, 80]` in a list of 53; `the prior range [0.01, 0.25]`): an
+    interval of values, not citations of entries 5 and 80."""
+    if f.style != "numeric" or "[" not in masked[f.start : f.start + 2]:
+        return False
+    pair = _PAIR.fullmatch(masked, f.start, f.end)
+    if pair is None or int(pair.group(2)) <= top or int(pair.group(1)) >= int(pair.group(2)):
+        return False
+    sentence = masked[max(0, f.start - 160) : f.start].rsplit(". ", 1)[-1]
+    return _INTERVAL_WORDS.search(sentence) is not None
+
+
 def citations_in(source: Source, masked: str, body_end: int, numbered: bool, top: int, skip: frozenset[int] = frozenset(),
                  key_regions: tuple[tuple[int, int], ...] | None = None, extra: tuple = ()):
     """The body's citations; ``numbered`` and ``top`` (the highest label) describe the list.
@@ -886,7 +904,8 @@ def citations_in(source: Source, masked: str, body_end: int, numbered: bool, top
         # "[140, 160]" in a list of 59 is an interval; "[27]" in a list of 24 is a citation error;
         # "CHAR[64]" after a word and split superscripts cite only within the list.
         numeric = [f for f in numeric if all(n <= (top if f.form & {"attached", "split"} else 2 * top)
-                                             for _, _, fields in f.items for n in fields["numbers"])]
+                                             for _, _, fields in f.items for n in fields["numbers"])
+                   and not _interval(masked, f, top)]
     if numbered and numeric:
         # "allelic fixation 17–20.", "or death10.": a mark that lost its brackets or superscript
         superscripts = sum(1 for f in numeric if "superscript" in f.form) * 2 > len(numeric)
