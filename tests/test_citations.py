@@ -380,6 +380,10 @@ BARE_LIST = """
         ("In Brazil, 2010 was a dry year.", []),
         ("Smith, 2003 wrote to us.", []),
         ("See DeLano, 2003 for the figures.", []),  # no year mismatch either: without brackets it is no citation
+        # "see" or "cf." and a name and year without comma (Harvard without brackets)
+        ("For the figures see DeLano 2002. Results vary, cf. Xie et al. 2004 and others.",
+         [(("DeLano",), False, "2002"), (("Xie",), True, "2004")]),
+        ("For the figures see DeLano 2003, and see Smith 2002.", []),  # no such entries: prose
         # "idem" in a note's list: the authors of the item before it (within 200 characters)
         ("Ver: Onodera et al., 2005, p. 18, 21 e 36, nota 34; *idem*, 2004, p. 110-111; e *idem*, 2002.",
          [(("Onodera",), True, "2005")]),  # Onodera 2004 and 2002 are not in the list: not kept

@@ -721,9 +721,9 @@ def test_a_state_named_in_prose_does_not_cite_its_entry():
         # the author named with the original year of the work, no parentheses
         ("Searle (1969) builds on the notion found in *O pensamento* de Gottlob Frege, em 1918, and on Austin.",
          "- FREGE, G. The Thought. Mind, v. 65, n. 259, pp. 289-311, 1956.", "Gottlob Frege, em 1918"),
-        # "see Name Year" outside parentheses, a Harvard text without commas
-        ("For a detailed history of the mission see Mbeki 2018. Later work agrees (Searle 1969).",
-         "- Mbeki, P D 2018 Fighting for Peace. Oxford: Oxford University Press.", "see Mbeki 2018"),
+        # the author and a year in prose ("see Mbeki 2018" is a citation: test_citations)
+        ("As Mbeki wrote in 2016, the mission changed. Later work agrees (Searle 1969).",
+         "- Mbeki, P D 2018 Fighting for Peace. Oxford: Oxford University Press.", "As Mbeki wrote in 2016"),
         # the author named with the first words of the entry's title
         ("O racismo é emocional, mas desde Aristóteles (*Retórica* ) sabemos que o ethos persuade (SEARLE, 1969).",
          "- ARISTÓTELES. Retórica. 3ed. Lisboa: Imprensa Nacional, 2006.", "Aristóteles (*Retórica*"),

@@ -746,6 +746,8 @@ def find_author_year(masked: str, lo: int, hi: int, raw: str | None = None, bare
     found.extend(_year_only(masked, lo, hi))
     if bare:
         found.extend(_bare(masked, lo, hi, found))
+        if "ee " in masked or "cf." in masked:
+            found.extend(_see_name_year(masked, lo, hi, found))
         if "|" in masked:
             found.extend(_table_rows(masked, lo, hi))
     if "“" in masked or '"' in masked or "\n>" in masked:
@@ -941,6 +943,33 @@ def _bare(masked: str, lo: int, hi: int, found: list[Found]) -> list[Found]:
             continue
         m, start, names, et_al = read
         out.append(Found(start, end, "author-year", False, _items_from(m, start, names, et_al), frozenset({"unbracketed"})))
+    return out
+
+
+# "see Williams 2018", "cf. Lotze and Williams 2016": a Harvard citation without comma or
+# brackets, after the word that sends the reader to it
+_SEE_HINT = stdre.compile(r"(?<![\w])(?:[Ss]ee(?:\s+also)?|[Cc]f\.)\s+(?=[A-Z])")
+_SEE_ITEM = lazy(rf"\G{AUTHORS}\s+{YEARS}(?![\w)\]])")
+
+
+def _see_name_year(masked: str, lo: int, hi: int, found: list[Found]) -> list[Found]:
+    """``for a detailed history see Williams 2018.``: a name and year after "see" or "cf.",
+    outside brackets and without a comma. Form ``unbracketed``: kept only where an entry has that
+    name and year (api.link_manuscript)."""
+    claimed = sorted((f.start, f.end) for f in found)
+    starts = [a for a, _ in claimed]
+    out: list[Found] = []
+    for cue in _SEE_HINT.finditer(masked, lo, hi):
+        i = bisect.bisect_right(starts, cue.end()) - 1
+        if i >= 0 and claimed[i][1] > cue.end():
+            continue  # inside a citation already read: "(see Smith, 2001)"
+        m = _SEE_ITEM.match(masked, cue.end(), hi)
+        if m is None:
+            continue
+        names, et_al = _split_authors(m.group("authors"))
+        if not names or not _is_plausible_author(names, et_al):
+            continue
+        out.append(Found(m.start(), m.end(), "author-year", False, _items_from(m, m.start(), names, et_al), frozenset({"unbracketed"})))
     return out
 
 
