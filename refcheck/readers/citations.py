@@ -87,12 +87,14 @@ _PAREN_ITEM = lazy(rf"{_ITEM_START}{AUTHORS}(?P<sep>\s*,(?:\s*,)?\s*|\s+){YEARS}
 # "Smith et al. (2019)" / "Smith et al., (2019)"
 # small words a lost space glues to the authors after them: "andSullivan & Williamson (1999)", "afterEvans, Reisz & Dupuis (2007)"
 _GLUED_BEFORE = "and|in|by|of|from|see|with|after|following|per|as|than|like|unlike|including"
+# a page or chapter after the year: "(2019, p. 48)", "(1988, cap. 3)", "(2010, s/p)"
+_LOCATOR = r"(?:\s*[,:]\s*(?:pp?\.|chap\.|ch\.|cap\.|s/p|s\.\s?p\.|fl?\.|v\.|vol\.)[^()\[\]\n]{0,80}?)"
 _NARRATIVE = lazy(
     rf"(?:(?<![\p{{L}}\d@])|(?<=(?<!\p{{L}})(?:{_GLUED_BEFORE})))(?:{AUTHORS})"
     # a possessive may name what of the author's work is meant: "Winkler's equation (1965)"
     rf"(?:(?<=\p{{Ll}}['’]s|\p{{Ll}}s['’])(?P<owned>(?:\s+\p{{Ll}}[\p{{Ll}}\-]*){{1,3}}))?"
     rf"(?P<sep>\s*,?\s*)(?P<open>[(\[])\s*{_NARRATIVE_YEARS}"
-    r"(?P<locator>\s*[,:]\s*(?:pp?\.|chap\.|ch\.|cap\.|s/p|s\.\s?p\.|fl?\.|v\.|vol\.)[^()\[\]\n]{0,80}?)?\s*[)\]]"
+    rf"(?P<locator>{_LOCATOR})?\s*[)\]]"
 )
 # (A body without brackets is tried first as one run of characters: the same match, and the
 # engine does not take the alternation at every character of the text.)
@@ -117,7 +119,6 @@ NARRATIVE_WINDOW = 160
 # a part of a group that is its years alone, the authors those of the part before: "1996b" in
 # "(Smith, 1996a; 1996b)", with a page ("2004, p. 110") or after "idem" ("*idem*, 2004", "Id., 2007a")
 _SAME_AUTHORS = r"(?:[*_]?(?i:idem|ibidem|id\.|ibid\.)[*_]?\s*,?\s*)"
-_LOCATOR = r"(?:\s*[,:]\s*(?:pp?\.|chap\.|ch\.|cap\.|s/p|s\.\s?p\.|fl?\.|v\.|vol\.)[^()\[\]\n]{0,80}?)"
 _YEAR_ONLY = lazy(rf"^\s*{_SAME_AUTHORS}?{YEARS}{_LOCATOR}?\s*$")
 # a part of ABNT names before the one with the year: "(cf. BRAIT; PISTORI, 2012)", "(PAULA, SILVA; WOIDA, 2020)"
 _NAME_ONLY = lazy(rf"^\s*(?:(?:cf\.|see|ver|veja|vide)\s+)?({_SURNAME}(?:\s*,\s*{_SURNAME}){{0,3}})(?P<etal>\s+et\s*al\.?)?\s*$")
