@@ -147,6 +147,13 @@ class Context:
         return " ".join(self.manuscript.source.text[:end].split()).casefold()
 
     @cached_property
+    def citation_spans(self) -> tuple[list[int], list[tuple[int, int]]]:
+        """The (start, end) of the citations in the manuscript's own file, in order, and their starts."""
+        path = self.manuscript.source.path
+        spans = sorted((c.span.start, c.span.end) for c in self.manuscript.citations if c.span.path == path)
+        return [start for start, _ in spans], spans
+
+    @cached_property
     def entries_by_year(self) -> dict[str, list[Reference]]:
         """Year as printed -> the entries with authors of that year, in list order."""
         out: dict[str, list[Reference]] = defaultdict(list)

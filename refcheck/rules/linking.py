@@ -117,8 +117,9 @@ def _host_named_nearby(ctx: Context, item):
     lo = max(lo, text.rfind("\n\n", lo, item.span.start) + 2 if text.rfind("\n\n", lo, item.span.start) != -1 else lo)
     end = text.find("\n\n", item.span.end, hi)
     hi = hi if end == -1 else end
-    spans = [(c.span.start, c.span.end) for c in ctx.manuscript.citations
-             if c.span.path == item.span.path and c.span.end > lo and c.span.start < hi]
+    starts, all_spans = ctx.citation_spans
+    first = max(0, bisect_right(starts, lo) - 1)
+    spans = [span for span in all_spans[first:bisect_right(starts, hi)] if span[1] > lo]
     window = _blank_spans(text, lo, hi, spans)
     head = _title_head(ref)
     if head and head in fold(window):
@@ -331,8 +332,7 @@ def _named_near_year(ctx: Context, uncited) -> dict[str, tuple[int, str, str]]:
         return {}
     text = ctx.manuscript.source.text
     end = min((r.span.start for r in ctx.manuscript.references if r.span.path == path), default=0)
-    spans = sorted((c.span.start, c.span.end) for c in ctx.manuscript.citations if c.span.path == path)
-    starts = [s for s, _ in spans]
+    starts, spans = ctx.citation_spans
     out: dict[str, tuple[int, str]] = {}
     for m in _WORD.finditer(text, 0, end):
         refs = wanted.get(m.group().casefold())
