@@ -414,6 +414,9 @@ def _org_word(name: str) -> str:
     """The first word of a name, after an article a particle pattern took in ("la Société ..."), lower-cased."""
     words = name.lower().split(None, 2)
     return words[1] if len(words) > 1 and words[0] in ("la", "le", "el", "les", "los", "las", "the") else words[0] if words else ""
+
+
+# "at the University of Oxford (1990)": the place inside an organisation's name, after a locative
 _LOCATIVE_ORG_OF = stdre.compile(
     r"(?<![\w])(?:in|at)\s+the\s+(?:[A-Z][a-z]+\s+){0,2}(?:University|Institute|College|School|Hospital|Museum|Academy|Laboratory|"
     r"Department|Ministry|Bank|Centre|Center|Council|Society|Library|Archives?)\s+of\s+$")
