@@ -94,6 +94,8 @@ class _Store:
             return
         try:
             merged = {**(self.known or {}), **self.added}
+            if len(merged) > _LIMIT:  # patterns of older versions of refcheck: the oldest go first
+                merged = dict(list(merged.items())[-_LIMIT:])
             self.path.parent.mkdir(parents=True, exist_ok=True)
             temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
             temporary.write_bytes(marshal.dumps(merged))
@@ -103,6 +105,7 @@ class _Store:
             pass
 
 
+_LIMIT = 2000  # patterns kept in the file (a version of refcheck has about 300)
 _PID = os.getpid()  # a forked child (the background reference parse) leaves the file to its parent
 _STORE = _Store()
 

@@ -64,3 +64,15 @@ def test_the_cache_can_be_turned_off(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          env={**__import__("os").environ, "REFCHECK_PATTERN_CACHE": "off"}, check=True)
     assert out.stdout.strip() == "None"
+
+
+def test_the_cache_keeps_the_newest_patterns_only(tmp_path, monkeypatch):
+    """Each version of refcheck adds its patterns; the file keeps the last ``_LIMIT`` written."""
+    monkeypatch.setattr(lazyre, "_LIMIT", 3)
+    path = tmp_path / "patterns.marshal"
+    for n in range(5):
+        store = _store(path)
+        store.compile(rf"a{{{n + 1}}}", 0)
+        store.save()
+    kept = __import__("marshal").loads(path.read_bytes())
+    assert [key.split(":", 1)[1] for key in kept] == ["a{3}", "a{4}", "a{5}"]
