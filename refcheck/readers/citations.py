@@ -956,14 +956,30 @@ _SEE_HINT = stdre.compile(r"(?<![\w])(?:[Ss]ee(?:\s+also)?|[Cc]f\.)\s+(?=[A-Z])"
 _SEE_ITEM = lazy(rf"\G{AUTHORS}\s+{YEARS}(?![\w)\]])")
 
 
+_SEE_WORDS = ("see ", "See ", "see\n", "See\n", "cf. ", "Cf. ", "cf.\n", "Cf.\n")
+
+
+def _positions(text: str, word: str, lo: int, hi: int):
+    """Where ``word`` occurs in ``text[lo:hi]``."""
+    i = text.find(word, lo, hi)
+    while i != -1:
+        yield i
+        i = text.find(word, i + 1, hi)
+
+
 def _see_name_year(masked: str, lo: int, hi: int, found: list[Found]) -> list[Found]:
     """``for a detailed history see Williams 2018.``: a name and year after "see" or "cf.",
     outside brackets and without a comma. Form ``unbracketed``: kept only where an entry has that
     name and year (api.link_manuscript)."""
+    # the cues found by substring search (a regex scan of the whole text cost six times more)
+    at = sorted({i for word in _SEE_WORDS for i in _positions(masked, word, lo, hi)})
+    cues = [cue for i in at if (cue := _SEE_HINT.match(masked, i, hi)) is not None]
+    if not cues:
+        return []
     claimed = sorted((f.start, f.end) for f in found)
     starts = [a for a, _ in claimed]
     out: list[Found] = []
-    for cue in _SEE_HINT.finditer(masked, lo, hi):
+    for cue in cues:
         i = bisect.bisect_right(starts, cue.end()) - 1
         if i >= 0 and claimed[i][1] > cue.end():
             continue  # inside a citation already read: "(see Smith, 2001)"
