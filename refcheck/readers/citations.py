@@ -118,7 +118,8 @@ IN_PRESS = frozenset({"in press", "no prelo", "en prensa", "sous presse", "im dr
 NARRATIVE_WINDOW = 160
 # a part of a group that is its years alone, the authors those of the part before: "1996b" in
 # "(Smith, 1996a; 1996b)", with a page ("2004, p. 110") or after "idem" ("*idem*, 2004", "Id., 2007a")
-_SAME_AUTHORS = r"(?:[*_]?(?i:idem|ibidem|id\.|ibid\.)[*_]?\s*,?\s*)"
+_IDEM = r"[*_]?(?i:idem|ibidem|id\.|ibid\.)[*_]?"  # "the same author(s)", emphasised or not
+_SAME_AUTHORS = rf"(?:{_IDEM}\s*,?\s*)"
 _YEAR_ONLY = lazy(rf"^\s*{_SAME_AUTHORS}?{YEARS}{_LOCATOR}?\s*$")
 # a part of ABNT names before the one with the year: "(cf. BRAIT; PISTORI, 2012)", "(PAULA, SILVA; WOIDA, 2020)"
 _NAME_ONLY = lazy(rf"^\s*(?:(?:cf\.|see|ver|veja|vide)\s+)?({_SURNAME}(?:\s*,\s*{_SURNAME}){{0,3}})(?P<etal>\s+et\s*al\.?)?\s*$")
@@ -930,8 +931,8 @@ def _bare(masked: str, lo: int, hi: int, found: list[Found]) -> list[Found]:
     for candidate in _BARE_YEAR.finditer(masked, lo, hi):
         before = masked[candidate.start() - 3 : candidate.start()]
         if not (before[-1:].isalpha() or before == "al." or candidate.group().startswith("et")):
-            if out and before[-1:] in "*_. " and (idem := _IDEM_BEFORE.search(masked, max(lo, candidate.start() - 9), candidate.start())):
-                out += _idem(out[-1], masked, idem.start(), candidate)
+            if out and before[-1:] in "*_. ":
+                out += _idem(out, masked, lo, candidate)
             continue  # a name, or "et al.", ends right before the comma: the usual refusal, without a regex
         end = candidate.end()
         i = bisect.bisect_right(starts, end) - 1
@@ -942,8 +943,8 @@ def _bare(masked: str, lo: int, hi: int, found: list[Found]) -> list[Found]:
             window_start = max(window_start, claimed[i][1])
         read = _item_ending_at(_PAREN_ITEM, masked, window_start, end)
         if read is None:
-            if out and (idem := _IDEM_BEFORE.search(masked, max(lo, candidate.start() - 9), candidate.start())):
-                out += _idem(out[-1], masked, idem.start(), candidate)
+            if out:
+                out += _idem(out, masked, lo, candidate)
             continue
         m, start, names, et_al = read
         out.append(Found(start, end, "author-year", False, _items_from(m, start, names, et_al), frozenset({"unbracketed"})))
@@ -994,15 +995,18 @@ def _see_name_year(masked: str, lo: int, hi: int, found: list[Found]) -> list[Fo
 
 
 # "idem" (the same author) before a year's comma: "CHOLODENKO, 1991, p. 18; *idem*, 2004, p. 110"
-_IDEM_BEFORE = stdre.compile(r"(?<![\w.])[*_]?(?i:idem|ibidem|id\.|ibid\.)[*_]?\s?$")
+_IDEM_BEFORE = stdre.compile(rf"(?<![\w.]){_IDEM}\s?$")
 
 
-def _idem(previous: Found, masked: str, start: int, candidate) -> list[Found]:
-    """The work of the previous unbracketed item's authors that "idem, 2004" (from ``start``)
-    cites, when that item ends within 200 characters (farther, "idem" names what the reader no
-    longer sees)."""
-    if start - previous.end > 200:
+def _idem(out: list[Found], masked: str, lo: int, candidate) -> list[Found]:
+    """The work that "idem, 2004" (ending at ``candidate``'s year) cites: that of the authors of
+    the last unbracketed item read (``out[-1]``), when it ends within 200 characters (farther,
+    "idem" names what the reader no longer sees); [] where no "idem" precedes the comma."""
+    idem = _IDEM_BEFORE.search(masked, max(lo, candidate.start() - 9), candidate.start())
+    previous = out[-1]
+    if idem is None or idem.start() - previous.end > 200:
         return []
+    start = idem.start()
     fields = previous.items[-1][2]
     years = _years(masked[candidate.start() + 1 : candidate.end()], candidate.start() + 1)
     items = tuple((start if k == 0 else ys, ye, {"authors": fields["authors"], "et_al": fields["et_al"], "year": y})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import regex as re
 from bisect import bisect_right
+from collections import Counter
 
 from refcheck.model import Fix, Problem, Severity
 from refcheck.names import JOINERS, fold, same_surname, surname_key, surname_keys
@@ -114,7 +115,7 @@ def _host_named_nearby(ctx: Context, item):
     ref = same[0]
     text = ctx.manuscript.source.text
     lo, hi = max(0, item.span.start - 300), min(len(text), item.span.end + 150)
-    lo = max(lo, text.rfind("\n\n", lo, item.span.start) + 2 if text.rfind("\n\n", lo, item.span.start) != -1 else lo)
+    lo = max(lo, text.rfind("\n\n", lo, item.span.start) + 2)  # (rfind gives -1: lo stays)
     end = text.find("\n\n", item.span.end, hi)
     hi = hi if end == -1 else end
     starts, all_spans = ctx.citation_spans
@@ -315,11 +316,7 @@ def _named_near_year(ctx: Context, uncited) -> dict[str, tuple[int, str, str]]:
     at all. Only a surname no other entry's first author has, and a list in the text's own file.
     Entry id -> (line, beside what, the words around the name); the text is read once."""
     path = ctx.manuscript.source.path
-    counts: dict[str, int] = {}
-    for r in ctx.manuscript.references:
-        if r.authors:
-            k = surname_key(r.authors[0].family)
-            counts[k] = counts.get(k, 0) + 1
+    counts = Counter(surname_key(r.authors[0].family) for r in ctx.manuscript.references if r.authors)
     wanted: dict[str, list] = {}  # the surname's last word, folded -> entries
     for ref in uncited:
         if ref.authors and ref.span.path == path:
