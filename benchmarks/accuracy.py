@@ -231,52 +231,80 @@ def _folded(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
 
 
-def untagged_citation(fp: dict, entries: dict[str, str]) -> bool:
-    """A false link where the XML tags nothing, whose text names the entry it links: the year and
-    a word of three or more letters of the citation both stand in that entry's printed text."""
-    if fp["gold"] or fp["rid"] is None:
-        return False
-    text, entry = _folded(fp["text"]), _folded(entries.get(fp["rid"], ""))
-    years = [m.group(0) for m in _YEAR_IN_TEXT.finditer(text)]
-    words = [_folded(w) for w in _WORD.findall(fp["text"]) if w[0].isupper()]  # names, not "and", "apud"
-    return bool(years) and all(y in entry for y in years) and any(re.search(rf"\b{re.escape(w)}\b", entry) for w in words)
+def names_entry(text: str, entry: str, every: bool = False) -> bool:
+    """Whether a citation's text names an entry: each year of the text, and a capitalised word of
+    three or more letters (``every``: each such word), stand in the entry's printed text."""
+    folded, entry = _folded(text), _folded(entry)
+    years = [m.group(0) for m in _YEAR_IN_TEXT.finditer(folded)]
+    words = [_folded(w) for w in _WORD.findall(text) if w[0].isupper()]  # names, not "and", "apud"
+    found = [re.search(rf"\b{re.escape(w)}\b", entry) is not None for w in words]
+    return bool(years) and all(y in entry for y in years) and bool(found) and (all(found) if every else any(found))
+
+
+def _cited_year_absent(text: str, entry: str) -> bool:
+    """Whether the citation's text gives a year its entry does not print."""
+    years = [m.group(0) for m in _YEAR_IN_TEXT.finditer(text) if m.group(0).isdigit()]
+    return bool(years) and any(y not in entry for y in years)
+
+
+def set_aside(article: dict, links: scoring.LinkScore) -> tuple[int, int, int, int]:
+    """The author-year disagreements that come from how the XML tags citations (see tagging_section):
+    (yearless gold missed, untagged naming their entry, gold pairs contradicted, false links
+    the text confirms)."""
+    entries = {r["id"]: r.get("display") or "" for r in article["gold"].get("refs", [])}
+    yearless = sum(1 for cit, _rid in links.missed if not _YEAR_IN_TEXT.search(cit["text"]))
+    untagged = sum(1 for fp in links.false_positives
+                   if not fp["gold"] and fp["rid"] is not None and names_entry(fp["text"], entries.get(fp["rid"], "")))
+    # the XML links the citation to an entry that does not print all its names and its year,
+    # and refcheck to one that does
+    confirmed = [fp for fp in links.false_positives
+                 if fp["gold"] and fp["rid"] is not None and names_entry(fp["text"], entries.get(fp["rid"], ""), every=True)
+                 and not any(names_entry(fp["text"], entries.get(g, ""), every=True) for g in fp.get("gold_rids", ()))]
+    # ... or to an entry that does not print the year cited at all (the article's own wrong year,
+    # which refcheck reports instead of linking)
+    contradicted = sum(1 for cit, rid in links.missed
+                       if not names_entry(cit["text"], entries.get(rid, ""), every=True)
+                       and (_cited_year_absent(cit["text"], entries.get(rid, ""))
+                            or any(scoring.touches(fp["start"], fp["end"], cit["start"], cit["end"]) for fp in confirmed)))
+    return yearless, untagged, contradicted, len(confirmed)
 
 
 def tagging_section(articles: list[dict], evals: dict) -> list[str]:
-    """Linking again, with two kinds of disagreement set aside that come from how the XML tags
-    citations, not from refcheck: a gold citation with no year in its text (a name the XML tags
-    as a citation: "Coelho", "Klaus Heinrich") that refcheck does not link, and a link where the
-    XML tags nothing whose citation text names the entry linked (year and name both printed in
-    that entry: "Iacus, King e Porro (2009)" left untagged). Both are counted per source."""
-    rows = {}
+    """Author-year linking again, with three kinds of disagreement set aside that come from how
+    the XML tags citations, not from refcheck: a gold citation with no year in its text (a name
+    the XML tags as a citation: "Coelho", "Klaus Heinrich") that refcheck does not link; a link
+    where the XML tags nothing whose citation text names the entry linked (year and a name both
+    printed in that entry: "Iacus, King e Porro (2009)" left untagged); and a citation the XML
+    links to an entry that does not print all its names and its year while refcheck links it to
+    one that does ("Martínez-Ávila, Semidão e Ferreira (2016)" tagged with the Martínez-Ávila and
+    Beak entry): that gold pair and that link; and a gold pair whose entry does not print the
+    cited year ("Andrade e Laros (2008)" for a 2007 entry: the article's own error, which refcheck
+    reports rather than links). Counted per source of the XML."""
+    rows: dict[str, list] = {}
     for a in articles:
         e = evals.get(a["id"])
-        if e is None:
+        if e is None or a["style"] != "author-year":
             continue
-        entries = {r["id"]: r.get("display") or "" for r in a["gold"].get("refs", [])}
-        yearless = sum(1 for cit, _rid in e["links"].missed if not _YEAR_IN_TEXT.search(cit["text"]))
-        untagged = sum(1 for fp in e["links"].false_positives if untagged_citation(fp, entries))
-        key = (a.get("source") or "-", a["style"])
-        t, y, u = rows.get(key, (scoring.LinkScore(), 0, 0))
-        rows[key] = (t.add(e["links"]), y + yearless, u + untagged)
-    for s in STRATA:
-        group = [v for k, v in rows.items() if k[1] == s]
-        if group:
-            t = scoring.LinkScore()
-            for v in group:
-                t = t.add(v[0])
-            rows[("all", s)] = (t, sum(v[1] for v in group), sum(v[2] for v in group))
-    lines = ["", "### Set aside: the XML's tagging", "",
-             "Gold citations without a year that refcheck leaves unlinked, and links where the XML tags nothing "
-             "whose text names the linked entry (year and a name of the citation printed in that entry), "
-             "are counted and set aside; everything else is scored as above.", "",
-             "| source | stratum | gold pairs | yearless gold, missed | untagged, naming their entry | precision | recall | F1 |",
-             "|---|---|---:|---:|---:|---:|---:|---:|"]
-    for (source, s), (t, y, u) in sorted(rows.items(), key=lambda kv: (kv[0][0] == "all", kv[0])):
-        p = t.tp_pred / (t.n_pred - u) if t.n_pred - u else 1.0
-        r = t.tp_gold / (t.n_gold - y) if t.n_gold - y else 1.0
+        for key in (a.get("source") or "-", "all"):
+            row = rows.setdefault(key, [scoring.LinkScore(), 0, 0, 0, 0])
+            row[0] = row[0].add(e["links"])
+            for i, n in enumerate(set_aside(a, e["links"]), 1):
+                row[i] += n
+    lines = ["", "### Author-year linking with the XML's tagging set aside", "",
+             "Set aside: gold citations without a year that refcheck leaves unlinked; links where the XML tags "
+             "nothing whose text names the linked entry (a year and a name of the citation printed in it); gold "
+             "pairs whose entry lacks a name or the year of the citation where refcheck links one that prints "
+             "them all (the gold pair and refcheck's link), or whose entry does not print the cited year at all "
+             "(an error of the article's, which refcheck reports). Everything else is scored as above.", "",
+             "| source | gold pairs | yearless gold, missed | untagged, naming their entry | gold contradicted by its entry | "
+             "links confirmed by their entry | precision | recall | F1 |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for source, (t, yearless, untagged, contradicted, confirmed) in sorted(rows.items(), key=lambda kv: (kv[0] == "all", kv[0])):
+        n_pred, n_gold = t.n_pred - untagged - confirmed, t.n_gold - yearless - contradicted
+        p = t.tp_pred / n_pred if n_pred else 1.0
+        r = t.tp_gold / n_gold if n_gold else 1.0
         f = 2 * p * r / (p + r) if p + r else 0.0
-        lines.append(f"| {source} | {s} | {t.n_gold} | {y} | {u} | {fmt(p)} | {fmt(r)} | {fmt(f)} |")
+        lines.append(f"| {source} | {t.n_gold} | {yearless} | {untagged} | {contradicted} | {confirmed} | {fmt(p)} | {fmt(r)} | {fmt(f)} |")
     return lines
 
 

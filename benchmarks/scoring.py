@@ -282,7 +282,8 @@ def score_links(pred: dict, gold: dict) -> LinkScore:
         if any(pair["rid"] in accepted[c["n"]] for c in hits):
             score.tp_pred += 1
         else:
-            score.false_positives.append({**pair, "gold": [c["text"] for c in hits]})
+            score.false_positives.append({**pair, "gold": [c["text"] for c in hits],
+                                          "gold_rids": sorted({rid for c in hits for rid in accepted[c["n"]]})})
         for c in hits:
             if pair["rid"] in corrected[c["n"]]:
                 recalled.add((c["n"], pair["rid"]))
