@@ -125,6 +125,10 @@ def items(md: str) -> list[tuple]:
          [(("BAKHTIN",), False, "1988"), (("BAKHTIN",), False, "2008"), (("VOLÓCHINOV",), False, "2013")]),
         ("Bakhtin (1988 [1975], 2011 [1979]) diz", [(("Bakhtin",), False, "1988"), (("Bakhtin",), False, "2011")]),
         ("Marx ([1867] 2013) diz", [(("Marx",), False, "2013")]),
+        # ... or the years it was written over, a range
+        ("(VOLÓCHINOV, 2018 [1929-1930], 2019 [1926])", [(("VOLÓCHINOV",), False, "2018"), (("VOLÓCHINOV",), False, "2019")]),
+        ("(BAKHTIN, 2011 [1954–1961]; MEDVIÉDEV, 2019 [1928])", [(("BAKHTIN",), False, "2011"), (("MEDVIÉDEV",), False, "2019")]),
+        ("Bakhtin (2015 [1934-35]) diz", [(("Bakhtin",), False, "2015")]),
         # a space lost before the authors or before the parenthesis; a doubled comma
         ("as shown andSullivan & Williamson (1999) said", [(("Sullivan", "Williamson"), False, "1999")]),
         ("modified afterEvans, Reisz & Dupuis (2007). Scale", [(("Evans", "Reisz", "Dupuis"), False, "2007")]),

@@ -627,7 +627,8 @@ def _after_taxon(masked: str, lo: int, pos: int) -> bool:
 
 
 # the year of the original edition beside the one cited: "(BAKHTIN, 1988 [1975])", "Marx ([1867] 2013)"
-_BRACKETED_YEAR = stdre.compile(r"\[(?:1[5-9]|20)\d\d\]")
+# ... or the years over which it was written: "(VOLÓCHINOV, 2018 [1929-1930], 2019 [1926])"
+_BRACKETED_YEAR = stdre.compile(r"\[(?:1[5-9]|20)\d\d(?:\s?[-–/]\s?(?:(?:1[5-9]|20)\d\d|\d\d))?\]")
 _YEAR_BEFORE = stdre.compile(r"(\d{4}[a-z]?)\s?$")
 _YEAR_AFTER = stdre.compile(r"\s?(?:1[5-9]|20)\d\d")
 
