@@ -177,6 +177,20 @@ def _by_given_name(cited: str, pairs: list[tuple[Reference, Reference]]) -> list
     return agree if len(agree) == 1 else pairs
 
 
+_ORIGINAL_YEAR = re.compile(r"\[((?:1[5-9]|20)\d\d)")
+
+
+def _by_original_year(text: str, pairs: list[tuple[Reference, Reference]]) -> list[tuple[Reference, Reference]]:
+    """The one work that prints the original year the citation gives in brackets ("2011 [1979]"
+    for "Estética da criação verbal [1979] ... 2011" beside another 2011 work); else all of them."""
+    m = _ORIGINAL_YEAR.search(text)
+    if m is None:
+        return pairs
+    year = m.group(1)
+    agree = [(r, w) for r, w in pairs if f"[{year}" in w.raw or year in w.other_years]
+    return agree if len(agree) == 1 else pairs
+
+
 def _unique(pairs: list[tuple[Reference, Reference]]) -> list[tuple[Reference, Reference]]:
     if len(pairs) < 2:
         return pairs
@@ -251,6 +265,8 @@ def _link_author_year(citation_id: str, index_in_citation: int, item: CitationIt
             exact = [(r, w) for r, w in exact if _work_matches_item(w, item) == best]
         if len(exact) > 1 and " " in cited:
             exact = _by_given_name(cited, exact)
+        if len(exact) > 1 and "[" in item.text:
+            exact = _by_original_year(item.text, exact)
         if len(exact) > 1:
             return Link(citation_id, index_in_citation, tuple(r.id for r, _ in exact), "ambiguous")
         ref, work = exact[0]

@@ -280,6 +280,12 @@ def test_item_span_is_the_citation_text_inside_emphasis():
     assert md[citation.span.start : citation.span.end] == "(**Gunawardena et al., 2019**)"
 
 
+def test_an_item_takes_the_original_year_printed_after_its_year():
+    md = "Texto (BAKHTIN, 1988 [1975], 2011 [1954-1961]) e Bakhtin (2008 [1963], 2011 [1979]) diz.\n"
+    texts = [item.text for citation in read_text(md).citations for item in citation.items]
+    assert texts == ["BAKHTIN, 1988 [1975]", "2011 [1954-1961]", "Bakhtin (2008 [1963]", "2011 [1979])"]
+
+
 def test_a_citation_broken_over_lines_is_one_citation():
     assert items("as shown (Ma et al.,\n2021) here") == [(("Ma",), True, "2021")]
 

@@ -418,6 +418,20 @@ def test_a_given_name_in_the_text_picks_between_two_works_of_one_surname_and_yea
 
 
 @pytest.mark.parametrize(
+    "cited, ambiguous",
+    [("(BAKHTIN, 2011 [1979])", False), ("(BAKHTIN, 2011 [1954-1961])", False), ("Bakhtin (2011 [1954–1961])", False),
+     ("(BAKHTIN, 1988, 2011 [1979])", False), ("(BAKHTIN, 2011)", True),
+     ("(BAKHTIN, 2011 [1920])", True)],  # an original year neither entry prints: still two candidates
+)
+def test_an_original_year_in_brackets_picks_between_two_works_of_one_author_and_year(cited, ambiguous):
+    refs = ("- BAKHTIN, M. M. Estética da criação verbal [1979]. São Paulo: Martins Fontes, 2011.\n"
+            "- BAKHTIN, M. M. O problema do texto [1954-1961]. In: Estética da criação verbal. São Paulo: Martins Fontes, 2011.\n"
+            "- BAKHTIN, M. M. Formas de tempo [1975]. São Paulo: Hucitec, 1988.\n")
+    rules = [rule for rule, _ in lint(with_body(f"Como diz {cited}.", refs))]
+    assert ("ambiguous-citation" in rules) == ambiguous
+
+
+@pytest.mark.parametrize(
     "cited",
     ["(SBEM, Denk and Horstmann, 2004)", "(Figure 1F and Denk et al., 2004)"],
 )

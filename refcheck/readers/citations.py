@@ -645,22 +645,26 @@ _CLASSICAL_LOCATOR = lazy(
 )
 
 
-def _blank_original_years(masked: str, lo: int, hi: int) -> str:
-    """``masked`` with each original-edition year beside a cited year blanked (same length)."""
+def _blank_original_years(masked: str, lo: int, hi: int) -> tuple[str, dict[int, int]]:
+    """``masked`` with each original-edition year beside a cited year blanked (same length), and
+    where each blanked bracket after a cited year ends, by the end of that year: the item
+    "2011 [1979]" takes its bracket, which tells two entries of 2011 apart."""
     pieces: list[str] = []
+    after: dict[int, int] = {}
     pos = lo
     for m in _BRACKETED_YEAR.finditer(masked, lo, hi):
         start, end = m.start(), m.end()
         before = _YEAR_BEFORE.search(masked, max(lo, start - 6), start)
         if before:
-            start = before.end(1)
+            start = after_year = before.end(1)
+            after[after_year] = end
         elif not _YEAR_AFTER.match(masked, end):
             continue
         pieces += [masked[pos:start], " " * (end - start)]
         pos = end
     if not pieces:
-        return masked
-    return masked[:lo] + "".join(pieces) + masked[pos:]
+        return masked, after
+    return masked[:lo] + "".join(pieces) + masked[pos:], after
 # a personal communication or unpublished work names a person, not an entry of the list
 _UNLISTED = stdre.compile(r"pers\.\s?comm|personal\s+communication|unpubl|comunica[çc][ãa]o\s+pessoal|com\.\s?pess|comunicaci[óo]n\s+personal")
 _TITLE_ELLIPSIS = stdre.compile(r"(?<=\w)(?:\.\.\.|…)(?=\s*,)")
@@ -693,7 +697,7 @@ def find_author_year(masked: str, lo: int, hi: int, raw: str | None = None, bare
     citations outside brackets ("See DeLano, 2002 and Morgan, 2016"), kept only where they link."""
     found: list[Found] = []
     parts: dict[str, tuple] = {}  # part text -> parse, for this document only
-    masked = _blank_original_years(masked, lo, hi)
+    masked, original_after = _blank_original_years(masked, lo, hi)
     region = masked[lo:hi]
     classical: list[tuple[int, int]] = []  # book numbers blanked in groups, blanked for the narrative pass too
     for g in _GROUP.finditer(region):
@@ -720,6 +724,8 @@ def find_author_year(masked: str, lo: int, hi: int, raw: str | None = None, bare
             continue  # "Fonte: Dados da pesquisa (Florianópolis, 2022)": the credit's place and date
         form: set[str] = set()
         items = _author_year_items(masked, body_start, body, form, parts)
+        if original_after and items:
+            items = [(s, original_after.get(e, e), fields) for s, e, fields in items]
         if items:
             start, end = (lo + g.start(), lo + g.end()) if which != "cell" else (items[0][0], items[-1][1])
             if (raw is not None and which == "body" and (raw.find("*", body_start, items[0][0]) != -1 or raw.find("_", body_start, items[0][0]) != -1)
@@ -780,7 +786,7 @@ def find_author_year(masked: str, lo: int, hi: int, raw: str | None = None, bare
             form.add("et-al-without-period")
         years = _years(m.group("years"), m.start("years"))
         items = tuple(
-            (start if i == 0 else ys, m.end() if i == len(years) - 1 else ye, {"authors": names, "et_al": et_al, "year": y})
+            (start if i == 0 else ys, m.end() if i == len(years) - 1 else original_after.get(ye, ye), {"authors": names, "et_al": et_al, "year": y})
             for i, (ys, ye, y) in enumerate(years)
         )
         found.append(Found(start, m.end(), "author-year", True, items, frozenset(form)))
