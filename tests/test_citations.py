@@ -161,6 +161,9 @@ def test_author_year(text, expected):
         ("in the cell line [4].", [(4,)]),
         ("ArcGis 10.1 <sup>12</sup>.", [(12,)]),
         ("the curve (AUC) <sup>19</sup>.", [(19,)]),
+        # a list or range after a single letter cites; a lone number there is a power
+        ("bacteriophage (phage) λ<sup>10-13</sup>, Escherichia coli", [(10, 11, 12, 13)]),
+        ("in strain K<sup>4,5</sup> and r<sup>2</sup> = 0.9", [(4, 5)]),
     ],
 )
 def test_numeric(text, expected):

@@ -22,14 +22,15 @@ PACKAGE_MAX_BYTES = 64 * 1024 * 1024
 
 FORMATS = {".md": "markdown", ".markdown": "markdown", ".rmd": "markdown", ".qmd": "markdown", ".txt": "text",
            ".tex": "latex", ".ltx": "latex", ".bib": "bibtex", ".xml": "jats", ".nxml": "jats",
-           ".docx": "docx", ".docm": "docx"}
+           ".docx": "docx", ".docm": "docx", ".pdf": "pdf"}
 
 # format -> module with a ``read(source) -> Manuscript`` (text formats) or a
 # ``read_bytes(path, data) -> Manuscript`` (BINARY formats); imported on first use so that
 # `refcheck --help` does not pay for compiling the grammar
 READERS = {"markdown": "refcheck.readers.markdown", "latex": "refcheck.readers.latex", "bibtex": "refcheck.readers.bibtex",
-           "text": "refcheck.readers.text", "jats": "refcheck.readers.jats", "docx": "refcheck.readers.docx"}
-BINARY = frozenset({"docx"})
+           "text": "refcheck.readers.text", "jats": "refcheck.readers.jats", "docx": "refcheck.readers.docx",
+           "pdf": "refcheck.readers.pdf"}
+BINARY = frozenset({"docx", "pdf"})
 INPUT_FORMATS = tuple(READERS)  # what --format-in accepts
 
 
@@ -51,6 +52,8 @@ def detect(path: str | os.PathLike, head: bytes) -> str:
     """
     if head.startswith(b"PK\x03\x04"):
         return "docx"
+    if b"%PDF-" in head[:1024]:  # a PDF's header, which readers find within its first kilobyte
+        return "pdf"
     if _XML_START.match(head) or _XML_START.match(_utf16_ascii(head)):
         return "jats"
     return FORMATS.get(Path(path).suffix.lower(), "markdown")
@@ -450,7 +453,7 @@ def _biber_view(source: Source) -> Source:
 def _head(path: Path) -> bytes:
     try:
         with path.open("rb") as handle:
-            return handle.read(512)
+            return handle.read(1024)
     except OSError:
         return b""  # read_bytes says why
 

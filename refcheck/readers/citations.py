@@ -1194,6 +1194,9 @@ def _is_exponent(before: str, numbers: tuple[int, ...]) -> bool:
     ``(AUC) <sup>39</sup>``, set apart from the bracket, is a citation; so is ``(SIH)<sup>18</sup>``,
     whose parenthesis holds no maths (_holds_maths), and ``in 1993<sup>3</sup>`` (a year is no base).
 
+    A list or range after a single letter (``phage λ<sup>10-13</sup>``) is a citation: no power
+    is written so.
+
     ``Version 3.4.1<sup>25</sup>`` is a citation: a number other than 10 followed by a
     superscript above 3 is read as a citation mark.
 
@@ -1213,8 +1216,10 @@ def _is_exponent(before: str, numbers: tuple[int, ...]) -> bool:
     attached = not before[-1:].isspace()
     if token[-1] == ")" and attached and before[-1] == ")":
         return _holds_maths(before, numbers)
-    if token[-1] in "×^" or (token[-1] in ")]" and attached) or token.lower() in _UNITS or (len(token) == 1 and token.isalpha()):
+    if token[-1] in "×^" or (token[-1] in ")]" and attached) or token.lower() in _UNITS:
         return True
+    if len(token) == 1 and token.isalpha():
+        return len(numbers) == 1  # "r<sup>2</sup>" a power; "phage λ<sup>10-13</sup>" cites four works
     if token[-1].isdigit():
         if _YEAR_NUMBER.fullmatch(token):
             return False  # "in 1993<sup>3</sup>": a year is no base

@@ -233,7 +233,7 @@ def _comparison(ref: Reference, match: Match) -> dict | None:
     return {"status": match.status, "via": match.via, "evidence": match.evidence, "doi": work.doi, "doi_url": doi_url(work.doi), "rows": rows}
 
 
-TEXT_FORMATS = ("markdown", "latex", "text", "jats", "docx")  # a manuscript's own text (not its .bib or YAML)
+TEXT_FORMATS = ("markdown", "latex", "text", "jats", "docx", "pdf")  # a manuscript's own text (not its .bib or YAML)
 
 
 def _manuscript_view(index: int, manuscript: Manuscript, findings: list[Finding], crossref_rules: bool) -> dict:

@@ -1,0 +1,377 @@
+"""Read a PDF's text layer: characters with their positions and sizes through PDFium (pypdfium2),
+laid out as the lines and pages a reader sees, then read as PDF-extracted text (readers.text).
+
+What the geometry decides here, before the plain-text reader sees anything:
+
+- **Lines** are PDFium's own (it breaks the content stream into lines where the baseline moves);
+  pages are separated by a form feed, so the text reader knows every page edge.
+- **Superscripts and subscripts**: a character under 85 % of its line's usual size whose
+  baseline sits at least a fifth of that size above the line's (below, for a subscript) is
+  written ``<sup>...</sup>`` (``<sub>``): ``text.¹²`` becomes ``text.<sup>12</sup>``, and the
+  Markdown reader decides, as for any ``<sup>``, whether the document cites that way.
+- **Running headers, footers and page numbers**: a line at a page's top or bottom whose text,
+  with every number as one ``#``, recurs at the same height on two pages and a third of them is dropped
+  (``Smith et al. (2026). Title. Journal …, 7(70), 4137``, ``Page 3 of 12``, ``3``).
+- **Margin line numbers** (preprints, review drafts): a page whose lines start with rising
+  numbers set apart from the text by a gap loses them (and the lines that hold only one).
+- **Ligatures** (ﬁ, ﬀ, ﬃ) are expanded; **accents TeX builds from two glyphs** (a dotless ı
+  and a separate ´ placed over it) are put back on their letter (Rodríguez, not Rodrıguez´).
+- Hyphenation and URLs broken at a line end are the text reader's (``readers.text``).
+
+Bad files never raise: damaged, encrypted, over the page limit, or without a text layer (a scan)
+each become one unreadable-input problem that says what to do.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import statistics
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from refcheck.model import Manuscript, Source
+
+MAX_PAGES = 2000  # a thesis with appendices is a few hundred; beyond this the file is not a manuscript
+MIN_CHARS_PER_PAGE = 20  # fewer text characters than this per page, on average: images of text, not text
+SUP_SIZE = 0.85  # a super- or subscript is set at most this share of its line's usual size
+SUP_RISE = 0.2  # ... and its baseline moves by at least this share of that size
+FURNITURE_SHARE = 3  # a running header recurs on at least one page in this many (and on two)
+EDGE_LINES = 3  # ... among the highest or the lowest lines of each page
+
+# spacing accents, as TeX's fonts map them, and the combining mark each stands for
+_ACCENTS = {"´": "\u0301", "`": "\u0300", "¨": "\u0308", "ˆ": "\u0302", "^": "\u0302", "˜": "\u0303", "~": "\u0303",
+            "¸": "\u0327", "ˇ": "\u030c", "˘": "\u0306", "˝": "\u030b", "˚": "\u030a", "¯": "\u0304", "˙": "\u0307",
+            "\u02ca": "\u0301", "\u02cb": "\u0300"}
+_NUMBER_MARKS = frozenset("0123456789,;–—-−() ")
+_LIGATURES = {chr(c): unicodedata.normalize("NFKC", chr(c)) for c in range(0xFB00, 0xFB07)}
+
+
+class Refused(Exception):
+    """A PDF refcheck will not read, with the reason a person can act on."""
+
+
+@dataclass(slots=True)
+class _Char:
+    ch: str
+    x: float
+    y: float
+    size: float
+    index: int = -1  # PDFium's index of the character (-1: a space PDFium generated)
+
+
+@dataclass(slots=True)
+class _Line:
+    chars: list[_Char]
+    y: float = 0.0  # the baseline of its usual-size characters
+    size: float = 0.0  # its usual character size
+    right: float = 0.0  # the right edge of its last character
+    text: str = ""
+
+
+class _Page:
+    """One page's characters through PDFium's text API (ctypes, one call per fact)."""
+
+    def __init__(self, textpage, raw) -> None:
+        self.handle = textpage.raw
+        self.raw = raw
+        self._l, self._r, self._b, self._t = (ctypes.c_double() for _ in range(4))
+
+    def right(self, index: int, fallback: float) -> float:
+        """The right edge of character ``index``'s box."""
+        if index < 0:
+            return fallback
+        ok = self.raw.FPDFText_GetCharBox(self.handle, index, ctypes.byref(self._l), ctypes.byref(self._r),
+                                          ctypes.byref(self._b), ctypes.byref(self._t))
+        return self._r.value if ok else fallback
+
+    def lines(self) -> list[_Line]:
+        """The page's lines as PDFium breaks them, with every character's origin and size."""
+        handle, raw = self.handle, self.raw
+        x, y = ctypes.c_double(), ctypes.c_double()
+        px, py = ctypes.byref(x), ctypes.byref(y)
+        get_unicode, is_generated, origin, font_size = (raw.FPDFText_GetUnicode, raw.FPDFText_IsGenerated,
+                                                       raw.FPDFText_GetCharOrigin, raw.FPDFText_GetFontSize)
+        lines: list[_Line] = []
+        chars: list[_Char] = []
+        last_x = last_y = last_size = 0.0
+        for i in range(raw.FPDFText_CountChars(handle)):
+            code = get_unicode(handle, i)
+            if code in (10, 13):
+                if chars:
+                    lines.append(_Line(chars))
+                    chars = []
+                continue
+            if is_generated(handle, i):
+                if code == 32 and chars and chars[-1].ch != " ":
+                    chars.append(_Char(" ", last_x, last_y, last_size))
+                continue
+            if code == 2:
+                code = 45  # PDFium's mark for a hyphen at a line end
+            if code < 32 or code == 0xFFFE or 0xD800 <= code <= 0xDFFF:
+                continue
+            origin(handle, i, px, py)
+            last_x, last_y, last_size = x.value, y.value, font_size(handle, i)
+            chars.append(_Char(chr(code), last_x, last_y, last_size, i))
+        if chars:
+            lines.append(_Line(chars))
+        for line in lines:
+            while line.chars and line.chars[-1].ch == " ":
+                line.chars.pop()
+            last = line.chars[-1] if line.chars else None
+            line.right = self.right(last.index, last.x + 0.5 * last.size) if last else 0.0
+            _measure(line)
+        return [line for line in lines if line.chars]
+
+
+def _merge_lines(lines: list[_Line]) -> list[_Line]:
+    """Join what PDFium split off a printed line: a superscript or subscript set on a baseline of
+    its own ("genotypes" / "1-9" / ". Population ..."), or a run in another font, comes as a line
+    of its own in the content order, right after the text it follows on the same line."""
+    out: list[_Line] = []
+    for line in lines:
+        if out:
+            prev = out[-1]
+            size = max(prev.size, line.size, 1.0)
+            gap = line.chars[0].x - prev.right
+            # a superscript alone further right (a table's "Refs" cell) joins its row too
+            raised = line.size <= SUP_SIZE * prev.size and SUP_RISE * prev.size <= line.y - prev.y < 0.7 * prev.size
+            if -0.3 * size <= gap and ((abs(line.y - prev.y) < 0.6 * size and gap < 1.0 * size)
+                                       or (raised and (gap < 8 * size or all(c.ch in _NUMBER_MARKS for c in line.chars)))):
+                if gap > 0.15 * min(prev.size or size, line.size or size) and prev.chars[-1].ch != " " and line.chars[0].ch != " ":
+                    prev.chars.append(_Char(" ", prev.right, prev.y, prev.size))
+                prev.chars.extend(line.chars)
+                prev.right = line.right
+                _measure(prev)
+                continue
+        out.append(line)
+    return out
+
+
+def _measure(line: _Line) -> None:
+    """The line's usual size (most of its letters) and the baseline of the characters of that size."""
+    sizes = Counter(round(c.size, 1) for c in line.chars if c.ch.isalnum())
+    if not sizes:
+        sizes = Counter(round(c.size, 1) for c in line.chars)
+    line.size = sizes.most_common(1)[0][0] if sizes else 0.0
+    base = [c.y for c in line.chars if abs(c.size - line.size) <= 0.06 * line.size and c.ch != " "]
+    line.y = statistics.median(base) if base else (line.chars[0].y if line.chars else 0.0)
+
+
+def _script(c: _Char, line: _Line) -> str:
+    """'sup', 'sub' or '' for one character of a line."""
+    if c.ch == " " or not line.size or c.size > SUP_SIZE * line.size:
+        return ""
+    rise = c.y - line.y
+    if rise >= SUP_RISE * line.size:
+        return "sup"
+    if rise <= -SUP_RISE * 0.5 * line.size:
+        return "sub"
+    return ""
+
+
+def _restore_accents(chars: list[_Char]) -> list[_Char]:
+    """Put each spacing accent back on the letter it is printed over: TeX sets "í" as a dotless ı
+    and a ´ placed above it, which PDFium gives as two characters, often far apart."""
+    accents = [c for c in chars if c.ch in _ACCENTS]
+    if not accents:
+        return chars
+    letters = [c for c in chars if c.ch.isalpha()]
+    if not letters:
+        return chars
+    kept = [c for c in chars if c.ch not in _ACCENTS]
+    for accent in accents:
+        # the letter whose start is nearest to the left of the accent's, within half an em
+        best = None
+        for letter in letters:
+            if letter.x <= accent.x + 0.15 * accent.size and accent.x - letter.x <= 0.5 * max(letter.size, accent.size):
+                if best is None or letter.x > best.x:
+                    best = letter
+        if best is None or abs(accent.y - best.y) > max(best.size, accent.size):
+            kept.append(accent)  # an accent printed alone ("the ´ key"), kept where it was
+            kept.sort(key=chars.index)
+            continue
+        base = "i" if best.ch == "ı" else "j" if best.ch == "ȷ" else best.ch
+        best.ch = unicodedata.normalize("NFC", base + _ACCENTS[accent.ch])
+    return kept
+
+
+def _line_text(line: _Line) -> str:
+    """The line's characters, with super- and subscript runs marked and ligatures expanded."""
+    chars = _restore_accents(line.chars)
+    out: list[str] = []
+    mode = ""
+    last: _Char | None = None
+    for c in chars:
+        kind = _script(c, line)
+        if c.ch == " " and mode:
+            kind = mode  # a space inside a run of superscripts stays in it ("1, 2")
+        if kind != mode:
+            if mode:
+                while out and out[-1] == " ":
+                    out.pop()
+                out.append(f"</{mode}>")
+                if not kind and last is not None and c.ch.isalnum() and c.x - (last.x + 0.5 * last.size) > 0.12 * line.size:
+                    out.append(" ")  # "glycolysis⁹ due": PDFium sees no space where the size changes
+            if kind:
+                out.append(f"<{kind}>")
+            mode = kind
+        if c.ch != " ":
+            last = c
+        if kind and c.ch == " " and out and out[-1] == f"<{kind}>":
+            continue
+        out.append(_LIGATURES.get(c.ch, c.ch))
+    if mode:
+        while out and out[-1] == " ":
+            out.pop()
+        out.append(f"</{mode}>")
+    return "".join(out).rstrip()
+
+
+def _blind(text: str) -> str:
+    """The text with every run of digits as one '#', spaces collapsed: a header's form on any page."""
+    out, digit = [], False
+    for ch in text:
+        if ch.isdigit():
+            if not digit:
+                out.append("#")
+            digit = True
+        else:
+            digit = False
+            out.append(ch)
+    return " ".join("".join(out).split())
+
+
+def _furniture(pages: list[list[_Line]]) -> set[tuple[int, int]]:
+    """(page, line) of running headers, footers and page numbers: among the three highest and
+    the three lowest lines of a page, a line whose blind text recurs at the same height (within
+    2 pt) on two pages or more, and on a third of the pages."""
+    edges: list[set[int]] = []
+    for lines in pages:
+        order = sorted(range(len(lines)), key=lambda k: lines[k].y)
+        edges.append({*order[:EDGE_LINES], *order[-EDGE_LINES:]})
+    where: dict[tuple[str, int], set[int]] = defaultdict(set)
+    for p, lines in enumerate(pages):
+        for k in edges[p]:
+            key = _blind(lines[k].text)
+            if key and len(key) <= 200:
+                where[(key, round(lines[k].y / 2))].add(p)
+    need = max(2, -(-len(pages) // FURNITURE_SHARE))
+    out = set()
+    for p, lines in enumerate(pages):
+        for k in edges[p]:
+            key = _blind(lines[k].text)
+            heights = (round(lines[k].y / 2) + d for d in (-1, 0, 1))
+            if key and len(set().union(*(where.get((key, h), set()) for h in heights))) >= need:
+                out.add((p, k))
+    return out
+
+
+def _line_numbers(lines: list[_Line], page: _Page) -> dict[int, int]:
+    """Margin line numbers on one page: line index -> how many characters of it to drop.
+
+    A number starting a line, with more than 0.7 em of white before what follows (a word space
+    is a third of one), is a line number where at least five lines of the page, and half of
+    them, start so and the numbers rise. Then every line whose leading number ends where those
+    end (within a point) loses it too (a heading's larger size hides the gap's width in ems),
+    and a line holding only such a number goes whole."""
+    leading: dict[int, tuple[int, int, float, float]] = {}  # line -> (number, where the rest starts, right edge, gap)
+    for k, line in enumerate(lines):
+        chars = line.chars
+        j = 0
+        while j < len(chars) and chars[j].ch.isdigit():
+            j += 1
+        if not 0 < j <= 5:
+            continue
+        rest = j
+        while rest < len(chars) and chars[rest].ch == " ":
+            rest += 1
+        digit = chars[j - 1]
+        right = page.right(digit.index, digit.x + 0.5 * digit.size)
+        gap = chars[rest].x - right if rest < len(chars) else float("inf")
+        leading[k] = (int("".join(c.ch for c in chars[:j])), rest, right, gap)
+    found = {k: v for k, v in leading.items() if v[3] > 0.7 * max(lines[k].size, 1.0)}
+    if len(found) < 5 or len(found) < 0.5 * len(lines):
+        return {}
+    numbers = [v[0] for v in found.values()]
+    if sum(1 for a, b in zip(numbers, numbers[1:]) if b > a) < 0.8 * (len(numbers) - 1):
+        return {}
+    edge = statistics.median(v[2] for v in found.values())
+    return {k: rest for k, (_, rest, right, gap) in leading.items()
+            if k in found or (abs(right - edge) <= 1.0 and gap > 0.3 * max(lines[k].chars[0].size, 1.0))}
+
+
+def extract(data: bytes, max_pages: int | None = None) -> str:
+    """The PDF's text, one printed line per line, pages separated by form feeds. Raises Refused."""
+    max_pages = MAX_PAGES if max_pages is None else max_pages
+    import pypdfium2 as pdfium  # noqa: PLC0415 - only PDFs pay for loading PDFium
+    import pypdfium2.raw as raw  # noqa: PLC0415
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as err:
+        reason = str(err)
+        if "password" in reason.lower():
+            raise Refused("is an encrypted PDF that needs a password; save an unprotected copy and check that") from None
+        raise Refused(f"could not be opened as a PDF ({reason}); it may be damaged or not a PDF at all") from None
+    try:
+        count = len(pdf)
+        if count == 0:
+            raise Refused("is a PDF without pages")
+        if count > max_pages:
+            raise Refused(f"has {count} pages, over the limit of {max_pages} (a manuscript, not a book or a bundle)")
+        pages: list[list[_Line]] = []
+        for p in range(count):
+            page = pdf[p]
+            textpage = page.get_textpage()
+            try:
+                reader = _Page(textpage, raw)
+                lines = reader.lines()
+                cuts = _line_numbers(lines, reader)
+            finally:
+                textpage.close()
+                page.close()
+            numbered = []
+            for k, line in enumerate(lines):
+                cut = cuts.get(k)
+                if cut is not None:
+                    if cut >= len(line.chars):
+                        continue
+                    line.chars = line.chars[cut:]
+                    _measure(line)
+                numbered.append(line)
+            kept = []
+            for line in _merge_lines(numbered):
+                line.text = _line_text(line)
+                if line.text.strip():
+                    kept.append(line)
+            pages.append(kept)
+    except pdfium.PdfiumError as err:
+        raise Refused(f"could not be read to the end as a PDF ({err}); it may be damaged or truncated") from None
+    finally:
+        pdf.close()
+    letters = sum(1 for lines in pages for line in lines for c in line.text if c.isalnum())
+    if letters < MIN_CHARS_PER_PAGE * len(pages):
+        raise Refused("has no text layer to read (a scan, or pages of images): run OCR on it first "
+                      "(for example `ocrmypdf in.pdf out.pdf`), then check the result")
+    dropped = _furniture(pages) if len(pages) > 1 else set()
+    out = []
+    for p, lines in enumerate(pages):
+        body = [line.text for k, line in enumerate(lines) if (p, k) not in dropped]
+        out.append("\n".join(body))
+    return "\n\f".join(out) + "\n"
+
+
+def read_bytes(path: str, data: bytes) -> Manuscript:
+    """Read a PDF's bytes into a Manuscript whose text is the extracted text (spans point into
+    it); anything unreadable becomes one unreadable-input problem (never an exception)."""
+    from refcheck.readers import _unreadable, text  # noqa: PLC0415
+
+    path = str(path)
+    try:
+        extracted = extract(data)
+    except Refused as err:
+        return _unreadable(path, str(err))
+    except Exception as err:  # noqa: BLE001 - a reader bug must not stop the check
+        return _unreadable(path, f"could not be read as a PDF ({type(err).__name__}: {err})")
+    return text.read(Source(path, extracted, "pdf"))

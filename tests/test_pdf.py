@@ -1,0 +1,185 @@
+"""`refcheck paper.pdf`: the text layer read through PDFium with its geometry (readers/pdf.py).
+
+The PDFs here are built run by run (tests/pdf_builder.py), so each test places text where a
+typesetter would: superscripts raised and smaller, a running footer on every page, numbers in
+the margin, an accent TeX sets apart from its letter.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from refcheck.api import check
+from refcheck.readers import detect, load
+from refcheck.readers import pdf as reader
+from refcheck.readers.pdf import extract, read_bytes
+from tests import pdf_builder as B
+from tests.test_cli import refcheck
+
+BODY = [
+    "Cell migration in gliomas depends on glucose levels in the tumour tissue, and low",
+    "glucose favours invasion over growth in several models of the disease studied so far.",
+    "Mechanical forces also matter for how fast the cells move through the brain matrix.",
+]
+REFS = [
+    "References",
+    "1. Kim Y, Roh S. A hybrid model for cell proliferation and migration. J Theor Biol. 2013;317:1-10.",
+    "2. Godlewski J, Bronisz A. MicroRNA-451 regulates LKB1/AMPK signaling. Mol Cell. 2010;37:620-632.",
+    "3. Ward PS, Thompson CB. Metabolic reprogramming: a cancer hallmark. Cancer Cell. 2012;21:297-308.",
+]
+
+
+def sup(x: float, y: float, text: str, size: float = 10) -> B.Run:
+    """A superscript after body text of ``size``: 70 % of it, raised by a third."""
+    return (x, y + 0.33 * size, 0.7 * size, text)
+
+
+def numeric_paper() -> bytes:
+    body = B.lines(BODY)
+    # "... in the tumour tissue,¹ and low" / "... studied so far.²,³"
+    body.insert(1, sup(420, 780, "1"))
+    body.insert(3, sup(455, 767, "2,3"))
+    return B.build([body + B.lines(REFS, top=600)])
+
+
+def test_a_pdf_is_recognised_by_its_header_whatever_its_name():
+    assert detect("paper.txt", b"%PDF-1.7\n%\xe2\xe3") == "pdf"
+    assert detect("scan.bin", b"\x00" * 200 + b"%PDF-1.4") == "pdf"  # junk before the header, as readers allow
+    assert detect("paper.pdf", b"# A title") == "pdf"
+
+
+def test_superscript_citation_numbers_are_read_as_superscripts_and_linked():
+    manuscript = read_bytes("paper.pdf", numeric_paper())
+    assert not manuscript.problems
+    assert [c.text for c in manuscript.citations] == ["<sup>1</sup>", "<sup>2,3</sup>"]
+    report = check(manuscript)
+    assert [f.rule for f in report.findings if f.severity >= 2] == []
+    assert {ref for link in report.manuscripts[0].links for ref in link.references} == {"r1", "r2", "r3"}
+
+
+def test_a_superscript_printed_as_a_line_of_its_own_joins_its_line():
+    # PDFium breaks a line where the baseline moves: "tissue," / "1" / "and low" come as three
+    first = "Cell migration in gliomas depends on glucose levels in the tumour tissue,"
+    at = 72 + B.width(first, 10)
+    body = [(72, 780, 10, first), sup(at, 780, "1"), (at + B.width("1", 7), 780, 10, " and low glucose favours invasion."),
+            *B.lines(BODY[1:], top=767)]
+    text = extract(B.build([body + B.lines(REFS, top=600)]))
+    assert "tumour tissue,<sup>1</sup> and low glucose" in text
+
+
+def test_a_lone_superscript_in_a_table_cell_joins_its_row():
+    row = [(72, 700, 8, "glucose signaling rate 1.0"), (300, 700 + 0.33 * 8, 0.7 * 8, "41")]
+    text = extract(B.build([B.lines(BODY) + row + B.lines(REFS, top=600)]))
+    assert "glucose signaling rate 1.0 <sup>41</sup>" in text
+
+
+def test_an_exponent_is_a_superscript_but_not_a_citation():
+    body = B.lines(BODY) + [(72, 730, 10, "The area was 20 m"), sup(151, 730, "2"), (157, 730, 10, " in all cases studied here.")]
+    manuscript = read_bytes("paper.pdf", B.build([body + B.lines(REFS, top=600)]))
+    assert "20 m<sup>2</sup> in all" in manuscript.source.text
+    assert manuscript.citations == ()
+
+
+def test_running_footers_and_page_numbers_are_dropped():
+    footer = "Kim et al. (2026). Glioma migration. Journal of Open Source Software, 7(70), 4137."
+    pages = []
+    openings = ["Glioma cells migrate", "Tumour cells invade", "Brain tumours grow"]
+    for n in range(1, 4):
+        runs = B.lines([f"{openings[n - 1]} as a hybrid model predicts (Kim and Roh, 2013).", *BODY[n - 1 :], *BODY[: n - 1]])
+        runs += [(72, 40, 8, footer), (290, 20, 9, str(n))]
+        pages.append(runs)
+    pages[-1] += B.lines(["References", "Kim Y, Roh S. 2013. A hybrid model for cell migration. J Theor Biol 317:1-10."], top=600)
+    text = extract(B.build(pages))
+    assert footer not in text and "\n2\n" not in text
+    report = check(read_bytes("paper.pdf", B.build(pages)))
+    assert [f.rule for f in report.findings if f.severity >= 2] == []
+    assert [link.references for link in report.manuscripts[0].links] == [("r1",)] * 3
+
+
+def test_margin_line_numbers_are_dropped_but_a_numbered_list_keeps_its_numbers():
+    runs = []
+    for k, line in enumerate([*BODY, *BODY, *BODY]):
+        y = 780 - 13 * k
+        runs += [(50 - 5.56 * len(str(k + 1)), y, 8, str(k + 1)), (72, y, 10, line)]
+    runs += B.lines(REFS, top=600)
+    text = extract(B.build([runs]))
+    assert text.startswith("Cell migration in gliomas")
+    assert "\n1. Kim Y, Roh S." in text  # the reference list's own labels stay
+
+
+def test_an_accent_tex_sets_apart_is_put_back_on_its_letter():
+    # TeX prints "í" as a dotless i and an acute accent centred over it (Helvetica: "Rodr" is
+    # 21.67 pt wide at 10 pt, ı 2.78, the accent 3.33), often written after the whole word
+    runs = [(72, 700, 10, "As shown by "), (150, 700, 10, "Rodr"), (171.67, 700, 10, B.DOTLESS_I),
+            (174.45, 700, 10, "guez and colleagues in Madrid."), (171.67 + (2.78 - 3.33) / 2, 700, 10, B.ACUTE)]
+    text = extract(B.build([B.lines(BODY) + runs + B.lines(REFS, top=600)]))
+    assert "Rodríguez and colleagues" in text
+    assert B.ACUTE not in text and "´" not in text
+
+
+def test_ligatures_are_expanded():
+    line = reader._Line([reader._Char(ch, 10 * i, 700, 10) for i, ch in enumerate("the \ufb01rst e\ufb00ect")])
+    reader._measure(line)
+    assert reader._line_text(line) == "the first effect"
+
+
+# --- bad PDFs: one clear message, never a traceback ------------------------------------------------
+
+def refused(data: bytes) -> str:
+    manuscript = read_bytes("paper.pdf", data)
+    assert [p.rule for p in manuscript.problems] == ["unreadable-input"], manuscript.problems
+    assert not manuscript.citations and not manuscript.references
+    return manuscript.problems[0].message
+
+
+def test_a_pdf_without_text_is_a_scan_to_run_ocr_on():
+    assert "run OCR" in refused(B.build([[], []]))
+
+
+def test_a_damaged_pdf_says_so():
+    assert "damaged" in refused(b"%PDF-1.4\n" + b"\x00garbage" * 100)
+
+
+def test_a_truncated_pdf_is_read_as_far_as_it_goes_or_refused_clearly():
+    data = numeric_paper()
+    for cut in (len(data) // 3, len(data) // 2, len(data) - 30):
+        manuscript = read_bytes("paper.pdf", data[:cut])
+        assert manuscript.problems == () or manuscript.problems[0].rule == "unreadable-input"
+
+
+def test_an_encrypted_pdf_asks_for_an_unprotected_copy():
+    # the standard security handler with a user password: PDFium cannot open it without one
+    data = B.build([B.lines(BODY)], info=b"/Encrypt << /Filter /Standard /V 1 /R 2 /O <" + b"11" * 32 + b"> /U <" + b"22" * 32
+                   + b"> /P -44 >> /ID [<0123456789abcdef0123456789abcdef> <0123456789abcdef0123456789abcdef>] ")
+    assert "password" in refused(data)
+
+
+def test_too_many_pages_is_refused_before_reading_them(monkeypatch):
+    monkeypatch.setattr(reader, "MAX_PAGES", 3)
+    data = B.build([B.lines(BODY)] * 5)
+    manuscript = read_bytes("paper.pdf", data)
+    assert "5 pages, over the limit of 3" in manuscript.problems[0].message
+
+
+@pytest.mark.parametrize("name", ["paper.pdf", "paper.txt"])
+def test_the_command_line_reads_a_pdf(tmp_path, name):
+    path = tmp_path / name
+    path.write_bytes(numeric_paper())
+    result = refcheck(str(path), "--offline")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "2 citations, 3 references checked" in result.stdout
+
+
+def test_the_command_line_refuses_a_scan_with_exit_1(tmp_path):
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(B.build([[]]))
+    result = refcheck(str(path), "--offline")
+    assert result.returncode == 1
+    assert "run OCR" in result.stdout and "Traceback" not in result.stderr
+
+
+def test_load_reads_a_pdf_file(tmp_path):
+    path = tmp_path / "paper.pdf"
+    path.write_bytes(numeric_paper())
+    manuscript = load(path)
+    assert manuscript.source.format == "pdf" and len(manuscript.references) == 3
