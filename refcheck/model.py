@@ -47,10 +47,20 @@ class Span(NamedTuple):
     end_column: int
     start: int
     end: int
+    page: int = 0  # in a PDF: the 1-based page of ``start``, and its line on that page (0 elsewhere)
+    page_line: int = 0
 
     def to_dict(self) -> dict:
-        path, line, column, end_line, end_column, start, end = self  # twice as fast as dict(zip(...))
-        return {"path": path, "line": line, "column": column, "end_line": end_line, "end_column": end_column, "start": start, "end": end}
+        path, line, column, end_line, end_column, start, end, page, page_line = self  # twice as fast as dict(zip(...))
+        out = {"path": path, "line": line, "column": column, "end_line": end_line, "end_column": end_column, "start": start, "end": end}
+        if page:
+            out["page"], out["page_line"] = page, page_line
+        return out
+
+    @property
+    def where(self) -> str:
+        """How a person finds the place: "page 3, line 12" in a PDF, else "line 12"."""
+        return f"page {self.page}, line {self.page_line}" if self.page else f"line {self.line}"
 
 
 @dataclass(frozen=True, eq=False)
@@ -61,6 +71,9 @@ class Source:
     (JATS tags, a journal's front matter): ``(start, end, shown instead)``, sorted and disjoint,
     the replacement ``"\n"`` where a block ends and ``""`` otherwise. Spans ignore it; the HTML
     report shows the text without it.
+
+    ``pages`` (a PDF's extracted text): where each page's first line starts; spans then carry
+    the page and the line on it.
     """
 
     path: str
@@ -68,6 +81,7 @@ class Source:
     format: str = "markdown"
     _line_starts: list[int] = field(default_factory=list, repr=False, compare=False)
     markup: tuple[tuple[int, int, str], ...] = field(default=(), repr=False, compare=False)
+    pages: tuple[int, ...] = field(default=(), repr=False, compare=False)
 
     def __post_init__(self) -> None:
         starts = [0]
@@ -88,6 +102,10 @@ class Source:
         i = bisect.bisect_right(starts, start) - 1
         # most spans end on the line they start on: one bisection instead of two
         j = i if i + 1 == len(starts) or end < starts[i + 1] else bisect.bisect_right(starts, end) - 1
+        if self.pages:
+            page = max(1, bisect.bisect_right(self.pages, start))
+            first = bisect.bisect_right(starts, self.pages[page - 1]) - 1  # the page's first line
+            return Span(self.path, i + 1, start - starts[i] + 1, j + 1, end - starts[j] + 1, start, end, page, i - first + 1)
         return Span(self.path, i + 1, start - starts[i] + 1, j + 1, end - starts[j] + 1, start, end)
 
     def line_text(self, line: int) -> str:

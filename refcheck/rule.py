@@ -204,7 +204,7 @@ def short(work: Reference) -> str:
 
 def entry(ref: Reference) -> str:
     """``entry 15`` in a numbered list, the key of a keyed entry (``bib34``), ``the entry on line 42`` otherwise."""
-    return f"entry {ref.label}" if ref.label else ref.key if ref.key else f"the entry on line {ref.span.line}"
+    return f"entry {ref.label}" if ref.label else ref.key if ref.key else f"the entry on {ref.span.where}"
 
 
 def describe(ref: Reference) -> str:
@@ -216,4 +216,4 @@ def describe(ref: Reference) -> str:
     if ref.key and not ref.label:
         return f"{ref.key} ({short(ref)})"
     label = f"entry {ref.label} " if ref.label else ""
-    return f"{label}({short(ref)}, line {ref.span.line})"
+    return f"{label}({short(ref)}, {ref.span.where})"

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from refcheck.api import Config, check_paths
-from refcheck.readers import load
+from refcheck.readers import SNIFF_BYTES, load
 from tests.conftest import ROOT, TODAY
 
 TIMEOUT = 60  # seconds: a hang guard only, 100x what these runs take (tests/timing.py)
@@ -273,7 +273,7 @@ def test_50_mb_file_is_refused_by_the_size_limit_quickly(tmp_path):
     assert "MB" in message and "limit" in message and "--max-bytes" in message
 
 
-@pytest.mark.parametrize("name, head", [("huge.xml", b'<?xml version="1.0"?><article>'), ("huge.docx", b"PK\x03\x04"),
+@pytest.mark.parametrize("name, head", [("huge.xml", b'<?xml version="1.0"?><article>'), ("huge.docx", b"PK\x03\x04"), ("huge.pdf", b"%PDF-1.7\n"),
                                         ("huge.txt", b"Page 1 of 900\n"), ("huge.tex", b"\\documentclass{article}")])
 def test_a_100_mb_file_of_any_format_is_refused_before_it_is_read(tmp_path, monkeypatch, name, head):
     path = tmp_path / name
@@ -287,7 +287,7 @@ def test_a_100_mb_file_of_any_format_is_refused_before_it_is_read(tmp_path, monk
     read = bytes_read_from(path, monkeypatch)
     (problem,) = load(path).problems
     assert problem.rule == "unreadable-input" and "limit" in problem.message
-    assert sum(read) <= 512, f"{sum(read):,} bytes read"
+    assert sum(read) <= SNIFF_BYTES, f"{sum(read):,} bytes read"
 
 
 def bytes_read_from(path: Path, monkeypatch) -> list[int]:

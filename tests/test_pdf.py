@@ -7,6 +7,8 @@ the margin, an accent TeX sets apart from its letter.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from refcheck.api import check
@@ -183,3 +185,37 @@ def test_load_reads_a_pdf_file(tmp_path):
     path.write_bytes(numeric_paper())
     manuscript = load(path)
     assert manuscript.source.format == "pdf" and len(manuscript.references) == 3
+
+
+# --- locations a person can use: the page and the line on it ---------------------------------------
+
+def two_page_paper() -> bytes:
+    """Page 1: body text citing [1] and [2]; page 2: a heading, then the list, whose third entry nobody cites."""
+    first = B.lines([BODY[0] + " [1].", BODY[1] + " [2].", BODY[2], *BODY, *BODY])
+    second = B.lines(["Further results on glioma mechanics are in the supplement.", *REFS])
+    return B.build([first + [(290, 20, 9, "1")], second + [(290, 20, 9, "2")]])
+
+
+def test_a_finding_in_a_pdf_says_the_page_and_the_line_on_it():
+    report = check(read_bytes("paper.pdf", two_page_paper()))
+    (finding,) = [f for f in report.findings if f.rule == "reference-never-cited"]
+    assert (finding.span.page, finding.span.page_line) == (2, 5)  # the first line of page 2 is line 1
+    assert report.manuscripts[0].source.text[finding.span.start : finding.span.start + 8] == "Ward PS,"
+    assert "page 2, line 5" in finding.message
+
+
+def test_json_sarif_and_github_carry_the_page(tmp_path):
+    path = tmp_path / "paper.pdf"
+    path.write_bytes(two_page_paper())
+    data = json.loads(refcheck(str(path), "--offline", "--format", "json").stdout)
+    (span,) = [f["span"] for f in data["findings"] if f["rule"] == "reference-never-cited"]
+    assert (span["page"], span["page_line"]) == (2, 5)
+    assert all("page" not in c["span"] or c["span"]["page"] == 1 for c in data["citations"])
+    sarif = json.loads(refcheck(str(path), "--offline", "--format", "sarif").stdout)
+    regions = [r["locations"][0]["physicalLocation"]["region"] for r in sarif["runs"][0]["results"]]
+    assert {"page": 2, "pageLine": 5} in [r.get("properties") for r in regions]
+    github = refcheck(str(path), "--offline", "--format", "github").stdout
+    assert any(line.startswith("::warning file=") and "page 2, line 5:" in line and ",line=" not in line
+               for line in github.splitlines())
+    text = refcheck(str(path), "--offline").stdout
+    assert "paper.pdf (page 2, line 5): RC102" in text

@@ -126,7 +126,7 @@ def test_cli_exit_code_and_json_contract():
     )
     assert result.returncode == 1, result.stderr
     data = json.loads(result.stdout)
-    assert data["schema_version"] == "1.3"
+    assert data["schema_version"] == "1.4"
     assert data["manuscript"]["dates"]["accepted"] == "2023-07-14"
     assert [(f["rule"], f["span"]["line"]) for f in data["findings"]] == EXPECTED_FINDINGS
     text = (ROOT / "review.md").read_text(encoding="utf-8")

@@ -17,6 +17,7 @@ from pathlib import Path
 from refcheck.model import Manuscript, Problem, Severity, Source
 
 MAX_BYTES = 16 * 1024 * 1024  # a 10,000-reference manuscript is about 3 MB
+SNIFF_BYTES = 1024  # what is read to tell the format: a PDF's header may come anywhere in its first kilobyte
 # a Word package holds its figures too; the DOCX reader never decompresses them and caps what it does
 PACKAGE_MAX_BYTES = 64 * 1024 * 1024
 
@@ -453,7 +454,7 @@ def _biber_view(source: Source) -> Source:
 def _head(path: Path) -> bytes:
     try:
         with path.open("rb") as handle:
-            return handle.read(1024)
+            return handle.read(SNIFF_BYTES)
     except OSError:
         return b""  # read_bytes says why
 

@@ -359,7 +359,7 @@ def extract(data: bytes, max_pages: int | None = None) -> str:
     for p, lines in enumerate(pages):
         body = [line.text for k, line in enumerate(lines) if (p, k) not in dropped]
         out.append("\n".join(body))
-    return "\n\f".join(out) + "\n"
+    return "\n\f\n".join(out) + "\n"  # a form feed on a line of its own between pages
 
 
 def read_bytes(path: str, data: bytes) -> Manuscript:
@@ -374,4 +374,9 @@ def read_bytes(path: str, data: bytes) -> Manuscript:
         return _unreadable(path, str(err))
     except Exception as err:  # noqa: BLE001 - a reader bug must not stop the check
         return _unreadable(path, f"could not be read as a PDF ({type(err).__name__}: {err})")
-    return text.read(Source(path, extracted, "pdf"))
+    pages = [0]
+    feed = extracted.find("\f")
+    while feed != -1:
+        pages.append(feed + 2)  # a page starts on the line after its form feed's
+        feed = extracted.find("\f", feed + 1)
+    return text.read(Source(path, extracted, "pdf", pages=tuple(pages)))

@@ -42,7 +42,11 @@ def command(name: str, message: str, properties: dict[str, object] | None = None
 
 def annotation(finding: Finding) -> str:
     span = finding.span
-    properties: dict[str, object] = {"file": span.path.replace("\\", "/"), "line": span.line, "endLine": span.end_line}
+    if span.page:
+        # a PDF has no lines GitHub can show: the annotation is on the file, the place in the message
+        properties: dict[str, object] = {"file": span.path.replace("\\", "/"), "title": f"{finding.code} {finding.rule}"}
+        return command(COMMAND[finding.severity], f"{span.where}: {full_message(finding)}", properties)
+    properties = {"file": span.path.replace("\\", "/"), "line": span.line, "endLine": span.end_line}
     if span.end_line == span.line:
         properties |= {"col": span.column, "endColumn": span.end_column}
     properties["title"] = f"{finding.code} {finding.rule}"

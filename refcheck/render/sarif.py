@@ -49,7 +49,12 @@ def artifact_location(path: str) -> dict:
 
 
 def region(span: Span) -> dict:
-    return {"startLine": span.line, "startColumn": span.column, "endLine": span.end_line, "endColumn": span.end_column}
+    """Lines and columns of the text read (a PDF's: its extracted text, with the page and the line
+    on the page as properties)."""
+    out = {"startLine": span.line, "startColumn": span.column, "endLine": span.end_line, "endColumn": span.end_column}
+    if span.page:
+        out["properties"] = {"page": span.page, "pageLine": span.page_line}
+    return out
 
 
 def _paragraphs(doc: str) -> list[str]:

@@ -29,7 +29,10 @@ def _excerpt(line: str, column: int, end_column: int) -> tuple[str, int, int]:
 
 def _finding(f: Finding, sources: dict, console: Console) -> None:
     head = Text()
-    head.append(f"{f.span.path}:{f.span.line}:{f.span.column}: ", style="bold")
+    if f.span.page:  # a PDF: the page and the line on it, as a reader of the PDF counts them
+        head.append(f"{f.span.path} (page {f.span.page}, line {f.span.page_line}): ", style="bold")
+    else:
+        head.append(f"{f.span.path}:{f.span.line}:{f.span.column}: ", style="bold")
     head.append(f"{f.code} ", style=STYLE[f.severity])
     head.append(f"[{f.severity}] ", style=STYLE[f.severity])
     head.append(f.message)
@@ -42,7 +45,7 @@ def _finding(f: Finding, sources: dict, console: Console) -> None:
         # cut the line first: a one-line file (JATS, a minified .bib) must not be copied per finding
         shown, a, b = _excerpt(line, f.span.column, end_col)
         shown = shown.expandtabs(1)
-        gutter = f"{f.span.line:>5} | "
+        gutter = f"{f'p{f.span.page}:{f.span.page_line}' if f.span.page else f.span.line:>5} | "
         console.print(Text(gutter, style="dim") + Text(shown))
         console.print(Text(" " * len(gutter) + " " * a + "^" * max(1, b - a), style=STYLE[f.severity]))
     if f.fix:

@@ -59,7 +59,7 @@ def duplicate_doi(ctx: Context):
             first = seen[doi]
             if ctx.work_of(ref.id) == ctx.work_of(first.id):
                 continue  # one work listed twice: duplicate-reference says it
-            yield Problem(ref.span, f"DOI {doi} is also on the entry at line {first.span.line}", Fix("merge the two entries or correct one DOI"))
+            yield Problem(ref.span, f"DOI {doi} is also on the entry at {first.span.where}", Fix("merge the two entries or correct one DOI"))
         else:
             seen[doi] = ref
 

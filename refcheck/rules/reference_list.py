@@ -26,7 +26,7 @@ def duplicate_reference_number(ctx: Context):
             continue
         if ref.label in seen:
             first = seen[ref.label]
-            yield Problem(ref.span, f"number {ref.label} is used twice; the other entry {ref.label} is on line {first.span.line}")
+            yield Problem(ref.span, f"number {ref.label} is used twice; the other entry {ref.label} is on {first.span.where}")
         else:
             seen[ref.label] = ref
 
@@ -138,7 +138,7 @@ def duplicate_reference(ctx: Context):
     """
     for ref_id, first_id in ctx.repeats.items():
         ref, first = ctx.references[ref_id], ctx.references[first_id]
-        yield Problem(ref.span, f"{_entry(ref)} repeats {_entry(first)} (line {first.span.line}): same authors, year and title; delete one",
+        yield Problem(ref.span, f"{_entry(ref)} repeats {_entry(first)} ({first.span.where}): same authors, year and title; delete one",
                       Fix("delete one entry and point its citations at the other"))
     yield from _same_identifier(ctx)
 
