@@ -95,7 +95,7 @@ def fuzz(reader: str, seconds: float, *, save: bool = True, shrink: bool = True,
     if reason:
         result.skipped = reason
         return result
-    ft.run(reader, b"" if reader == "docx" else "")  # imports and compiled patterns, before anything is timed
+    ft.run(reader, b"" if reader in ft.BINARY_READERS else "")  # imports and compiled patterns, before anything is timed
     slow_factor = timing.speed_factor()
     started = time.perf_counter()
     deadline = started + seconds

@@ -2,8 +2,8 @@
 adversarial inputs. Shared by tests/test_fuzz_properties.py, tests/test_fuzz_corpus.py,
 tests/test_adversarial.py, scripts/fuzz.py and benchmarks/robustness.py.
 
-A *target* is one reader (``markdown``, ``latex``, ``bibtex``, ``jats``, ``text``, ``docx``): an
-input (text for the text formats, bytes for DOCX) is read the way refcheck reads a file, checked
+A *target* is one reader (``markdown``, ``latex``, ``bibtex``, ``jats``, ``text``, ``docx``,
+``pdf``): an input (text for the text formats, bytes for DOCX and PDF) is read the way refcheck reads a file, checked
 offline with every rule, and rendered as JSON; ``run`` does that and asserts what must hold for
 any input (``check_invariants``): no exception, nothing swallowed by a reader's safety net, every
 span inside its source with line and column agreeing with its offsets, item spans inside their
@@ -38,8 +38,9 @@ from hypothesis import strategies as st
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "fuzz_corpus"
-READERS = ("markdown", "latex", "bibtex", "jats", "text", "docx")
-EXTENSIONS = {"markdown": ".md", "latex": ".tex", "bibtex": ".bib", "jats": ".xml", "text": ".txt", "docx": ".docx"}
+READERS = ("markdown", "latex", "bibtex", "jats", "text", "docx", "pdf")
+BINARY_READERS = frozenset({"docx", "pdf"})  # their inputs are bytes
+EXTENSIONS = {"markdown": ".md", "latex": ".tex", "bibtex": ".bib", "jats": ".xml", "text": ".txt", "docx": ".docx", "pdf": ".pdf"}
 TODAY = dt.date(2026, 11, 29)  # fixed, so that findings about future years do not depend on the clock
 SLOW_SECONDS = 2.0  # reference seconds (tests/timing.py): an input under SLOW_SIZE taking longer (read, check, render) is slow
 SLOW_SIZE = 100_000
@@ -106,6 +107,12 @@ def swallowed_errors():
     except Exception:  # noqa: BLE001 - the DOCX reader is optional here (see unavailable)
         pass
     try:
+        from refcheck.readers import pdf
+
+        watch(pdf, "extract", (pdf.Refused,))
+    except Exception:  # noqa: BLE001 - the PDF reader is optional here (see unavailable)
+        pass
+    try:
         yield errors
     finally:
         for owner, name, original in reversed(patches):
@@ -130,9 +137,10 @@ def read(reader: str, data: str | bytes, path: str | None = None, *, follow_inpu
     from refcheck.readers import Unreadable, _unreadable, decode, read_text
 
     path = path or f"fuzz{EXTENSIONS[reader]}"
-    if reader == "docx":
-        from refcheck.readers.docx import read_bytes
+    if reader in BINARY_READERS:
+        from refcheck.readers import docx, pdf
 
+        read_bytes = docx.read_bytes if reader == "docx" else pdf.read_bytes
         return read_bytes(path, data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass"))
     if isinstance(data, bytes):
         try:
@@ -217,7 +225,7 @@ def run(reader: str, data: str | bytes, *, path: Path | None = None, invariants:
 # What each reader promises about its spans (module docstrings and the model):
 SLICES = frozenset({"markdown", "latex", "docx"})  # Citation.text is the source text under its span
 RAW_SLICES = frozenset({"markdown", "latex", "bibtex"})  # Reference.raw is the source text under its span
-ORDERED = frozenset({"markdown", "text", "docx", "jats"})  # citations in document order, never overlapping (one file)
+ORDERED = frozenset({"markdown", "text", "docx", "jats", "pdf"})  # citations in document order, never overlapping (one file)
 ITEMS_INSIDE = frozenset(READERS)  # citation items inside their citation's span (JATS: see KNOWN)
 
 
@@ -776,6 +784,49 @@ def mutated(strategy: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
     return mutate()
 
 
+def _pdf_runs(lines: list[str], draw) -> list[tuple[float, float, float, str]]:
+    """Text lines placed on a page as a typesetter might: mostly in order, some raised and
+    smaller (superscripts), some in the margin (line numbers), some at the page's foot."""
+    runs = []
+    y = 780.0
+    for k, line in enumerate(lines):
+        kind = draw(st.sampled_from(["body", "body", "body", "sup", "margin", "foot", "anywhere"]))
+        if kind == "sup":
+            runs.append((72 + 5 * len(line) % 400, y + 3.3, 7.0, line[:12]))
+        elif kind == "margin":
+            runs += [(40, y, 8, str(k + 1)), (72, y, 10, line)]
+        elif kind == "foot":
+            runs.append((72, 30, 8, line))
+        elif kind == "anywhere":
+            runs.append((draw(st.floats(-50, 700)), draw(st.floats(-50, 900)), draw(st.floats(0.5, 40)), line))
+        else:
+            runs.append((72, y, 10, line))
+        y -= 13
+    return runs
+
+
+@st.composite
+def pdf_bytes(draw) -> bytes:
+    """A PDF built from plain-text lines (tests/pdf_builder.py), whole or broken: truncated,
+    bytes flipped, or a raw tail after the header."""
+    from tests import pdf_builder  # noqa: PLC0415
+
+    lines = draw(plain_text()).split("\n")
+    per_page = draw(st.integers(5, 60))
+    pages = [_pdf_runs(lines[k : k + per_page], draw) for k in range(0, max(1, len(lines)), per_page)]
+    data = pdf_builder.build(pages)
+    damage = draw(st.sampled_from(["none", "none", "truncate", "flip"]))
+    if damage == "truncate":
+        data = data[: draw(st.integers(0, len(data)))]
+    elif damage == "flip":
+        data = bytearray(data)
+        for _ in range(draw(st.integers(1, 8))):
+            at = draw(st.integers(0, len(data) - 1))
+            data[at] = draw(st.integers(0, 255))
+        data = bytes(data)
+    return data
+
+
 STRATEGIES: dict[str, st.SearchStrategy] = {
     "markdown": st.one_of(mutated(markdown_text()), _RAW_TEXT),
     "text": st.one_of(mutated(plain_text()), _RAW_TEXT),
@@ -783,6 +834,7 @@ STRATEGIES: dict[str, st.SearchStrategy] = {
     "bibtex": st.one_of(mutated(bibtex_text()), _RAW_TEXT),
     "jats": st.one_of(mutated(jats_text()), _RAW_TEXT.map(lambda s: f"<?xml version='1.0'?><article><body><p>{s}</p></body></article>")),
     "docx": st.one_of(docx_bytes(), st.binary(max_size=300), st.binary(max_size=200).map(lambda b: b"PK\x03\x04" + b)),
+    "pdf": st.one_of(pdf_bytes(), st.binary(max_size=300).map(lambda b: b"%PDF-1.4\n" + b)),
 }
 
 
@@ -790,6 +842,33 @@ STRATEGIES: dict[str, st.SearchStrategy] = {
 
 
 ADVERSARIAL_SECONDS = 5.0  # reference seconds (tests/timing.py): read, check offline and render JSON, for a 1 MB input
+
+
+def _pdf_pages(size: int) -> bytes:
+    from tests import pdf_builder  # noqa: PLC0415
+
+    line = "Cells divide (Smith et al., 2019; Lee and Kim, 2020) and grow [12]."
+    count = max(1, size // 85)
+    pages = [pdf_builder.lines([line] * min(60, count - k)) + [(72, 30, 8, "Journal of Things 12 (2020)")] for k in range(0, count, 60)]
+    return pdf_builder.build(pages)
+
+
+def _pdf_long_line(size: int) -> bytes:
+    from tests import pdf_builder  # noqa: PLC0415
+
+    runs = []
+    for k in range(max(1, size // 90)):
+        runs += [(72 + 30 * k, 700, 10, "shown here"), (72 + 30 * k + 25, 703.3, 7, str(k % 90 + 1))]
+    return pdf_builder.build([runs])
+
+
+def _pdf_accents(size: int) -> bytes:
+    from tests import pdf_builder  # noqa: PLC0415
+
+    count = max(1, size // 56)  # an accent's run takes 55 bytes, its letter one
+    runs = [(72, 700, 10, "Rodr" + pdf_builder.DOTLESS_I * count)]
+    runs += [(72 + 21.67 + 2.78 * k, 700, 10, pdf_builder.ACUTE) for k in range(count)]
+    return pdf_builder.build([runs])
 
 
 @dataclasses.dataclass(frozen=True)
@@ -1014,6 +1093,9 @@ ADVERSARIAL: list[Adversarial] = [
     Adversarial("docx-group-capitals", "docx", lambda n: docx_package([_run(line) for line in _groups("A", n)[: n - n // 10].split("\n")], compress=False),
                 "groups of one long capitalised word"),
     Adversarial("docx-backticks", "docx", lambda n: docx_package([_run(rep("`", n - 200))], compress=False), "a paragraph of backticks"),
+    Adversarial("pdf-pages", "pdf", lambda n: _pdf_pages(n), "pages of lines dense with citations, a running footer on each", volume=True),
+    Adversarial("pdf-long-line", "pdf", lambda n: _pdf_long_line(n), "one printed line of 1 MB: text and superscripts PDFium splits into lines"),
+    Adversarial("pdf-accents", "pdf", lambda n: _pdf_accents(n), "a line of dotless i's, each with a TeX accent set apart"),
 ]
 
 

@@ -54,7 +54,7 @@ def _warm():
     """Imports and pattern compilation happen once, before anything is timed."""
     for reader in ft.READERS:
         if not ft.unavailable(reader):
-            ft.run(reader, b"" if reader == "docx" else "", twice=False)
+            ft.run(reader, b"" if reader in ft.BINARY_READERS else "", twice=False)
 
 
 def _cases():
@@ -89,7 +89,7 @@ def test_adversarial_input_costs_linear_time(tmp_path, adversarial):
 
 CLI_CASES = {  # per reader, one of its slowest adversarial inputs
     "markdown": "md-group-commas", "text": "txt-headers", "latex": "tex-braces-nested", "bibtex": "bib-fields",
-    "jats": "jats-nested", "docx": "docx-group-capitals",
+    "jats": "jats-nested", "docx": "docx-group-capitals", "pdf": "pdf-pages",
 }
 
 

@@ -53,6 +53,7 @@ test_latex_reads_checks_and_renders_any_input = _property("latex")
 test_bibtex_reads_checks_and_renders_any_input = _property("bibtex")
 test_jats_reads_checks_and_renders_any_input = _property("jats")
 test_docx_reads_checks_and_renders_any_input = _property("docx")
+test_pdf_reads_checks_and_renders_any_input = _property("pdf")
 
 
 # ----------------------------------------------------------------------------- the checks can fail

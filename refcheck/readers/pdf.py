@@ -24,6 +24,7 @@ each become one unreadable-input problem that says what to do.
 
 from __future__ import annotations
 
+import bisect
 import ctypes
 import statistics
 import unicodedata
@@ -129,6 +130,7 @@ def _merge_lines(lines: list[_Line]) -> list[_Line]:
     its own ("genotypes" / "1-9" / ". Population ..."), or a run in another font, comes as a line
     of its own in the content order, right after the text it follows on the same line."""
     out: list[_Line] = []
+    merged: list[_Line] = []
     for line in lines:
         if out:
             prev = out[-1]
@@ -142,9 +144,14 @@ def _merge_lines(lines: list[_Line]) -> list[_Line]:
                     prev.chars.append(_Char(" ", prev.right, prev.y, prev.size))
                 prev.chars.extend(line.chars)
                 prev.right = line.right
-                _measure(prev)
+                if line.size > prev.size:  # the line went on after a superscript that started it
+                    prev.size, prev.y = line.size, line.y
+                if not merged or merged[-1] is not prev:
+                    merged.append(prev)
                 continue
         out.append(line)
+    for line in merged:
+        _measure(line)  # once per joined line: measuring at every join would be quadratic in a long line
     return out
 
 
@@ -172,28 +179,27 @@ def _script(c: _Char, line: _Line) -> str:
 
 def _restore_accents(chars: list[_Char]) -> list[_Char]:
     """Put each spacing accent back on the letter it is printed over: TeX sets "í" as a dotless ı
-    and a ´ placed above it, which PDFium gives as two characters, often far apart."""
-    accents = [c for c in chars if c.ch in _ACCENTS]
-    if not accents:
+    and a ´ placed above it, which PDFium gives as two characters, often far apart. The letter
+    is the one starting nearest to the left of the accent (within half an em, on its baseline
+    or a line's height from it); an accent over nothing stays where it is ("the ´ key")."""
+    if not any(c.ch in _ACCENTS for c in chars):
         return chars
-    letters = [c for c in chars if c.ch.isalpha()]
-    if not letters:
-        return chars
-    kept = [c for c in chars if c.ch not in _ACCENTS]
-    for accent in accents:
-        # the letter whose start is nearest to the left of the accent's, within half an em
-        best = None
-        for letter in letters:
-            if letter.x <= accent.x + 0.15 * accent.size and accent.x - letter.x <= 0.5 * max(letter.size, accent.size):
-                if best is None or letter.x > best.x:
-                    best = letter
-        if best is None or abs(accent.y - best.y) > max(best.size, accent.size):
-            kept.append(accent)  # an accent printed alone ("the ´ key"), kept where it was
-            kept.sort(key=chars.index)
+    letters = sorted((c for c in chars if c.ch.isalpha()), key=lambda c: c.x)
+    starts = [c.x for c in letters]
+    placed: set[int] = set()
+    for accent in chars:
+        if accent.ch not in _ACCENTS:
             continue
-        base = "i" if best.ch == "ı" else "j" if best.ch == "ȷ" else best.ch
-        best.ch = unicodedata.normalize("NFC", base + _ACCENTS[accent.ch])
-    return kept
+        k = bisect.bisect_right(starts, accent.x + 0.15 * accent.size) - 1
+        if k < 0:
+            continue
+        letter = letters[k]
+        if accent.x - letter.x > 0.5 * max(letter.size, accent.size) or abs(accent.y - letter.y) > max(letter.size, accent.size):
+            continue
+        base = "i" if letter.ch == "ı" else "j" if letter.ch == "ȷ" else letter.ch
+        letter.ch = unicodedata.normalize("NFC", base + _ACCENTS[accent.ch])
+        placed.add(id(accent))
+    return [c for c in chars if id(c) not in placed] if placed else chars
 
 
 def _line_text(line: _Line) -> str:
