@@ -209,6 +209,17 @@ def test_unnumbered_entries_by_blank_lines_hanging_indent_and_organisations():
     assert all(l.references for l in m.links)
 
 
+def test_a_bulleted_list_has_one_entry_per_bullet():
+    text = ("Text (Babich et al., 2012; Barda-Saad et al., 2005).\n\nReferences\n\n"
+            "• Babich A, Li S, O'Connor RS. 2012. F-actin polymerization and retrograde flow drive sustained\n"
+            "PLCgamma1 signaling during T cell activation. The Journal of Cell Biology 197:775–787.\n"
+            "• Barda-Saad M, Braiman A. 2005. Dynamic molecular interactions linking the T cell antigen receptor\n"
+            "to the actin cytoskeleton. Nature Immunology 6:80–89. doi:10.1038/ni1143\n")
+    m = read_txt(text)
+    assert [(r.first_author, r.raw[:6]) for r in m.references] == [("Babich", "Babich"), ("Barda-Saad", "Barda-")]
+    assert all(link.references for link in m.links)
+
+
 def test_a_journal_line_with_page_numbers_like_years_is_not_an_entry():
     text = ("Text (Raderschall et al., 1999).\n\nReferences\n\nRaderschall E, Golub EI, Haaf T. 1999. Nuclear foci of proteins.\n"
             "Proc Natl Acad Sci USA 96:1921–1926. doi:10.1073/pnas.96.5.1921\nSmith J. 2000. Title. Cell 1:1.\n")

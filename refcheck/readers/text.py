@@ -473,10 +473,29 @@ def _runs_on_line(text: str, line: _Line) -> bool:
     return _runs_on_end(text, line.start, line.end)
 
 
+_BULLET = stdre.compile(r"[•◦▪‣∙●○■]\s+")  # a list's bullet before an entry ("• Babich A, Li S ...")
+
+
+def _bullet_end(text: str, line: _Line) -> int | None:
+    """Where the entry starts after a bullet that opens the line, or None."""
+    m = _BULLET.match(text, line.start, line.end)
+    return m.end() if m else None
+
+
 def _unnumbered_entries(text: str, lines: list[_Line]) -> list[tuple[list[int], None]]:
     n = len(lines)
     if not n:
         return []
+    bullets = [k for k in range(n) if _bullet_end(text, lines[k]) is not None]
+    if len(bullets) >= 2 and len(bullets) * 7 >= n:
+        # a bulleted list: every bullet starts an entry, whatever the lines between say
+        entries = [[k] for k in range(bullets[0])] if bullets[0] else []
+        for k in range(bullets[0], n):
+            if k in bullets or not entries:
+                entries.append([k])
+            else:
+                entries[-1].append(k)
+        return [(entry, None) for entry in entries]
     indents = Counter(line.indent for line in lines)
     blank = sum(1 for line in lines[1:] if line.gap and not line.page_break)
     starts = [True] + [False] * (n - 1)
@@ -715,6 +734,10 @@ def clean(text: str) -> Cleaned:
             label_end = None
             if found and not (found[1].group("b") or found[1].group("p")):
                 label_end = found[1].end("n")
+            elif not found and (bullet := _bullet_end(text, first)) is not None:
+                # "• Babich A, ...": the entry starts after its bullet (the line from there on)
+                out.block([_Line(bullet, first.end, first.indent), *(refs[k] for k in entry[1:])])
+                continue
             out.block([refs[k] for k in entry], label_end)
         paragraphs(after)
     if kept:
