@@ -13,8 +13,8 @@ both are scored against the same gold (``<id>.gold.json`` beside each PDF) the s
   Positions are not compared (a PDF's offsets are not the Markdown's), so a link of the wrong
   item to the right entry elsewhere would count: the same for both sides, which is what the
   comparison needs.
-- **warnings and errors** on each PDF that the Markdown run does not give (by rule and message):
-  what reading a PDF adds.
+- **warnings and errors** on each PDF that the Markdown run does not give (by rule and message,
+  the places an entry is named by set aside): what reading a PDF adds.
 
 Usage: python benchmarks/pdf_accuracy.py [--corpus /tmp/pdfcorpus] [--layouts onecol twocol ...]
            [--ids ID ...] [--jobs 2] [--write]
@@ -26,6 +26,7 @@ import argparse
 import concurrent.futures
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -52,6 +53,9 @@ def run(job: tuple[str, str]) -> tuple[str, dict | str, float]:
         return path, json.loads(proc.stdout), seconds
     except json.JSONDecodeError:
         return path, f"exit {proc.returncode}: {proc.stderr[-300:]}", seconds
+
+
+_LOCATION = re.compile(r"(?:page \d+, )?line \d+")  # where an entry is: the PDF's "page 24, line 6", the Markdown's "line 1161"
 
 
 def _norm(text: str) -> str:
@@ -88,7 +92,7 @@ def score(pred: dict, gold: dict) -> dict:
     got = Counter(refs[r] for link in pred.get("links", []) for r in link.get("references", []) if r in refs)
     n_pred = sum(1 for link in pred.get("links", []) for _ in link.get("references", []))
     correct = sum(min(n, want[rid]) for rid, n in got.items())
-    findings = Counter((f["rule"], f["message"]) for f in pred.get("findings", []) if f["severity"] in ("warning", "error"))
+    findings = Counter((f["rule"], _LOCATION.sub("LOC", f["message"])) for f in pred.get("findings", []) if f["severity"] in ("warning", "error"))
     return {"refs_gold": len(gold["refs"]), "refs_found": len(set(refs.values())), "n_gold": sum(want.values()),
             "n_pred": n_pred, "correct": correct, "findings": findings}
 
