@@ -164,6 +164,7 @@ def test_author_year(text, expected):
         # a list or range after a single letter cites; a lone number there is a power
         ("bacteriophage (phage) λ<sup>10-13</sup>, Escherichia coli", [(10, 11, 12, 13)]),
         ("in strain K<sup>4,5</sup> and r<sup>2</sup> = 0.9", [(4, 5)]),
+        ("invoked through R<sup>11</sup> and the R2Jags package<sup>12</sup>", [(11,), (12,)]),
     ],
 )
 def test_numeric(text, expected):

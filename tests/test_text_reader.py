@@ -189,6 +189,36 @@ References
     assert [l.references for l in m.links] == [("r1",), ("r2",), ("r3",)]
 
 
+def test_a_page_range_broken_after_its_dash_is_not_the_next_label():
+    text = ("Text [25], [26].\n\nReferences\n\n25. French SA, Jeffery RW. Weight variability in older women.\n"
+            "Int J Obes Relat Metab Disord. 1995;19:22–\n29.\n26. Korkeila M, Kaprio J. Predictors of weight gain.\n"
+            "Int J Obes. 1998;22:949–958.\n")
+    m = read_txt(text)
+    assert [r.label for r in m.references] == ["25", "26"]
+    assert m.references[0].raw.endswith("1995;19:22–29.")
+
+
+def test_an_initial_and_a_year_at_a_line_start_end_the_author_list_before():
+    text = ("Text (Smith, Cummins, Alphy, & Blumenthal, 2007; Xiao et al., 2010).\n\nReferences\n\n"
+            "Smith, J. J., Cummins, T. R., Alphy, S., & Blumenthal, K.\nM. (2007). Molecular interactions of the gating modifier\n"
+            "toxin ProTx-II with NaV 1.5. J Biol Chem, 282(17), 12687–12697.\n"
+            "Xiao, Y., Blumenthal, K., Jackson, J. O. (2010). The tarantula toxins. Mol Pharmacol, 78, 1124.\n")
+    m = read_txt(text)
+    assert [r.first_author for r in m.references] == ["Smith", "Xiao"]
+    assert all(link.references for link in m.links)
+
+
+def test_a_journal_with_its_volume_and_page_at_a_line_start_is_not_an_entry():
+    text = ("Text (Liu and Kaufman, 2009; Liu et al., 2015).\n\nReferences\n\n"
+            "Liu P, Kaufman TC. 2009. Morphology and husbandry of the large milkweed bug, Oncopeltus fasciatus.\n"
+            "Cold Spring Harbor Protocols 2009:pdb emo127. doi:10.1101/pdb.emo127\n"
+            "Liu J, Shaik S, Dai X. 2015. Targeting the ubiquitin pathway for cancer treatment.\n"
+            "Biochimica Et Biophysica Acta (BBA) - Reviews on Cancer 1855:50–60. doi:10.1016/j.bbcan.2014.11.005\n"
+            "WHO. 2014. Severe malaria. Trop Med Int Health 19:7–131.\n")
+    m = read_txt(text)
+    assert [r.first_author for r in m.references] == ["Liu", "Liu", "WHO"]
+
+
 def test_a_label_alone_on_its_line_starts_an_entry():
     text = "Text [1], [2].\n\nReferences\n\n1.\nhttp://www.example.org/a/page.html\n2. Lee K. A title. J. 2018;2:2.\n"
     m = read_txt(text)

@@ -81,11 +81,13 @@ _ORG_WORD = r"(?:\p{Lu}[\p{L}\p{M}.'’\-]*|of|and|&|the|for|on|in|de|du|des|fü
 _ENTRY_START = re.compile(
     # "Smith, J.", "Smith JA,", "van der Berg, K.", "Nunes da Fonseca R,", "d’Adda di Fagagna F,"
     rf"{_NAME}(?:\s+{_NAME}){{0,2}},?\s+(?:\p{{Lu}}(?![\p{{Ll}}]{{3}})|[\p{{L}}'’\-]+,)"
-    # "WHO. 2014.", "R Development Core Team. 2014.", "U.S. Census Bureau (2011)."
-    rf"|{_ORG_WORD}(?:\s+{_ORG_WORD}){{0,8}}[.,]?\s+\(?(?:1[5-9]|20)\d\d[a-z]?\)?[.,:]"
+    # "WHO. 2014.", "R Development Core Team. 2014.", "U.S. Census Bureau (2011)."; not a journal's
+    # volume and page ("Cold Spring Harbor Protocols 2009:pdb.emo127", "... on Cancer 1855:50–60")
+    rf"|{_ORG_WORD}(?:\s+{_ORG_WORD}){{0,8}}[.,]?\s+\(?(?:1[5-9]|20)\d\d[a-z]?\)?(?:[.,]|:(?!\S))"
 )
-# a year as an entry prints it: not a page ("1921–1926"), not inside a DOI or a volume ("2019.01", ":2042")
-_YEAR = stdre.compile(r"(?<![\d./:–-])(?:1[5-9]|20)\d\d[a-z]?(?![\d–-]|\.\d)|n\.\s?d\.|in press|no prelo|en prensa|sous presse|im druck", stdre.I)
+# a year as an entry prints it: not a page ("1921–1926"), not inside a DOI or a volume ("2019.01", ":2042"),
+# not a volume before its page ("Biochimica Et Biophysica Acta 1855:50–60")
+_YEAR = stdre.compile(r"(?<![\d./:–-])(?:1[5-9]|20)\d\d[a-z]?(?![\d–-]|[.:]\d)|n\.\s?d\.|in press|no prelo|en prensa|sous presse|im druck", stdre.I)
 
 # --- flattened superscripts --------------------------------------------------------------
 
@@ -439,7 +441,9 @@ def _numbered_entries(text: str, lines: list[_Line]) -> list[tuple[list[int], tu
             elif value == expected:
                 new = punctuated or k == 0 or _ends_entry(text, lines[k - 1])
             elif punctuated and expected - 2 <= value <= expected + 5 and k and _ends_entry(text, lines[k - 1]):
-                new = True
+                # ... unless it ends a page range the line before broke ("1995;19:22–" / "29.")
+                prev = lines[k - 1]
+                new = not _RANGE_END.search(text, max(prev.start, prev.end - 2), prev.end)
         if new:
             entries.append(([k], found))
             expected = found[0] + 1
@@ -453,12 +457,17 @@ def _numbered_entries(text: str, lines: list[_Line]) -> list[tuple[list[int], tu
     return entries
 
 
+# a given name's initial and the year: the end of an author list broken over lines ("..., &
+# Blumenthal, K." / "M. (2007). Molecular ..."), never an entry's start
+_INITIAL_THEN_YEAR = re.compile(r"\p{Lu}\.\s*\(?(?:1[5-9]|20)\d\d")
+
+
 def _starts_entry(text: str, lines: list[_Line], k: int) -> bool:
     """Line ``k`` looks like the first line of an unnumbered entry after a finished one."""
     a, b = lines[k - 1], lines[k]
     if _runs_on_line(text, a) or not _ends_entry(text, a):
         return False
-    return bool(_ENTRY_START.match(text, b.start, b.end))
+    return bool(_ENTRY_START.match(text, b.start, b.end)) and not _INITIAL_THEN_YEAR.match(text, b.start, b.end)
 
 
 def _ends_entry(text: str, line: _Line) -> bool:
