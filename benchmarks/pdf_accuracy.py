@@ -5,8 +5,9 @@ layouts), refcheck reads the PDF and, once per article, the corpus Markdown it w
 both are scored against the same gold (``<id>.gold.json`` beside each PDF) the same way:
 
 - **references found**: gold entries that one of refcheck's references is mapped to (the
-  entry's printed text against refcheck's ``raw``: the best match of rapidfuzz's
-  ``token_set_ratio`` at 85 or more, one to one, greedily in the order of the list).
+  entry's printed text against refcheck's ``raw``: the best match of rapidfuzz's ``ratio`` at
+  80 or more, one to one, greedily in the order of the list; ``ratio``, not ``token_set_ratio``,
+  which scores an entry whose words are a subset of another's as equal to it).
 - **linking** (counts per entry): the gold pairs are every citation's rids and range-implied
   rids; refcheck's pairs every linked item and entry (mapped as above). Per entry, the pairs
   counted correct are the smaller of the two counts; precision, recall and F1 over all of them.
@@ -71,11 +72,11 @@ def map_references(pred: dict, gold: dict) -> dict[str, str]:
         raw = _norm(ref.get("raw") or "")
         if not raw:
             continue
-        best, score = None, 85.0
+        best, score = None, 80.0
         for gid, display in golds:
             if gid in taken:
                 continue
-            s = fuzz.token_set_ratio(raw, display)
+            s = fuzz.ratio(raw, display)
             if s > score:
                 best, score = gid, s
                 if s >= 99.5:

@@ -249,6 +249,14 @@ def _line_text(line: _Line) -> str:
     return "".join(out).rstrip()
 
 
+def _continued_superscript(line: _Line, text_size: float) -> bool:
+    """A line of citation numbers alone, in a superscript's size under text of ``text_size``: a
+    run of superscripts that wrapped ("a: ³⁵, ⁴², ... ³⁵⁸," / "³⁵⁹, ³⁶⁰, ..."), with no text of
+    its own size to be raised above."""
+    return (any(c.ch.isdigit() for c in line.chars) and all(c.ch in _NUMBER_MARKS for c in line.chars)
+            and line.size <= SUP_SIZE * text_size and "<sup>" not in line.text)
+
+
 def _blind(text: str) -> str:
     """The text with every run of digits as one '#', spaces collapsed: a header's form on any page."""
     out, digit = [], False
@@ -361,9 +369,14 @@ def extract(data: bytes, max_pages: int | None = None) -> str:
                     line.chars = line.chars[cut:]
                     _measure(line)
                 numbered.append(line)
-            kept = []
+            kept: list[_Line] = []
+            text_size = 0.0  # the size of the last line with letters
             for line in _merge_lines(numbered):
                 line.text = _line_text(line)
+                if _continued_superscript(line, text_size):
+                    line.text = f"<sup>{line.text}</sup>"
+                elif any(c.ch.isalpha() for c in line.chars):
+                    text_size = line.size
                 if line.text.strip():
                     kept.append(line)
             pages.append(kept)
