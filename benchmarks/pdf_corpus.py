@@ -157,6 +157,9 @@ def superscript_md(md: str, citations: list[dict]) -> tuple[str, dict[int, tuple
         for ch_i in range(s, e):
             ch = md[ch_i]
             if ch in "[]()":
+                if ch == "[" and md[ch_i - 1 : ch_i] == "]":
+                    # "[346][355]": two groups with nothing between them print as "346, 355", not "346355"
+                    inner_parts += [(-1, ","), (-1, " ")]
                 continue
             inner_parts.append((ch_i, ch))
         # strip leading/trailing spaces
@@ -166,7 +169,8 @@ def superscript_md(md: str, citations: list[dict]) -> tuple[str, dict[int, tuple
             inner_parts.pop()
         index_of = {}
         for k, (ch_i, ch) in enumerate(inner_parts):
-            index_of[ch_i] = out_len + k
+            if ch_i >= 0:
+                index_of[ch_i] = out_len + k
         for c in items:
             chars = [index_of[j] for j in range(c["start"], c["end"]) if j in index_of]
             if chars:

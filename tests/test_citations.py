@@ -165,6 +165,8 @@ def test_author_year(text, expected):
         ("bacteriophage (phage) λ<sup>10-13</sup>, Escherichia coli", [(10, 11, 12, 13)]),
         ("in strain K<sup>4,5</sup> and r<sup>2</sup> = 0.9", [(4, 5)]),
         ("invoked through R<sup>11</sup> and the R2Jags package<sup>12</sup>", [(11,), (12,)]),
+        ("Recent studies (reviewed in<sup>6–11</sup>) have shown", [(6, 7, 8, 9, 10, 11)]),
+        ("an area of 3 in<sup>2</sup> per cell [1]", [(1,)]),
     ],
 )
 def test_numeric(text, expected):

@@ -1194,8 +1194,8 @@ def _is_exponent(before: str, numbers: tuple[int, ...]) -> bool:
     ``(AUC) <sup>39</sup>``, set apart from the bracket, is a citation; so is ``(SIH)<sup>18</sup>``,
     whose parenthesis holds no maths (_holds_maths), and ``in 1993<sup>3</sup>`` (a year is no base).
 
-    A list or range after a single letter (``phage λ<sup>10-13</sup>``), or a number above 4
-    (``through R<sup>51</sup>``), is a citation: no power is written so.
+    A list or range (``phage λ<sup>10-13</sup>``, ``reviewed in<sup>6–11</sup>``), or a number
+    above 4 after a single letter (``through R<sup>51</sup>``), is a citation: no power is written so.
 
     ``Version 3.4.1<sup>25</sup>`` is a citation: a number other than 10 followed by a
     superscript above 3 is read as a citation mark.
@@ -1203,6 +1203,8 @@ def _is_exponent(before: str, numbers: tuple[int, ...]) -> bool:
     ``kg/m<sup>2</sup>`` is a power (a quotient by a length, _DENOMINATORS, or by a variable);
     ``mg/dL<sup>3</sup>`` is a citation.
     """
+    if len(numbers) > 1:
+        return False  # a list or a range is never a power: "(reviewed in<sup>6–11</sup>)" after the unit-like "in"
     m = _TOKEN_BEFORE.search(before[-40:])  # (the last 40 characters: the search is quadratic in its window)
     if not m:
         return False
@@ -1219,9 +1221,9 @@ def _is_exponent(before: str, numbers: tuple[int, ...]) -> bool:
     if token[-1] in "×^" or (token[-1] in ")]" and attached) or token.lower() in _UNITS:
         return True
     if len(token) == 1 and token.isalpha():
-        # "r<sup>2</sup>", "x<sup>3</sup>" a power; "phage λ<sup>10-13</sup>" cites four works, and
-        # "invoked through R<sup>51</sup>" one (no power of a letter is written so high)
-        return len(numbers) == 1 and numbers[0] <= 4
+        # "r<sup>2</sup>", "x<sup>3</sup>" a power; "invoked through R<sup>51</sup>" a citation
+        # (no power of a letter is written so high)
+        return numbers[0] <= 4
     if token[-1].isdigit():
         if _YEAR_NUMBER.fullmatch(token):
             return False  # "in 1993<sup>3</sup>": a year is no base
