@@ -36,12 +36,13 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import results  # noqa: E402
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 SHARED_MD = ROOT.parent / "shared" / "corpus" / "jats" / "md"
 LAYOUTS = ("onecol", "twocol", "super", "journal", "header", "lineno")
-RESULTS = HERE / "RESULTS.md"
-MARK = "<!-- pdf-accuracy -->"
 
 
 def run(job: tuple[str, str]) -> tuple[str, dict | str, float]:
@@ -127,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     wall = time.perf_counter() - start
 
     md_rows: dict[str, dict] = {}
-    lines = ["# refcheck on the typeset corpus (PDF against Markdown)", "",
+    lines = ["## PDF against Markdown: the typeset corpus", "",
              f"- command: `python benchmarks/pdf_accuracy.py {' '.join(argv if argv is not None else sys.argv[1:])}`".rstrip(),
              f"- {len(pdfs)} PDFs of {len(ids)} articles; wall time {wall:.0f} s with {args.jobs} workers", ""]
     failed = []
@@ -172,15 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     report = "\n".join(lines) + "\n"
     print(report)
     if args.write:
-        text = RESULTS.read_text(encoding="utf-8")
-        block = f"{MARK}\n{report}{MARK}"
-        if MARK in text:
-            head, _, rest = text.partition(MARK)
-            _, _, tail = rest.partition(MARK)
-            text = head + block + tail
-        else:
-            text = text.rstrip("\n") + "\n\n" + block + "\n"
-        RESULTS.write_text(text, encoding="utf-8")
+        results.write_section("pdf-accuracy", report)
     return 0
 
 

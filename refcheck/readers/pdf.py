@@ -39,6 +39,7 @@ SUP_SIZE = 0.85  # a super- or subscript is set at most this share of its line's
 SUP_RISE = 0.12  # ... and its baseline moves by at least this share of that size (Chromium raises 65 % text by 0.19 em)
 FURNITURE_SHARE = 3  # a running header recurs on at least one page in this many (and on two)
 EDGE_LINES = 3  # ... among the highest or the lowest lines of each page
+WATERMARK_LENGTH = 40  # a watermark is a short line, at the same place on most pages
 
 # spacing accents, as TeX's fonts map them, and the combining mark each stands for
 _ACCENTS = {"´": "\u0301", "`": "\u0300", "¨": "\u0308", "ˆ": "\u0302", "^": "\u0302", "˜": "\u0303", "~": "\u0303",
@@ -293,6 +294,18 @@ def _furniture(pages: list[list[_Line]]) -> set[tuple[int, int]]:
             heights = (round(lines[k].y / 2) + d for d in (-1, 0, 1))
             if key and len(set().union(*(where.get((key, h), set()) for h in heights))) >= need:
                 out.add((p, k))
+    # a watermark ("DRAFT", "Preprint", "Not peer reviewed") anywhere on the page: a short line
+    # at the same place on more than half of the pages
+    marks: dict[tuple[str, int, int], set[int]] = defaultdict(set)
+    for p, lines in enumerate(pages):
+        for line in lines:
+            if len(line.text) <= WATERMARK_LENGTH:
+                marks[(_blind(line.text), round(line.y / 2), round(line.chars[0].x / 2))].add(p)
+    if len(pages) >= 2:
+        for p, lines in enumerate(pages):
+            for k, line in enumerate(lines):
+                if len(line.text) <= WATERMARK_LENGTH and 2 * len(marks[(_blind(line.text), round(line.y / 2), round(line.chars[0].x / 2))]) > len(pages):
+                    out.add((p, k))
     return out
 
 

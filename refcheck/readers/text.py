@@ -81,6 +81,8 @@ _ORG_WORD = r"(?:\p{Lu}[\p{L}\p{M}.'’\-]*|of|and|&|the|for|on|in|de|du|des|fü
 _ENTRY_START = re.compile(
     # "Smith, J.", "Smith JA,", "van der Berg, K.", "Nunes da Fonseca R,", "d’Adda di Fagagna F,"
     rf"{_NAME}(?:\s+{_NAME}){{0,2}},?\s+(?:\p{{Lu}}(?![\p{{Ll}}]{{3}})|[\p{{L}}'’\-]+,)"
+    # a work named by its title, APA's way: "Gymnasium documentation. (2023)."
+    rf"|\p{{Lu}}[\p{{L}}\p{{M}}'’\-]*(?:\s+[\p{{L}}\p{{M}}'’\-]+){{0,3}}\.\s+\((?:1[5-9]|20)\d\d[a-z]?\)\."
     # "WHO. 2014.", "R Development Core Team. 2014.", "U.S. Census Bureau (2011)."; not a journal's
     # volume and page ("Cold Spring Harbor Protocols 2009:pdb.emo127", "... on Cancer 1855:50–60")
     rf"|{_ORG_WORD}(?:\s+{_ORG_WORD}){{0,8}}[.,]?\s+\(?(?:1[5-9]|20)\d\d[a-z]?\)?(?:[.,]|:(?!\S))"
@@ -465,8 +467,13 @@ _INITIAL_THEN_YEAR = re.compile(r"\p{Lu}\.\s*\(?(?:1[5-9]|20)\d\d")
 def _starts_entry(text: str, lines: list[_Line], k: int) -> bool:
     """Line ``k`` looks like the first line of an unnumbered entry after a finished one."""
     a, b = lines[k - 1], lines[k]
-    if _runs_on_line(text, a) or not _ends_entry(text, a):
+    if not _ends_entry(text, a):
         return False
+    if _runs_on_line(text, a):
+        # a URL ends the line before ("https://gymnasium.farama.org/"), and a name with a year
+        # opens this one: a URL runs on only into what cannot start an entry
+        if not (_URL_END.search(text, max(a.start, a.end - 300), a.end) and _YEAR.search(text, b.start, b.end)):
+            return False
     return bool(_ENTRY_START.match(text, b.start, b.end)) and not _INITIAL_THEN_YEAR.match(text, b.start, b.end)
 
 
@@ -684,6 +691,33 @@ def _reference_section(text: str, kept: list[_Line]) -> tuple[int, int] | None:
     return heading, max(end, heading + 1)
 
 
+HEADLESS_MINIMUM = 3  # entries a list without a heading needs
+HEADLESS_SPACING = 6  # lines at most from one entry's start to the next's
+
+
+def _headless_list(text: str, lines: list[_Line]) -> int | None:
+    """Where a reference list that has no heading starts (a JOSS draft's list after its last
+    paragraph; a heading set as an image): the document ends with at least three entries,
+    each starting a line after one that can end an entry ("Andersson, C., Åkesson, J., &
+    Führer, C. (2016). ...", "1. Smith J. ...") with a year in its first two lines, one at most
+    six lines after the other, the last of them near the end."""
+    n = len(lines)
+
+    def starts_entry(k: int) -> bool:
+        line = lines[k]
+        opened = _ENTRY_START.match(text, line.start, line.end) or ((found := _label(text, line)) and (found[1].group("b") or found[1].group("p")))
+        return bool(opened) and _ends_entry(text, lines[k - 1]) and any(
+            _YEAR.search(text, lines[j].start, lines[j].end) for j in range(k, min(n, k + 2)))
+
+    chain: list[int] = []
+    k = n - 1
+    while k >= 1 and (not chain or chain[-1] - k <= HEADLESS_SPACING) and (chain or n - k <= HEADLESS_SPACING):
+        if starts_entry(k):
+            chain.append(k)
+        k -= 1
+    return chain[-1] if len(chain) >= HEADLESS_MINIMUM else None
+
+
 def clean(text: str) -> Cleaned:
     """The text with page furniture dropped, lines unwrapped, hyphenation and page breaks undone."""
     raw_lines, feeds = _lines(text)
@@ -702,8 +736,11 @@ def clean(text: str) -> Cleaned:
         kept.append(_Line(s, e, s - line_start, gap and bool(kept), brk and bool(kept)))
         gap = brk = False
     section = _reference_section(text, kept) if kept else None
+    headless = _headless_list(text, kept) if kept and section is None else None
+    if headless is not None:  # a list without a heading at the document's end: as if "References" stood before it
+        section = (headless - 1, len(kept))
     heading = section[0] if section else None
-    body = kept if heading is None else kept[:heading]
+    body = kept if heading is None else kept[: heading + (headless is not None)]
     refs: list[_Line] = kept[heading + 1 : section[1]] if section else []
     after: list[_Line] = kept[section[1] :] if section else []
     entries = _numbered_entries(text, refs) if refs else None
@@ -733,10 +770,13 @@ def clean(text: str) -> Cleaned:
     paragraphs(body)
     if heading is not None:
         out.set_sups({})
-        h = kept[heading]
-        if len(out.map):
-            out.map.insert("\n\n", h.start)
-        out.emit(h.start, h.end)
+        if headless is not None:
+            out.map.insert("\n\n## References" if len(out.map) else "## References", refs[0].start)
+        else:
+            h = kept[heading]
+            if len(out.map):
+                out.map.insert("\n\n", h.start)
+            out.emit(h.start, h.end)
         for entry, found in entries:
             first = refs[entry[0]]
             out.map.insert("\n\n", first.start)
