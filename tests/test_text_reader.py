@@ -219,6 +219,21 @@ def test_a_journal_with_its_volume_and_page_at_a_line_start_is_not_an_entry():
     assert [r.first_author for r in m.references] == ["Liu", "Liu", "WHO"]
 
 
+def test_a_list_without_a_heading_at_the_end_in_chicago_style_is_the_reference_list():
+    text = ("Spatial models are common (Haining and Li 2020; Kay 2022; Stan Development Team 2022a, 2022b).\n"
+            "We thank the reviewers for their comments on the draft.\n"
+            "Haining, Robert P., and Guangquan Li. 2020. Modelling Spatial and Spatio-Temporal Data: A Bayesian\n"
+            "Approach. Boca Raton, FL, USA: CRC Press.\n"
+            "Kay, Matthew. 2022. tidybayes: Tidy Data and Geoms for Bayesian Models. https://doi.org/10.5281/zenodo\n"
+            ".1308151.\n"
+            "Stan Development Team. 2022a. “RStan: The R Interface to Stan.” https://mc-stan.org/.\n"
+            "———. 2022b. “Stan Modeling Language Users Guide and Reference Manual, 2.30.” https://mc-stan.org/.\n")
+    m = read_txt(text)
+    assert len(m.references) == 4
+    report = check(m)
+    assert [f.rule for f in report.findings if f.severity >= 2] == []
+
+
 def test_a_label_alone_on_its_line_starts_an_entry():
     text = "Text [1], [2].\n\nReferences\n\n1.\nhttp://www.example.org/a/page.html\n2. Lee K. A title. J. 2018;2:2.\n"
     m = read_txt(text)

@@ -81,6 +81,10 @@ _ORG_WORD = r"(?:\p{Lu}[\p{L}\p{M}.'’\-]*|of|and|&|the|for|on|in|de|du|des|fü
 _ENTRY_START = re.compile(
     # "Smith, J.", "Smith JA,", "van der Berg, K.", "Nunes da Fonseca R,", "d’Adda di Fagagna F,"
     rf"{_NAME}(?:\s+{_NAME}){{0,2}},?\s+(?:\p{{Lu}}(?![\p{{Ll}}]{{3}})|[\p{{L}}'’\-]+,)"
+    # a given name written out (Chicago): "Haining, Robert P., and ...", "Kay, Matthew. 2022.", "Logan, John R, Cici ..."
+    rf"|{_NAME},\s+\p{{Lu}}[\p{{Ll}}\p{{M}}'’\-]+(?:\s+\p{{Lu}}\.?)*(?:,|\.|\s+and\s)"
+    # the same authors as the entry before (Chicago's 3-em dash): "———. 2022b."
+    rf"|[—–-]{{2,}}\.?\s"
     # a work named by its title, APA's way: "Gymnasium documentation. (2023)."
     rf"|\p{{Lu}}[\p{{L}}\p{{M}}'’\-]*(?:\s+[\p{{L}}\p{{M}}'’\-]+){{0,3}}\.\s+\((?:1[5-9]|20)\d\d[a-z]?\)\."
     # "WHO. 2014.", "R Development Core Team. 2014.", "U.S. Census Bureau (2011)."; not a journal's
