@@ -86,6 +86,12 @@ def test_impossible_dates_are_ignored():
     assert read_text("Received: 31.02.2023\n\nText.\n").dates["received"] is None
 
 
+def test_the_epoch_a_template_prints_for_no_date_is_no_date():
+    # a JOSS draft's side panel: "Submitted: 01 January 1970", "Published: unpublished"
+    m = read_text("# Title\n\nSubmitted: 01 January 1970\nPublished: 01 January 1970\n\nText (Smith, 2019).\n")
+    assert m.dates["published"] is None
+
+
 def test_doi_and_title():
     m = read_text("# Conditioned media\n\nDOI: 10.53555/ecb/2023.12.1154\n\nText.\n")
     assert m.title == "Conditioned media" and m.doi == "10.53555/ecb/2023.12.1154"

@@ -102,7 +102,7 @@ def test_margin_line_numbers_are_dropped_but_a_numbered_list_keeps_its_numbers()
     runs = []
     for k, line in enumerate([*BODY, *BODY, *BODY]):
         y = 780 - 13 * k
-        runs += [(50 - 5.56 * len(str(k + 1)), y, 8, str(k + 1)), (72, y, 10, line)]
+        runs += [(50 - B.width(str(k + 1), 8), y, 8, str(k + 1)), (72, y, 10, line)]  # right-aligned in the margin
     runs += B.lines(REFS, top=600)
     text = extract(B.build([runs]))
     assert text.startswith("Cell migration in gliomas")

@@ -119,14 +119,19 @@ def _shortest_title(text: str, start: int, yaml: bool) -> str | None:
     return trimmed.rstrip("#").rstrip(_WHITE) or rest[0]
 
 
+# the Unix epoch: what a template prints where no date was set (a JOSS draft's "Submitted: 01
+# January 1970", "Published: unpublished"), never a manuscript's date
+PLACEHOLDER_DATE = "1970-01-01"
+
+
 def read_metadata(text: str, masked: str, body_end: int) -> Metadata:
     """Title, DOI and dates from the front of the manuscript (the first part of its body)."""
     front = text[: min(body_end, max(8000, body_end // 4))]
     dates: dict[str, str | None] = {"received": None, "revised": None, "accepted": None, "published": None}
     for m in _EVENT.finditer(front):
         event = _EVENTS[re.sub(r"\s+", " ", m.group("event").lower()).replace("published online", "published")]
-        if dates.get(event) is None:
-            dates[event] = _iso(m)
+        if dates.get(event) is None and (iso := _iso(m)) != PLACEHOLDER_DATE:
+            dates[event] = iso
     doi = None
     m = _DOI.search(front) or _DOI_URL.search(front)
     if m:

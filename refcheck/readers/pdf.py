@@ -313,8 +313,8 @@ def _line_numbers(lines: list[_Line], page: _Page) -> dict[int, int]:
     """Margin line numbers on one page: line index -> how many characters of it to drop.
 
     A number starting a line, with more than 0.7 em of white before what follows (a word space
-    is a third of one), is a line number where at least five lines of the page, and half of
-    them, start so and the numbers rise. Then every line whose leading number ends where those
+    is a third of one), is a line number where at least five lines of the page start so, the
+    numbers rise, and either half the lines start so or eight or more count up one by one. Then every line whose leading number ends where those
     end (within a point) loses it too (a heading's larger size hides the gap's width in ems),
     and a line holding only such a number goes whole."""
     leading: dict[int, tuple[int, int, float, float]] = {}  # line -> (number, where the rest starts, right edge, gap)
@@ -333,10 +333,20 @@ def _line_numbers(lines: list[_Line], page: _Page) -> dict[int, int]:
         gap = chars[rest].x - right if rest < len(chars) else float("inf")
         leading[k] = (int("".join(c.ch for c in chars[:j])), rest, right, gap)
     found = {k: v for k, v in leading.items() if v[3] > 0.7 * max(lines[k].size, 1.0)}
-    if len(found) < 5 or len(found) < 0.5 * len(lines):
+    if len(found) < 5:
+        return {}
+    # line numbers end in one column of the margin: numbers elsewhere are a formula's ("2 +")
+    column = Counter(round(v[2]) for v in found.values()).most_common(1)[0][0]
+    found = {k: v for k, v in found.items() if abs(v[2] - column) <= 1.5}
+    if len(found) < 5:
         return {}
     numbers = [v[0] for v in found.values()]
     if sum(1 for a, b in zip(numbers, numbers[1:]) if b > a) < 0.8 * (len(numbers) - 1):
+        return {}
+    # on half the page's lines at least, or counting up one by one (a page of formulas is many
+    # short "lines" that carry no number)
+    consecutive = sum(1 for a, b in zip(numbers, numbers[1:]) if b == a + 1)
+    if len(found) < 0.5 * len(lines) and not (len(found) >= 8 and consecutive >= 0.7 * (len(numbers) - 1)):
         return {}
     edge = statistics.median(v[2] for v in found.values())
     return {k: rest for k, (_, rest, right, gap) in leading.items()
