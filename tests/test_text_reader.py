@@ -234,6 +234,17 @@ def test_a_list_without_a_heading_at_the_end_in_chicago_style_is_the_reference_l
     assert [f.rule for f in report.findings if f.severity >= 2] == []
 
 
+def test_a_doi_broken_before_a_dot_and_a_name_with_a_non_breaking_hyphen():
+    text = ("Text (Kay, 2022; Studier‑Fischer et al., 2023).\n\nReferences\n\n"
+            "Kay, M. (2022). tidybayes: Tidy Data and Geoms for Bayesian Models. https://doi.org/10\n"
+            ".5281/zenodo.1308151.\n"
+            "Studier‑Fischer, A., Seidlitz, S., & Nickel, F. (2023). HeiPorSPECTRAL - the heidelberg porcine\n"
+            "HyperSPECTRAL imaging dataset of 20 physiological organs. Scientific Data, 10(1), 414.\n")
+    m = read_txt(text)
+    assert [r.doi for r in m.references] == ["10.5281/zenodo.1308151", None]
+    assert [r.first_author for r in m.references] == ["Kay", "Studier-Fischer"]  # the hyphen as the list parser writes it
+
+
 def test_a_label_alone_on_its_line_starts_an_entry():
     text = "Text [1], [2].\n\nReferences\n\n1.\nhttp://www.example.org/a/page.html\n2. Lee K. A title. J. 2018;2:2.\n"
     m = read_txt(text)

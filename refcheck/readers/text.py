@@ -76,7 +76,7 @@ def _runs_on_end(text: str, start: int, end: int) -> bool:
 
 _LABEL = stdre.compile(r"(?:\[(?P<b>\d{1,5})\]|(?P<n>\d{1,5})(?P<p>[.)])?)(?:[ \t]+(?=\S)|(?<=[.)\]])$)")
 _PARTICLE = r"(?:(?:[Vv]an|[Vv]on|[Dd]e|[Dd]er|[Dd]en|[Dd]el|[Dd]a|[Dd]i|[Dd]u|[Dd]os|[Ll]a|[Ll]e|[Tt]en|[Tt]er)\s+)"
-_NAME = rf"(?:{_PARTICLE}{{0,3}}(?:[dDlL]['’])?\p{{Lu}}[\p{{L}}\p{{M}}'’\-]+)"
+_NAME = rf"(?:{_PARTICLE}{{0,3}}(?:[dDlL]['’])?\p{{Lu}}[\p{{L}}\p{{M}}'’\-‐‑]+)"  # "Studier‑Fischer" (a non-breaking hyphen)
 _ORG_WORD = r"(?:\p{Lu}[\p{L}\p{M}.'’\-]*|of|and|&|the|for|on|in|de|du|des|für)"
 _ENTRY_START = re.compile(
     # "Smith, J.", "Smith JA,", "van der Berg, K.", "Nunes da Fonseca R,", "d’Adda di Fagagna F,"
@@ -359,6 +359,8 @@ class _Builder:
         last, first = text[a.end - 1], text[b.start]
         if first.isalnum() and last in "/._-=&?#:" and _URL_END.search(text, max(a.start, a.end - 300), a.end):
             return "glue"  # a URL or DOI broken at the line end, at a hyphen or not
+        if first in "./" and text[b.start + 1 : b.start + 2].isalnum() and last.isalnum() and _URL_TAIL.search(text, max(a.start, a.end - 300), a.end):
+            return "glue"  # ... or just before a dot or slash ("https://doi.org/10" / ".18637/jss.v092.i10")
         if last == "\u00ad" and first.isalpha():
             return "dehyphenate"  # a soft hyphen is hyphenation by definition
         if last in "-\u2010" and first.isalpha():
@@ -466,6 +468,10 @@ def _numbered_entries(text: str, lines: list[_Line]) -> list[tuple[list[int], tu
 # a given name's initial and the year: the end of an author list broken over lines ("..., &
 # Blumenthal, K." / "M. (2007). Molecular ..."), never an entry's start
 _INITIAL_THEN_YEAR = re.compile(r"\p{Lu}\.\s*\(?(?:1[5-9]|20)\d\d")
+
+
+# a URL or DOI broken before a dot or a slash: "https://doi.org/10" / ".18637/jss.v092.i10."
+_URL_TAIL = stdre.compile(r"(?:https?://|www\.|doi:|\b10\.\d{4,9}/|doi\.org/10)\S*$", stdre.I)
 
 
 def _starts_entry(text: str, lines: list[_Line], k: int) -> bool:
