@@ -109,6 +109,17 @@ def test_margin_line_numbers_are_dropped_but_a_numbered_list_keeps_its_numbers()
     assert "\n1. Kim Y, Roh S." in text  # the reference list's own labels stay
 
 
+def test_line_numbers_in_the_right_margin_are_dropped():
+    runs = []
+    for k, line in enumerate([*BODY, *BODY, *BODY]):
+        y = 780 - 13 * k
+        runs += [(72, y, 10, line), (540, y, 8, str(130 + k))]
+    runs += B.lines(REFS, top=600)
+    text = extract(B.build([runs]))
+    assert "13" not in text.split("References")[0]
+    assert text.startswith(BODY[0] + "\n")
+
+
 def test_an_accent_tex_sets_apart_is_put_back_on_its_letter():
     # TeX prints "í" as a dotless i and an acute accent centred over it (Helvetica: "Rodr" is
     # 21.67 pt wide at 10 pt, ı 2.78, the accent 3.33), often written after the whole word

@@ -238,11 +238,13 @@ def test_a_doi_broken_before_a_dot_and_a_name_with_a_non_breaking_hyphen():
     text = ("Text (Kay, 2022; Studier‑Fischer et al., 2023).\n\nReferences\n\n"
             "Kay, M. (2022). tidybayes: Tidy Data and Geoms for Bayesian Models. https://doi.org/10\n"
             ".5281/zenodo.1308151.\n"
+            "Kay, M. (2014). Inference in Monte Carlo. Journal of Machine Learning Research 15: 1593–623. https://doi.org/10.555\n"
+            "5/2627435.2638586.\n"
             "Studier‑Fischer, A., Seidlitz, S., & Nickel, F. (2023). HeiPorSPECTRAL - the heidelberg porcine\n"
             "HyperSPECTRAL imaging dataset of 20 physiological organs. Scientific Data, 10(1), 414.\n")
     m = read_txt(text)
-    assert [r.doi for r in m.references] == ["10.5281/zenodo.1308151", None]
-    assert [r.first_author for r in m.references] == ["Kay", "Studier-Fischer"]  # the hyphen as the list parser writes it
+    assert [r.doi for r in m.references] == ["10.5281/zenodo.1308151", "10.5555/2627435.2638586", None]
+    assert [r.first_author for r in m.references] == ["Kay", "Kay", "Studier-Fischer"]  # the hyphen as the list parser writes it
 
 
 def test_a_label_alone_on_its_line_starts_an_entry():

@@ -309,48 +309,69 @@ def _furniture(pages: list[list[_Line]]) -> set[tuple[int, int]]:
     return out
 
 
-def _line_numbers(lines: list[_Line], page: _Page) -> dict[int, int]:
-    """Margin line numbers on one page: line index -> how many characters of it to drop.
+def _numbered(found: dict[int, tuple], lines: list[_Line], at: int) -> dict[int, tuple]:
+    """The candidates that are line numbers: in one column (``at`` is the coordinate to align:
+    2 the right edge of a leading number, 3 the left of a trailing one), at least five, rising,
+    and on half the page's lines or counting up one by one (a page of formulas has many short
+    "lines" that carry no number)."""
+    if len(found) < 5:
+        return {}
+    column = Counter(round(v[at]) for v in found.values()).most_common(1)[0][0]
+    found = {k: v for k, v in found.items() if abs(v[at] - column) <= 1.5}
+    numbers = [v[0] for v in found.values()]
+    if len(found) < 5 or sum(1 for a, b in zip(numbers, numbers[1:]) if b > a) < 0.8 * (len(numbers) - 1):
+        return {}
+    consecutive = sum(1 for a, b in zip(numbers, numbers[1:]) if b == a + 1)
+    if len(found) < 0.5 * len(lines) and not (len(found) >= 8 and consecutive >= 0.7 * (len(numbers) - 1)):
+        return {}
+    return found
+
+
+def _line_numbers(lines: list[_Line], page: _Page) -> dict[int, tuple[int, int]]:
+    """Margin line numbers on one page: line index -> (characters to drop at its start, index
+    its text ends at).
 
     A number starting a line, with more than 0.7 em of white before what follows (a word space
-    is a third of one), is a line number where at least five lines of the page start so, the
-    numbers rise, and either half the lines start so or eight or more count up one by one. Then every line whose leading number ends where those
-    end (within a point) loses it too (a heading's larger size hides the gap's width in ems),
-    and a line holding only such a number goes whole."""
+    is a third of one), is a line number where such numbers stand in one column of the margin
+    (see ``_numbered``). Then every line whose leading number ends where those end (within a
+    point) loses it too (a heading's larger size hides the gap's width in ems), and a line
+    holding only such a number goes whole. The same for numbers in the right margin, at the
+    lines' ends ("https://doi.org/10.  131")."""
     leading: dict[int, tuple[int, int, float, float]] = {}  # line -> (number, where the rest starts, right edge, gap)
+    trailing: dict[int, tuple[int, int, float, float]] = {}  # line -> (number, where the text ends, gap, left edge)
     for k, line in enumerate(lines):
         chars = line.chars
         j = 0
         while j < len(chars) and chars[j].ch.isdigit():
             j += 1
-        if not 0 < j <= 5:
-            continue
-        rest = j
-        while rest < len(chars) and chars[rest].ch == " ":
-            rest += 1
-        digit = chars[j - 1]
-        right = page.right(digit.index, digit.x + 0.5 * digit.size)
-        gap = chars[rest].x - right if rest < len(chars) else float("inf")
-        leading[k] = (int("".join(c.ch for c in chars[:j])), rest, right, gap)
-    found = {k: v for k, v in leading.items() if v[3] > 0.7 * max(lines[k].size, 1.0)}
-    if len(found) < 5:
-        return {}
-    # line numbers end in one column of the margin: numbers elsewhere are a formula's ("2 +")
-    column = Counter(round(v[2]) for v in found.values()).most_common(1)[0][0]
-    found = {k: v for k, v in found.items() if abs(v[2] - column) <= 1.5}
-    if len(found) < 5:
-        return {}
-    numbers = [v[0] for v in found.values()]
-    if sum(1 for a, b in zip(numbers, numbers[1:]) if b > a) < 0.8 * (len(numbers) - 1):
-        return {}
-    # on half the page's lines at least, or counting up one by one (a page of formulas is many
-    # short "lines" that carry no number)
-    consecutive = sum(1 for a, b in zip(numbers, numbers[1:]) if b == a + 1)
-    if len(found) < 0.5 * len(lines) and not (len(found) >= 8 and consecutive >= 0.7 * (len(numbers) - 1)):
-        return {}
-    edge = statistics.median(v[2] for v in found.values())
-    return {k: rest for k, (_, rest, right, gap) in leading.items()
-            if k in found or (abs(right - edge) <= 1.0 and gap > 0.3 * max(lines[k].chars[0].size, 1.0))}
+        if 0 < j <= 5:
+            rest = j
+            while rest < len(chars) and chars[rest].ch == " ":
+                rest += 1
+            digit = chars[j - 1]
+            right = page.right(digit.index, digit.x + 0.5 * digit.size)
+            gap = chars[rest].x - right if rest < len(chars) else float("inf")
+            leading[k] = (int("".join(c.ch for c in chars[:j])), rest, right, gap)
+        i = len(chars)
+        while i > 0 and chars[i - 1].ch.isdigit():
+            i -= 1
+        if 0 < len(chars) - i <= 5 and i > 1 and chars[i - 1].ch == " ":
+            end = i - 1
+            while end > 0 and chars[end - 1].ch == " ":
+                end -= 1
+            before = chars[end - 1]
+            gap = chars[i].x - page.right(before.index, before.x + 0.5 * before.size)
+            if gap > 0.7 * max(line.size, 1.0):
+                trailing[k] = (int("".join(c.ch for c in chars[i:])), end, gap, chars[i].x)
+    out: dict[int, tuple[int, int]] = {}
+    found = _numbered({k: v for k, v in leading.items() if v[3] > 0.7 * max(lines[k].size, 1.0)}, lines, 2)
+    if found:
+        edge = statistics.median(v[2] for v in found.values())
+        out = {k: (rest, len(lines[k].chars)) for k, (_, rest, right, gap) in leading.items()
+               if k in found or (abs(right - edge) <= 1.0 and gap > 0.3 * max(lines[k].chars[0].size, 1.0))}
+    for k, (_, end, _, _) in _numbered(trailing, lines, 3).items():
+        out[k] = (out.get(k, (0, 0))[0], end)
+    return out
 
 
 def extract(data: bytes, max_pages: int | None = None) -> str:
@@ -387,9 +408,10 @@ def extract(data: bytes, max_pages: int | None = None) -> str:
             for k, line in enumerate(lines):
                 cut = cuts.get(k)
                 if cut is not None:
-                    if cut >= len(line.chars):
+                    start, end = cut
+                    if start >= end:
                         continue
-                    line.chars = line.chars[cut:]
+                    line.chars = line.chars[start:end]
                     _measure(line)
                 numbered.append(line)
             kept: list[_Line] = []

@@ -361,6 +361,8 @@ class _Builder:
             return "glue"  # a URL or DOI broken at the line end, at a hyphen or not
         if first in "./" and text[b.start + 1 : b.start + 2].isalnum() and last.isalnum() and _URL_TAIL.search(text, max(a.start, a.end - 300), a.end):
             return "glue"  # ... or just before a dot or slash ("https://doi.org/10" / ".18637/jss.v092.i10")
+        if last.isdigit() and _DOI_PREFIX_END.search(text, max(a.start, a.end - 40), a.end) and _DOI_PREFIX_REST.match(text, b.start, b.end):
+            return "glue"  # ... or inside the registrant's number ("https://doi.org/10.555" / "5/2627435.2638586")
         if last == "\u00ad" and first.isalpha():
             return "dehyphenate"  # a soft hyphen is hyphenation by definition
         if last in "-\u2010" and first.isalpha():
@@ -472,6 +474,10 @@ _INITIAL_THEN_YEAR = re.compile(r"\p{Lu}\.\s*\(?(?:1[5-9]|20)\d\d")
 
 # a URL or DOI broken before a dot or a slash: "https://doi.org/10" / ".18637/jss.v092.i10."
 _URL_TAIL = stdre.compile(r"(?:https?://|www\.|doi:|\b10\.\d{4,9}/|doi\.org/10)\S*$", stdre.I)
+
+
+_DOI_PREFIX_END = stdre.compile(r"(?:doi\.org/|doi:\s?|(?<![\w.]))10\.\d{1,9}$", stdre.I)
+_DOI_PREFIX_REST = stdre.compile(r"\d{0,9}/\S")
 
 
 def _starts_entry(text: str, lines: list[_Line], k: int) -> bool:
