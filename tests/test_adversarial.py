@@ -89,7 +89,7 @@ def test_adversarial_input_costs_linear_time(tmp_path, adversarial):
 
 CLI_CASES = {  # per reader, one of its slowest adversarial inputs
     "markdown": "md-group-commas", "text": "txt-headers", "latex": "tex-braces-nested", "bibtex": "bib-fields",
-    "jats": "jats-nested", "docx": "docx-group-capitals", "pdf": "pdf-pages",
+    "jats": "jats-nested", "docx": "docx-group-capitals", "pdf": "pdf-long-line",
 }
 
 
