@@ -115,6 +115,10 @@ def items(md: str) -> list[tuple]:
         ("Prieto-Márquez and colleagues (2013) said", [(("Prieto-Márquez",), True, "2013")]),
         ("(Smith and co-workers, 2013)", [(("Smith",), True, "2013")]),
         ("Silva e colaboradores (2015) mostraram", [(("Silva",), True, "2015")]),
+        # names up to "et al.": citeproc telling two works of the first author and year apart
+        ("(Wickham, Chang, et al. 2022)", [(("Wickham", "Chang"), True, "2022")]),
+        ("(Varma, Field, Scheel, Blackman, Gerosa, et al. 2019)", [(("Varma", "Field", "Scheel", "Blackman", "Gerosa"), True, "2019")]),
+        ("Wickham, François, et al. (2022) wrote", [(("Wickham", "François"), True, "2022")]),
         # a narrative citation's years separated by ";", and its locator, however long
         ("Clarke (1977; 2008) said", [(("Clarke",), False, "1977"), (("Clarke",), False, "2008")]),
         ("Foucault (2010, p. 184 - 185) diz", [(("Foucault",), False, "2010")]),

@@ -55,7 +55,9 @@ _ETAL = r"(?:\s*,?\s+(?:et\s*al(?P<etal_dot>\.)?|(?P<colleagues>(?:and|e|y)\s+(?
 _AND = r"and|\\?&|e|y|und|et"
 AUTHORS = (
     rf"(?P<authors>(?:{_SURNAME}{_INITIALS}?|{_LOWER_SURNAME})"
-    rf"(?:(?:\s*,\s*{_SURNAME}{_INITIALS}?){{0,4}}+\s*,?\s+(?:{_AND})\s+{_SURNAME}{_INITIALS}?)?"  # possessive: "and" starts no surname ("\\&": LaTeX's)
+    rf"(?:(?:\s*,\s*{_SURNAME}{_INITIALS}?){{0,4}}+\s*,?\s+(?:{_AND})\s+{_SURNAME}{_INITIALS}?"  # possessive: "and" starts no surname ("\\&": LaTeX's)
+    # ... or names up to "et al.", as citeproc writes them to tell two works apart ("Wickham, Chang, et al. 2022")
+    rf"|(?:\s*,\s*{_SURNAME}){{1,6}}+(?=\s*,?\s+et\s*al))?"
     rf"{_ETAL}?)"
 )
 YEARS = rf"(?P<years>{YEAR}(?:\s*,\s*(?:{YEAR}|[a-z](?![\p{{L}}\d./])))*)"
