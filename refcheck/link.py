@@ -133,8 +133,9 @@ def _work_matches_item(work: Reference, item: CitationItem) -> tuple[int, ...]:
     """How well the co-authors agree, compared as tuples (higher is better).
 
     (0,) contradicts; (1,) is neutral; (2,) the second author agrees or "et al." fits. With
-    several cited names: (2, names found among the co-authors, 1 if the author count fits), so
-    that "Evans & Reisz, 2007" picks Evans and Reisz over Evans, Reisz and Dupuis of that year.
+    several cited names: (2, names found among the co-authors, 1 if the author count fits, names
+    in the work's order), so that "Evans & Reisz, 2007" picks Evans and Reisz over Evans, Reisz and
+    Dupuis of that year, and "Clayton, Leante, et al. 2021" the work whose second author is Leante.
     """
     cited = item.authors
     if len(cited) >= 2:
@@ -145,7 +146,10 @@ def _work_matches_item(work: Reference, item: CitationItem) -> tuple[int, ...]:
             return (0,)
         agree = sum(1 for name in cited[1:] if surname_key(name) in others)
         fits = item.et_al or len(work.authors) == len(cited) or (work.authors_truncated and len(work.authors) < len(cited))
-        return (2, agree, int(fits))
+        # ... and the names in the places the work prints them: "Clayton, Leante, et al." is the
+        # work whose second author is Leante, beside one by Clayton, Tarsitani and Leante
+        placed = sum(1 for name, author in zip(cited[1:], work.authors[1:]) if surname_key(name) in surname_keys(author.family))
+        return (2, agree, int(fits), placed)
     if item.et_al:
         return (2,) if len(work.authors) >= 3 or work.authors_truncated else (1,)
     return (2,) if len(work.authors) == 1 else (1,)

@@ -417,11 +417,15 @@ def test_a_given_name_in_the_text_picks_between_two_works_of_one_surname_and_yea
     assert ("ambiguous-citation" in rules) == ambiguous
 
 
-@pytest.mark.parametrize("cited", ["(Wickham, Chang, et al. 2019)", "(Wickham, François, et al. 2019)"])
+@pytest.mark.parametrize("cited", ["(Wickham, Chang, et al. 2019)", "(Wickham, François, et al. 2019)",
+                                   "(Clayton, Leante, et al. 2019)", "(Clayton, Tarsitani, et al. 2019)"])
 def test_names_up_to_et_al_pick_between_two_works_of_one_first_author_and_year(cited):
-    refs = ("- Wickham H, Chang W, Henry L, Pedersen TL. 2019. ggplot2: Create Elegant Data Visualisations. R package.\n"
+    refs = ("- Clayton M, Leante L, Tarsitani S. 2019. IEMP North Indian Raga. Open Science Framework.\n"
+            "- Clayton M, Tarsitani S, Leante L, Jakubowski K. 2019. Interpersonal entrainment. Music Perception 37:1-20.\n"
+            "- Wickham H, Chang W, Henry L, Pedersen TL. 2019. ggplot2: Create Elegant Data Visualisations. R package.\n"
             "- Wickham H, François R, Henry L, Müller K. 2019. dplyr: A Grammar of Data Manipulation. R package.\n")
-    body = "Plots were made (Wickham, Chang, et al. 2019) from data (Wickham, François, et al. 2019). Again " + cited + "."
+    body = ("Plots were made (Wickham, Chang, et al. 2019) from data (Wickham, François, et al. 2019) of ragas (Clayton, "
+            "Leante, et al. 2019; Clayton, Tarsitani, et al. 2019). Again " + cited + ".")
     assert [rule for rule, _ in lint(with_body(body, refs)) if rule != "missing-year-suffix"] == []
 
 
