@@ -82,7 +82,7 @@ _ENTRY_START = re.compile(
     # "Smith, J.", "Smith JA,", "van der Berg, K.", "Nunes da Fonseca R,", "d’Adda di Fagagna F,"
     rf"{_NAME}(?:\s+{_NAME}){{0,2}},?\s+(?:\p{{Lu}}(?![\p{{Ll}}]{{3}})|[\p{{L}}'’\-]+,)"
     # a given name written out (Chicago): "Haining, Robert P., and ...", "Kay, Matthew. 2022.", "Logan, John R, Cici ..."
-    rf"|{_NAME},\s+\p{{Lu}}[\p{{Ll}}\p{{M}}'’\-]+(?:\s+\p{{Lu}}\.?)*(?:,|\.|\s+and\s)"
+    rf"|{_NAME},\s+\p{{Lu}}[\p{{Ll}}\p{{M}}'’\-]+(?:\s+\p{{Lu}}[\p{{Ll}}\p{{M}}'’\-]*\.?){{0,3}}(?:,|\.|\s+and\s)"  # "Choi, Jung Kyoon, ..."
     # the same authors as the entry before (Chicago's 3-em dash): "———. 2022b."
     rf"|[—–-]{{2,}}\.?\s"
     # a work named by its title, APA's way: "Gymnasium documentation. (2023)."
