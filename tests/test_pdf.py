@@ -109,6 +109,16 @@ def test_margin_line_numbers_are_dropped_but_a_numbered_list_keeps_its_numbers()
     assert "\n1. Kim Y, Roh S." in text  # the reference list's own labels stay
 
 
+def test_line_numbers_go_on_over_a_last_page_of_a_few_lines():
+    def numbered(texts, first):
+        return [run for k, line in enumerate(texts)
+                for run in ((50 - B.width(str(first + k), 8), 780 - 13 * k, 8, str(first + k)), (72, 780 - 13 * k, 10, line))]
+    page1 = numbered([*BODY, *BODY, *BODY], 1)
+    page2 = numbered(REFS[:3], 10)
+    text = extract(B.build([page1, page2]))
+    assert "\nReferences\n1. Kim Y" in text and "10 " not in text and "11 1." not in text
+
+
 def test_line_numbers_in_the_right_margin_are_dropped():
     runs = []
     for k, line in enumerate([*BODY, *BODY, *BODY]):

@@ -309,11 +309,19 @@ def _furniture(pages: list[list[_Line]]) -> set[tuple[int, int]]:
     return out
 
 
-def _numbered(found: dict[int, tuple], lines: list[_Line], at: int) -> dict[int, tuple]:
+def _numbered(found: dict[int, tuple], lines: list[_Line], at: int, before: tuple[float, int] | None = None) -> dict[int, tuple]:
     """The candidates that are line numbers: in one column (``at`` is the coordinate to align:
     2 the right edge of a leading number, 3 the left of a trailing one), at least five, rising,
     and on half the page's lines or counting up one by one (a page of formulas has many short
-    "lines" that carry no number)."""
+    "lines" that carry no number). On a page after one that had them (``before``: their column
+    and last number), fewer do: those in that column that go on counting ("80", "81", "82" on a
+    last page of three lines)."""
+    if before is not None and 0 < len(found) < 5:
+        column, last = before
+        going_on = {k: v for k, v in found.items() if abs(v[at] - column) <= 1.5 and last < v[0] <= last + 3 * len(lines)}
+        numbers = [v[0] for v in going_on.values()]
+        if going_on and all(b > a for a, b in zip(numbers, numbers[1:])):
+            return going_on
     if len(found) < 5:
         return {}
     column = Counter(round(v[at]) for v in found.values()).most_common(1)[0][0]
@@ -327,7 +335,7 @@ def _numbered(found: dict[int, tuple], lines: list[_Line], at: int) -> dict[int,
     return found
 
 
-def _line_numbers(lines: list[_Line], page: _Page) -> dict[int, tuple[int, int]]:
+def _line_numbers(lines: list[_Line], page: _Page, before: dict[str, tuple[float, int]]) -> dict[int, tuple[int, int]]:
     """Margin line numbers on one page: line index -> (characters to drop at its start, index
     its text ends at).
 
@@ -359,18 +367,22 @@ def _line_numbers(lines: list[_Line], page: _Page) -> dict[int, tuple[int, int]]
             end = i - 1
             while end > 0 and chars[end - 1].ch == " ":
                 end -= 1
-            before = chars[end - 1]
-            gap = chars[i].x - page.right(before.index, before.x + 0.5 * before.size)
+            last = chars[end - 1]
+            gap = chars[i].x - page.right(last.index, last.x + 0.5 * last.size)
             if gap > 0.7 * max(line.size, 1.0):
                 trailing[k] = (int("".join(c.ch for c in chars[i:])), end, gap, chars[i].x)
     out: dict[int, tuple[int, int]] = {}
-    found = _numbered({k: v for k, v in leading.items() if v[3] > 0.7 * max(lines[k].size, 1.0)}, lines, 2)
+    found = _numbered({k: v for k, v in leading.items() if v[3] > 0.7 * max(lines[k].size, 1.0)}, lines, 2, before.get("left"))
     if found:
         edge = statistics.median(v[2] for v in found.values())
         out = {k: (rest, len(lines[k].chars)) for k, (_, rest, right, gap) in leading.items()
                if k in found or (abs(right - edge) <= 1.0 and gap > 0.3 * max(lines[k].chars[0].size, 1.0))}
-    for k, (_, end, _, _) in _numbered(trailing, lines, 3).items():
+        before["left"] = (edge, max(v[0] for v in found.values()))
+    found = _numbered(trailing, lines, 3, before.get("right"))
+    for k, (_, end, _, _) in found.items():
         out[k] = (out.get(k, (0, 0))[0], end)
+    if found:
+        before["right"] = (statistics.median(v[3] for v in found.values()), max(v[0] for v in found.values()))
     return out
 
 
@@ -394,13 +406,14 @@ def extract(data: bytes, max_pages: int | None = None) -> str:
         if count > max_pages:
             raise Refused(f"has {count} pages, over the limit of {max_pages} (a manuscript, not a book or a bundle)")
         pages: list[list[_Line]] = []
+        numbering: dict[str, tuple[float, int]] = {}  # the margin's line numbers so far: their column, the last one
         for p in range(count):
             page = pdf[p]
             textpage = page.get_textpage()
             try:
                 reader = _Page(textpage, raw)
                 lines = reader.lines()
-                cuts = _line_numbers(lines, reader)
+                cuts = _line_numbers(lines, reader, numbering)
             finally:
                 textpage.close()
                 page.close()
