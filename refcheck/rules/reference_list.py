@@ -187,6 +187,8 @@ def missing_year_suffix(ctx: Context):
     Why it matters: `(Smith et al., 2019)` cannot tell two such works apart.
 
     Example: "Smith, J., Lee, K., & Wu, H. (2019)" and "Smith, J., Park, S., & Kim, D. (2019)".
+    Not reported where every citation of them already names further authors and so reaches
+    one of them ("Smith, Lee, et al., 2019" beside "Smith, Park, et al., 2019"), as APA asks.
 
     Fix: add a and b to the years in the list and in the citations.
     """
@@ -198,12 +200,25 @@ def missing_year_suffix(ctx: Context):
             groups[(_in_text_form(ref), ref.year)].append(ref)
     for (form, year), refs in groups.items():
         refs = [ref for ref in refs if ref.id not in ctx.repeats]  # one work twice: duplicate-reference
+        if len(refs) > 1 and _told_apart(ctx, refs):
+            continue
         for ref in refs[1:]:
             yield Problem(
                 ref.span,
                 f"{_entry(ref)} and {_entry(refs[0])} would both be cited as {_short(ref)}; add year suffixes",
                 Fix(f"write {year}a and {year}b"),
             )
+
+
+def _told_apart(ctx: Context, refs: list[Reference]) -> bool:
+    """Whether the text already tells these works apart without suffixes: each is cited, and
+    every citation of them names further authors and reaches one work only, as APA and
+    citeproc write it ("Wickham, Chang, et al. 2022" beside "Wickham, François, et al. 2022")."""
+    for ref in refs:
+        links = ctx.links_to.get(ref.id, [])
+        if not links or any(len(link.references) != 1 or len(ctx.item(link).authors) < 2 for link in links):
+            return False
+    return True
 
 
 def _order_keys(ref: Reference) -> tuple[tuple, tuple]:
