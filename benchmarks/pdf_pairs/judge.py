@@ -6,8 +6,9 @@ The source (pandoc --citeproc on paper.md with paper.bib, gold/<pair>.json) says
 paper cites and lists. Two kinds of finding are settled by it, with the reason written out:
 
 - ``citation-without-reference``: false when the list has an entry by that first author with that
-  year (refcheck did not read it from the PDF), true when it has none (and the source's
-  citation is a key the .bib lacks, or the PDF prints what the source does not list);
+  year (refcheck did not read it from the PDF), true when the source cites that author by a key
+  its .bib lacks; otherwise a person looks (the name may be misread, or the PDF older than its
+  source);
 - ``reference-never-cited``: false when the source cites an entry by that first author with that
   year, true when it does not.
 
@@ -51,7 +52,7 @@ def judge(row: dict, gold: dict) -> tuple[str, str] | None:
         cited = [c for c in gold["citations"] if fold(c["first_author"] or "").split()[-1:] == [surname]]
         if cited and all(c["key"] in gold["missing_keys"] for c in cited):
             return "true", f"the source cites @{cited[0]['key']}, which its .bib lacks: no entry is printed"
-        return "true", "the source lists no entry by that author and year"
+        return None  # not found by that name: a name read wrongly, or a PDF older than its source (a person looks)
     if row["rule"] == "reference-never-cited":
         m = _UNCITED.search(row["message"])
         if not m or not m.group("year"):
