@@ -69,6 +69,7 @@ class _Line:
     size: float = 0.0  # its usual character size
     right: float = 0.0  # the right edge of its last character
     text: str = ""
+    x0: float = 0.0  # where its first character starts (kept when the characters are let go)
 
 
 class _Page:
@@ -300,11 +301,11 @@ def _furniture(pages: list[list[_Line]]) -> set[tuple[int, int]]:
     for p, lines in enumerate(pages):
         for line in lines:
             if len(line.text) <= WATERMARK_LENGTH:
-                marks[(_blind(line.text), round(line.y / 2), round(line.chars[0].x / 2))].add(p)
+                marks[(_blind(line.text), round(line.y / 2), round(line.x0 / 2))].add(p)
     if len(pages) >= 2:
         for p, lines in enumerate(pages):
             for k, line in enumerate(lines):
-                if len(line.text) <= WATERMARK_LENGTH and 2 * len(marks[(_blind(line.text), round(line.y / 2), round(line.chars[0].x / 2))]) > len(pages):
+                if len(line.text) <= WATERMARK_LENGTH and 2 * len(marks[(_blind(line.text), round(line.y / 2), round(line.x0 / 2))]) > len(pages):
                     out.add((p, k))
     return out
 
@@ -436,6 +437,8 @@ def extract(data: bytes, max_pages: int | None = None) -> str:
                 elif any(c.ch.isalpha() for c in line.chars):
                     text_size = line.size
                 if line.text.strip():
+                    line.x0 = line.chars[0].x
+                    line.chars = []  # the page's characters are done with: a 1,000-page PDF need not hold them all
                     kept.append(line)
             pages.append(kept)
     except pdfium.PdfiumError as err:
