@@ -240,3 +240,12 @@ def test_json_sarif_and_github_carry_the_page(tmp_path):
                for line in github.splitlines())
     text = refcheck(str(path), "--offline").stdout
     assert "paper.pdf (page 2, line 5): RC102" in text
+
+
+def test_the_html_report_shows_the_extracted_text(tmp_path):
+    path, out = tmp_path / "paper.pdf", tmp_path / "report.html"
+    path.write_bytes(two_page_paper())
+    result = refcheck(str(path), "--offline", "--format", "html", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    html = out.read_text(encoding="utf-8")
+    assert "Cell migration in gliomas" in html and "Ward PS, Thompson CB" in html
