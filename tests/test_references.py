@@ -756,3 +756,21 @@ def test_a_venue_with_a_year_is_no_second_work_of_a_list_that_gives_initials():
     ref = parse("Viola P, Jones M. 2001. Rapid object detection using boosted cascades. Vision 4:1-9. "
                 "Pattern R, Recognition C. 2002. Another work with its own title. J Vis 5:1-9.", id="b2")
     assert [(p.first_author, p.year) for p in ref.parts] == [("Viola", "2001"), ("Pattern", "2002")]
+
+
+@pytest.mark.parametrize(
+    "text, families, year, truncated",
+    [
+        ("Wickham, Hadley, Mara Averick, Jennifer Bryan, Winston Chang, Lucy D’Agostino McGowan, et al. 2019. “Welcome to "
+         "the tidyverse.” Journal of Open Source Software 4 (43): 1686.", ["Wickham", "Averick", "Bryan", "Chang", "McGowan"], "2019", True),
+        ("Haining, Robert P., and Guangquan Li. 2020. Modelling Spatial Data. Boca Raton: CRC Press.", ["Haining", "Li"], "2020", False),
+        ("Choi, Jung Kyoon, Ungsik Yu, Ook Joon Yoo, and Sangsoo Kim. 2005. “Differential coexpression analysis.” "
+         "Bioinformatics 21 (24): 4348–55.", ["Choi", "Yu", "Yoo", "Kim"], "2005", False),
+        ("Riebler, Andrea, Sigrunn H Sørbye, Daniel Simpson, and Håvard Rue. 2016. “An Intuitive Bayesian Spatial Model.” "
+         "Statistical Methods in Medical Research 25 (4): 1145–65.", ["Riebler", "Sørbye", "Simpson", "Rue"], "2016", False),
+    ],
+)
+def test_chicago_entries_give_each_author_and_the_year_after_them(text, families, year, truncated):
+    ref = parse(text)
+    assert [a.family for a in ref.authors] == families
+    assert ref.year == year and ref.authors_truncated == truncated

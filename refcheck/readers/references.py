@@ -334,6 +334,36 @@ class _Names:
     strong: int  # names with initials (as opposed to group names)
 
 
+# Chicago author-date, pandoc's default style: the first author "Surname, Given", the others
+# "Given Surname", then the year: "Wickham, Hadley, Mara Averick, ..., et al. 2019.",
+# "Haining, Robert P., and Guangquan Li. 2020.", "Choi, Jung Kyoon, Ungsik Yu, ... and Sangsoo Kim. 2005."
+_CH_WORD = r"\p{Lu}[\p{L}\p{M}'’\-]*\.?"  # "Robert", "P.", "E-J", "D’Agostino"
+_CH_SURNAME = r"(?:(?:van|von|der|den|de|del|della|da|di|du|dos|la|le)\s+){0,3}\p{Lu}[\p{L}\p{M}'’\-]+"
+_CH_GIVEN = rf"{_CH_WORD}(?:[ \-]{_CH_WORD}){{0,3}}"
+_CHICAGO = lazy(
+    rf"(?P<first>{_CH_SURNAME}), (?P<given>{_CH_GIVEN})"
+    rf"(?P<rest>(?:, (?:and )?{_CH_GIVEN} {_CH_SURNAME}){{0,30}}(?:,? and {_CH_GIVEN} {_CH_SURNAME})?)"
+    rf"(?P<etal>,? et al\.)?"
+    rf"(?=\.?\s\(?(?:1[5-9]|20)\d\d[a-z]?\)?[.,])"
+)
+_CH_PERSON = lazy(rf"(?:and )?(?P<given>{_CH_GIVEN}) (?P<family>{_CH_SURNAME})")
+
+
+def _chicago_names(core: str) -> _Names | None:
+    """The authors of an entry in Chicago's form (see ``_CHICAGO``), or None for any other form."""
+    m = _CHICAGO.match(core)
+    if m is None or not (m.group("rest") or m.group("etal")):
+        return None  # one author, "Smith, J. (2019)": the other readings know it as well
+    names = [Name(m.group("first"), m.group("given").rstrip("."))]
+    for part in m.group("rest").split(", ")[1:]:
+        for piece in (part.split(" and ", 1) if part.count(" and ") == 1 and not part.startswith("and ") else [part]):
+            person = _CH_PERSON.fullmatch(piece.strip())
+            if person is None:
+                return None
+            names.append(Name(person.group("family"), person.group("given").rstrip(".")))
+    return _Names(names, m.end(), bool(m.group("etal")), len(names))
+
+
 # The commonest name shapes, "Smith JA, " (Vancouver, eLife) and "Smith, J. A., " (APA), with
 # an ASCII or Latin-1 surname, matched by the stdlib engine ~10x faster than _NAME_B / _NAME_A.
 # Each pattern only accepts text on which it gives the very match (span and groups) _NAME_B /
@@ -814,6 +844,8 @@ def _parse_head(t: str) -> tuple[_Fields, str]:
     if ditto and ditto.group("sep") not in (";", ","):
         # "______. Title": the previous entry's authors (repeated_authors), then the title
         names = _Names([], ditto.end(), False, 0)
+    elif not ditto and (chicago := _chicago_names(core)) is not None:
+        names = chicago  # "Wickham, Hadley, Mara Averick, ..., et al. 2019."
     else:
         names = _scan_names(core, ditto.end() if ditto else 0)  # "______; SMITH, J.": co-authors follow
     pos = 0
