@@ -247,6 +247,17 @@ def test_a_doi_broken_before_a_dot_and_a_name_with_a_non_breaking_hyphen():
     assert [r.first_author for r in m.references] == ["Kay", "Kay", "Studier-Fischer"]  # the hyphen as the list parser writes it
 
 
+def test_a_chicago_author_list_broken_after_an_initial_is_one_entry():
+    text = ("Text (Skofronick-Jackson et al. 2017; Wan 2023).\n\nReferences\n\n"
+            "Wan, Zhengming. 2023. “MODIS Land Surface Temperature.” Remote Sensing of Environment 302: 113963. https://doi.org/10.1016/j.rse.2023.113963.\n"
+            "Skofronick-Jackson, Gail, Walter A. Petersen, Wesley Berg, Chris Kidd, Erich F. Stocker, Dalia B.\n"
+            "Kirschbaum, Ramesh Kakar, et al. 2017. “The Global Precipitation Measurement (GPM) Mission.” Bulletin of\n"
+            "the American Meteorological Society 98 (8): 1679–95.\n")
+    m = read_txt(text)
+    assert [r.first_author for r in m.references] == ["Wan", "Skofronick-Jackson"]
+    assert all(link.references for link in m.links)
+
+
 def test_a_label_alone_on_its_line_starts_an_entry():
     text = "Text [1], [2].\n\nReferences\n\n1.\nhttp://www.example.org/a/page.html\n2. Lee K. A title. J. 2018;2:2.\n"
     m = read_txt(text)

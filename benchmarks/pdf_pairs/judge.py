@@ -10,7 +10,7 @@ paper cites and lists. Two kinds of finding are settled by it, with the reason w
   its .bib lacks; otherwise a person looks (the name may be misread, or the PDF older than its
   source);
 - ``reference-never-cited``: false when the source cites an entry by that first author with that
-  year, true when it does not.
+  year, true when it lists one and does not cite it; otherwise a person looks.
 
 Everything else, and any line a person has judged (a verdict other than "?" already in the
 file), is left as it is. Standard library only.
@@ -62,7 +62,10 @@ def judge(row: dict, gold: dict) -> tuple[str, str] | None:
         cited = [c for c in gold["citations"] if fold(c["first_author"] or "").split()[:1] == [surname] and (c["year"] or "")[:4] == year]
         if cited:
             return "false", f"the source cites it ({cited[0]['rendered']}, @{cited[0]['key']}): refcheck did not read that citation from the PDF"
-        return "true", "the source does not cite it"
+        listed = [g for g in gold["refs"] if fold(g["first_author"] or "").split()[:1] == [surname] and (g["year"] or "")[:4] == year]
+        if listed:
+            return "true", f"the source lists {listed[0]['key']} and does not cite it"
+        return None  # an entry the source does not list: misread from the PDF, or a PDF older than its source
     return None
 
 

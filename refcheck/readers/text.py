@@ -480,15 +480,22 @@ _DOI_PREFIX_END = stdre.compile(r"(?:doi\.org/|doi:\s?|(?<![\w.]))10\.\d{1,9}$",
 _DOI_PREFIX_REST = stdre.compile(r"\d{0,9}/\S")
 
 
+# a given name and its initial after a comma end the line: Chicago's author list goes on with
+# the surname ("..., Erich F. Stocker, Dalia B." / "Kirschbaum, Ramesh Kakar, et al. 2017.")
+_GIVEN_AND_INITIAL_END = re.compile(r",\s+\p{Lu}\p{Ll}+(?:\s+\p{Lu}\.)+$")
+
+
 def _starts_entry(text: str, lines: list[_Line], k: int) -> bool:
     """Line ``k`` looks like the first line of an unnumbered entry after a finished one."""
     a, b = lines[k - 1], lines[k]
-    if not _ends_entry(text, a):
+    if not _ends_entry(text, a) or _GIVEN_AND_INITIAL_END.search(text, max(a.start, a.end - 60), a.end):
         return False
     if _runs_on_line(text, a):
         # a URL ends the line before ("https://gymnasium.farama.org/"), and a name with a year
-        # opens this one: a URL runs on only into what cannot start an entry
-        if not (_URL_END.search(text, max(a.start, a.end - 300), a.end) and _YEAR.search(text, b.start, b.end)):
+        # opens this one (or the line after it): a URL runs on only into what cannot start an entry
+        following = lines[k + 1] if k + 1 < len(lines) else b
+        if not (_URL_END.search(text, max(a.start, a.end - 300), a.end)
+                and (_YEAR.search(text, b.start, b.end) or _YEAR.search(text, following.start, following.end))):
             return False
     return bool(_ENTRY_START.match(text, b.start, b.end)) and not _INITIAL_THEN_YEAR.match(text, b.start, b.end)
 
