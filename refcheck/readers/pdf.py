@@ -429,13 +429,13 @@ def extract(data: bytes, max_pages: int | None = None) -> str:
                     _measure(line)
                 numbered.append(line)
             kept: list[_Line] = []
-            text_size = 0.0  # the size of the last line with letters
+            text_size, text_y = 0.0, 0.0  # the size and baseline of the last line with letters
             for line in _merge_lines(numbered):
                 line.text = _line_text(line)
-                if _continued_superscript(line, text_size):
-                    line.text = f"<sup>{line.text}</sup>"
+                if _continued_superscript(line, text_size) and abs(text_y - line.y) < 2.5 * text_size:
+                    line.text = f"<sup>{line.text}</sup>"  # (a page number far below is no such line)
                 elif any(c.ch.isalpha() for c in line.chars):
-                    text_size = line.size
+                    text_size, text_y = line.size, line.y
                 if line.text.strip():
                     line.x0 = line.chars[0].x
                     line.chars = []  # the page's characters are done with: a 1,000-page PDF need not hold them all
