@@ -82,7 +82,7 @@ _ENTRY_START = re.compile(
     # "Smith, J.", "Smith JA,", "van der Berg, K.", "Nunes da Fonseca R,", "d’Adda di Fagagna F,"
     rf"{_NAME}(?:\s+{_NAME}){{0,2}},?\s+(?:\p{{Lu}}(?![\p{{Ll}}]{{3}})|[\p{{L}}'’\-]+,)"
     # a given name written out (Chicago): "Haining, Robert P., and ...", "Kay, Matthew. 2022.", "Logan, John R, Cici ..."
-    rf"|{_NAME},\s+\p{{Lu}}[\p{{Ll}}\p{{M}}'’\-]+(?:\s+\p{{Lu}}[\p{{Ll}}\p{{M}}'’\-]*\.?){{0,3}}(?:,|\.|\s+and\s)"  # "Choi, Jung Kyoon, ..."
+    rf"|{_NAME},\s+\p{{Lu}}[\p{{Ll}}\p{{M}}'’\-]+(?:\s+(?:\p{{Lu}}[\p{{Ll}}\p{{M}}'’\-]*|\p{{Lu}}{{1,3}})\.?){{0,3}}(?:,|\.|\s+and\s)"  # "Choi, Jung Kyoon, ...", "Ioannidis, John PA."
     # the same authors as the entry before (Chicago's 3-em dash): "———. 2022b."
     rf"|[—–-]{{2,}}\.?\s"
     # a work named by its title, APA's way: "Gymnasium documentation. (2023)."
@@ -488,7 +488,9 @@ _GIVEN_AND_INITIAL_END = re.compile(r",\s+\p{Lu}\p{Ll}+(?:\s+\p{Lu}\.)+$")
 def _starts_entry(text: str, lines: list[_Line], k: int) -> bool:
     """Line ``k`` looks like the first line of an unnumbered entry after a finished one."""
     a, b = lines[k - 1], lines[k]
-    if not _ends_entry(text, a) or _GIVEN_AND_INITIAL_END.search(text, max(a.start, a.end - 60), a.end):
+    url_tail = k >= 2 and " " not in text[a.start : a.end] and bool(_URL_END.search(text, max(lines[k - 2].start, lines[k - 2].end - 300), lines[k - 2].end))
+    if not (_ends_entry(text, a) or url_tail) or _GIVEN_AND_INITIAL_END.search(text, max(a.start, a.end - 60), a.end):
+        # (the end of a URL broken over lines, "http://github.com/jax-ml/" / "jax", ends an entry too)
         return False
     if _runs_on_line(text, a):
         # a URL ends the line before ("https://gymnasium.farama.org/"), and a name with a year
