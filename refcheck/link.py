@@ -268,7 +268,9 @@ def _link_author_year(citation_id: str, index_in_citation: int, item: CitationIt
             best = max(_work_matches_item(w, item) for _, w in exact)
             exact = [(r, w) for r, w in exact if _work_matches_item(w, item) == best]
         if len(exact) > 1 and " " in cited:
-            exact = _by_given_name(cited, exact)
+            # "MATLAB Developers" beside "NetworkX Developers": the whole name first, then a given name
+            whole = [(r, w) for r, w in exact if w.authors and fold(w.authors[0].family) == fold(cited)]
+            exact = whole if len(whole) == 1 else _by_given_name(cited, exact)
         if len(exact) > 1 and "[" in item.text:
             exact = _by_original_year(item.text, exact)
         if len(exact) > 1:

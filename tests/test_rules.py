@@ -417,6 +417,13 @@ def test_a_given_name_in_the_text_picks_between_two_works_of_one_surname_and_yea
     assert ("ambiguous-citation" in rules) == ambiguous
 
 
+def test_a_group_named_whole_picks_its_entry_over_another_group_of_the_same_kind():
+    refs = ("- MATLAB Developers. 2019. MATLAB R2019b documentation. The MathWorks.\n"
+            "- NetworkX Developers. 2019. NetworkX documentation. NetworkX.\n")
+    body = "Graphs were drawn (NetworkX Developers, 2019) and solved (MATLAB Developers, 2019)."
+    assert lint(with_body(body, refs)) == []
+
+
 @pytest.mark.parametrize("cited", ["(Wickham, Chang, et al. 2019)", "(Wickham, François, et al. 2019)",
                                    "(Clayton, Leante, et al. 2019)", "(Clayton, Tarsitani, et al. 2019)"])
 def test_names_up_to_et_al_pick_between_two_works_of_one_first_author_and_year(cited):
