@@ -262,12 +262,14 @@ def test_an_entry_after_a_url_broken_over_lines_and_chicago_initials():
     text = ("Text (Bradbury et al., 2018; Brandstetter et al., 2023; Ioannidis 2005; Lui et al. 2015).\n\nReferences\n\n"
             "Bradbury, J., Frostig, R., & Zhang, Q. (2018). JAX: Composable transformations of Python+NumPy programs. http://github.com/jax-ml/\n"
             "jax\n"
-            "Brandstetter, J., Berg, R. van den, & Gupta, J. K. (2023). Clifford neural layers for PDE modeling.\n"
+            "Brandstetter, J., Berg, R. van den, & Gupta, J. K. (2023). Clifford neural layers for PDE modeling. Retrieved from https://www.\n"
+            "R-project.org/\n"
+            "Robinson, D., Hayes, A., & Couch, S. (2021). Broom: Convert statistical objects into tidy tibbles.\n"
             "Huber, Wolfgang. 2015. “Orchestrating analysis with Bioconductor.” Nature Methods 12 (2): 115–21. doi:10.1038/nmeth.3252.\n"
             "Ioannidis, John PA. 2005. “Why most published research findings are false.” PLoS Medicine 2 (8): e124.\n"
             "Lui, Thomas WH, Nancy BY Tsui, and Lawrence WC Chan. 2015. “DECODE.” BMC Genomics 16: 1–12.\n")
     m = read_txt(text)
-    assert [r.first_author for r in m.references] == ["Bradbury", "Brandstetter", "Huber", "Ioannidis", "Lui"]
+    assert [r.first_author for r in m.references] == ["Bradbury", "Brandstetter", "Robinson", "Huber", "Ioannidis", "Lui"]
 
 
 def test_a_label_alone_on_its_line_starts_an_entry():

@@ -496,7 +496,7 @@ def _starts_entry(text: str, lines: list[_Line], k: int) -> bool:
         # a URL ends the line before ("https://gymnasium.farama.org/"), and a name with a year
         # opens this one (or the line after it): a URL runs on only into what cannot start an entry
         following = lines[k + 1] if k + 1 < len(lines) else b
-        if not (_URL_END.search(text, max(a.start, a.end - 300), a.end)
+        if not ((_URL_END.search(text, max(a.start, a.end - 300), a.end) or url_tail)
                 and (_YEAR.search(text, b.start, b.end) or _YEAR.search(text, following.start, following.end))):
             return False
     return bool(_ENTRY_START.match(text, b.start, b.end)) and not _INITIAL_THEN_YEAR.match(text, b.start, b.end)
