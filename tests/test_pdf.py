@@ -249,3 +249,16 @@ def test_the_html_report_shows_the_extracted_text(tmp_path):
     assert result.returncode == 0, result.stderr
     html = out.read_text(encoding="utf-8")
     assert "Cell migration in gliomas" in html and "Ward PS, Thompson CB" in html
+
+
+def test_the_sarif_of_a_pdf_validates_against_the_sarif_schema(tmp_path):
+    import jsonschema  # noqa: PLC0415 - a test dependency
+
+    from tests.conftest import SHARED  # noqa: PLC0415
+
+    path = tmp_path / "paper.pdf"
+    path.write_bytes(two_page_paper())
+    log = json.loads(refcheck(str(path), "--offline", "--format", "sarif").stdout)
+    schema = json.loads((SHARED / "fixtures" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+    validator = jsonschema.validators.validator_for(schema)
+    validator(schema, format_checker=validator.FORMAT_CHECKER).validate(log)
