@@ -3,17 +3,21 @@ laid out as the lines and pages a reader sees, then read as PDF-extracted text (
 
 What the geometry decides here, before the plain-text reader sees anything:
 
-- **Lines** are PDFium's own (it breaks the content stream into lines where the baseline moves);
-  pages are separated by a form feed, so the text reader knows every page edge.
+- **Lines** start as PDFium's (it breaks the content stream where the baseline moves), broken
+  again where the baseline jumps or the text returns left (PDFium runs a word hyphenated at a
+  line end into the next line), and joined where PDFium split one printed line (a superscript on
+  a baseline of its own, or alone in a table cell); pages are separated by a line holding a form
+  feed, so the text reader knows every page edge.
 - **Superscripts and subscripts**: a character under 85 % of its line's usual size whose
   baseline sits at least an eighth of that size above the line's (below, for a subscript) is
   written ``<sup>...</sup>`` (``<sub>``): ``text.¹²`` becomes ``text.<sup>12</sup>``, and the
   Markdown reader decides, as for any ``<sup>``, whether the document cites that way.
 - **Running headers, footers and page numbers**: a line at a page's top or bottom whose text,
-  with every number as one ``#``, recurs at the same height on two pages and a third of them is dropped
-  (``Smith et al. (2026). Title. Journal …, 7(70), 4137``, ``Page 3 of 12``, ``3``).
-- **Margin line numbers** (preprints, review drafts): a page whose lines start with rising
-  numbers set apart from the text by a gap loses them (and the lines that hold only one).
+  with every number as one ``#``, recurs at the same height on two pages and a third of them is
+  dropped (``Smith et al. (2026). Title. Journal …, 7(70), 4137``, ``Page 3 of 12``, ``3``); so is
+  a watermark (``DRAFT``: a short line at the same place on more than half the pages).
+- **Margin line numbers** (preprints, review drafts), left or right: rising numbers in one
+  column, set apart from the text by a gap, are dropped (and the lines that hold only one).
 - **Ligatures** (ﬁ, ﬀ, ﬃ) are expanded; **accents TeX builds from two glyphs** (a dotless ı
   and a separate ´ placed over it) are put back on their letter (Rodríguez, not Rodrıguez´).
 - Hyphenation and URLs broken at a line end are the text reader's (``readers.text``).
@@ -195,8 +199,8 @@ def _script(c: _Char, line: _Line) -> str:
 def _restore_accents(chars: list[_Char]) -> list[_Char]:
     """Put each spacing accent back on the letter it is printed over: TeX sets "í" as a dotless ı
     and a ´ placed above it, which PDFium gives as two characters, often far apart. The letter
-    is the one starting nearest to the left of the accent (within half an em, on its baseline
-    or a line's height from it); an accent over nothing stays where it is ("the ´ key")."""
+    is the one starting nearest to the left of the accent (within a third of an em, on its
+    baseline or a line's height from it); an accent over nothing stays where it is ("the ´ key")."""
     if not any(c.ch in _ACCENTS for c in chars):
         return chars
     letters = sorted((c for c in chars if c.ch.isalpha()), key=lambda c: c.x)
@@ -209,7 +213,9 @@ def _restore_accents(chars: list[_Char]) -> list[_Char]:
         if k < 0:
             continue
         letter = letters[k]
-        if accent.x - letter.x > 0.5 * max(letter.size, accent.size) or abs(accent.y - letter.y) > max(letter.size, accent.size):
+        # TeX centres the accent over its letter: its start lies within a third of an em of the
+        # letter's ("a^b" or "~10" after a word is no accent)
+        if accent.x - letter.x > 0.35 * max(letter.size, accent.size) or abs(accent.y - letter.y) > max(letter.size, accent.size):
             continue
         base = "i" if letter.ch == "ı" else "j" if letter.ch == "ȷ" else letter.ch
         letter.ch = unicodedata.normalize("NFC", base + _ACCENTS[accent.ch])
