@@ -417,6 +417,13 @@ def test_a_given_name_in_the_text_picks_between_two_works_of_one_surname_and_yea
     assert ("ambiguous-citation" in rules) == ambiguous
 
 
+@pytest.mark.parametrize("cited", ["(Ladislaus Lang-Quantzendorff and Beermann 2019)", "(L. Lang-Quantzendorff & Beermann, 2019)",
+                                   "Ladislaus Lang-Quantzendorff and Beermann (2019)"])
+def test_a_first_author_s_given_name_written_out_before_a_co_author_still_links(cited):
+    refs = "- Lang-Quantzendorff, Ladislaus, and A. Beermann. 2019. “Optimex: temporal optimisation.” JOSS 10: 1.\n"
+    assert lint(with_body(f"Pathways were optimised {cited}.", refs)) == []
+
+
 def test_a_group_named_whole_picks_its_entry_over_another_group_of_the_same_kind():
     refs = ("- MATLAB Developers. 2019. MATLAB R2019b documentation. The MathWorks.\n"
             "- NetworkX Developers. 2019. NetworkX documentation. NetworkX.\n")
