@@ -148,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     verdicts = Counter(r["verdict"] for r in rows)
     lines = ["## PDF against its source: real typeset papers", "",
              f"`python benchmarks/pdf_pairs/score.py`: {len(per_pair)} pairs of benchmarks/pdf_pairs/manifest.tsv "
-             f"({sum(1 for _ in failed)} runs failed); truth is pandoc --citeproc on each paper.md with its paper.bib.", "",
+             f"({len(failed)} runs failed); truth is pandoc --citeproc on each paper.md with its paper.bib.", "",
              "| measure | value | target |", "|---|---:|---|",
              f"| references found (of those listed) | {total['refs_found']}/{total['refs_gold']} = {total['refs_found'] / max(1, total['refs_gold']):.3f} | >= 0.98 |",
              f"| citation items found (per listed entry) | {total['cites_found']}/{total['cites_gold']} = {total['cites_found'] / max(1, total['cites_gold']):.3f} | >= 0.98 |",

@@ -30,7 +30,7 @@ import regex as re
 from refcheck.lazyre import lazy
 
 from refcheck.model import Citation, CitationItem, Source
-from refcheck.names import JOINERS
+from refcheck.names import JOINERS, PARTICLES
 
 
 # --- author-year -------------------------------------------------------------------------
@@ -470,14 +470,11 @@ _CAPITALS_RUN = lazy(r"\s*(?:cf\.\s+)?((?:\p{Lu}[\p{Lu}\p{M}'’\-]+(?:\s\p{Lu}[
 # The common shape of a part, "Smith, 2010", " Smith et al., 2010a", "Smith and Jones 2010", read
 # without the author pattern when no word of it needs the checks below (_simple_part)
 _SIMPLE_PART = stdre.compile(r"( ?)([A-Z][a-z]+)(?: (?:and|&) ([A-Z][a-z]+)|( et al\.))?(,? )((?:19|20)\d\d[a-z]?)")
-# capitalised particles the author pattern reads as the start of a longer name ("De Souza")
-_PARTICLES = frozenset("Van Von Der Den De Del Della Di Da Du Dos La Las Le Los Ten Ter Al El".split())
-
-
 def _plain_name(word: str) -> bool:
-    """A capitalised word that is no sentence word, particle, month, journal or amino acid."""
-    return (word not in _PARTICLES and word not in JOURNAL_WORDS and word not in _AMINO_ACIDS
-            and (low := word.lower()) not in STOPWORDS and low not in JOINERS and low not in _MONTHS)
+    """A capitalised word that is no sentence word, particle ("De Souza": the author pattern reads
+    a longer name), month, journal or amino acid."""
+    return (word not in JOURNAL_WORDS and word not in _AMINO_ACIDS and (low := word.lower()) not in PARTICLES
+            and low not in STOPWORDS and low not in JOINERS and low not in _MONTHS)
 
 
 def _simple_part(part: str) -> tuple[tuple[tuple[int, int, dict], ...], frozenset[str], tuple] | None:

@@ -56,7 +56,13 @@ _LETTERS = stdre.compile(r"[^\W\d_]{3}")
 
 _LEADING_WORD = re.compile(r"[\p{L}\p{M}]+")
 _RANGE_END = stdre.compile(r"\d[-–]$")
-_URL_END = stdre.compile(r"(?:https?://|www\.|doi:|\b10\.\d{4,9}/)\S*[/._\-=&?#:]$", stdre.I)
+_URL_START = r"(?:https?://|www\.|doi:|\b10\.\d{4,9}/)"
+_URL_END = stdre.compile(rf"{_URL_START}\S*[/._\-=&?#:]$", stdre.I)  # a URL broken at a separator
+# a URL or DOI broken before a dot or a slash: "https://doi.org/10" / ".18637/jss.v092.i10."
+_URL_TAIL = stdre.compile(rf"(?:{_URL_START}|doi\.org/10)\S*$", stdre.I)
+# ... or inside a DOI's registrant number: "https://doi.org/10.555" / "5/2627435.2638586"
+_DOI_PREFIX_END = stdre.compile(r"(?:doi\.org/|doi:\s?|(?<![\w.]))10\.\d{1,9}$", stdre.I)
+_DOI_PREFIX_REST = stdre.compile(r"\d{0,9}/\S")
 _TERMINAL = stdre.compile(r"[.!?:][\"'”’)\]]*$")
 # a line ending so goes on in the next: a comma, an open bracket, "and", "et al.", an ellipsis in an author list
 _RUNS_ON = stdre.compile(
@@ -472,31 +478,35 @@ def _numbered_entries(text: str, lines: list[_Line]) -> list[tuple[list[int], tu
 _INITIAL_THEN_YEAR = re.compile(r"\p{Lu}\.\s*\(?(?:1[5-9]|20)\d\d")
 
 
-# a URL or DOI broken before a dot or a slash: "https://doi.org/10" / ".18637/jss.v092.i10."
-_URL_TAIL = stdre.compile(r"(?:https?://|www\.|doi:|\b10\.\d{4,9}/|doi\.org/10)\S*$", stdre.I)
-
-
-_DOI_PREFIX_END = stdre.compile(r"(?:doi\.org/|doi:\s?|(?<![\w.]))10\.\d{1,9}$", stdre.I)
-_DOI_PREFIX_REST = stdre.compile(r"\d{0,9}/\S")
-
-
 # a given name and its initial after a comma end the line: Chicago's author list goes on with
 # the surname ("..., Erich F. Stocker, Dalia B." / "Kirschbaum, Ramesh Kakar, et al. 2017.")
 _GIVEN_AND_INITIAL_END = re.compile(r",\s+\p{Lu}\p{Ll}+(?:\s+\p{Lu}\.)+$")
 
 
+def _ends_url(text: str, lines: list[_Line], k: int) -> bool:
+    """Whether line ``k`` ends a URL: itself ("https://gymnasium.farama.org/"), or as the last
+    piece of one broken after a separator on the line before ("http://github.com/jax-ml/" / "jax")."""
+    a = lines[k]
+    if _URL_END.search(text, max(a.start, a.end - 300), a.end):
+        return True
+    if k < 1 or " " in text[a.start : a.end]:
+        return False
+    p = lines[k - 1]
+    return _URL_END.search(text, max(p.start, p.end - 300), p.end) is not None
+
+
 def _starts_entry(text: str, lines: list[_Line], k: int) -> bool:
     """Line ``k`` looks like the first line of an unnumbered entry after a finished one."""
     a, b = lines[k - 1], lines[k]
-    url_tail = k >= 2 and " " not in text[a.start : a.end] and bool(_URL_END.search(text, max(lines[k - 2].start, lines[k - 2].end - 300), lines[k - 2].end))
-    if not (_ends_entry(text, a) or url_tail) or _GIVEN_AND_INITIAL_END.search(text, max(a.start, a.end - 60), a.end):
-        # (the end of a URL broken over lines, "http://github.com/jax-ml/" / "jax", ends an entry too)
+    if _GIVEN_AND_INITIAL_END.search(text, max(a.start, a.end - 60), a.end):
+        return False
+    if not _ends_entry(text, a) and not _ends_url(text, lines, k - 1):
         return False
     if _runs_on_line(text, a):
-        # a URL ends the line before ("https://gymnasium.farama.org/"), and a name with a year
-        # opens this one (or the line after it): a URL runs on only into what cannot start an entry
+        # a URL ends the line before, and a name with a year opens this one (or the line after
+        # it): a URL runs on only into what cannot start an entry
         following = lines[k + 1] if k + 1 < len(lines) else b
-        if not ((_URL_END.search(text, max(a.start, a.end - 300), a.end) or url_tail)
+        if not (_ends_url(text, lines, k - 1)
                 and (_YEAR.search(text, b.start, b.end) or _YEAR.search(text, following.start, following.end))):
             return False
     return bool(_ENTRY_START.match(text, b.start, b.end)) and not _INITIAL_THEN_YEAR.match(text, b.start, b.end)
