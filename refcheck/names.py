@@ -24,6 +24,12 @@ PARTICLES = frozenset(
     "zu zum zur y e al el bin ibn ben st saint mac".split()
 )
 
+# The lower-case words that end the name of a group of people credited as an author: "GDAL/OGR
+# contributors", "the dc.js Developers", "the pandas development team", "ICON partnership". After
+# named people ("Zhu, Nick, and the dc.js Developers") they stand for the rest, like "et al.".
+GROUP_TAILS = ("contributors", "developers", "team", "community", "partnership", "consortium", "collaboration")
+GROUP_TAIL = "(?:" + "|".join(GROUP_TAILS) + ")"  # as a regular expression, for the readers' patterns
+
 _LATEX_ACCENT = re.compile(r"\\[`'^\"~=.uvHtcdbrk]\s*\{?\\?([A-Za-z])\}?|\\(?:ss|o|O|l|L|ae|AE|oe|OE|aa|AA|i|j)\b|[{}]")
 _LATEX_LETTERS = {"\\ss": "ss", "\\o": "o", "\\O": "O", "\\l": "l", "\\L": "L", "\\ae": "ae", "\\AE": "AE",
                   "\\oe": "oe", "\\OE": "OE", "\\aa": "a", "\\AA": "A", "\\i": "i", "\\j": "j"}

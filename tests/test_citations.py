@@ -28,6 +28,12 @@ def items(md: str) -> list[tuple]:
         ("(Smith et al., 2019a, b)", [(("Smith",), True, "2019a"), (("Smith",), True, "2019b")]),
         ("(Smith et al., 2019; Lee, 2020)", [(("Smith",), True, "2019"), (("Lee",), False, "2020")]),
         ("Smith et al. (2019) showed", [(("Smith",), True, "2019")]),
+        # "& others" and a project's people after the named ones read as "et al."
+        ("(Berkelaar & others, 2024; Hornik, 2024)", [(("Berkelaar",), True, "2024"), (("Hornik",), False, "2024")]),
+        ("based on dc (Zhu and the dc.js Developers (2019))", [(("Zhu",), True, "2019")]),
+        ("and leaflet (Agafonkin and leaflet contributors (2019))", [(("Agafonkin",), True, "2019")]),
+        ("(Ribatet, Singleton, and R Core team 2022)", [(("Ribatet", "Singleton"), True, "2022")]),
+        ("(American Psychological Association and others, 2019)", [(("American Psychological Association",), True, "2019")]),
         ("Smith et al., (2019) showed", [(("Smith",), True, "2019")]),
         ("(see Smith, 2019, p. 4)", [(("Smith",), False, "2019")]),
         ("(Smith, in press)", [(("Smith",), False, "in press")]),

@@ -768,9 +768,35 @@ def test_a_venue_with_a_year_is_no_second_work_of_a_list_that_gives_initials():
          "Bioinformatics 21 (24): 4348–55.", ["Choi", "Yu", "Yoo", "Kim"], "2005", False),
         ("Riebler, Andrea, Sigrunn H Sørbye, Daniel Simpson, and Håvard Rue. 2016. “An Intuitive Bayesian Spatial Model.” "
          "Statistical Methods in Medical Research 25 (4): 1145–65.", ["Riebler", "Sørbye", "Simpson", "Rue"], "2016", False),
+        ("Harrell Jr., Frank E., and Charles Dupont. 2022. Hmisc: Harrell Miscellaneous (version v4.7-1).",
+         ["Harrell Jr.", "Dupont"], "2022", False),
+        # a project's people after the named ones stand for the rest, like "et al."
+        ("Agafonkin, Vladimir, and leaflet contributors. 2019. “Leaflet - an Open-Source Javascript Library.” 2019.",
+         ["Agafonkin"], "2019", True),
+        ("Zhu, Nick, and the dc.js Developers. 2019. “Dc.js - Dimensional Charting Javascript Library.” 2019.", ["Zhu"], "2019", True),
     ],
 )
 def test_chicago_entries_give_each_author_and_the_year_after_them(text, families, year, truncated):
+    ref = parse(text)
+    assert [a.family for a in ref.authors] == families
+    assert ref.year == year and ref.authors_truncated == truncated
+
+
+@pytest.mark.parametrize(
+    "text, families, year, truncated",
+    [
+        ("American Psychological Association and others. (2019). Publication Manual of the American Psychological "
+         "Association (7th Edition.).", ["American Psychological Association"], "2019", True),
+        ("Berkelaar, M., & others. (2024). lpSolve: Interface to lp_solve v. 5.5.", ["Berkelaar"], "2024", True),
+        ("GDAL/OGR contributors. 2024. GDAL/OGR Geospatial Data Abstraction Software Library.", ["GDAL/OGR contributors"], "2024", False),
+        ("Ribatet, M., R. Singleton, and R Core team. 2022. SpatialExtremes: Modelling Spatial Extremes.", ["Ribatet", "Singleton"], "2022", True),
+        ("TRAPPIST-1 JWST Community Initiative, Wit, J. de, Doyon, R., & Lim, O. (2024). A roadmap. Nature Astronomy, 8, 810–818.",
+         ["TRAPPIST-1 JWST Community Initiative", "Wit", "Doyon", "Lim"], "2024", False),
+        ("Petit dit de la Roche, D. J. M., Chakraborty, H., & Lendl, M. (2024). Detection of faculae. A&A, 1, 2.",
+         ["Petit dit de la Roche", "Chakraborty", "Lendl"], "2024", False),
+    ],
+)
+def test_groups_of_people_others_and_name_particles_in_an_author_list(text, families, year, truncated):
     ref = parse(text)
     assert [a.family for a in ref.authors] == families
     assert ref.year == year and ref.authors_truncated == truncated

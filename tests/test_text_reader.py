@@ -272,6 +272,30 @@ def test_an_entry_after_a_url_broken_over_lines_and_chicago_initials():
     assert [r.first_author for r in m.references] == ["Bradbury", "Brandstetter", "Robinson", "Huber", "Ioannidis", "Lui"]
 
 
+def test_groups_and_names_a_url_line_cannot_continue_start_entries():
+    text = ("Text (Craig-Wood, 2014; Gorgolewski et al., 2016; GDAL/OGR contributors 2024; National Electrical "
+            "Manufacturers Association, n.d.; TRAPPIST-1 JWST Community Initiative et al., 2024; Petit dit de la Roche et al., 2024).\n\n"
+            "References\n\n"
+            "Craig-Wood, N. (2014). RClone [software]. https://rclone.org/\n"
+            "Gorgolewski, K. J., Auer, T., Calhoun, V. D., Craddock, R. C., Das, S., Duff, E. P., Flandin, G.,\n"
+            "Ghosh, S. S., Glatard, T., Halchenko, Y. O., Handwerker, D. A., Hanke, M., Keator, D., Li,\n"
+            "X., Michael, Z., Maumet, C., Nichols, B. N., Nichols, T. E., Pellman, J., … Poldrack, R. A.\n"
+            "(2016). The brain imaging data structure. Scientific Data, 3. https://doi.org/10.1038/sdata.2016.44\n"
+            "GDAL/OGR contributors. 2024. GDAL/OGR Geospatial Data Abstraction Software Library. Open Source\n"
+            "Geospatial Foundation. https://doi.org/10.5281/zenodo.5884351.\n"
+            "National Electrical Manufacturers Association. (n.d.). NEMA PS3 / ISO 12052, digital imaging and\n"
+            "communications in medicine (DICOM) standard. NEMA; https://www.dicomstandard.org/current/.\n"
+            "Petit dit de la Roche, D. J. M., Chakraborty, H., & Lendl, M. (2024). Detection of faculae in the\n"
+            "transit spectrum. Astronomy & Astrophysics, 1, 2. https://doi.org/10.1051/0004-6361/202452068\n"
+            "TRAPPIST-1 JWST Community Initiative, Wit, J. de, Doyon, R., Rackham, B. V., Lim, O.,\n"
+            "Ducrot, E., & Way, M. J. (2024). A roadmap for the atmospheric characterization of terrestrial\n"
+            "exoplanets with JWST. Nature Astronomy, 8, 810–818.\n")
+    m = read_txt(text)
+    assert [r.first_author for r in m.references] == [
+        "Craig-Wood", "Gorgolewski", "GDAL/OGR contributors", "National Electrical Manufacturers Association",
+        "Petit dit de la Roche", "TRAPPIST-1 JWST Community Initiative"]
+
+
 def test_a_label_alone_on_its_line_starts_an_entry():
     text = "Text [1], [2].\n\nReferences\n\n1.\nhttp://www.example.org/a/page.html\n2. Lee K. A title. J. 2018;2:2.\n"
     m = read_txt(text)

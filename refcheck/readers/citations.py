@@ -30,7 +30,7 @@ import regex as re
 from refcheck.lazyre import lazy
 
 from refcheck.model import Citation, CitationItem, Source
-from refcheck.names import JOINERS, PARTICLES
+from refcheck.names import GROUP_TAIL, JOINERS, PARTICLES
 
 
 # --- author-year -------------------------------------------------------------------------
@@ -49,15 +49,19 @@ _SURNAME = rf"(?:(?:(?:(?<![\p{{L}}\p{{M}}]){_PARTICLE}{{1,3}})?|(?<![\d\p{{L}}.
 # initials given in a citation ("Agostinelli, C. and Lund, 2022"): read, and reported as malformed
 _INITIALS = r"(?:\s*,\s*\p{Lu}\.(?:\s?-?\p{Lu}\.){0,2})"
 _LOWER_SURNAME = r"(?:(?>\p{Ll}[\p{Ll}\p{M}'’-]+)(?=\s+et\s*al))"
-_ETAL = r"(?:\s*,?\s+(?:et\s*al(?P<etal_dot>\.)?|(?P<colleagues>(?:and|e|y)\s+(?:colleagues|co-?workers|colaboradores))(?!\p{L})))"
+# "et al.", "and colleagues", "& others", and the people of a project after the named ones: "Zhu and
+# the dc.js Developers (2019)", "Agafonkin and leaflet contributors (2019)" (names.GROUP_TAIL)
+_OTHERS = rf"(?:colleagues|co-?workers|colaboradores|others|(?:the\s+)?(?:[\p{{L}}\p{{N}}][\p{{L}}\p{{N}}.\-/]*\s+){{0,2}}?(?i:{GROUP_TAIL}))"
+_ETAL = rf"(?:\s*,?\s+(?:et\s*al(?P<etal_dot>\.)?|(?P<colleagues>(?:and|e|y|\\?&)\s+{_OTHERS})(?!\p{{L}})))"
 # "and" between two authors, in the languages of the literature: e (Portuguese, Italian), y
 # (Spanish), und (German), et (French; "et al" is not it: a surname is capitalised); "\\&" is LaTeX's
 _AND = r"and|\\?&|e|y|und|et"
 AUTHORS = (
     rf"(?P<authors>(?:{_SURNAME}{_INITIALS}?|{_LOWER_SURNAME})"
     rf"(?:(?:\s*,\s*{_SURNAME}{_INITIALS}?){{0,4}}+\s*,?\s+(?:{_AND})\s+{_SURNAME}{_INITIALS}?"  # possessive: "and" starts no surname ("\\&": LaTeX's)
-    # ... or names up to "et al.", as citeproc writes them to tell two works apart ("Wickham, Chang, et al. 2022")
-    rf"|(?:\s*,\s*{_SURNAME}){{1,6}}+(?=\s*,?\s+et\s*al))?"
+    # ... or names up to "et al.", as citeproc writes them to tell two works apart ("Wickham, Chang, et al. 2022"),
+    # or up to a project's people ("Ribatet, Singleton, and R Core team 2022")
+    rf"|(?:\s*,\s*{_SURNAME}){{1,6}}+(?=\s*,?\s+(?:et\s*al|(?:and|\\?&)\s+{_OTHERS}(?!\p{{L}}))))?"
     rf"{_ETAL}?)"
 )
 YEARS = rf"(?P<years>{YEAR}(?:\s*,\s*(?:{YEAR}|[a-z](?![\p{{L}}\d./])))*)"
@@ -140,8 +144,8 @@ _YEAR_TOKEN = YEAR_TOKEN = re.compile(YEAR)
 _SUFFIX_ONLY = lazy(r"^[a-z]$")
 _YEAR_OR_SUFFIX = lazy(rf"{YEAR}|(?<![\p{{L}}])[a-z](?![\p{{L}}\d.])")
 _SPACES = lazy(r"\s+")
-_ET_AL_WORDS = lazy(r"\bet\s*al\b|\b(?:and|e|y)\s+(?:colleagues|co-?workers|colaboradores)\b")
-_ET_AL_TAIL = lazy(r"\s*,?\s+(?:et\s*al\.?|(?:and|e|y)\s+(?:colleagues|co-?workers|colaboradores))\s*$")
+_ET_AL_WORDS = lazy(rf"\bet\s*al\b|(?:\band|\be|\by|&)\s+{_OTHERS}(?!\p{{L}})")
+_ET_AL_TAIL = lazy(rf"\s*,?\s+(?:et\s*al\.?|(?:and|e|y|\\?&)\s+{_OTHERS})\s*$")
 _AUTHOR_SEPARATOR = lazy(rf"\s*,\s*|\s+(?:{_AND})\s+")
 _GIVEN_INITIALS = lazy(rf"\p{{L}}{_INITIALS}")
 _CAMEL = lazy(r"(?!Mc|Mac|De|Di|Da|Du|Le|La|Van|Von|Fitz|St|Te)\p{Lu}\p{Ll}+\p{Lu}[\p{L}]*")  # not "McDonald", "DeLano"
@@ -344,7 +348,7 @@ def _years_relative(text: str) -> tuple[tuple[int, int, str], ...]:
 @lru_cache(maxsize=1 << 18)
 def _split_authors(authors: str) -> tuple[tuple[str, ...], bool]:
     """``"Smith and Lee"`` -> (("Smith", "Lee"), False); ``"Smith et al."`` -> (("Smith",), True)."""
-    et_al = ("et" in authors or "co" in authors) and bool(_ET_AL_WORDS.search(authors))
+    et_al = ("et" in authors or "co" in authors or "&" in authors or "and " in authors) and bool(_ET_AL_WORDS.search(authors))
     body = _ET_AL_TAIL.sub("", authors) if et_al else authors
     parts = [p.strip() for p in _AUTHOR_SEPARATOR.split(body)] if ("," in body or " " in body) else [body.strip()]
     # "Flinspach M et al." carries the initial too: keep the surname. (Both substitutions are

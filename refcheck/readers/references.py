@@ -45,6 +45,7 @@ import regex as re
 from refcheck.lazyre import lazy
 
 from refcheck.model import Name, Reference, Source, Span
+from refcheck.names import GROUP_TAIL
 
 __all__ = ["parse_reference"]
 
@@ -195,7 +196,7 @@ def _strip_identifier(value: str) -> str:
 # --------------------------------------------------------------------------------------
 # Names.
 
-_PARTICLE = r"(?:van|von|der|den|de|des|del|della|dela|di|da|do|dos|das|du|la|las|le|los|ten|ter|zu|vom|e|y|bin|ibn|al|el)"
+_PARTICLE = r"(?:van|von|der|den|de|des|del|della|dela|di|da|do|dos|das|du|la|las|le|los|ten|ter|zu|vom|e|y|bin|ibn|al|el|dit)"  # "Petit dit de la Roche"
 _APOS = r"(?:[dDlLO][’'`]\s?)"
 # first family word (>= 2 letters, may be ALL CAPS); later words need a lower-case 2nd letter
 _FW = rf"(?:{_APOS}?\p{{Lu}}[\p{{L}}\p{{M}}’'\-]{{0,40}}[\p{{L}}\p{{M}}](?:(?<=-Jr|-Sr)\.)?)"  # "Ghizoni-Jr., I.R."
@@ -252,9 +253,12 @@ _NAME_E = lazy(
 )
 # an organisation: capitalised words and the small words between them, in the languages of the
 # literature, then perhaps its acronym ("Instituto Brasileiro de Geografia e Estatística (IBGE)")
+# "GDAL/OGR contributors", "TRAPPIST-1 JWST Community Initiative": digits and "/" inside a word, and
+# the lower-case words that end a group of people (GROUP_TAIL)
 _GROUP = lazy(
-    r"\p{Lu}[\p{L}\p{M}’'\-]{0,40}(?:\s(?:of|for|and|the|on|in|&|de|du|des|für|und|zur|e|y|do|da|dos|das|del|della|la|el|"
-    r"\p{Lu}[\p{L}\p{M}’'\-]{0,40}(?:\.(?=\s\p{Lu}))?)){0,14}(?<!\s\p{Ll}{1,4})(?:\s\(\p{Lu}[\p{L}\p{N}&/\-]{1,15}\))?"
+    r"\p{Lu}[\p{L}\p{M}\p{N}’'\-/]{0,40}(?:\s(?:of|for|and|the|on|in|&|de|du|des|für|und|zur|e|y|do|da|dos|das|del|della|la|el|"
+    rf"{GROUP_TAIL}|"
+    r"\p{Lu}[\p{L}\p{M}\p{N}’'\-/]{0,40}(?:\.(?=\s\p{Lu}))?)){0,14}(?<!\s\p{Ll}{1,4})(?:\s\(\p{Lu}[\p{L}\p{N}&/\-]{1,15}\))?"
 )
 
 # An entry whose head reads as no personal name: up to its first sentence end, an organisation
@@ -287,7 +291,10 @@ _ORG_WORDS = frozenset(
 _SENTENCE_END = lazy(r"\.\s+[\p{Lu}\"“‘'`]|,?\s+(?:``|[\"“‘])")
 _WORD_AFTER = lazy(r"\s+(?!(?:et|and|und)\b)[\p{L}\p{N}]")
 _COMPACT_DOT = lazy(r"^\p{Lu}{1,4}\.$")
-_ET_AL = lazy(r"\s*,?\s*(?:et\.?\s?al\b\.?|and\s+others\b|u\.\s?a\.|\[?\.\.\.\]?\s*$)")
+# "et al.", "and others", and the people of a project after the named ones: "Zhu, Nick, and the dc.js
+# Developers", "Agafonkin, V., & leaflet contributors" (named in full they are not people to compare)
+_GROUP_AFTER = rf"(?:and|&)\s+(?:the\s+)?(?:[\p{{L}}\p{{N}}][\p{{L}}\p{{N}}.\-/]*\s+){{0,2}}?(?i:{GROUP_TAIL})\b"
+_ET_AL = lazy(rf"\s*,?\s*(?:et\.?\s?al\b\.?|(?:and|&)\s+others\b|{_GROUP_AFTER}|u\.\s?a\.|\[?\.\.\.\]?\s*$)")
 _ELLIPSIS = lazy(r"\s*,?\s*(?:\.\s?\.\s?\.|…)\s*,?\s*(?:&\s*|and\s+)?")
 _SEP_WORD_START = frozenset("&aeuy ,;")
 _SEP = lazy(r"\s*(?:,\s*(?:(?:&|and|et|und|y|e)\s+)?|;\s*|\s(?:&|and|et|und|y|e)\s+|&\s*)")
@@ -296,7 +303,7 @@ _EDITORS_MARK = lazy(r"\s*,?\s*\(?(?:[Ee]ditors?|[Ee]ds?|[Cc]oords?|[Oo]rgs?)\b\
 # Cheap stdlib pre-checks: a regex-module call costs ~0.5-2 us even when it fails, these
 # ~0.15 us. Each only looks for what the pattern must start with (stdlib \s is a superset
 # of the regex module's \s), so a miss proves the full pattern cannot match there.
-_MAYBE_ET_AL = stdre.compile(r"\s*,?\s*[eau\[.]")
+_MAYBE_ET_AL = stdre.compile(r"\s*,?\s*[eau\[.&]")
 _MAYBE_EDITORS = stdre.compile(r"\s*,?\s*\(?[EeCcOo]")
 _MAYBE_ELLIPSIS = stdre.compile(r"\s*,?\s*[.…]")
 
@@ -305,7 +312,10 @@ _MAYBE_ELLIPSIS = stdre.compile(r"\s*,?\s*[.…]")
 # or elision is only read in an entry that passes them); asked only once the cheap
 # per-position check above has passed, which is rare.
 def _may_have_et_al(t: str) -> bool:
-    return "et" in t or "other" in t or "u." in t or "[..." in t
+    return "et" in t or "other" in t or "u." in t or "[..." in t or _GROUP_TAIL_WORD.search(t) is not None
+
+
+_GROUP_TAIL_WORD = stdre.compile(rf"(?i:{GROUP_TAIL})\b")
 
 
 def _may_have_ellipsis(t: str) -> bool:
@@ -338,12 +348,12 @@ class _Names:
 # "Given Surname", then the year: "Wickham, Hadley, Mara Averick, ..., et al. 2019.",
 # "Haining, Robert P., and Guangquan Li. 2020.", "Choi, Jung Kyoon, Ungsik Yu, ... and Sangsoo Kim. 2005."
 _CH_WORD = r"\p{Lu}[\p{L}\p{M}'’\-]*\.?"  # "Robert", "P.", "E-J", "D’Agostino"
-_CH_SURNAME = r"(?:(?:van|von|der|den|de|del|della|da|di|du|dos|la|le)\s+){0,3}\p{Lu}[\p{L}\p{M}'’\-]+"
+_CH_SURNAME = r"(?:(?:van|von|der|den|de|del|della|da|di|du|dos|la|le|dit)\s+){0,3}\p{Lu}[\p{L}\p{M}'’\-]+"
 _CH_GIVEN = rf"{_CH_WORD}(?:[ \-]{_CH_WORD}){{0,3}}"
 _CHICAGO = lazy(
-    rf"(?P<first>{_CH_SURNAME}), (?P<given>{_CH_GIVEN})"
+    rf"(?P<first>{_CH_SURNAME}(?: (?:Jr|Sr)\.?)?), (?P<given>{_CH_GIVEN})"  # "Harrell Jr., Frank E., and ..."
     rf"(?P<rest>(?:, (?:and )?{_CH_GIVEN} {_CH_SURNAME}){{0,30}}(?:,? and {_CH_GIVEN} {_CH_SURNAME})?)"
-    rf"(?P<etal>,? et al\.)?"
+    rf"(?P<etal>,? et al\.|,? and (?:the )?(?:[\p{{L}}\p{{N}}][\p{{L}}\p{{N}}.\-/]* ){{0,2}}?(?i:{GROUP_TAIL}))?"  # "..., and leaflet contributors"
     rf"(?=\.?\s\(?(?:1[5-9]|20)\d\d[a-z]?\)?[.,])"
 )
 _CH_PERSON = lazy(rf"(?:and )?(?P<given>{_CH_GIVEN}) (?P<family>{_CH_SURNAME})")
@@ -489,6 +499,8 @@ def _scan_names(t: str, pos: int) -> _Names:
             gm = _GROUP.match(t, i)
             if gm:
                 after = gm.end()
+                if _MAYBE_ET_AL.match(t, after) and (ea := _ET_AL.match(t, after)) and ea.end() > after:
+                    truncated, after = True, ea.end()  # "American Psychological Association and others. (2019)."
                 # a group author only counts next to real names or right before the year
                 nxt = _SEP.match(t, after)
                 if (_year_paren(t, after) or _YEAR_BARE.match(t, after) or _YEAR_SPACED.match(t, after)) or (
@@ -537,7 +549,7 @@ def _scan_names(t: str, pos: int) -> _Names:
                     continue
                 break
             i = sep.end()
-        if t.startswith("et", i) or t.startswith("and others", i):  # (then _may_have_et_al holds)
+        if t.startswith("et", i) or t.startswith("and others", i) or (t.startswith("others", i) and t[i - 2 : i] == "& "):
             m2 = _ET_AL.match(t, i)
             if m2:
                 truncated = True

@@ -40,6 +40,7 @@ from dataclasses import dataclass
 import regex as re
 
 from refcheck.model import Manuscript, Source
+from refcheck.names import GROUP_TAIL
 from refcheck.readers import markdown
 from refcheck.readers.remap import OffsetMap, remap_manuscript
 
@@ -81,9 +82,12 @@ def _runs_on_end(text: str, start: int, end: int) -> bool:
 # --- reference entries -------------------------------------------------------------------
 
 _LABEL = stdre.compile(r"(?:\[(?P<b>\d{1,5})\]|(?P<n>\d{1,5})(?P<p>[.)])?)(?:[ \t]+(?=\S)|(?<=[.)\]])$)")
-_PARTICLE = r"(?:(?:[Vv]an|[Vv]on|[Dd]e|[Dd]er|[Dd]en|[Dd]el|[Dd]a|[Dd]i|[Dd]u|[Dd]os|[Ll]a|[Ll]e|[Tt]en|[Tt]er)\s+)"
+_PARTICLE = r"(?:(?:[Vv]an|[Vv]on|[Dd]e|[Dd]er|[Dd]en|[Dd]el|[Dd]a|[Dd]i|[Dd]u|[Dd]os|[Ll]a|[Ll]e|[Tt]en|[Tt]er|dit)\s+)"  # "Petit dit de la Roche"
 _NAME = rf"(?:{_PARTICLE}{{0,3}}(?:[dDlL]['’])?\p{{Lu}}[\p{{L}}\p{{M}}'’\-‐‑]+)"  # "Studier‑Fischer" (a non-breaking hyphen)
-_ORG_WORD = r"(?:\p{Lu}[\p{L}\p{M}.'’\-]*|of|and|&|the|for|on|in|de|du|des|für)"
+_ORG_WORD = r"(?:\p{Lu}[\p{L}\p{M}\p{N}.'’\-/]*|of|and|&|the|for|on|in|de|du|des|für)"  # "GDAL/OGR", "TRAPPIST-1"
+# the lower-case words that end a group of people named as an author: "GDAL/OGR contributors", "the
+# dc.js Developers", "American Psychological Association and others", "ICON partnership"
+_GROUP_TAIL = rf"(?:{GROUP_TAIL}|others)"
 _ENTRY_START = re.compile(
     # "Smith, J.", "Smith JA,", "van der Berg, K.", "Nunes da Fonseca R,", "d’Adda di Fagagna F,"
     rf"{_NAME}(?:\s+{_NAME}){{0,2}},?\s+(?:\p{{Lu}}(?![\p{{Ll}}]{{3}})|[\p{{L}}'’\-]+,)"
@@ -95,7 +99,9 @@ _ENTRY_START = re.compile(
     rf"|\p{{Lu}}[\p{{L}}\p{{M}}'’\-]*(?:\s+[\p{{L}}\p{{M}}'’\-]+){{0,3}}\.\s+\((?:1[5-9]|20)\d\d[a-z]?\)\."
     # "WHO. 2014.", "R Development Core Team. 2014.", "U.S. Census Bureau (2011)."; not a journal's
     # volume and page ("Cold Spring Harbor Protocols 2009:pdb.emo127", "... on Cancer 1855:50–60")
-    rf"|{_ORG_WORD}(?:\s+{_ORG_WORD}){{0,8}}[.,]?\s+\(?(?:1[5-9]|20)\d\d[a-z]?\)?(?:[.,]|:(?!\S))"
+    rf"|{_ORG_WORD}(?:\s+(?:{_ORG_WORD}|{_GROUP_TAIL})){{0,8}}[.,]?\s+\(?(?:(?:1[5-9]|20)\d\d[a-z]?|n\.\s?d\.)\)?(?:[.,]|:(?!\S))"
+    # a group before the people, APA's way: "TRAPPIST-1 JWST Community Initiative, Wit, J. de, Doyon, R., ..."
+    rf"|{_ORG_WORD}(?:\s+{_ORG_WORD}){{1,8}},\s+{_NAME},\s+\p{{Lu}}\.[\s,]"
 )
 # a year as an entry prints it: not a page ("1921–1926"), not inside a DOI or a volume ("2019.01", ":2042"),
 # not a volume before its page ("Biochimica Et Biophysica Acta 1855:50–60")
@@ -483,6 +489,10 @@ _INITIAL_THEN_YEAR = re.compile(r"\p{Lu}\.\s*\(?(?:1[5-9]|20)\d\d")
 _GIVEN_AND_INITIAL_END = re.compile(r",\s+\p{Lu}\p{Ll}+(?:\s+\p{Lu}\.)+$")
 
 
+# two authors with initials open the line ("Gorgolewski, K. J., Auer, T., ..."): no URL goes on so
+_TWO_NAMES = re.compile(rf"{_NAME},\s+(?:\p{{Lu}}\.[\s\-]?)+,\s+(?:&\s+)?{_NAME},\s+\p{{Lu}}\.")
+
+
 def _ends_url(text: str, lines: list[_Line], k: int) -> bool:
     """Whether line ``k`` ends a URL: itself ("https://gymnasium.farama.org/"), or as the last
     piece of one broken after a separator on the line before ("http://github.com/jax-ml/" / "jax")."""
@@ -507,7 +517,8 @@ def _starts_entry(text: str, lines: list[_Line], k: int) -> bool:
         # it): a URL runs on only into what cannot start an entry
         following = lines[k + 1] if k + 1 < len(lines) else b
         if not (_ends_url(text, lines, k - 1)
-                and (_YEAR.search(text, b.start, b.end) or _YEAR.search(text, following.start, following.end))):
+                and (_YEAR.search(text, b.start, b.end) or _YEAR.search(text, following.start, following.end)
+                     or _TWO_NAMES.match(text, b.start, b.end))):
             return False
     return bool(_ENTRY_START.match(text, b.start, b.end)) and not _INITIAL_THEN_YEAR.match(text, b.start, b.end)
 
