@@ -201,6 +201,14 @@ def test_the_command_line_refuses_a_scan_with_exit_1(tmp_path):
     assert "run OCR" in result.stdout and "Traceback" not in result.stderr
 
 
+def test_a_bare_handle_in_a_pdf_is_no_citation_but_a_bracketed_key_left_unread_is():
+    # a JOSS paper's side panel names its editor and reviewers by their GitHub handles
+    panel = B.lines(["Editor: Arfon Smith", "Reviewers:", "@openjournals", "@mahsan321"], top=780, left=20, size=7)
+    body = B.lines(["Glucose favours invasion over growth in gliomas [@Kim2013].", *REFS], top=600, left=150)
+    citations = read_bytes("paper.pdf", B.build([panel + body])).citations
+    assert [c.text for c in citations] == ["[@Kim2013]"]
+
+
 def test_load_reads_a_pdf_file(tmp_path):
     path = tmp_path / "paper.pdf"
     path.write_bytes(numeric_paper())

@@ -877,8 +877,15 @@ def citations_in(source: Source, masked: str, body_end: int, numbered: bool, top
     ``skip``: offsets where something that looks like a citation is a definition (Manubot tags).
     ``key_regions``: where key citations are read (default: the body); pandoc reads them everywhere.
     ``extra``: citations found elsewhere (the front matter's ``nocite:``).
+
+    In a typeset PDF's text a bare ``@name`` is a handle (a JOSS paper's "Reviewers: @openjournals",
+    an e-mail's part, a social-media name), not a key pandoc left unread: only a bracketed
+    ``[@key]`` is one there (a PDF built without citeproc prints them).
     """
-    found = [*extra, *key_citations(source.text, key_regions or ((0, body_end),), skip)]
+    keys = key_citations(source.text, key_regions or ((0, body_end),), skip)
+    if source.format == "pdf":
+        keys = [f for f in keys if not f.narrative]
+    found = [*extra, *keys]
     numeric = grammar.find_numeric(masked, 0, body_end, raw=source.text)
     split = [f for f in numeric if "split" in f.form]  # "reaction.7<sup>,</sup>8": superscripts lost but for the commas
     if numbered and len(numeric) - len(split) < GLUED_MINIMUM:
