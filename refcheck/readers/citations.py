@@ -1648,6 +1648,48 @@ def _groups(masked: str, lo: int, hi: int) -> list[tuple[int, int]]:
     return outer
 
 
+def _unclosed_emphasis(masked: str, start: int, end: int) -> bool:
+    """Whether the text of the bracket pair ``[start, end)`` outside its keys opens an emphasis it
+    does not close (``[@a b__]``, ``[@a *]``, ``[@a b*c]``): pandoc's emphasis then reads on past
+    the ``]``, and the brackets hold no citation. A run of ``*`` or ``_`` opens when no blank
+    follows it (one ``_`` right after a letter or digit is part of the word) and closes an open
+    one when no blank precedes it."""
+    text = masked[start + 1 : end - 1]
+    if "*" not in text and "_" not in text:
+        return False
+    chars = list(text)
+    at = text.find("@")
+    while at != -1:  # a key may hold underscores ("@a_b_", "@fig:_"): not emphasis
+        key = PANDOC_KEY.match(text, at + 1)
+        end_at = key.end() if key else at + 1
+        chars[at:end_at] = " " * (end_at - at)
+        at = text.find("@", end_at)
+    text = "".join(chars)
+    opened = {"*": False, "_": False}
+    for run in _EMPHASIS_RUNS.finditer(text):
+        token = run.group()
+        if token[0] == "\n":
+            continue
+        before = text[run.start() - 1] if run.start() else " "
+        after = text[run.end()] if run.end() < len(text) else "]"
+        mark = token[0]
+        if not opened[mark]:
+            opened[mark] = not after.isspace() and not (token == "_" and before.isalnum())
+        elif not before.isspace():
+            opened[mark] = False
+    return opened["*"] or opened["_"]
+
+
+def _definition_label(masked: str, lo: int, start: int, end: int) -> bool:
+    """The bracket pair opens a paragraph (up to three spaces in) and ``: destination`` follows it."""
+    line = masked.rfind("\n", lo, start) + 1 if start > lo else lo
+    if start - max(line, lo) > 3 or masked[max(line, lo) : start].strip():
+        return False
+    if line > lo + 1 and masked[masked.rfind("\n", lo, line - 1) + 1 : line - 1].strip():
+        return False  # the line before holds text: a definition does not interrupt a paragraph
+    return masked.startswith(":", end) and bool(masked[end + 1 : masked.find("\n", end) if "\n" in masked[end:] else len(masked)].strip())
+
+
 def find_pandoc_keys(masked: str, lo: int, hi: int, examples: frozenset[str] = frozenset()) -> list[Found]:
     """Pandoc and Manubot key citations, on a copy masked by ``markdown.pandoc_mask``.
 
@@ -1695,6 +1737,12 @@ def find_pandoc_keys(masked: str, lo: int, hi: int, examples: frozenset[str] = f
         first = bisect.bisect_left(starts, g_start)
         last = bisect.bisect_left(starts, g_end)
         if first == last:
+            continue
+        if _unclosed_emphasis(masked, g_start, g_end):
+            # no bracketed citation for pandoc: its keys stand alone ("[" is text), and at a
+            # paragraph's start before ": x" the brackets are a link definition's label
+            if _definition_label(masked, lo, g_start, g_end):
+                taken.update(range(first, last))
             continue
         items = tuple((s, e, {"key": key}) for s, e, key in keys[first:last])
         found.append(Found(g_start, g_end, "key", False, items))

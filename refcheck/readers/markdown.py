@@ -362,6 +362,8 @@ def _pandoc_blocks(text: str, yaml: list[tuple[int, int]] | None = None) -> tupl
         prev_blank = False
         i += 1
         opened = line.find("<!--")
+        while opened != -1 and (closed := line.find("-->", opened + 4)) != -1:
+            opened = line.find("<!--", closed + 3)  # "<!----><!--@x": the first closes on its line, the second runs on
         if opened != -1 and line.count("`", 0, opened) % 2 == 0:
             # a comment runs to its "-->" across blank lines, whatever the lines between look like:
             # they are no code block (the inline pass blanks the comment, unless math or code holds it)
@@ -1038,7 +1040,10 @@ def _metadata_citations(text: str, start: int, end: int) -> list:
             where.append(b)  # the joining newline stands for the line break
         value = "\n".join(chunks)
         masked, examples = pandoc_mask(value)
+        definitions = tag_definitions(value)  # "[@tag]: x" in an abstract defines a link, as in the body
         for f in grammar.find_pandoc_keys(masked, 0, len(value), examples):
+            if f.start in definitions:
+                continue
             found.append(grammar.Found(where[f.start], where[f.end - 1] + 1, f.style, f.narrative,
                                        tuple((where[a], where[b - 1] + 1, fields) for a, b, fields in f.items), f.form))
     return found
