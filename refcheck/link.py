@@ -217,8 +217,9 @@ def link_author_year(citation_id: str, index_in_citation: int, item: CitationIte
             authors = _refs_authors(pair, index) if pair is not None else ()
             if len(authors) == 2 and surname_key(words[1]) in surname_keys(authors[1].family):
                 return pair
-    if not found.references and not found.year_differs and len(item.authors) >= 2 and item.authors[0].count(" ") in (1, 2):
-        # "(Ladislaus Lang-Quantzendorff and Beermann 2025)": a first author's given name written out
+    if not found.references and not found.year_differs and (len(item.authors) >= 2 or item.et_al) and item.authors[0].count(" ") in (1, 2):
+        # "(Ladislaus Lang-Quantzendorff and Beermann 2025)", "(Daniel Foreman-Mackey et al., 2021)":
+        # a first author's given name written out
         words = item.authors[0].split()
         if words[0][:1].isupper() and index.by_surname.get(surname_key(words[-1])):
             given = _link_author_year(citation_id, index_in_citation, dataclasses.replace(item, authors=(words[-1], *item.authors[1:])), index)

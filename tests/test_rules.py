@@ -424,6 +424,13 @@ def test_a_first_author_s_given_name_written_out_before_a_co_author_still_links(
     assert lint(with_body(f"Pathways were optimised {cited}.", refs)) == []
 
 
+@pytest.mark.parametrize("cited", ["(Daniel Foreman-Mackey et al., 2021)", "Daniel Foreman-Mackey et al. (2021)"])
+def test_a_first_author_s_given_name_written_out_before_et_al_still_links(cited):
+    refs = ("- Foreman-Mackey, D., Luger, R., Agol, E., & Barclay, T. (2021). exoplanet: Gradient-based probabilistic "
+            "inference for exoplanet data. Journal of Open Source Software, 6(62), 3285.\n")
+    assert lint(with_body(f"Light curves were fitted {cited}.", refs)) == []
+
+
 def test_a_group_named_whole_picks_its_entry_over_another_group_of_the_same_kind():
     refs = ("- MATLAB Developers. 2019. MATLAB R2019b documentation. The MathWorks.\n"
             "- NetworkX Developers. 2019. NetworkX documentation. NetworkX.\n")

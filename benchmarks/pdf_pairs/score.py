@@ -17,7 +17,8 @@ on paper.md with paper.bib):
   items to the reference standing for it; the smaller count is found (positions are not
   compared: the PDF's text is not the Markdown's).
 - **linked share**: refcheck's citation items that link to a reference, against the source's
-  citations whose key the .bib has.
+  citations whose key the .bib has, and against those whose entry the PDF prints (what a reader
+  of the PDF can follow: a PDF built without citeproc prints no list).
 - **warnings and errors**: every one goes to ledger.tsv beside this script (pair, rule, message,
   verdict, reason), keyed by pair, rule and message; verdicts written there by hand (true: the
   PDF or its source has that defect; false: a false alarm) survive reruns, new lines get "?".
@@ -133,6 +134,7 @@ def score(pred: dict, gold: dict, text: str | None = None) -> dict:
     items = [(c["id"], k) for c in pred.get("citations", []) for k in range(len(c.get("items") or []))]
     linked = {(link["citation"], link["item"]) for link in pred.get("links", []) if link.get("references")}
     source_linked = sum(1 for c in gold["citations"] if c["key"] not in gold["missing_keys"])
+    source_printed = sum(1 for c in gold["citations"] if c["key"] in printed)
     findings = [(f["rule"], f["message"]) for f in pred.get("findings", []) if f["severity"] in ("warning", "error")]
     return {"refs_gold": len(gold["refs"]), "refs_found": len(refs), "cites_gold": sum(want.values()),
             "cites_found": sum(min(n, want[k]) for k, n in got.items()),
@@ -140,7 +142,7 @@ def score(pred: dict, gold: dict, text: str | None = None) -> dict:
             "cites_printed": sum(n for k, n in want.items() if k in printed),
             "cites_found_printed": sum(min(n, want[k]) for k, n in got.items() if k in printed), "items": len(items),
             "items_linked": sum(1 for i in items if i in linked), "source_cites": len(gold["citations"]),
-            "source_linked": source_linked, "findings": findings}
+            "source_linked": source_linked, "source_printed": source_printed, "findings": findings}
 
 
 def read_ledger() -> dict[tuple[str, str, str], dict]:
@@ -187,7 +189,8 @@ def main(argv: list[str] | None = None) -> int:
     write_ledger(rows)
     total = {k: sum(s[k] for _, s in per_pair) for k in ("refs_gold", "refs_found", "cites_gold", "cites_found", "items",
                                                            "items_linked", "source_cites", "source_linked", "refs_printed",
-                                                           "refs_found_printed", "cites_printed", "cites_found_printed")}
+                                                           "refs_found_printed", "cites_printed", "cites_found_printed",
+                                                           "source_printed")}
     verdicts = Counter(r["verdict"] for r in rows)
     lines = ["## PDF against its source: real typeset papers", "",
              f"`python benchmarks/pdf_pairs/score.py`: {len(per_pair)} pairs of benchmarks/pdf_pairs/manifest.tsv "
@@ -199,6 +202,7 @@ def main(argv: list[str] | None = None) -> int:
              f"| citation items found (per listed entry) | {total['cites_found']}/{total['cites_gold']} = {total['cites_found'] / max(1, total['cites_gold']):.3f} | |",
              f"| linked share, refcheck | {total['items_linked']}/{total['items']} = {total['items_linked'] / max(1, total['items']):.3f} | equal to the source's |",
              f"| linked share, source | {total['source_linked']}/{total['source_cites']} = {total['source_linked'] / max(1, total['source_cites']):.3f} | |",
+             f"| linked share, source, of entries the PDF prints | {total['source_printed']}/{total['source_cites']} = {total['source_printed'] / max(1, total['source_cites']):.3f} | |",
              f"| warnings/errors (ledger.tsv) | {len(rows)}: {verdicts.get('true', 0)} true, {verdicts.get('false', 0)} false, "
              f"{verdicts.get('?', 0)} not judged; false per paper {verdicts.get('false', 0) / max(1, len(per_pair)):.2f} | false <= 0.1 per paper |",
              "", "| pair | pages | printed refs found | their citations found | items linked | W/E |", "|---|---:|---:|---:|---:|---:|"]
