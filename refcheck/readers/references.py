@@ -549,7 +549,7 @@ def _scan_names(t: str, pos: int) -> _Names:
                     continue
                 break
             i = sep.end()
-        if t.startswith("et", i) or t.startswith("and others", i) or (t.startswith("others", i) and t[i - 2 : i] == "& "):
+        if t.startswith("et", i) or t.startswith("and others", i):  # (then _may_have_et_al holds)
             m2 = _ET_AL.match(t, i)
             if m2:
                 truncated = True
