@@ -152,3 +152,27 @@ def test_a_column_header_sorts_the_findings(browser, review_page):
     button.click()  # again: the other way round
     again = [r.get_attribute("data-code") for r in browser.find_elements(By.CSS_SELECTOR, "table.findings tbody tr")]
     assert again == sorted(codes, reverse=True)
+
+
+def test_a_pdf_s_report_shows_pages_and_finds_places_by_page_and_line(browser, tmp_path):
+    """A two-page PDF (tests/test_pdf.py): the extracted text marks where page 2 begins, the
+    finding's place reads as a reader of the PDF counts (page and line), and its link shows the entry."""
+    from selenium.webdriver.common.by import By
+
+    from tests.test_pdf import two_page_paper
+
+    paper = tmp_path / "paper.pdf"
+    paper.write_bytes(two_page_paper())
+    browser.get(report_page(tmp_path, paper, "pdf.html").as_uri())
+    assert [e for e in browser.get_log("browser") if e["level"] in ("SEVERE", "ERROR")] == []
+    assert [m.text for m in browser.find_elements(By.CSS_SELECTOR, ".manuscript-text .page-break")] == ["page 2"]
+    row = browser.find_element(By.CSS_SELECTOR, 'table.findings tr[data-rule="reference-never-cited"]')
+    link = row.find_element(By.CSS_SELECTOR, 'td[data-label="Location"] a')
+    assert link.text.endswith("paper.pdf, page 2, line 5")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", link)
+    link.click()
+    target = browser.execute_script("return location.hash")[1:]
+    entry = browser.find_element(By.ID, target)
+    assert entry.text.lstrip().startswith("Ward PS") or "Ward PS" in entry.text
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "report-pdf-desktop.png"))

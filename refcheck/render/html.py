@@ -159,14 +159,20 @@ def _body_html(text: str, end: int, citations: list[Citation], status: dict[str,
     hidden = iter(markup)
     upcoming = next(hidden, None)
 
+    page = 1
+
     def visible(chunk: str) -> None:
-        nonlocal line
+        nonlocal line, page
         pieces = chunk.split("\n")
         parts.append(str(escape(pieces[0])))
         for piece in pieces[1:]:
             line += 1
             parts.append(f'\n<span class="ln" id="{prefix}L{line}"></span>')
-            parts.append(str(escape(piece)))
+            if piece == "\f":  # a PDF's page break: say which page begins
+                page += 1
+                parts.append(f'<span class="page-break">page {page}</span>')
+            else:
+                parts.append(str(escape(piece)))
 
     def plain(upto: int) -> None:
         nonlocal pos, line, upcoming
@@ -262,7 +268,7 @@ def _manuscript_view(index: int, manuscript: Manuscript, findings: list[Finding]
     refs_findings: dict[str, list[int]] = {}
     rows = []
     for n, f in enumerate(findings):
-        target, where = None, f"{f.span.path}:{f.span.line}:{f.span.column}"
+        target, where = None, place(f.span)
         here = by_path.get(f.span.path)
         if here is not None:
             i = here["index"].first_overlapping(f.span.start, f.span.end)
@@ -350,11 +356,17 @@ def _manuscript_view(index: int, manuscript: Manuscript, findings: list[Finding]
     }
 
 
+def place(span) -> str:
+    """Where a span is, as a reader finds it: "paper.md:12:5", or in a PDF "paper.pdf, page 3, line 12"."""
+    return f"{span.path}, {span.where}" if span.page else f"{span.path}:{span.line}:{span.column}"
+
+
 @lru_cache(maxsize=1)
 def _template():
     from jinja2 import Environment, FileSystemLoader
 
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    env.globals["place"] = place
     return env.get_template("report.html.j2")
 
 
