@@ -209,6 +209,29 @@ def test_a_bare_handle_in_a_pdf_is_no_citation_but_a_bracketed_key_left_unread_i
     assert [c.text for c in citations] == ["[@Kim2013]"]
 
 
+LEFT = ["Cell migration in gliomas depends on the", "glucose levels in the tumour tissue and", "on mechanics (Kim and Roh, 2013), and low",
+        "glucose favours invasion over growth."]
+RIGHT = ["Mechanical forces also matter for how", "fast the cells move through the brain", "matrix (Godlewski et al., 2010), as several",
+         "models of the disease have shown."]
+
+
+def test_two_columns_written_row_by_row_are_read_column_by_column():
+    title = [(60, 760, 14, "Glucose and glioma invasion: a short review of the models")]
+    rows = [run for k, (a, b) in enumerate(zip(LEFT, RIGHT)) for run in ((60, 700 - 13 * k, 10, a), (310, 700 - 13 * k, 10, b))]
+    caption = [(60, 600, 10, "Figure 1. Invasion against glucose, a caption as wide as the page and set under both columns.")]
+    text = extract(B.build([title + rows + caption]))
+    assert text.split("\n") == ["Glucose and glioma invasion: a short review of the models", *LEFT, *RIGHT,
+                                "Figure 1. Invasion against glucose, a caption as wide as the page and set under both columns.", ""]
+
+
+def test_a_table_s_rows_and_one_column_text_keep_their_order():
+    table = [run for k, (gene, fold) in enumerate([("MYC", "2.4"), ("TP53", "0.8"), ("EGFR", "3.1"), ("PTEN", "0.5")])
+             for run in ((60, 700 - 13 * k, 10, gene), (310, 700 - 13 * k, 10, fold))]
+    text = extract(B.build([B.lines(BODY, top=760) + table]))
+    assert text.split("\n")[3:7] == ["MYC 2.4", "TP53 0.8", "EGFR 3.1", "PTEN 0.5"]
+    assert extract(B.build([B.lines(BODY)])).split("\n")[:3] == BODY
+
+
 def test_load_reads_a_pdf_file(tmp_path):
     path = tmp_path / "paper.pdf"
     path.write_bytes(numeric_paper())

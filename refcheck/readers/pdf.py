@@ -170,6 +170,72 @@ def _merge_lines(lines: list[_Line]) -> list[_Line]:
     return out
 
 
+GUTTER = 3.0  # a gap this many character sizes wide inside a printed line may be a column gutter
+
+
+def _gap(line: _Line) -> tuple[int, float, float] | None:
+    """The widest gap between two characters of the line that are on its baseline, if at least
+    GUTTER sizes wide: (index of the character after it, where the gap starts, where it ends)."""
+    best = None
+    size = line.size or 1.0
+    last: _Char | None = None
+    for k, c in enumerate(line.chars):
+        if c.ch == " ":
+            continue
+        if last is not None and c.x - last.x > GUTTER * size and abs(c.y - line.y) < 0.3 * size and (best is None or c.x - last.x > best[2] - best[1]):
+            best = (k, last.x + 0.6 * last.size, c.x)  # (a character is at most ~0.6 of its size wide)
+        last = c
+    return best
+
+
+def _columns(lines: list[_Line]) -> list[_Line]:
+    """Two columns written row by row across the page (some producers write each printed row of
+    both columns in one go): each such row holds a gap at the same place, the gutter. Then every
+    row is cut at the gutter and the page is read column by column: the left column's lines, then
+    the right's, between the lines that span both (a title, a wide figure's caption). A page
+    whose producer wrote one column after the other has no such rows and is left as it is; so is
+    a table (its cells are short) and a gutter far from the middle (a margin note)."""
+    gaps = [(k, g) for k, line in enumerate(lines) if (g := _gap(line)) is not None]
+    if len(gaps) < 3 or len(gaps) * 3 < sum(1 for line in lines if len(line.chars) > 20):
+        return lines
+    starts = sorted(g[1] for _, g in gaps)
+    ends = sorted(g[2] for _, g in gaps)
+    gutter = (starts[len(starts) // 2] + ends[len(ends) // 2]) / 2
+    at_gutter = [(k, g) for k, g in gaps if g[1] < gutter < g[2]]
+    left = min(line.chars[0].x for line in lines)
+    right = max(line.right for line in lines)
+    if len(at_gutter) * 2 < len(gaps) or not 0.3 < (gutter - left) / max(right - left, 1.0) < 0.7:
+        return lines
+    if statistics.mean(min(g[0], len(lines[k].chars) - g[0]) for k, g in at_gutter) < 20:
+        return lines  # short pieces on either side: a table's cells, not columns of text
+    cut = dict(at_gutter)
+    pieces: list[_Line] = []
+    for k, line in enumerate(lines):
+        if k in cut:
+            split = cut[k][0]
+            head, tail = line.chars[:split], line.chars[split:]
+            while head and head[-1].ch == " ":
+                head.pop()
+            for chars in (head, tail):
+                piece = _Line(chars, right=chars[-1].x + 0.6 * chars[-1].size)
+                _measure(piece)
+                pieces.append(piece)
+        else:
+            pieces.append(line)
+    out: list[_Line] = []
+    band: tuple[list[_Line], list[_Line]] = ([], [])
+    for line in sorted(pieces, key=lambda line: -line.y):  # top to bottom
+        if line.right <= gutter:
+            band[0].append(line)
+        elif line.chars[0].x >= gutter:
+            band[1].append(line)
+        else:  # across the gutter: the band above ends
+            out += band[0] + band[1]
+            band = ([], [])
+            out.append(line)
+    return out + band[0] + band[1]
+
+
 def _measure(line: _Line) -> None:
     """The line's usual size (most of its letters) and the baseline of the characters of that size.
     Letters, not digits: a line of citation numbers ("42, 43, ... 51 and subunit52, 53, ...")
@@ -436,7 +502,7 @@ def extract(data: bytes, max_pages: int | None = None) -> str:
                 numbered.append(line)
             kept: list[_Line] = []
             text_size, text_y = 0.0, 0.0  # the size and baseline of the last line with letters
-            for line in _merge_lines(numbered):
+            for line in _columns(_merge_lines(numbered)):
                 line.text = _line_text(line)
                 if _continued_superscript(line, text_size) and abs(text_y - line.y) < 2.5 * text_size:
                     line.text = f"<sup>{line.text}</sup>"  # (a page number far below is no such line)
