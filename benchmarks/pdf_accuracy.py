@@ -124,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     jobs = [(args.python, str(SHARED_MD / f"{i}.md")) for i in ids] + [(args.python, str(p)) for p in pdfs]
     start = time.perf_counter()
     with concurrent.futures.ProcessPoolExecutor(max_workers=args.jobs) as pool:
-        results = {path: (out, sec) for path, out, sec in pool.map(run, jobs)}
+        outputs = {path: (out, sec) for path, out, sec in pool.map(run, jobs)}
     wall = time.perf_counter() - start
 
     md_rows: dict[str, dict] = {}
@@ -136,9 +136,9 @@ def main(argv: list[str] | None = None) -> int:
     for pdf in pdfs:
         gold = json.loads(pdf.with_suffix(".gold.json").read_text(encoding="utf-8"))
         if pdf.stem not in md_rows:
-            out, _ = results[str(SHARED_MD / f"{pdf.stem}.md")]
+            out, _ = outputs[str(SHARED_MD / f"{pdf.stem}.md")]
             md_rows[pdf.stem] = score(out, gold) if isinstance(out, dict) else None
-        out, seconds = results[str(pdf)]
+        out, seconds = outputs[str(pdf)]
         if not isinstance(out, dict):
             failed.append(f"{pdf.parent.name}/{pdf.name}: {out}")
             continue
