@@ -232,6 +232,28 @@ def test_a_table_s_rows_and_one_column_text_keep_their_order():
     assert extract(B.build([B.lines(BODY)])).split("\n")[:3] == BODY
 
 
+def test_a_panel_in_the_first_page_s_margin_comes_before_the_body_it_would_cut_into():
+    # a JOSS paper's first page: the panel (editor, reviewers, dates) left of the text block,
+    # written in the content order between the title and the body
+    panel = B.lines(["Editor: Arfon Smith", "Reviewers:", "@openjournals", "Submitted: 12 March 2024",
+                     "Published: 05 June 2024"], top=600, left=20, size=8, leading=11)
+    long_body = [line + " " + line for line in BODY]
+    first = B.lines(["Glucose and glioma invasion"], top=780, left=150) + panel + B.lines(long_body * 4, top=740, left=150)
+    second = B.lines(long_body * 6, top=780, left=150)
+    text = extract(B.build([first, second]))
+    lines = text.split("\n")
+    assert lines[:6] == ["Editor: Arfon Smith", "Reviewers:", "@openjournals", "Submitted: 12 March 2024",
+                         "Published: 05 June 2024", "Glucose and glioma invasion"]
+    assert lines[6:18] == long_body * 4  # the body in one piece
+
+
+def test_two_columns_are_no_margin_panel():
+    left = B.lines([line for line in BODY * 6], left=40, size=8)
+    right = B.lines([line for line in BODY * 6], left=320, size=8)
+    text = extract(B.build([left + right]))
+    assert text.split("\n")[:len(left)] == BODY * 6  # the left column, then the right one, as written
+
+
 def test_load_reads_a_pdf_file(tmp_path):
     path = tmp_path / "paper.pdf"
     path.write_bytes(numeric_paper())

@@ -18,6 +18,12 @@ What the geometry decides here, before the plain-text reader sees anything:
   a watermark (``DRAFT``: a short line at the same place on more than half the pages).
 - **Margin line numbers** (preprints, review drafts), left or right: rising numbers in one
   column, set apart from the text by a gap, are dropped (and the lines that hold only one).
+- **Reading order**: two columns a producer wrote row by row across the page are cut at the
+  gutter and read column by column (``_columns``); PDFs written in reading order (most) are
+  left as they are.
+- **Margin panels** (a JOSS paper's first page: editor, reviewers, dates, licence), wholly left
+  or right of the text block, come first on their page instead of cutting into the body; their
+  dates stay readable (``_margin_panels``).
 - **Ligatures** (ﬁ, ﬀ, ﬃ) are expanded; **accents TeX builds from two glyphs** (a dotless ı
   and a separate ´ placed over it) are put back on their letter (Rodríguez, not Rodrıguez´).
 - Hyphenation and URLs broken at a line end are the text reader's (``readers.text``).
@@ -459,6 +465,32 @@ def _line_numbers(lines: list[_Line], page: _Page, before: dict[str, tuple[float
     return out
 
 
+PANEL_LINES = 3  # a margin panel holds at least this many lines on its page
+
+
+def _margin_panels(pages: list[list[_Line]], dropped: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    """Lines of a panel in a page's margin (a JOSS paper's first page: editor, reviewers, dates,
+    licence), wholly left or right of the text block: they come first on their page, ahead of
+    the body they would otherwise cut into. The text block's edges are those of its long lines
+    (40 characters or more, running headers and footers left out): the leftmost start and the
+    rightmost end most of them reach, so a second column is inside the block."""
+    long = [line for p, lines in enumerate(pages) for k, line in enumerate(lines)
+            if (p, k) not in dropped and len(line.text) >= 40]
+    if len(long) < 10:
+        return set()
+    starts = sorted(line.x0 for line in long)
+    ends = sorted(line.right for line in long)
+    left, right = starts[len(starts) // 10], ends[-1 - len(ends) // 10]
+    out: set[tuple[int, int]] = set()
+    for p, lines in enumerate(pages):
+        size = statistics.median(line.size for line in lines) if lines else 0.0
+        side = [k for k, line in enumerate(lines) if (p, k) not in dropped and len(line.text.strip()) > 3
+                and (line.right < left - size or line.x0 > right + size)]
+        if len(side) >= PANEL_LINES:
+            out.update((p, k) for k in side)
+    return out
+
+
 def extract(data: bytes, max_pages: int | None = None) -> str:
     """The PDF's text, one printed line per line, pages separated by form feeds. Raises Refused."""
     max_pages = MAX_PAGES if max_pages is None else max_pages
@@ -510,6 +542,7 @@ def extract(data: bytes, max_pages: int | None = None) -> str:
                     text_size, text_y = line.size, line.y
                 if line.text.strip():
                     line.x0 = line.chars[0].x
+                    line.right = max(line.right, line.chars[-1].x)
                     line.chars = []  # the page's characters are done with: a 1,000-page PDF need not hold them all
                     kept.append(line)
             pages.append(kept)
@@ -522,10 +555,12 @@ def extract(data: bytes, max_pages: int | None = None) -> str:
         raise Refused("has no text layer to read (a scan, or pages of images): run OCR on it first "
                       "(for example `ocrmypdf in.pdf out.pdf`), then check the result")
     dropped = _furniture(pages) if len(pages) > 1 else set()
+    panels = _margin_panels(pages, dropped)
     out = []
     for p, lines in enumerate(pages):
-        body = [line.text for k, line in enumerate(lines) if (p, k) not in dropped]
-        out.append("\n".join(body))
+        body = [line.text for k, line in enumerate(lines) if (p, k) not in dropped and (p, k) not in panels]
+        panel = [line.text for k, line in enumerate(lines) if (p, k) in panels and (p, k) not in dropped]
+        out.append("\n".join(panel + body))
     return "\n\f\n".join(out) + "\n"  # a form feed on a line of its own between pages
 
 
