@@ -20,7 +20,7 @@ import regex
 
 from refcheck.model import Contrast, Problem, Severity
 from refcheck.rule import Context, entry, rule
-from refcheck.rules.terms import KINDS, NEGATIONS, UNITS
+from refcheck.rules.terms import KINDS, NEGATIONS, REVERSALS, UNITS
 
 CONTEXT = 3  # equal content tokens around the slot, both sides together
 QUOTE = 3  # content tokens quoted on each side of the slot
@@ -229,12 +229,17 @@ def contrast(said: list[Token], cited: list[Token]) -> tuple[int, int, int, int]
             right = 0
             while i + right + 1 < len(said) and j + right + 1 < len(cited) and said[i + right + 1].norm == cited[j + right + 1].norm:
                 right += 1
+            if s.kind == "direction" and not (left and right):
+                continue  # who acts on what: a direction needs the agent and the target to agree
             if left + right >= CONTEXT and (best is None or left + right > best[2] + best[3]):
                 best = (i, j, left, right)
     return best
 
 
 _NEGATION_WORD = regex.compile(r"(?<!\p{L})(?:" + "|".join(sorted(NEGATIONS, key=len, reverse=True)) + r"|\p{L}+n't)(?!\p{L})", regex.I)
+
+
+_REVERSAL = regex.compile(r"(?<!\p{L})(?:" + "|".join(REVERSALS) + r")\p{L}*", regex.I)
 
 
 def compare(text: str, start: int, end: int, title: str, defined: dict[str, tuple[str, ...]] | None = None) -> tuple[Contrast, int, int] | None:
@@ -251,6 +256,8 @@ def compare(text: str, start: int, end: int, title: str, defined: dict[str, tupl
     run_start = said[i - left].start
     # a negation or a comparison in the phrase, or in the few words before it, turns it around
     if _NEGATION_WORD.search(text, max(start, run_start - 30), said[i + right].end):
+        return None
+    if said[i].kind == "direction" and _REVERSAL.search(text, start, said[i].start):
         return None
     c_start, c_end = _bounds(cited, j, left, right)
     slot, other = said[i], cited[j]

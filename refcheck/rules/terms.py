@@ -23,6 +23,9 @@ KINDS: dict[str, tuple[tuple[tuple[str, ...], ...], ...]] = {
          ("bone marrow", "bone marrow derived"), ("umbilical cord", "wharton's jelly", "wharton jelly"),
          ("placenta", "placental"), ("dental pulp",), ("synovial",), ("menstrual",), ("cord blood",),
          ("peripheral blood",), ("chorionic",), ("endometrial",)),
+        (("liver", "hepatic"), ("kidney", "renal"), ("lung", "pulmonary"), ("heart", "cardiac"), ("brain", "cerebral"),
+         ("pancreas", "pancreatic"), ("colon", "colonic"), ("prostate",), ("ovary", "ovarian"), ("breast",),
+         ("stomach", "gastric"), ("bladder",), ("thyroid",), ("spleen", "splenic"), ("skeletal muscle",)),
         (("mesenchymal",), ("hematopoietic", "haematopoietic"), ("embryonic",), ("neural",), ("induced pluripotent",),
          ("epithelial",), ("endothelial",)),
     ),
@@ -97,3 +100,8 @@ NEGATIONS = frozenset(
     "not no never neither nor without unlike rather instead whereas versus vs than compared contrast "
     "lack lacking fail failed fails absence absent opposite".split()
 )
+
+# verbs that turn a direction around: "X antagonizes Y to promote Z" agrees with "Y's inhibition of Z";
+# anywhere before a direction term in the clause, they leave it unreported
+REVERSALS = ("antagoni", "counteract", "revers", "abolish", "prevent", "abrogat", "block", "oppos", "neutraliz",
+             "neutralis", "rescu", "restor", "overc", "counterbalanc", "offset")
