@@ -71,6 +71,15 @@ def test_a_term_swapped_for_its_sibling_is_reported(body, title, said, cited):
     assert f'"{contrast.said}"' in finding.message and f'"{contrast.cited}"' in finding.message
 
 
+def test_the_json_finding_carries_the_two_phrases_and_the_marked_words():
+    (finding,) = context_findings(paper("Metformin treatment restores insulin sensitivity in obese mice {cite}.",
+                                        "Metformin treatment restores insulin sensitivity in obese rats"))
+    data = finding.to_dict()["contrast"]
+    # three words either side of the slot are quoted
+    assert data == {"said": "insulin sensitivity in obese mice", "cited": "insulin sensitivity in obese rats",
+                    "said_marks": [[29, 33]], "cited_marks": [[29, 33]], "source": "title"}
+
+
 def test_plurals_hyphens_and_media_medium_are_the_same_words():
     assert said_and_cited("Human adipose mesenchymal stem cell conditioned media protect mice from obesity {cite}.",
                           "Human amniotic mesenchymal stem cells-conditioned medium protects mice from obesity") is not None
