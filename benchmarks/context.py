@@ -3,6 +3,7 @@
     python3 benchmarks/articles/rebuild.py --out /tmp/articles      # once: the real articles' md and gold
     python benchmarks/context.py --articles /tmp/articles            # print the Markdown report, update the ledger
     python benchmarks/context.py --articles /tmp/articles --write    # also store it in RESULTS.md (section "context")
+    python benchmarks/context.py --speed --repeat 7 --write          # (d) rule on and off, 10,000 references
 
 (a) False alarms. Every gold-linked citation of ``/work/shared/corpus/jats`` and of the real
 articles (``--articles``): a group of adjacent citations naming exactly one work, whose gold
@@ -23,6 +24,9 @@ finding marks the replaced word. Target: recall at least 0.6. The rings are the
 benchmark's own (see context_siblings.py), not the rule's.
 
 (c) review.md offline: the rule's findings on the sample.
+
+(d) Speed (``--speed``): benchmarks/speed.py's 10,000-reference manuscripts, checked with the
+rule on and off in alternation; the medians and their ratio. Target: at most 10% slower.
 
 Standard library + refcheck.
 """
@@ -299,6 +303,39 @@ def merge(found: list[dict]) -> list[dict]:
     return list(rows.values())
 
 
+# --- (d) speed ---------------------------------------------------------------------------------
+
+
+def speed(repeat: int) -> str:
+    """The 10,000-reference manuscripts of benchmarks/speed.py, checked with the rule on and off in
+    alternation (same machine, same files): median wall times and their ratio."""
+    import statistics
+    import tempfile
+
+    import speed as speed_bench
+
+    lines = ["## Citation context: speed (issue 16: `benchmarks/context.py --speed`)", "",
+             f"Command: `python benchmarks/context.py --speed --repeat {repeat} --write`. Whole process, "
+             "`refcheck FILE --offline --format json` (benchmarks/speed.py's runner and manuscripts), the rule on "
+             "(default) and off (`--ignore citation-context`), runs alternating.", "",
+             "| manuscript | citations | on: median s | off: median s | on / off |", "|---|---:|---:|---:|---:|"]
+    with tempfile.TemporaryDirectory(prefix="refcheck-context-speed-") as tmp:
+        for style in ("author-year", "numeric"):
+            path = Path(tmp) / f"{style}-10000.md"
+            citations = speed_bench.generate(style, 10000, path)
+            out = Path(tmp) / "report.json"
+            base = [str(speed_bench.REFCHECK), str(path), "--offline", "--format", "json", "-o", str(out), "--max-bytes", str(1 << 30)]
+            on, off = [], []
+            speed_bench.run_once(base)  # warm the file cache
+            for _ in range(repeat):
+                on.append(speed_bench.run_once(base)[0])
+                off.append(speed_bench.run_once([*base, "--ignore", "citation-context"])[0])
+            a, b = statistics.median(on), statistics.median(off)
+            lines.append(f"| {style}, 10,000 references | {citations:,} | {a:.2f} | {b:.2f} | **{a / b:.3f}** |")
+    lines += ["", "Target: on / off at most 1.10.", ""]
+    return "\n".join(lines) + "\n"
+
+
 # --- the report -------------------------------------------------------------------------------
 
 
@@ -307,7 +344,15 @@ def main() -> None:
     parser.add_argument("--articles", type=Path, default=Path("/tmp/articles"), help="the rebuilt real articles")
     parser.add_argument("--no-wild", dest="wild", action="store_false", help="skip the wild corpus (benchmarks/wild/docs)")
     parser.add_argument("--write", action="store_true", help="store the report in benchmarks/RESULTS.md")
+    parser.add_argument("--speed", action="store_true", help="only the speed comparison (rule on and off)")
+    parser.add_argument("--repeat", type=int, default=7, help="--speed: runs of each, alternating")
     args = parser.parse_args()
+    if args.speed:
+        block = speed(args.repeat)
+        print(block)
+        if args.write:
+            results.write_section("context-speed", block)
+        return
     began = time.perf_counter()
 
     counts: dict[str, Counter] = defaultdict(Counter)

@@ -319,6 +319,7 @@ class Work:
     relations: tuple[tuple[str, str], ...] = ()  # (relation type, DOI)
     container_titles: tuple[str, ...] = ()  # every container title (a chapter has series and book)
     score: float | None = None  # the search's relevance score, when the work came from a search
+    abstract: str | None = None  # the record's abstract as plain text (JATS tags removed), where it has one
 
 
 @dataclass(frozen=True, slots=True)
@@ -379,7 +380,7 @@ class Contrast:
     cited: str
     said_marks: tuple[tuple[int, int], ...] = ()
     cited_marks: tuple[tuple[int, int], ...] = ()
-    source: str = "title"  # what ``cited`` quotes: the entry's "title" or the Crossref "record" title
+    source: str = "title"  # what ``cited`` quotes: the entry's "title", the Crossref "record" title, its "abstract"
 
     def to_dict(self) -> dict:
         return {"said": self.said, "cited": self.cited, "said_marks": [list(m) for m in self.said_marks],

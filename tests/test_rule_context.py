@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from refcheck.api import Config, check_paths
+from dataclasses import replace
+
+from refcheck.api import Config, check, check_paths, run_rules
+from refcheck.crossref.client import parse_work
+from refcheck.model import Match, Work
+from refcheck.readers import read_text
 from refcheck.rules.context import abbreviations, compare, tokens
 from tests.conftest import TODAY, run
 
@@ -160,3 +165,43 @@ def test_hostile_text_is_quoted_as_text():
                "Metformin <script>x</script> treatment restores insulin sensitivity in obese rats")
     (finding,) = context_findings(md)
     assert "obese mice" in finding.contrast.said and "obese rats" in finding.contrast.cited
+
+
+# --- the Crossref record: its title and abstract ----------------------------------------------
+
+
+def with_record(md: str, work: Work):
+    """The manuscript's findings when Crossref verified its one entry as ``work``."""
+    m = check(read_text(md, "paper.md"), Config(today=TODAY, select=("citation-context",))).manuscripts[0]
+    m = replace(m, matches=(Match(m.references[0].id, "verified", work, via="doi"),), crossref_consulted=True)
+    findings, _ = run_rules(m, Config(today=TODAY, select=("citation-context",)))
+    return findings
+
+
+ABSTRACT = ("<jats:title>Abstract</jats:title><jats:p>Background: obesity is common. Here human amniotic mesenchymal "
+            "stem cells conditioned medium reduced weight gain in mice &amp; improved insulin sensitivity.</jats:p>")
+
+
+def test_the_record_abstract_is_plain_text():
+    assert parse_work({"DOI": "10.1/x", "abstract": ABSTRACT}).abstract == (
+        "Background: obesity is common. Here human amniotic mesenchymal stem cells conditioned medium reduced weight "
+        "gain in mice & improved insulin sensitivity.")
+
+
+def test_a_sentence_of_the_abstract_is_compared_when_crossref_has_one():
+    md = paper("Conditioned medium from human adipose mesenchymal stem cells reduced weight gain in mice {cite}.",
+               "A protective secretome against diet-induced obesity")
+    assert context_findings(md) == []  # the printed title shares nothing
+    work = Work("10.1/x", title="A protective secretome against diet-induced obesity", abstract=parse_work({"abstract": ABSTRACT}).abstract)
+    (finding,) = with_record(md, work)
+    assert finding.contrast.source == "abstract" and "the abstract of its Crossref record says" in finding.message
+    assert finding.contrast.said == "human adipose mesenchymal stem cells" and finding.contrast.cited == "human amniotic mesenchymal stem cells"
+
+
+def test_a_term_the_abstract_names_is_not_a_contradiction_of_the_title():
+    md = paper("Human adipose mesenchymal stem cells conditioned medium protects mice from obesity {cite}.",
+               "Human amniotic mesenchymal stem cells-conditioned medium protects mice from obesity")
+    assert len(context_findings(md)) == 1
+    work = Work("10.1/x", title="Human amniotic mesenchymal stem cells-conditioned medium protects mice from obesity",
+                abstract="We compared secretomes of amniotic and adipose stem cells in obese mice.")
+    assert with_record(md, work) == []

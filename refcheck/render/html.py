@@ -160,7 +160,7 @@ def _marked(phrase: str, marks: tuple[tuple[int, int], ...]) -> str:
 
 def contrast_html(contrast: Contrast) -> Markup:
     """The two phrases of a finding side by side, the words that differ marked."""
-    cited = "the cited title" if contrast.source == "title" else "its Crossref record"
+    cited = {"title": "the cited title", "record": "its Crossref record's title", "abstract": "its abstract"}.get(contrast.source, "the cited work")
     return Markup(f'<span class="contrast">the sentence: “{_marked(contrast.said, contrast.said_marks)}” · '
                   f'{cited}: “{_marked(contrast.cited, contrast.cited_marks)}”</span>')
 

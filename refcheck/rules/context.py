@@ -12,9 +12,10 @@ the benchmark (benchmarks/context.py) runs on gold-linked citations.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import regex
 
@@ -38,6 +39,7 @@ _IRREGULAR = {"mice": "mouse", "media": "medium", "children": "child", "women": 
 _DERIVED = {"reduction": "reduce", "elevation": "elevate", "deficient": "deficiency"}
 
 
+@lru_cache(maxsize=1 << 16)
 def singular(word: str) -> str:
     """``cells`` -> ``cell``, ``studies`` -> ``study``, ``mice`` -> ``mouse``; other words unchanged."""
     if word in _IRREGULAR:
@@ -95,6 +97,16 @@ def _lexicon() -> tuple[dict[tuple[str, ...], tuple[str, str, int]], int]:
     return lexicon, max(len(k) for k in lexicon)
 
 
+@cache
+def _first_words() -> dict[str, int]:
+    """A term's first word -> the length of the longest term it starts: only these words are looked up."""
+    out: dict[str, int] = {}
+    for key in _lexicon()[0]:
+        out[key[0]] = max(out.get(key[0], 0), len(key))
+    return out
+
+
+_DIGIT = regex.compile(r"\d")
 _UNIT_ALT = "|".join(regex.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 _QUANTITY = regex.compile(rf"(?<![\p{{L}}\p{{N}}.,])(\d+(?:[.,]\d+)?)(?:[ \t\u00a0]*|-)({_UNIT_ALT})s?(?![\p{{L}}\p{{N}}])", regex.I)
 
@@ -111,11 +123,12 @@ class Token:
 def tokens(text: str, start: int = 0, end: int | None = None, abbreviations: dict[str, tuple[str, ...]] | None = None) -> list[Token]:
     """The content tokens of ``text[start:end]``, terms and quantities as one token each."""
     end = len(text) if end is None else end
-    lexicon, longest = _lexicon()
+    lexicon, first = _lexicon()[0], _first_words()
     piece = text[start:end]
     out: list[Token] = []
-    quantities = [(m.start(), m.end(), m) for m in _QUANTITY.finditer(piece)]
+    quantities = [(m.start(), m.end(), m) for m in _QUANTITY.finditer(piece)] if _DIGIT.search(piece) else []
     words = _words(piece)
+    sing = [singular(w) for w, _, _ in words]
     i = q = 0
     while i < len(words):
         word, ws, we = words[i]
@@ -129,8 +142,8 @@ def tokens(text: str, start: int = 0, end: int | None = None, abbreviations: dic
                 while i < len(words) and words[i][1] < qe:
                     i += 1
                 continue
-        for n in range(min(longest, len(words) - i), 0, -1):
-            key = tuple(singular(w) for w, _, _ in words[i : i + n])
+        for n in range(min(first.get(sing[i], 0), len(words) - i), 0, -1):
+            key = tuple(sing[i : i + n])
             hit = lexicon.get(key)
             if hit is not None and (n > 1 or key[0] not in STOPWORDS):
                 kind, group, cls = hit
@@ -145,7 +158,7 @@ def tokens(text: str, start: int = 0, end: int | None = None, abbreviations: dic
             if expansion and not (piece[ws - 1 : ws] == "(" and piece[we : we + 1] in (")", "-", ";", ",")):
                 out += [Token(norm, start + ws, start + we, *_group_of(norm)) for norm in expansion]
                 continue
-            out.append(Token(singular(word), start + ws, start + we))
+            out.append(Token(sing[i - 1], start + ws, start + we))
     return out
 
 
@@ -203,12 +216,13 @@ def _bounds(run: list[Token], at: int, left: int, right: int) -> tuple[int, int]
     return first.start, last.end
 
 
-def contrast(said: list[Token], cited: list[Token]) -> tuple[int, int, int, int] | None:
+def contrast(said: list[Token], cited: list[Token], known: frozenset[str] = frozenset()) -> tuple[int, int, int, int] | None:
     """The best slot where ``said`` and ``cited`` hold sibling terms inside an aligned run:
     (index in said, index in cited, equal tokens left, equal tokens right), or None.
 
     Quiet when either text also names the other's term (a sentence "in mice and rats", a title
-    "in vitro and in vivo"): then the two are compared, not confused."""
+    "in vitro and in vivo"): then the two are compared, not confused; and when the sentence's term
+    is ``known`` to the cited work otherwise (its abstract names it)."""
     by_group: dict[str, list[int]] = {}
     for j, t in enumerate(cited):
         if t.group:
@@ -217,7 +231,7 @@ def contrast(said: list[Token], cited: list[Token]) -> tuple[int, int, int, int]
     cited_norms = {t.norm for t in cited}
     best = None
     for i, s in enumerate(said):
-        if not s.group or s.group not in by_group or s.norm in cited_norms:
+        if not s.group or s.group not in by_group or s.norm in cited_norms or s.norm in known:
             continue
         for j in by_group[s.group]:
             c = cited[j]
@@ -242,13 +256,17 @@ _NEGATION_WORD = regex.compile(r"(?<!\p{L})(?:" + "|".join(sorted(NEGATIONS, key
 _REVERSAL = regex.compile(r"(?<!\p{L})(?:" + "|".join(REVERSALS) + r")\p{L}*", regex.I)
 
 
-def compare(text: str, start: int, end: int, title: str, defined: dict[str, tuple[str, ...]] | None = None) -> tuple[Contrast, int, int] | None:
+def compare(text: str, start: int, end: int, title: str, defined: dict[str, tuple[str, ...]] | None = None,
+            cited: list[Token] | None = None, known: frozenset[str] = frozenset()) -> tuple[Contrast, int, int] | None:
     """The contradiction, if any, between the words of ``text[start:end]`` (a citing clause) and
     ``title``: the two phrases quoted with the differing words marked, and where the sentence's
-    phrase is in ``text``."""
+    phrase is in ``text``. ``cited`` is the title's tokens, when the caller keeps them; ``known``
+    the terms the cited work names elsewhere (in its title or abstract)."""
+    cited = tokens(title) if cited is None else cited
+    if len(cited) <= CONTEXT or not any(t.group for t in cited):
+        return None
     said = tokens(text, start, end, defined)
-    cited = tokens(title)
-    found = contrast(said, cited) if len(said) > CONTEXT and len(cited) > CONTEXT else None
+    found = contrast(said, cited, known) if len(said) > CONTEXT else None
     if found is None:
         return None
     i, j, left, right = found
@@ -275,15 +293,26 @@ def _mark(text: str, start: int, token: Token) -> tuple[int, int]:
 
 # --- finding the citing clause -------------------------------------------------------------------
 
-_SENTENCE_END = regex.compile(r"[.!?][\"'”’)\]*_]*\s+(?=[\"'“‘(\[*_]*[\p{Lu}\p{N}])|\n[ \t]*\n|\n(?=[ \t]*(?:#|\||[-*+] |\d+\. ))")
-_NOT_AN_END = regex.compile(r"(?:\b(?:al|e\.g|i\.e|fig|figs|vs|cf|eq|eqs|ref|refs|no|dr|st|approx|ca|sp|spp|var|resp|ed|eds|vol|pp|etc)|(?<!\p{L})\p{Lu})\.$", regex.I)
+# (stdlib re: twice as fast here as regex; "[^\W_a-z]" is a capital letter or a digit, or a non-ASCII letter)
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]*_]*\s+(?=[\"'“‘(\[*_]*[^\W_a-z])|\n[ \t]*\n|\n(?=[ \t]*(?:#|\||[-*+] |\d+\. ))")
+_NOT_AN_END = frozenset("al e.g i.e fig figs vs cf eq eqs ref refs no dr st approx ca sp spp var resp ed eds vol pp etc".split())
 
 
-def sentence_ends(text: str, blocks: list[int] = ()) -> list[int]:
-    """Offsets where sentences end: a full stop before a capital (not after "et al." or an
-    initial), a blank line, a heading or list item, a block end of the markup."""
-    ends = [m.start() + 1 for m in _SENTENCE_END.finditer(text) if not _NOT_AN_END.search(text, max(0, m.start() - 8), m.start() + 1)]
-    return sorted({*ends, *blocks})
+def sentence_ends(text: str, blocks: list[int] = (), stop: int | None = None) -> list[int]:
+    """Offsets where sentences end (before ``stop``): a full stop before a capital (not after
+    "et al." or an initial), a blank line, a heading or list item, a block end of the markup."""
+    ends = []
+    for m in _SENTENCE_END.finditer(text, 0, len(text) if stop is None else stop):
+        at = m.start()
+        if text[at] == ".":
+            word = text[max(0, at - 8) : at].rsplit(None, 1)[-1:] or [""]
+            word = word[0].lstrip("([*_\"'")
+            if word.casefold() in _NOT_AN_END or len(word) == 1 and word.isupper():
+                continue  # "et al.", "e.g.", an initial
+        ends.append(at + 1)
+    if blocks:
+        return sorted({*ends, *blocks})
+    return ends
 
 
 def clause(ends: list[int], spans: list[tuple[int, int]], k: int, narrative: bool, length: int) -> tuple[int, int]:
@@ -307,53 +336,66 @@ def clause(ends: list[int], spans: list[tuple[int, int]], k: int, narrative: boo
 def _plain(ctx: Context) -> tuple[str, list[int]]:
     """The manuscript's text with markup and citations blanked (same offsets), and where blocks end."""
     source = ctx.manuscript.source
-    chars = list(source.text) if source.markup or ctx.manuscript.citations else None
-    blocks = []
-    if chars is None:
-        return source.text, blocks
-    for a, b, shown in source.markup:
-        chars[a:b] = " " * (b - a)
-        if shown == "\n":
-            blocks.append(a)
-    for c in ctx.manuscript.citations:
-        if c.span.path == source.path:
-            chars[c.span.start : c.span.end] = " " * (c.span.end - c.span.start)
-    return "".join(chars), blocks
+    text = source.text
+    blocks = [a for a, _, shown in source.markup if shown == "\n"]
+    ranges = sorted([(a, b) for a, b, _ in source.markup]
+                    + [(c.span.start, c.span.end) for c in ctx.manuscript.citations if c.span.path == source.path])
+    pieces, at = [], 0
+    for a, b in ranges:
+        if b <= at:
+            continue
+        a = max(a, at)
+        pieces += [text[at:a], " " * (b - a)]
+        at = b
+    pieces.append(text[at:])
+    return "".join(pieces), blocks
 
 
 def _titles(ctx: Context) -> dict[str, list[tuple[str, str]]]:
-    """Work id -> (title, "title" or "record"): the entry's printed title, then its Crossref record's."""
+    """Work id -> (text, what it is): the entry's printed title ("title"), its Crossref record's
+    title when that differs ("record"), and each sentence of the record's abstract ("abstract")."""
     out: dict[str, list[tuple[str, str]]] = {}
     for work_id, (_, work) in ctx.works.items():
         if work.title and len(work.title) >= 20:
             out.setdefault(work_id, []).append((work.title, "title"))
     for match in ctx.manuscript.matches:
-        title = match.work.title if match.work else None
-        if match.status in ("verified", "mismatch") and title and match.reference in ctx.works:
-            if all(" ".join(title.split()).casefold() != " ".join(t.split()).casefold() for t, _ in out.get(match.reference, ())):
-                out.setdefault(match.reference, []).append((title, "record"))
+        record = match.work
+        if match.status not in ("verified", "mismatch") or record is None or match.reference not in ctx.works:
+            continue
+        title = record.title
+        if title and all(" ".join(title.split()).casefold() != " ".join(t.split()).casefold() for t, _ in out.get(match.reference, ())):
+            out.setdefault(match.reference, []).append((title, "record"))
+        if record.abstract:
+            ends = [0, *sentence_ends(record.abstract), len(record.abstract)]
+            for a, b in zip(ends, ends[1:]):
+                sentence = record.abstract[a:b].strip()
+                if len(sentence) >= 20:
+                    out.setdefault(match.reference, []).append((sentence, "abstract"))
     return out
 
 
-def citing_clauses(ctx: Context) -> Iterator[tuple]:
-    """(link, item, work id, clause start, clause end) for each citation item that is the only
-    work of its citation, with the text it speaks for."""
+def citing_clauses(ctx: Context, wanted: set[str] | dict | None = None) -> Iterator[tuple]:
+    """(text, link, item, work id, clause start, clause end) for each citation item that is the only
+    work of its citation (and one of ``wanted``, if given), with the text it speaks for; ``text``
+    is the manuscript's with markup and citations blanked."""
     path = ctx.manuscript.source.path
     citations = sorted((c for c in ctx.manuscript.citations if c.span.path == path), key=lambda c: c.span.start)
     spans = [(c.span.start, c.span.end) for c in citations]
-    order = {c.id: k for k, c in enumerate(citations)}
     links: dict[str, list] = {}
     for link in ctx.manuscript.links:
         links.setdefault(link.citation, []).append(link)
-    text, blocks = _plain(ctx)
-    ends = sentence_ends(text, blocks)
-    for citation in citations:
-        found = links.get(citation.id, [])
-        works = {r for link in found for r in link.references}
-        if len(found) != 1 or len(works) != 1:
+    text = ends = None
+    for k, citation in enumerate(citations):
+        found = links.get(citation.id, ())
+        if len(found) != 1 or len(found[0].references) != 1:
             continue  # several works (or none): which one the words describe is not known
         link = found[0]
-        start, end = clause(ends, spans, order[citation.id], citation.narrative, len(text))
+        if wanted is not None and link.references[0] not in wanted:
+            continue
+        if text is None:
+            text, blocks = _plain(ctx)
+            ends = sentence_ends(text, blocks, spans[-1][1] + 2000)  # the reference list is not read
+        start, end = clause(ends, spans, k, citation.narrative, len(text))
         yield text, link, ctx.item(link), link.references[0], start, end
 
 
@@ -376,29 +418,61 @@ def citation_context(ctx: Context):
 
     Fix: check which work the sentence means and what it reports; correct the term or the citation.
     """
-    titles = _titles(ctx)
+    prepared: dict[str, tuple[list[Token], tuple[str, ...]] | None] = {}
+    titles: dict[str, list[tuple[str, str]]] = {}
+    known: dict[str, frozenset[str]] = {}  # a work read in several texts (title, abstract): every term it names
+    for work_id, found in _titles(ctx).items():  # only texts that name a term of some kind can be contradicted
+        for title, source in found:
+            if title not in prepared:
+                prepared[title] = _prepare(title)
+            if prepared[title] is not None:
+                titles.setdefault(work_id, []).append((title, source))
+        if len(found) > 1 and work_id in titles:
+            known[work_id] = frozenset(t.norm for text, _ in found for t in tokens(text) if t.group)
     if not titles:
         return
     defined = None
     reported: set[tuple] = set()
     references, works = ctx.references, ctx.works
-    for text, link, item, work_id, start, end in citing_clauses(ctx):
-        if work_id not in titles or end - start < 15:
+    for text, link, item, work_id, start, end in citing_clauses(ctx, titles):
+        if end - start < 15:
             continue
         if defined is None:
             defined = abbreviations(text)
+        folded = None
         for title, source in titles[work_id]:
-            compared = compare(text, start, end, title, defined)
+            cited, keys = prepared[title]
+            folded = text[start:end].casefold() if folded is None else folded
+            if sum(1 for k in keys if k in folded) < 2 and not _abbreviated(text, start, end, defined):
+                continue  # the clause shares too few words with the title (a quick look before tokenizing)
+            compared = compare(text, start, end, title, defined, cited, known.get(work_id, frozenset()))
             if compared is None or (work_id, compared[0].said) in reported:
                 continue
             found, s, e = compared
             reported.add((work_id, found.said))
             ref = references.get(work_id) or works[work_id][0]
             label = item.text if item.authors or item.key else f"[{link.number}]" if link.number is not None else item.text
-            whose = "the cited title" if source == "title" else "the title of its Crossref record"
+            whose = {"title": "the cited title", "record": "the title of its Crossref record",
+                     "abstract": "the abstract of its Crossref record"}[source]
             yield Problem(ctx.manuscript.source.span(s, e), f'{label}: the sentence says "{found.said}", {whose} says "{found.cited}" ({entry(ref)})',
                           contrast=Contrast(found.said, found.cited, found.said_marks, found.cited_marks, source))
             break
+
+
+def _prepare(title: str) -> tuple[list[Token], tuple[str, ...]] | None:
+    """A title's tokens and the first four letters of its other content words, or None without a term."""
+    cited = tokens(title)
+    if len(cited) <= CONTEXT or not any(t.group for t in cited):
+        return None
+    return cited, tuple({title[t.start : t.end].casefold()[:4] for t in cited if not t.group and t.end - t.start >= 3})
+
+
+_ABBREVIATION = regex.compile(r"\p{L}?\p{Lu}[\p{Lu}\p{N}]+s?")
+
+
+def _abbreviated(text: str, start: int, end: int, defined: dict) -> bool:
+    """Whether the clause uses an abbreviation the text defines (its words are then not in the clause)."""
+    return bool(defined) and any(m.group().casefold().removesuffix("s") in defined for m in _ABBREVIATION.finditer(text, start, end))
 
 
 RULES = (citation_context,)
