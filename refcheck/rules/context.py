@@ -25,6 +25,7 @@ from refcheck.rules.terms import KINDS, NEGATIONS, REVERSALS, UNITS
 
 CONTEXT = 3  # equal content tokens around the slot, both sides together
 QUOTE = 3  # content tokens quoted on each side of the slot
+CLAUSE_CHARS = 600  # a clause is read this far from its citation at most (a table or a list has no full stops)
 
 STOPWORDS = frozenset(
     "a an the of in on at to for with by from and or as is are was were be been being that this these those "
@@ -325,9 +326,9 @@ def clause(ends: list[int], spans: list[tuple[int, int]], k: int, narrative: boo
     sentence_end = ends[s] if s < len(ends) else length
     if narrative:
         nxt = spans[k + 1][0] if k + 1 < len(spans) else length
-        return end, min(nxt, sentence_end)
+        return end, min(nxt, sentence_end, end + CLAUSE_CHARS)
     prev = spans[k - 1][1] if k else 0
-    return max(prev, sentence_start), start
+    return max(prev, sentence_start, start - CLAUSE_CHARS), start
 
 
 # --- the rule ------------------------------------------------------------------------------------
