@@ -432,7 +432,7 @@ def citation_context(ctx: Context):
             known[work_id] = frozenset(t.norm for text, _ in found for t in tokens(text) if t.group)
     if not titles:
         return
-    defined = None
+    defined = uses = None
     reported: set[tuple] = set()
     references, works = ctx.references, ctx.works
     for text, link, item, work_id, start, end in citing_clauses(ctx, titles):
@@ -440,11 +440,12 @@ def citation_context(ctx: Context):
             continue
         if defined is None:
             defined = abbreviations(text)
+            uses = _uses(text, defined)
         folded = None
         for title, source in titles[work_id]:
             cited, keys = prepared[title]
             folded = text[start:end].casefold() if folded is None else folded
-            if sum(1 for k in keys if k in folded) < 2 and not _abbreviated(text, start, end, defined):
+            if sum(1 for k in keys if k in folded) < 2 and bisect.bisect_left(uses, start) == bisect.bisect_left(uses, end):
                 continue  # the clause shares too few words with the title (a quick look before tokenizing)
             compared = compare(text, start, end, title, defined, cited, known.get(work_id, frozenset()))
             if compared is None or (work_id, compared[0].said) in reported:
@@ -471,9 +472,11 @@ def _prepare(title: str) -> tuple[list[Token], tuple[str, ...]] | None:
 _ABBREVIATION = regex.compile(r"\p{L}?\p{Lu}[\p{Lu}\p{N}]+s?")
 
 
-def _abbreviated(text: str, start: int, end: int, defined: dict) -> bool:
-    """Whether the clause uses an abbreviation the text defines (its words are then not in the clause)."""
-    return bool(defined) and any(m.group().casefold().removesuffix("s") in defined for m in _ABBREVIATION.finditer(text, start, end))
+def _uses(text: str, defined: dict) -> list[int]:
+    """Where the text uses an abbreviation it defines (a clause using one does not spell its words)."""
+    if not defined:
+        return []
+    return [m.start() for m in _ABBREVIATION.finditer(text) if m.group().casefold().removesuffix("s") in defined]
 
 
 RULES = (citation_context,)
