@@ -297,6 +297,7 @@ def _mark(text: str, start: int, token: Token) -> tuple[int, int]:
 # (stdlib re: twice as fast here as regex; "[^\W_a-z]" is a capital letter or a digit, or a non-ASCII letter)
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]*_]*\s+(?=[\"'“‘(\[*_]*[^\W_a-z])|\n[ \t]*\n|\n(?=[ \t]*(?:#|\||[-*+] |\d+\. ))")
 _NOT_AN_END = frozenset("al e.g i.e fig figs vs cf eq eqs ref refs no dr st approx ca sp spp var resp ed eds vol pp etc".split())
+_LONG_ABBREVIATIONS = frozenset({"figs", "refs", "resp", "prox"})  # the last four letters of those with four or more
 
 
 def sentence_ends(text: str, blocks: list[int] = (), stop: int | None = None) -> list[int]:
@@ -305,7 +306,8 @@ def sentence_ends(text: str, blocks: list[int] = (), stop: int | None = None) ->
     ends = []
     for m in _SENTENCE_END.finditer(text, 0, len(text) if stop is None else stop):
         at = m.start()
-        if text[at] == ".":
+        tail = text[at - 4 : at]
+        if text[at] == "." and not (tail.isalpha() and tail.islower() and tail not in _LONG_ABBREVIATIONS):
             word = text[max(0, at - 8) : at].rsplit(None, 1)[-1:] or [""]
             word = word[0].lstrip("([*_\"'")
             if word.casefold() in _NOT_AN_END or len(word) == 1 and word.isupper():
@@ -432,7 +434,7 @@ def citation_context(ctx: Context):
             known[work_id] = frozenset(t.norm for text, _ in found for t in tokens(text) if t.group)
     if not titles:
         return
-    defined = uses = None
+    defined = None
     reported: set[tuple] = set()
     references, works = ctx.references, ctx.works
     for text, link, item, work_id, start, end in citing_clauses(ctx, titles):
@@ -440,13 +442,13 @@ def citation_context(ctx: Context):
             continue
         if defined is None:
             defined = abbreviations(text)
-            uses = _uses(text, defined)
         folded = None
         for title, source in titles[work_id]:
             cited, keys = prepared[title]
             folded = text[start:end].casefold() if folded is None else folded
-            if sum(1 for k in keys if k in folded) < 2 and bisect.bisect_left(uses, start) == bisect.bisect_left(uses, end):
-                continue  # the clause shares too few words with the title (a quick look before tokenizing)
+            if sum(1 for k in keys if k in folded) < 2:
+                continue  # the clause shares too few words with the title (a quick look before tokenizing; an
+                # abbreviation the clause uses instead of the title's words rarely stands alone)
             compared = compare(text, start, end, title, defined, cited, known.get(work_id, frozenset()))
             if compared is None or (work_id, compared[0].said) in reported:
                 continue
@@ -467,16 +469,6 @@ def _prepare(title: str) -> tuple[list[Token], tuple[str, ...]] | None:
     if len(cited) <= CONTEXT or not any(t.group for t in cited):
         return None
     return cited, tuple({title[t.start : t.end].casefold()[:4] for t in cited if not t.group and t.end - t.start >= 3})
-
-
-_ABBREVIATION = regex.compile(r"\p{L}?\p{Lu}[\p{Lu}\p{N}]+s?")
-
-
-def _uses(text: str, defined: dict) -> list[int]:
-    """Where the text uses an abbreviation it defines (a clause using one does not spell its words)."""
-    if not defined:
-        return []
-    return [m.start() for m in _ABBREVIATION.finditer(text) if m.group().casefold().removesuffix("s") in defined]
 
 
 RULES = (citation_context,)
