@@ -126,7 +126,7 @@ def examine(source: str, md: str, gold: dict) -> tuple[Counter, list[dict], list
         if not title:
             continue
         counts["with a title"] += 1
-        start, end = clause(ends, spans, k, g["narrative"], len(text))
+        start, end = clause(text, spans, k, g["narrative"])
         if end - start < 15:
             continue
         counts["examined"] += 1

@@ -300,37 +300,43 @@ _NOT_AN_END = frozenset("al e.g i.e fig figs vs cf eq eqs ref refs no dr st appr
 _LONG_ABBREVIATIONS = frozenset({"figs", "refs", "resp", "prox"})  # the last four letters of those with four or more
 
 
+def _is_end(text: str, at: int) -> bool:
+    """Whether the stop a ``_SENTENCE_END`` match starts at ends a sentence: not "et al.", "e.g.", an initial."""
+    tail = text[at - 4 : at]
+    if text[at] != "." or tail.isalpha() and tail.islower() and tail not in _LONG_ABBREVIATIONS:
+        return True  # "!", "?", a blank line; or a full stop after a long lower-case word
+    word = (text[max(0, at - 8) : at].rsplit(None, 1)[-1:] or [""])[0].lstrip("([*_\"'")
+    return not (word.casefold() in _NOT_AN_END or len(word) == 1 and word.isupper())
+
+
 def sentence_ends(text: str, blocks: list[int] = (), stop: int | None = None) -> list[int]:
     """Offsets where sentences end (before ``stop``): a full stop before a capital (not after
     "et al." or an initial), a blank line, a heading or list item, a block end of the markup."""
-    ends = []
-    for m in _SENTENCE_END.finditer(text, 0, len(text) if stop is None else stop):
-        at = m.start()
-        tail = text[at - 4 : at]
-        if text[at] == "." and not (tail.isalpha() and tail.islower() and tail not in _LONG_ABBREVIATIONS):
-            word = text[max(0, at - 8) : at].rsplit(None, 1)[-1:] or [""]
-            word = word[0].lstrip("([*_\"'")
-            if word.casefold() in _NOT_AN_END or len(word) == 1 and word.isupper():
-                continue  # "et al.", "e.g.", an initial
-        ends.append(at + 1)
-    if blocks:
-        return sorted({*ends, *blocks})
-    return ends
+    ends = [m.start() + 1 for m in _SENTENCE_END.finditer(text, 0, len(text) if stop is None else stop) if _is_end(text, m.start())]
+    return sorted({*ends, *blocks}) if blocks else ends
 
 
-def clause(ends: list[int], spans: list[tuple[int, int]], k: int, narrative: bool, length: int) -> tuple[int, int]:
+def clause(text: str, spans: list[tuple[int, int]], k: int, narrative: bool, blocks: list[int] = ()) -> tuple[int, int]:
     """The text a citation (``spans[k]``, the citations sorted by start) speaks for: from the sentence's
     start or the previous citation up to it, or for a narrative citation ("Tan et al. (2021)
-    reported that ...") from it to the next citation or the sentence's end."""
+    reported that ...") from it to the next citation or the sentence's end; at most
+    ``CLAUSE_CHARS`` long. Sentence ends are looked for only there (a long text has many)."""
     start, end = spans[k]
-    s = bisect.bisect_right(ends, start)
-    sentence_start = ends[s - 1] if s else 0
-    sentence_end = ends[s] if s < len(ends) else length
     if narrative:
-        nxt = spans[k + 1][0] if k + 1 < len(spans) else length
-        return end, min(nxt, sentence_end, end + CLAUSE_CHARS)
-    prev = spans[k - 1][1] if k else 0
-    return max(prev, sentence_start, start - CLAUSE_CHARS), start
+        hi = min(spans[k + 1][0] if k + 1 < len(spans) else len(text), end + CLAUSE_CHARS)
+        b = bisect.bisect_right(blocks, end)
+        if b < len(blocks):
+            hi = min(hi, blocks[b])
+        stop = next((m.start() + 1 for m in _SENTENCE_END.finditer(text, end, hi) if _is_end(text, m.start())), hi)
+        return end, stop
+    lo = max(spans[k - 1][1] if k else 0, start - CLAUSE_CHARS)
+    b = bisect.bisect_right(blocks, start)
+    if b:
+        lo = max(lo, blocks[b - 1])
+    for m in _SENTENCE_END.finditer(text, lo, start):
+        if _is_end(text, m.start()):
+            lo = m.start() + 1
+    return lo, start
 
 
 # --- the rule ------------------------------------------------------------------------------------
@@ -387,7 +393,7 @@ def citing_clauses(ctx: Context, wanted: set[str] | dict | None = None) -> Itera
     links: dict[str, list] = {}
     for link in ctx.manuscript.links:
         links.setdefault(link.citation, []).append(link)
-    text = ends = None
+    text = None
     for k, citation in enumerate(citations):
         found = links.get(citation.id, ())
         if len(found) != 1 or len(found[0].references) != 1:
@@ -397,8 +403,7 @@ def citing_clauses(ctx: Context, wanted: set[str] | dict | None = None) -> Itera
             continue
         if text is None:
             text, blocks = _plain(ctx)
-            ends = sentence_ends(text, blocks, spans[-1][1] + 2000)  # the reference list is not read
-        start, end = clause(ends, spans, k, citation.narrative, len(text))
+        start, end = clause(text, spans, k, citation.narrative, blocks)
         yield text, link, ctx.item(link), link.references[0], start, end
 
 
