@@ -205,3 +205,10 @@ def test_a_term_the_abstract_names_is_not_a_contradiction_of_the_title():
     work = Work("10.1/x", title="Human amniotic mesenchymal stem cells-conditioned medium protects mice from obesity",
                 abstract="We compared secretomes of amniotic and adipose stem cells in obese mice.")
     assert with_record(md, work) == []
+
+
+@pytest.mark.parametrize("word, same_as", [("suppresses", "suppress"), ("up-regulation", "upregulate"), ("inhibited", "inhibits"),
+                                           ("Mice", "murine"), ("in-vitro", "in vitro"), ("Type II", "type 2")])
+def test_inflections_and_spellings_of_a_term_are_one_term(word, same_as):
+    (a,), (b,) = tokens(word), tokens(same_as)
+    assert a.group and a.norm == b.norm

@@ -53,15 +53,18 @@ def singular(word: str) -> str:
 
 
 def _forms(term: str) -> set[str]:
-    """A verb's inflections: ``inhibit`` -> inhibits, inhibited, inhibiting, inhibition, inhibitor."""
-    out = {term}
-    if " " in term or not term.isalpha():
-        return out
-    stem = term[:-1] if term.endswith("e") else term
-    out |= {term + "s", stem + "ed", stem + "ing", stem + "ion", stem + "ions", term + "ment", term + "ments", stem + "or", stem + "ors"}
-    if term.endswith("e"):
-        out.add(term + "d")
-    return out
+    """A verb's inflections: ``inhibit`` -> inhibits, inhibited, inhibiting, inhibition, inhibitor;
+    ``suppress`` -> suppresses; ``up-regulate`` -> up-regulated, up-regulation (the last word inflected)."""
+    head, _, last = term.rpartition(" ") if " " in term else term.rpartition("-")
+    joint = term[len(head) : len(term) - len(last)] if head else ""
+    if not last.isalpha():
+        return {term}
+    stem = last[:-1] if last.endswith("e") else last
+    plural = last + "es" if last.endswith(("s", "sh", "ch", "x")) else last + "s"
+    out = {plural, stem + "ed", stem + "ing", stem + "ion", stem + "ions", last + "ment", last + "ments", stem + "or", stem + "ors", last}
+    if last.endswith("e"):
+        out.add(last + "d")
+    return {head + joint + form for form in out}
 
 
 _WORD = regex.compile(r"[\p{L}\p{N}µμ°%][\p{L}\p{N}'’µμ]*")
