@@ -5,8 +5,8 @@ a narrative citation, opens) and the words of the cited title are reduced to con
 (case, plural, hyphens, "media/medium", abbreviations the text defines), multi-word terms from
 ``refcheck.rules.terms`` become one token, and a contradiction is an aligned run of at least
 ``CONTEXT`` equal tokens around one slot where the two texts hold sibling terms: two words of one
-group of terms and of different classes ("adipose" / "amniotic"). ``contrast()`` is the pure core
-the benchmark (benchmarks/context.py) runs on gold-linked citations.
+group of terms and of different classes ("adipose" / "amniotic"). ``clause()`` and ``compare()``
+are the pure core that the benchmark (benchmarks/context.py) also runs on gold-linked citations.
 """
 
 from __future__ import annotations
@@ -346,9 +346,12 @@ def clause(text: str, spans: list[tuple[int, int]], k: int, narrative: bool, blo
 
 
 def _plain(ctx: Context) -> tuple[str, list[int]]:
-    """The manuscript's text with markup and citations blanked (same offsets), and where blocks end."""
+    """The manuscript's text with markup and citations blanked (same offsets), and where blocks end.
+    Without markup the text is used as it is: a clause never reaches into a citation."""
     source = ctx.manuscript.source
     text = source.text
+    if not source.markup:
+        return text, []
     blocks = [a for a, _, shown in source.markup if shown == "\n"]
     ranges = sorted([(a, b) for a, b, _ in source.markup]
                     + [(c.span.start, c.span.end) for c in ctx.manuscript.citations if c.span.path == source.path])
@@ -386,26 +389,34 @@ def _titles(ctx: Context) -> dict[str, list[tuple[str, str]]]:
     return out
 
 
+def _single_work_citations(ctx: Context, wanted: set[str] | dict | None = None):
+    """The manuscript's citations in its own file, sorted, their spans, and (index, citation, link)
+    for each that names exactly one work (one of ``wanted``, if given)."""
+    path = ctx.manuscript.source.path
+    citations = [c for c in ctx.manuscript.citations if c.span.path == path]
+    spans = [(c.span.start, c.span.end) for c in citations]
+    if any(a[0] > b[0] for a, b in zip(spans, spans[1:])):  # readers give them in order; a project may not
+        citations.sort(key=lambda c: c.span.start)
+        spans = [(c.span.start, c.span.end) for c in citations]
+    links: dict[str, list] = {}
+    for link in ctx.manuscript.links:
+        if len(link.references) == 1 and (wanted is None or link.references[0] in wanted):
+            links.setdefault(link.citation, []).append(link)
+        else:
+            links[link.citation] = [link, link]  # several works (or none): which one the words describe is not known
+    single = [(k, c, links[c.id][0]) for k, c in enumerate(citations) if len(links.get(c.id, ())) == 1]
+    return spans, single
+
+
 def citing_clauses(ctx: Context, wanted: set[str] | dict | None = None) -> Iterator[tuple]:
     """(text, link, item, work id, clause start, clause end) for each citation item that is the only
     work of its citation (and one of ``wanted``, if given), with the text it speaks for; ``text``
-    is the manuscript's with markup and citations blanked."""
-    path = ctx.manuscript.source.path
-    citations = sorted((c for c in ctx.manuscript.citations if c.span.path == path), key=lambda c: c.span.start)
-    spans = [(c.span.start, c.span.end) for c in citations]
-    links: dict[str, list] = {}
-    for link in ctx.manuscript.links:
-        links.setdefault(link.citation, []).append(link)
-    text = None
-    for k, citation in enumerate(citations):
-        found = links.get(citation.id, ())
-        if len(found) != 1 or len(found[0].references) != 1:
-            continue  # several works (or none): which one the words describe is not known
-        link = found[0]
-        if wanted is not None and link.references[0] not in wanted:
-            continue
-        if text is None:
-            text, blocks = _plain(ctx)
+    is the manuscript's with markup blanked."""
+    spans, single = _single_work_citations(ctx, wanted)
+    if not single:
+        return
+    text, blocks = _plain(ctx)
+    for k, citation, link in single:
         start, end = clause(text, spans, k, citation.narrative, blocks)
         yield text, link, ctx.item(link), link.references[0], start, end
 
@@ -429,7 +440,8 @@ def citation_context(ctx: Context):
 
     Fix: check which work the sentence means and what it reports; correct the term or the citation.
     """
-    prepared: dict[str, tuple[list[Token], tuple[str, ...]] | None] = {}
+    prepared: dict[str, tuple[str, ...] | None] = {}
+    cited_tokens: dict[str, list[Token]] = {}
     titles: dict[str, list[tuple[str, str]]] = {}
     known: dict[str, frozenset[str]] = {}  # a work read in several texts (title, abstract): every term it names
     for work_id, found in _titles(ctx).items():  # only texts that name a term of some kind can be contradicted
@@ -442,22 +454,35 @@ def citation_context(ctx: Context):
             known[work_id] = frozenset(t.norm for text, _ in found for t in tokens(text) if t.group)
     if not titles:
         return
+    spans, single = _single_work_citations(ctx, titles)
+    if not single:
+        return
+    text, blocks = _plain(ctx)
     defined = None
     reported: set[tuple] = set()
     references, works = ctx.references, ctx.works
-    for text, link, item, work_id, start, end in citing_clauses(ctx, titles):
+    for k, citation, link in single:
+        work_id = link.references[0]
+        keysets = [prepared[title] for title, _ in titles[work_id]]
+        # a quick look before finding the clause: the most it can be shares too few words with every text
+        at, to = spans[k]
+        window = (text[to : to + CLAUSE_CHARS] if citation.narrative else text[max(0, at - CLAUSE_CHARS) : at]).casefold()
+        if all(sum(1 for key in keys if key in window) < 2 for keys in keysets):
+            continue
+        start, end = clause(text, spans, k, citation.narrative, blocks)
         if end - start < 15:
             continue
         if defined is None:
-            defined = abbreviations(text)
-        folded = None
+            defined = abbreviations(text[: spans[-1][1] + CLAUSE_CHARS])  # the body: definitions precede their uses
+        item = ctx.item(link)
+        folded = text[start:end].casefold()
         for title, source in titles[work_id]:
-            cited, keys = prepared[title]
-            folded = text[start:end].casefold() if folded is None else folded
-            if sum(1 for k in keys if k in folded) < 2:
-                continue  # the clause shares too few words with the title (a quick look before tokenizing; an
-                # abbreviation the clause uses instead of the title's words rarely stands alone)
-            compared = compare(text, start, end, title, defined, cited, known.get(work_id, frozenset()))
+            if sum(1 for key in prepared[title] if key in folded) < 2:
+                continue  # the clause shares too few words with the text (before tokenizing; an abbreviation
+                # the clause uses instead of the title's words rarely stands alone)
+            if title not in cited_tokens:
+                cited_tokens[title] = tokens(title)
+            compared = compare(text, start, end, title, defined, cited_tokens[title], known.get(work_id, frozenset()))
             if compared is None or (work_id, compared[0].said) in reported:
                 continue
             found, s, e = compared
@@ -471,12 +496,29 @@ def citation_context(ctx: Context):
             break
 
 
-def _prepare(title: str) -> tuple[list[Token], tuple[str, ...]] | None:
-    """A title's tokens and the first four letters of its other content words, or None without a term."""
-    cited = tokens(title)
-    if len(cited) <= CONTEXT or not any(t.group for t in cited):
+def _prepare(title: str) -> tuple[str, ...] | None:
+    """The first four letters of a title's content words (for the quick look), or None when
+    nothing in it can be a term: most titles are never tokenized."""
+    words = [singular(w) for w in _KEYWORD.findall(title.casefold())]
+    single, pairs = _hints()
+    if not (single.intersection(words) or pairs.intersection(zip(words, words[1:])) or _QUICK_QUANTITY.search(title)):
         return None
-    return cited, tuple({title[t.start : t.end].casefold()[:4] for t in cited if not t.group and t.end - t.start >= 3})
+    return tuple({w[:4] for w in words if len(w) >= 3 and w not in STOPWORDS})
+
+
+_KEYWORD = re.compile(r"[^\W_]+")
+
+
+@cache
+def _hints() -> tuple[frozenset[str], frozenset[tuple[str, str]]]:
+    """The words that are terms by themselves, and the first two words of the longer terms
+    (singular, as ``_prepare`` reads a title): a title with none of them holds no term."""
+    single = {key[0] for key in _lexicon()[0] if len(key) == 1}
+    pairs = {key[:2] for key in _lexicon()[0] if len(key) > 1}
+    return frozenset(single), frozenset(pairs)
+
+
+_QUICK_QUANTITY = re.compile(r"\d[ \t\u00a0-]*(?:" + "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True)) + r")(?![^\W_])", re.I)
 
 
 RULES = (citation_context,)
