@@ -53,7 +53,7 @@ import results  # noqa: E402
 from refcheck.api import Config, check, check_paths  # noqa: E402
 from refcheck.readers import load  # noqa: E402
 from refcheck.rule import Context  # noqa: E402
-from refcheck.rules.context import _plain, _titles, abbreviations, citing_clauses, clause, compare, sentence_ends  # noqa: E402
+from refcheck.rules.context import _plain, _prepare, _titles, abbreviations, citing_clauses, clause, compare, sentence_ends  # noqa: E402
 
 CORPUS = Path("/work/shared/corpus")
 LEDGER = HERE / "context-ledger.tsv"
@@ -266,6 +266,10 @@ def inject(case: dict, a: int, b: int, replacement: str) -> bool:
     delta = len(replacement) - (b - a)
     start, end = case["start"], case["end"]
     start, end = (start + delta if a < start else start), (end + delta if a < end else end)
+    keys = _prepare(case["title"])  # the rule's quick looks: a term word in the title, two words shared
+    folded = text[start:end].casefold()
+    if keys is None or sum(1 for key in keys if key in folded) < 2:
+        return False
     found = compare(text, start, end, case["title"], case["defined"])
     if not found:
         return False

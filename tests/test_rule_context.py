@@ -126,6 +126,11 @@ def test_a_numeric_citation_names_its_entry_by_number():
          "Resveratrol activates NF-kB signalling in human macrophages"),
         ("Unlike rats, metformin treatment restores insulin sensitivity in obese mice {cite}.",
          "Metformin treatment restores insulin sensitivity in obese rats"),
+        # a direction turned around by a verb before it, and a direction without its agent
+        ("Blocking SIRT1 reverses this, and resveratrol activates NF-kB signalling in human macrophages {cite}.",
+         "Resveratrol inhibits NF-kB signalling in human macrophages"),
+        ("Kinase activity is needed to promote centrosome dependent microtubule nucleation {cite}.",
+         "Inhibition of centrosome dependent microtubule nucleation by BRCA1"),
         # the words differ, but not as two terms of one kind
         ("Metformin treatment restores insulin sensitivity in obese patients {cite}.",
          "Metformin treatment restores insulin sensitivity in obese rats"),
@@ -137,7 +142,7 @@ def test_a_numeric_citation_names_its_entry_by_number():
         # too little shared around the term
         ("This was shown in mice {cite}.", "Obesity was studied in rats"),
     ],
-    ids=["paraphrase", "mice-and-rats", "vivo-and-vitro", "negation", "contrast", "not-siblings", "different-tissue-word",
+    ids=["paraphrase", "mice-and-rats", "vivo-and-vitro", "negation", "contrast", "reversing-verb", "direction-without-agent", "not-siblings", "different-tissue-word",
          "bare-numbers", "short-phrase"],
 )
 def test_quiet(body, title):
