@@ -91,7 +91,7 @@ def suppressions(manuscript: Manuscript) -> dict[tuple[str, int], tuple[str, ...
 
 def _stamp(rule: Rule, problem: Problem, config: Config) -> Finding:
     severity = config.severity.get(rule.name) or config.severity.get(rule.code) or problem.severity or rule.severity
-    return Finding(rule.code, rule.name, severity, problem.span, problem.message, problem.fix, problem.notes)
+    return Finding(rule.code, rule.name, severity, problem.span, problem.message, problem.fix, problem.notes, problem.contrast)
 
 
 def run_rules(manuscript: Manuscript, config: Config = Config(), rules: Sequence[Rule] | None = None) -> tuple[list[Finding], int]:

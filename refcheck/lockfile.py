@@ -34,6 +34,8 @@ SETTLED = frozenset({"verified", "mismatch", "not-found", "doi-not-found", "othe
 
 def _work_to_dict(work: Work) -> dict:
     data = {f.name: getattr(work, f.name) for f in dataclasses.fields(Work) if f.name != "score"}
+    if data.get("abstract") is None:
+        data.pop("abstract", None)  # written only where a record has one: older lockfiles read the same
     data["authors"] = [{"family": a.family, "given": a.given} for a in work.authors]
     data["updates"] = [list(u) for u in work.updates]
     data["relations"] = [list(r) for r in work.relations]

@@ -319,6 +319,7 @@ class Work:
     relations: tuple[tuple[str, str], ...] = ()  # (relation type, DOI)
     container_titles: tuple[str, ...] = ()  # every container title (a chapter has series and book)
     score: float | None = None  # the search's relevance score, when the work came from a search
+    abstract: str | None = None  # the record's abstract as plain text (JATS tags removed), where it has one
 
 
 @dataclass(frozen=True, slots=True)
@@ -369,6 +370,24 @@ class Fix:
 
 
 @dataclass(frozen=True, slots=True)
+class Contrast:
+    """Two phrases that should agree, set side by side: what the citing sentence says and what the
+    cited work says (``"human adipose mesenchymal stem cells"`` / ``"Human amniotic mesenchymal stem
+    cells"``). ``said_marks`` and ``cited_marks`` are the (start, end) offsets, into each phrase, of
+    the words that differ."""
+
+    said: str
+    cited: str
+    said_marks: tuple[tuple[int, int], ...] = ()
+    cited_marks: tuple[tuple[int, int], ...] = ()
+    source: str = "title"  # what ``cited`` quotes: the entry's "title", the Crossref "record" title, its "abstract"
+
+    def to_dict(self) -> dict:
+        return {"said": self.said, "cited": self.cited, "said_marks": [list(m) for m in self.said_marks],
+                "cited_marks": [list(m) for m in self.cited_marks], "source": self.source}
+
+
+@dataclass(frozen=True, slots=True)
 class Problem:
     """What a rule or reader reports before the engine stamps code and severity on it.
 
@@ -382,6 +401,7 @@ class Problem:
     notes: tuple[str, ...] = ()
     severity: Severity | None = None
     rule: str | None = None  # set by readers, which report under an input rule
+    contrast: Contrast | None = None  # two phrases the finding sets side by side (citation-context)
 
 
 @dataclass(frozen=True, slots=True)
@@ -395,12 +415,13 @@ class Finding:
     message: str
     fix: Fix | None = None
     notes: tuple[str, ...] = ()
+    contrast: Contrast | None = None
 
     def sort_key(self) -> tuple:
         return (self.span.path, self.span.line, self.span.column, self.code, self.span.start, self.message)
 
     def to_dict(self) -> dict:
-        return {
+        data = {
             "code": self.code,
             "rule": self.rule,
             "severity": str(self.severity),
@@ -409,6 +430,9 @@ class Finding:
             "fix": self.fix.to_dict() if self.fix else None,
             "notes": list(self.notes),
         }
+        if self.contrast is not None:
+            data["contrast"] = self.contrast.to_dict()
+        return data
 
 
 @dataclass(frozen=True)

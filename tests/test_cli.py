@@ -18,7 +18,7 @@ def refcheck(*args: str, env: dict | None = None, cwd=ROOT) -> subprocess.Comple
 def test_review_md_exits_1_with_a_summary_line():
     result = refcheck("review.md")
     assert result.returncode == 1
-    assert "2 error(s), 4 warning(s), 3 info" in result.stdout
+    assert "2 error(s), 4 warning(s), 4 info" in result.stdout
     assert "review.md:130:5: RC201 [error] number 15 is used twice" in result.stdout
 
 

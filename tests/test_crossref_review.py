@@ -111,4 +111,5 @@ def test_the_offline_findings_are_all_still_there(report):
         ("duplicate-reference-number", 130), ("incomplete-reference", 121), ("reference-never-cited", 119),
         ("merged-references", 115), ("citation-after-manuscript-date", 91), ("citation-after-manuscript-date", 101),
         ("malformed-citation", 89), ("inconsistent-citation-format", 85), ("citation-author-mismatch", 99),
+        ("citation-context", 89),
     }

@@ -150,7 +150,7 @@ def _assert_safe(page: str) -> None:
                                                "section", "h1", "h2", "h3", "h4", "ul", "li", "main", "article", "dl", "dt",
                                                "dd", "div", "ol", "table", "caption", "thead", "tbody", "tr", "th", "td",
                                                "fieldset", "legend", "label", "input", "select", "option", "button", "br",
-                                               "footer", "script"}
+                                               "footer", "script", "mark"}
     for tag, attrs in parser.tags:
         assert not any(name.startswith("on") for name in attrs), (tag, attrs)
         href = attrs.get("href")
@@ -207,6 +207,28 @@ def test_hostile_crossref_records_are_escaped():
     page = render_string(report)
     _assert_safe(page)
     assert 'class="differs"' in page and "mismatch" in page
+
+
+def test_a_citation_context_finding_shows_both_phrases_with_the_differing_words_marked(review):
+    _, page = review
+    assert "human <mark>adipose</mark> mesenchymal stem cells" in page
+    assert "Human <mark>amniotic</mark> mesenchymal stem cells" in page
+
+
+def test_hostile_text_in_the_two_phrases_stays_text(review):
+    from dataclasses import replace
+
+    from refcheck.model import Contrast
+
+    a, b, c = HOSTILE
+    report, _ = review
+    said, cited = f"{a} mice {b}", f"{c} rats {a}"
+    contrast = Contrast(said, cited, ((len(a) + 1, len(a) + 5),), ((len(c) + 1, len(c) + 5),))
+    findings = tuple(replace(f, contrast=contrast) if f.rule == "citation-context" else f for f in report.findings)
+    page = render_string(replace(report, findings=findings))
+    _assert_safe(page)
+    assert "<mark>mice</mark>" in page and "<mark>rats</mark>" in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; <mark>mice</mark> &#34;&gt;&lt;img" in page
 
 
 @pytest.mark.parametrize("doi", ["javascript:alert(1)", '10.1000/x"><script>', "10.1/x", "", None, "10.1000/ok(1)"])

@@ -220,4 +220,4 @@ def test_cli_writes_github_annotations():
     result = refcheck("review.md", "--offline", "--format", "github")
     assert result.returncode == 1
     assert "::error file=review.md,line=130,endLine=130,col=5,endColumn=219,title=RC201 duplicate-reference-number::" in result.stdout
-    assert result.stdout.splitlines()[-1].startswith("refcheck: 2 error(s), 4 warning(s), 3 info")
+    assert result.stdout.splitlines()[-1].startswith("refcheck: 2 error(s), 4 warning(s), 4 info")

@@ -69,6 +69,7 @@ def test_the_two_entries_numbered_15_are_told_apart(manuscript):
 EXPECTED_FINDINGS = [
     ("inconsistent-citation-format", 85),
     ("malformed-citation", 89),
+    ("citation-context", 89),
     ("citation-after-manuscript-date", 91),
     ("citation-author-mismatch", 99),
     ("citation-after-manuscript-date", 101),
@@ -95,6 +96,8 @@ def test_exactly_the_accepted_findings(report):
         ("malformed-citation", 89, ["Tan et al., (2021)", "Tan et al. (2021)"]),
         ("inconsistent-citation-format", 85, ["Ra et al. 2021", "comma"]),
         ("citation-author-mismatch", 99, ["liu", "Liu", "case"]),
+        ("citation-context", 89, ["Tan et al., (2021)", '"human adipose mesenchymal stem cells"',
+                                  '"Human amniotic mesenchymal stem cells"', "entry 19"]),
     ],
 )
 def test_messages_make_the_problem_clear(report, rule, line, fragments):
@@ -126,7 +129,7 @@ def test_cli_exit_code_and_json_contract():
     )
     assert result.returncode == 1, result.stderr
     data = json.loads(result.stdout)
-    assert data["schema_version"] == "1.4"
+    assert data["schema_version"] == "1.5"
     assert data["manuscript"]["dates"]["accepted"] == "2023-07-14"
     assert [(f["rule"], f["span"]["line"]) for f in data["findings"]] == EXPECTED_FINDINGS
     text = (ROOT / "review.md").read_text(encoding="utf-8")

@@ -60,6 +60,8 @@ CASES = {
     "citation-after-manuscript-date": with_body("Cells (Karimi et al., 2024).", "- Karimi Z, Daryabor G, Masjedi F. 2024. A title here. J 1:1."),
     "future-year": with_body("Cells (Smith, 2031).", "- Smith J. 2031. A title here. J 1:1.", head="Accepted: 1 January 2032.\n\n"),
     "invalid-doi": with_body("Cells (Smith, 2019).", "- Smith J. 2019. A title here. J 1:1. doi:10.1038"),
+    "citation-context": with_body("Obese mice regain insulin sensitivity on metformin treatment (Smith, 2019).",
+                                  "- Smith J. 2019. Obese rats regain insulin sensitivity on metformin treatment. J 1:1."),
     "duplicate-doi": with_body("Cells (Smith, 2019; Lee, 2018).", "- Lee K. 2018. B title here. J 2:2. doi:10.1000/abc123\n- Smith J. 2019. A title here. J 1:1. doi:10.1000/abc123"),
 }
 

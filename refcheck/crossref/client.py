@@ -12,6 +12,7 @@ work for the run, so an offline machine loses about a second, not minutes.
 from __future__ import annotations
 
 import email.utils
+import html
 import json
 import re
 import threading
@@ -149,7 +150,20 @@ def parse_work(item: dict) -> Work:
         relations=relations,
         container_titles=containers,
         score=float(score) if isinstance(score, int | float) else None,
+        abstract=_abstract(item.get("abstract")),
     )
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _abstract(value) -> str | None:
+    """A record's abstract (JATS: ``<jats:p>...</jats:p>``) as plain text, its title heading dropped."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    value = re.sub(r"<jats:title>[^<]*</jats:title>", " ", value)
+    text = " ".join(html.unescape(_TAG.sub(" ", value)).split())
+    return text or None
 
 
 def parse_message(body: bytes | str) -> dict | list:

@@ -20,7 +20,7 @@ from urllib.parse import quote
 from markupsafe import Markup, escape
 
 import refcheck
-from refcheck.model import Citation, Finding, Manuscript, Match, Reference
+from refcheck.model import Citation, Contrast, Finding, Manuscript, Match, Reference
 from refcheck.report import Report
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -144,6 +144,25 @@ def _sorted_disjoint(items, span_of, path: str):
             dropped.append(x)
     dropped += [x for x in items if span_of(x).path != path]
     return kept, dropped
+
+
+def _marked(phrase: str, marks: tuple[tuple[int, int], ...]) -> str:
+    """The phrase escaped, each marked range in ``<mark>`` (ranges outside the phrase are ignored)."""
+    parts, at = [], 0
+    for start, end in sorted(marks):
+        if not 0 <= at <= start < end <= len(phrase):
+            continue
+        parts += [str(escape(phrase[at:start])), "<mark>", str(escape(phrase[start:end])), "</mark>"]
+        at = end
+    parts.append(str(escape(phrase[at:])))
+    return "".join(parts)
+
+
+def contrast_html(contrast: Contrast) -> Markup:
+    """The two phrases of a finding side by side, the words that differ marked."""
+    cited = {"title": "the cited title", "record": "its Crossref record's title", "abstract": "its abstract"}.get(contrast.source, "the cited work")
+    return Markup(f'<span class="contrast">the sentence: “{_marked(contrast.said, contrast.said_marks)}” · '
+                  f'{cited}: “{_marked(contrast.cited, contrast.cited_marks)}”</span>')
 
 
 def _body_html(text: str, end: int, citations: list[Citation], status: dict[str, str], targets: dict[str, str], prefix: str,
@@ -285,6 +304,7 @@ def _manuscript_view(index: int, manuscript: Manuscript, findings: list[Finding]
         rows.append({
             "n": n, "id": f"{prefix}f{n + 1}", "finding": f, "severity": str(f.severity), "rank": 4 - int(f.severity),
             "where": where, "target": target, "rule_url": rule_url(f.code),
+            "contrast": contrast_html(f.contrast) if f.contrast else None,
         })
 
     # citation status and where each one points

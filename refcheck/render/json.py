@@ -9,7 +9,7 @@ import orjson
 import refcheck
 from refcheck.report import Report
 
-SCHEMA_VERSION = "1.4"  # 1.1 added "matches" (Crossref), "bib" (.bib entries), references[].type; 1.2 references[].pmid, links how key-mismatch/key-missing; 1.3 references[].other_years; 1.4 span page/page_line (PDF)
+SCHEMA_VERSION = "1.5"  # 1.1 added "matches" (Crossref), "bib" (.bib entries), references[].type; 1.2 references[].pmid, links how key-mismatch/key-missing; 1.3 references[].other_years; 1.4 span page/page_line (PDF); 1.5 findings[].contrast (citation-context)
 
 
 def _metadata(manuscript) -> dict:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from refcheck.rules import bibliography, chronology, crossref, form, identifiers, input, linking, reference_list
+from refcheck.rules import bibliography, chronology, context, crossref, form, identifiers, input, linking, reference_list
 
 RULES = tuple(
     sorted(
         (*input.RULES, *linking.RULES, *reference_list.RULES, *form.RULES, *chronology.RULES, *identifiers.RULES,
-         *bibliography.RULES, *crossref.RULES),
+         *bibliography.RULES, *crossref.RULES, *context.RULES),
         key=lambda r: r.code,
     )
 )
