@@ -191,6 +191,9 @@ def main(argv: list[str] | None = None) -> int:
                                                            "items_linked", "source_cites", "source_linked", "refs_printed",
                                                            "refs_found_printed", "cites_printed", "cites_found_printed",
                                                            "source_printed")}
+    # a PDF built without citeproc prints no list to link to (at most a title the text names by chance)
+    listing = [s for _, s in per_pair if s["refs_printed"] * 2 >= s["refs_gold"]]
+    listed = {k: sum(s[k] for s in listing) for k in ("items", "items_linked", "source_cites", "source_linked")}
     verdicts = Counter(r["verdict"] for r in rows)
     lines = ["## PDF against its source: real typeset papers", "",
              f"`python benchmarks/pdf_pairs/score.py`: {len(per_pair)} pairs of benchmarks/pdf_pairs/manifest.tsv "
@@ -203,6 +206,9 @@ def main(argv: list[str] | None = None) -> int:
              f"| linked share, refcheck | {total['items_linked']}/{total['items']} = {total['items_linked'] / max(1, total['items']):.3f} | equal to the source's |",
              f"| linked share, source | {total['source_linked']}/{total['source_cites']} = {total['source_linked'] / max(1, total['source_cites']):.3f} | |",
              f"| linked share, source, of entries the PDF prints | {total['source_printed']}/{total['source_cites']} = {total['source_printed'] / max(1, total['source_cites']):.3f} | |",
+             f"| linked share, refcheck / source, the {len(listing)} PDFs that print a reference list | {listed['items_linked']}/{listed['items']} = "
+             f"{listed['items_linked'] / max(1, listed['items']):.3f} / {listed['source_linked']}/{listed['source_cites']} = "
+             f"{listed['source_linked'] / max(1, listed['source_cites']):.3f} | equal |",
              f"| warnings/errors (ledger.tsv) | {len(rows)}: {verdicts.get('true', 0)} true, {verdicts.get('false', 0)} false, "
              f"{verdicts.get('?', 0)} not judged; false per paper {verdicts.get('false', 0) / max(1, len(per_pair)):.2f} | false <= 0.1 per paper |",
              "", "| pair | pages | printed refs found | their citations found | items linked | W/E |", "|---|---:|---:|---:|---:|---:|"]
