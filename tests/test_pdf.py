@@ -254,6 +254,38 @@ def test_two_columns_are_no_margin_panel():
     assert text.split("\n")[:len(left)] == BODY * 6  # the left column, then the right one, as written
 
 
+FOOTNOTED = [
+    "Cell migration in gliomas depends on glucose levels in the tumour tissue and on",
+    "the mechanics of the matrix around the cells, which several models describe.",
+    "Low glucose favours invasion over growth, and the matrix stiffness sets the pace,",
+    "as a hybrid model of proliferation and migration showed in detail (Kim and",
+]
+NEXT_PAGE = ["Roh, 2013). Mechanical forces matter as much as glucose does in these models.", "References",
+             "Kim, Y., & Roh, S. (2013). A hybrid model for cell proliferation and migration. J Theor Biol, 317, 1-10."]
+
+
+def footnoted_paper(foot: list[B.Run]) -> bytes:
+    body = B.lines(FOOTNOTED)
+    mark = [(72 + B.width(FOOTNOTED[1], 10) + 0.5, 767 + 3.3, 7, "1")]  # the note's mark after "describe."
+    return B.build([body[:2] + mark + body[2:] + foot, B.lines(NEXT_PAGE)])
+
+
+def test_footnotes_are_kept_apart_from_a_sentence_running_on_to_the_next_page():
+    note = [(72, 90, 5.6, "1"), (76, 86, 8, "The model's code is in the supplement of the original article.")]
+    pdf = footnoted_paper(note)
+    lines = extract(pdf).split("\n")
+    assert lines.index("<sup>1</sup> The model's code is in the supplement of the original article.") < lines.index("References")
+    manuscript = read_bytes("paper.pdf", pdf)
+    assert [c.text for c in manuscript.citations] == ["(Kim and Roh, 2013)"]
+    assert [f.rule for f in check(manuscript).findings if f.severity >= 2] == []
+
+
+def test_a_table_s_last_rows_in_a_small_size_are_no_footnotes():
+    rows = [(72, 113, 5.6, "13"), (76, 110, 8, "C 51.87 50.89 71.51"), (72, 100, 8, "NH 8.21 9.1 1H 2.56 14.3"), (72, 90, 8, "1 3.01 14.2 5.1 3.88")]
+    lines = extract(footnoted_paper(rows)).split("\n")
+    assert lines.index("NH 8.21 9.1 1H 2.56 14.3") < lines.index("Roh, 2013). Mechanical forces matter as much as glucose does in these models.")
+
+
 def test_load_reads_a_pdf_file(tmp_path):
     path = tmp_path / "paper.pdf"
     path.write_bytes(numeric_paper())

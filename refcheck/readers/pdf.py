@@ -24,6 +24,10 @@ What the geometry decides here, before the plain-text reader sees anything:
 - **Margin panels** (a JOSS paper's first page: editor, reviewers, dates, licence), wholly left
   or right of the text block, come first on their page instead of cutting into the body; their
   dates stay readable (``_margin_panels``).
+- **Footnotes** (a smaller size at a page's foot, set apart by a skip, opening with a mark and
+  reading as prose) are kept apart: gathered and set right before the reference list's heading
+  (or at the end), each a paragraph of its own, so that a sentence running on from one page to
+  the next is not cut by them (``_footnotes``). The marks in the text stay where they are.
 - **Ligatures** (ﬁ, ﬀ, ﬃ) are expanded; **accents TeX builds from two glyphs** (a dotless ı
   and a separate ´ placed over it) are put back on their letter (Rodríguez, not Rodrıguez´).
 - Hyphenation and URLs broken at a line end are the text reader's (``readers.text``).
@@ -36,6 +40,7 @@ from __future__ import annotations
 
 import bisect
 import ctypes
+import re
 import statistics
 import unicodedata
 from collections import Counter, defaultdict
@@ -465,6 +470,49 @@ def _line_numbers(lines: list[_Line], page: _Page, before: dict[str, tuple[float
     return out
 
 
+_FOOTNOTE_MARK = re.compile(r"(?:<sup>\s*(?:\d{1,3}|[*†‡§¶a-z])\s*</sup>|[*†‡§¶])\s*\S")  # "¹ The code is ...", "* Corresponding"
+_REFERENCES_HEADING = re.compile(r"(?:\d{1,2}\.?\s+)?(?:references|bibliography|literature cited|works cited|reference list)\s*", re.I)
+
+
+def _footnotes(lines: list[_Line], skip: set[int]) -> list[int]:
+    """The lines of the footnotes at the foot of a page: below the body, in a smaller size (at
+    most 90 % of the body's), the first of them opening with a note's mark (a superscript number
+    or letter, or *, †, ‡) and prose (three words; more letters than digits: not a table's last
+    rows), set apart from the text above by more than its line spacing. At most a third of the
+    page; a page without three lines of body text above them has none."""
+    sizes = Counter(round(line.size, 1) for k, line in enumerate(lines) if k not in skip and len(line.text) >= 30)
+    if not sizes:
+        return []
+    body = sizes.most_common(1)[0][0]
+    order = sorted((k for k in range(len(lines)) if k not in skip), key=lambda k: lines[k].y)  # bottom first
+    block: list[int] = []
+    for k in order:
+        line = lines[k]
+        if not block and len(line.text) <= 4 and line.text.strip().isdigit():
+            continue  # a page number under the notes
+        if line.size > 0.9 * body:
+            break
+        block.append(k)
+    while block and not _FOOTNOTE_MARK.match(lines[block[-1]].text):
+        block.pop()  # the notes start at a mark: small lines above the first mark are no note
+    if not block or len(block) * 3 > len(order):
+        return []
+    first = _FOOTNOTE_MARK.match(lines[block[-1]].text)
+    words = [w for w in lines[block[-1]].text[first.end() - 1 :].split() if sum(ch.isalpha() for ch in w) >= 3]
+    text = " ".join(lines[k].text for k in block)
+    if len(words) < 3 or sum(ch.isalpha() for ch in text) < 2 * sum(ch.isdigit() for ch in text):
+        return []  # a note is prose: a table's last rows in a small size are not (numbers, short cells)
+    top = lines[block[-1]].y
+    above = sorted(lines[k].y for k in order if lines[k].y > top and abs(lines[k].size - body) <= 0.05 * body)
+    if len(above) < 3:
+        return []
+    steps = [b - a for a, b in zip(above, above[1:]) if 0 < b - a < 3 * body]
+    leading = statistics.median(steps) if steps else 1.2 * body
+    if above[0] - top < 1.25 * leading:
+        return []  # notes are set apart from the text above them (a rule and a skip)
+    return sorted(block)
+
+
 PANEL_LINES = 3  # a margin panel holds at least this many lines on its page
 
 
@@ -556,11 +604,28 @@ def extract(data: bytes, max_pages: int | None = None) -> str:
                       "(for example `ocrmypdf in.pdf out.pdf`), then check the result")
     dropped = _furniture(pages) if len(pages) > 1 else set()
     panels = _margin_panels(pages, dropped)
+    # footnotes are kept apart: gathered from the pages up to the reference list's and set,
+    # each a paragraph of its own, right before its heading (or at the end), so that no sentence
+    # running on from one page to the next is cut by them
+    heading = max(((p, k) for p, lines in enumerate(pages) for k, line in enumerate(lines)
+                   if (p, k) not in dropped and _REFERENCES_HEADING.fullmatch(line.text)), default=None)
+    notes: dict[int, list[int]] = {}
+    for p, lines in enumerate(pages[: heading[0] + 1 if heading else len(pages)]):
+        found = _footnotes(lines, {k for k in range(len(lines)) if (p, k) in dropped or (p, k) in panels})
+        if found:
+            notes[p] = found
+    noted = {(p, k) for p, ks in notes.items() for k in ks}
+    apart = [line.text for p, ks in notes.items() for k in ks for line in (pages[p][k],)]
     out = []
     for p, lines in enumerate(pages):
-        body = [line.text for k, line in enumerate(lines) if (p, k) not in dropped and (p, k) not in panels]
+        body = [line.text for k, line in enumerate(lines) if (p, k) not in dropped and (p, k) not in panels and (p, k) not in noted]
         panel = [line.text for k, line in enumerate(lines) if (p, k) in panels and (p, k) not in dropped]
+        if apart and heading and p == heading[0]:
+            at = sum(1 for k in range(heading[1]) if (p, k) not in dropped and (p, k) not in panels and (p, k) not in noted)
+            body = [*body[:at], "", *apart, "", *body[at:]]
         out.append("\n".join(panel + body))
+    if apart and not heading:
+        out[-1] = "\n".join([out[-1], "", *apart])
     return "\n\f\n".join(out) + "\n"  # a form feed on a line of its own between pages
 
 
