@@ -9,7 +9,7 @@ standard font, a cross-reference table and a trailer.
 
 from __future__ import annotations
 
-Run = tuple[float, float, float, str]
+Run = tuple  # (x, y, size, text), or (x, y, size, text, "mono") for Courier (a fixed-pitch font: code)
 
 DOTLESS_I = "\x80"  # the code of the font's /dotlessi
 ACUTE = "\x81"  # the code of its spacing /acute
@@ -22,8 +22,9 @@ def _escape(text: str) -> bytes:
 
 def content(runs: list[Run]) -> bytes:
     out = []
-    for x, y, size, text in runs:
-        out.append(b"BT /F1 %.2f Tf 1 0 0 1 %.2f %.2f Tm (" % (size, x, y) + _escape(text) + b") Tj ET")
+    for x, y, size, text, *font in runs:
+        name = b"/F2" if font == ["mono"] else b"/F1"
+        out.append(b"BT " + name + b" %.2f Tf 1 0 0 1 %.2f %.2f Tm (" % (size, x, y) + _escape(text) + b") Tj ET")
     return b"\n".join(out)
 
 
@@ -31,16 +32,17 @@ def build(pages: list[list[Run]], *, width: float = 595, height: float = 842, in
     """The bytes of a PDF with these pages."""
     objects: list[bytes] = []
     n_pages = len(pages)
-    # 1 catalog, 2 page tree, 3 font, then per page: page object, content stream
-    kids = " ".join(f"{4 + 2 * i} 0 R" for i in range(n_pages)).encode()
+    # 1 catalog, 2 page tree, 3 font, 4 the fixed-pitch font, then per page: page object, content stream
+    kids = " ".join(f"{5 + 2 * i} 0 R" for i in range(n_pages)).encode()
     objects.append(b"<< /Type /Catalog /Pages 2 0 R >>")
     objects.append(b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % n_pages)
     objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding << /Type /Encoding "
                    b"/BaseEncoding /WinAnsiEncoding /Differences [128 /dotlessi /acute] >> >>")
+    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Courier /Encoding /WinAnsiEncoding >>")
     for i, runs in enumerate(pages):
         stream = content(runs)
-        objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] /Resources << /Font << /F1 3 0 R >> >> "
-                       b"/Contents %d 0 R >>" % (width, height, 5 + 2 * i))
+        objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] /Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> "
+                       b"/Contents %d 0 R >>" % (width, height, 6 + 2 * i))
         objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
     out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     offsets = []

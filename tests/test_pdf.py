@@ -286,6 +286,17 @@ def test_a_table_s_last_rows_in_a_small_size_are_no_footnotes():
     assert lines.index("NH 8.21 9.1 1H 2.56 14.3") < lines.index("Roh, 2013). Mechanical forces matter as much as glucose does in these models.")
 
 
+def test_code_in_a_fixed_pitch_font_cites_nothing():
+    # an R session printed in the paper: "## [1] 0.87" and "cells[2]" are output and indexing
+    text = B.lines(["Glucose favours invasion over growth in gliomas [1], as the session shows:"])
+    code = [(72, 760, 10, "## [1] 0.8796104", "mono"), (72, 747, 10, "x <- cells[2]", "mono")]
+    refs = B.lines(["References", "1. Kim Y, Roh S. A hybrid model for cell proliferation and migration. J Theor Biol. 2013;317:1-10."], top=700)
+    manuscript = read_bytes("paper.pdf", B.build([text + code + refs]))
+    assert "`## [1] 0.8796104`" in manuscript.source.text
+    assert [c.text for c in manuscript.citations] == ["[1]"]
+    assert [f.rule for f in check(manuscript).findings if f.severity >= 2] == []
+
+
 def test_load_reads_a_pdf_file(tmp_path):
     path = tmp_path / "paper.pdf"
     path.write_bytes(numeric_paper())

@@ -75,6 +75,7 @@ class _Char:
     y: float
     size: float
     index: int = -1  # PDFium's index of the character (-1: a space PDFium generated)
+    mono: bool = False  # set in a fixed-pitch font (code); asked only on lines with a bracket (_monospace)
 
 
 @dataclass(slots=True)
@@ -87,6 +88,9 @@ class _Line:
     x0: float = 0.0  # where its first character starts (kept when the characters are let go)
 
 
+_TYPEWRITER = re.compile(rb"(?i)mono|courier|consol|menlo|inconsolata|typewriter|cmtt|sftt|code")
+
+
 class _Page:
     """One page's characters through PDFium's text API (ctypes, one call per fact)."""
 
@@ -94,6 +98,16 @@ class _Page:
         self.handle = textpage.raw
         self.raw = raw
         self._l, self._r, self._b, self._t = (ctypes.c_double() for _ in range(4))
+        self._name = ctypes.create_string_buffer(128)
+
+    def fixed_pitch(self, index: int) -> bool:
+        """Whether character ``index`` is set in a fixed-pitch font: the font descriptor's flag 1,
+        or a typewriter font's name (a standard font such as Courier comes without a descriptor)."""
+        if index < 0:
+            return False
+        flags = ctypes.c_int(0)
+        size = self.raw.FPDFText_GetFontInfo(self.handle, index, self._name, len(self._name), ctypes.byref(flags))
+        return bool(flags.value & 1) or (0 < size <= len(self._name) and _TYPEWRITER.search(self._name.value) is not None)
 
     def right(self, index: int, fallback: float) -> float:
         """The right edge of character ``index``'s box."""
@@ -247,6 +261,16 @@ def _columns(lines: list[_Line]) -> list[_Line]:
     return out + band[0] + band[1]
 
 
+def _monospace(lines: list[_Line], page: _Page) -> None:
+    """Mark the characters set in a fixed-pitch font on the lines where a bracket is (code and its
+    output: ``x[1]``, an R session's ``## [1] 0.87``), so that they are written as code and read
+    as no citation. Other lines are not asked: most of a PDF has no bracket."""
+    for line in lines:
+        if any(c.ch == "[" for c in line.chars) and any(page.fixed_pitch(c.index) for c in line.chars if c.ch == "["):
+            for c in line.chars:
+                c.mono = page.fixed_pitch(c.index) if c.index >= 0 else False
+
+
 def _measure(line: _Line) -> None:
     """The line's usual size (most of its letters) and the baseline of the characters of that size.
     Letters, not digits: a line of citation numbers ("42, 43, ... 51 and subunit52, 53, ...")
@@ -301,6 +325,48 @@ def _restore_accents(chars: list[_Char]) -> list[_Char]:
 
 
 def _line_text(line: _Line) -> str:
+    """The line's characters, with super- and subscript runs marked, ligatures expanded and code
+    (a fixed-pitch run holding a bracket, see _monospace) in backticks, as Markdown writes code."""
+    if any(c.mono for c in line.chars):
+        return _code_spans(line)
+    return _plain_line_text(line)
+
+
+def _code_spans(line: _Line) -> str:
+    """The line with each fixed-pitch run that holds a bracket in backticks (spaces at its edges outside)."""
+    out: list[str] = []
+    run: list[_Char] = []
+
+    def flush_plain(chars: list[_Char]) -> None:
+        if chars:
+            out.append(_plain_line_text(_Line(chars, line.y, line.size, line.right)))
+
+    plain: list[_Char] = []
+    for c in [*line.chars, None]:
+        if c is not None and (c.mono or (c.ch == " " and run)):
+            if not run:
+                flush_plain(plain)
+                plain = []
+            run.append(c)
+            continue
+        if run:
+            trail = []
+            while run and run[-1].ch == " ":
+                trail.append(run.pop())
+            code = "".join(_LIGATURES.get(ch.ch, ch.ch) for ch in run)
+            if "[" in code:
+                out.append(("" if not out or out[-1].endswith(" ") else " ") + "`" + code.replace("`", "'") + "`")
+            else:
+                plain.extend(run)
+            plain.extend(reversed(trail))
+            run = []
+        if c is not None:
+            plain.append(c)
+    flush_plain(plain)
+    return " ".join(part.strip() for part in out if part.strip())
+
+
+def _plain_line_text(line: _Line) -> str:
     """The line's characters, with super- and subscript runs marked and ligatures expanded."""
     chars = _restore_accents(line.chars)
     out: list[str] = []
@@ -567,6 +633,7 @@ def extract(data: bytes, max_pages: int | None = None) -> str:
                 reader = _Page(textpage, raw)
                 lines = reader.lines()
                 cuts = _line_numbers(lines, reader, numbering)
+                _monospace(lines, reader)
             finally:
                 textpage.close()
                 page.close()

@@ -317,6 +317,11 @@ def _runs_on(before: str, after: str, tail: str) -> bool:
     return not _TERMINAL.search(before) and (first.isdigit() or first in ",;:)]%")
 
 
+# a code span on one line that holds a bracket: what readers.pdf writes for text in a fixed-pitch font
+_CODE = stdre.compile(r"`[^`'\n]*\[[^`'\n]*`")
+_CODE_SPLIT = stdre.compile(r"((?<!`)`[^`'\n]*\[[^`'\n]*`(?!`))")
+
+
 class _Builder:
     """The cleaned text and its offset map, written line by line in original order."""
 
@@ -361,7 +366,10 @@ class _Builder:
             return
         segment = self.text[start:end]
         if "\n" in segment or "`" in segment:  # lines of one run joined; a stray backtick would open a code span
-            self.map.put(segment.replace("\n", " ").replace("`", "'"), start)
+            segment = segment.replace("\n", " ")
+            if "`" in segment:  # (code the PDF reader marked, `x[1]`, stays code: its brackets cite nothing)
+                segment = "".join(piece if _CODE.fullmatch(piece) else piece.replace("`", "'") for piece in _CODE_SPLIT.split(segment))
+            self.map.put(segment, start)
         else:
             self.map.copy(start, end)
 
