@@ -29,6 +29,9 @@ PARTICLES = frozenset(
 # named people ("Zhu, Nick, and the dc.js Developers") they stand for the rest, like "et al.".
 GROUP_TAILS = ("contributors", "developers", "team", "community", "partnership", "consortium", "collaboration")
 GROUP_TAIL = "(?:" + "|".join(GROUP_TAILS) + ")"  # as a regular expression, for the readers' patterns
+# the people of a project named after the named ones, up to two words before the group word:
+# "the dc.js Developers", "leaflet contributors", "R Core team" (a `regex` pattern)
+PEOPLE_OF = r"(?:the\s+)?(?:[\p{L}\p{N}][\p{L}\p{N}.\-/]*\s+){0,2}?(?i:" + GROUP_TAIL + ")"
 
 _LATEX_ACCENT = re.compile(r"\\[`'^\"~=.uvHtcdbrk]\s*\{?\\?([A-Za-z])\}?|\\(?:ss|o|O|l|L|ae|AE|oe|OE|aa|AA|i|j)\b|[{}]")
 _LATEX_LETTERS = {"\\ss": "ss", "\\o": "o", "\\O": "O", "\\l": "l", "\\L": "L", "\\ae": "ae", "\\AE": "AE",

@@ -30,7 +30,7 @@ import regex as re
 from refcheck.lazyre import lazy
 
 from refcheck.model import Citation, CitationItem, Source
-from refcheck.names import GROUP_TAIL, JOINERS, PARTICLES
+from refcheck.names import JOINERS, PARTICLES, PEOPLE_OF
 
 
 # --- author-year -------------------------------------------------------------------------
@@ -50,8 +50,8 @@ _SURNAME = rf"(?:(?:(?:(?<![\p{{L}}\p{{M}}]){_PARTICLE}{{1,3}})?|(?<![\d\p{{L}}.
 _INITIALS = r"(?:\s*,\s*\p{Lu}\.(?:\s?-?\p{Lu}\.){0,2})"
 _LOWER_SURNAME = r"(?:(?>\p{Ll}[\p{Ll}\p{M}'’-]+)(?=\s+et\s*al))"
 # "et al.", "and colleagues", "& others", and the people of a project after the named ones: "Zhu and
-# the dc.js Developers (2019)", "Agafonkin and leaflet contributors (2019)" (names.GROUP_TAIL)
-_OTHERS = rf"(?:colleagues|co-?workers|colaboradores|others|(?:the\s+)?(?:[\p{{L}}\p{{N}}][\p{{L}}\p{{N}}.\-/]*\s+){{0,2}}?(?i:{GROUP_TAIL}))"
+# the dc.js Developers (2019)", "Agafonkin and leaflet contributors (2019)" (names.PEOPLE_OF)
+_OTHERS = rf"(?:colleagues|co-?workers|colaboradores|others|{PEOPLE_OF})"
 _ETAL = rf"(?:\s*,?\s+(?:et\s*al(?P<etal_dot>\.)?|(?P<colleagues>(?:and|e|y|\\?&)\s+{_OTHERS})(?!\p{{L}})))"
 # "and" between two authors, in the languages of the literature: e (Portuguese, Italian), y
 # (Spanish), und (German), et (French; "et al" is not it: a surname is capitalised); "\\&" is LaTeX's

@@ -45,7 +45,7 @@ import regex as re
 from refcheck.lazyre import lazy
 
 from refcheck.model import Name, Reference, Source, Span
-from refcheck.names import GROUP_TAIL
+from refcheck.names import GROUP_TAIL, PEOPLE_OF
 
 __all__ = ["parse_reference"]
 
@@ -293,8 +293,7 @@ _WORD_AFTER = lazy(r"\s+(?!(?:et|and|und)\b)[\p{L}\p{N}]")
 _COMPACT_DOT = lazy(r"^\p{Lu}{1,4}\.$")
 # "et al.", "and others", and the people of a project after the named ones: "Zhu, Nick, and the dc.js
 # Developers", "Agafonkin, V., & leaflet contributors" (named in full they are not people to compare)
-_GROUP_AFTER = rf"(?:and|&)\s+(?:the\s+)?(?:[\p{{L}}\p{{N}}][\p{{L}}\p{{N}}.\-/]*\s+){{0,2}}?(?i:{GROUP_TAIL})\b"
-_ET_AL = lazy(rf"\s*,?\s*(?:et\.?\s?al\b\.?|(?:and|&)\s+others\b|{_GROUP_AFTER}|u\.\s?a\.|\[?\.\.\.\]?\s*$)")
+_ET_AL = lazy(rf"\s*,?\s*(?:et\.?\s?al\b\.?|(?:and|&)\s+(?:others|{PEOPLE_OF})\b|u\.\s?a\.|\[?\.\.\.\]?\s*$)")
 _ELLIPSIS = lazy(r"\s*,?\s*(?:\.\s?\.\s?\.|…)\s*,?\s*(?:&\s*|and\s+)?")
 _SEP_WORD_START = frozenset("&aeuy ,;")
 _SEP = lazy(r"\s*(?:,\s*(?:(?:&|and|et|und|y|e)\s+)?|;\s*|\s(?:&|and|et|und|y|e)\s+|&\s*)")
@@ -353,7 +352,7 @@ _CH_GIVEN = rf"{_CH_WORD}(?:[ \-]{_CH_WORD}){{0,3}}"
 _CHICAGO = lazy(
     rf"(?P<first>{_CH_SURNAME}(?: (?:Jr|Sr)\.?)?), (?P<given>{_CH_GIVEN})"  # "Harrell Jr., Frank E., and ..."
     rf"(?P<rest>(?:, (?:and )?{_CH_GIVEN} {_CH_SURNAME}){{0,30}}(?:,? and {_CH_GIVEN} {_CH_SURNAME})?)"
-    rf"(?P<etal>,? et al\.|,? and (?:the )?(?:[\p{{L}}\p{{N}}][\p{{L}}\p{{N}}.\-/]* ){{0,2}}?(?i:{GROUP_TAIL}))?"  # "..., and leaflet contributors"
+    rf"(?P<etal>,? et al\.|,? and {PEOPLE_OF})?"  # "..., and leaflet contributors"
     rf"(?=\.?\s\(?(?:1[5-9]|20)\d\d[a-z]?\)?[.,])"
 )
 _CH_PERSON = lazy(rf"(?:and )?(?P<given>{_CH_GIVEN}) (?P<family>{_CH_SURNAME})")
