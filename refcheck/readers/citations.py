@@ -1687,7 +1687,8 @@ def _definition_label(masked: str, lo: int, start: int, end: int) -> bool:
         return False
     if line > lo + 1 and masked[masked.rfind("\n", lo, line - 1) + 1 : line - 1].strip():
         return False  # the line before holds text: a definition does not interrupt a paragraph
-    return masked.startswith(":", end) and bool(masked[end + 1 : masked.find("\n", end) if "\n" in masked[end:] else len(masked)].strip())
+    line_end = masked.find("\n", end)
+    return masked.startswith(":", end) and bool(masked[end + 1 : line_end if line_end != -1 else len(masked)].strip())
 
 
 def find_pandoc_keys(masked: str, lo: int, hi: int, examples: frozenset[str] = frozenset()) -> list[Found]:

@@ -266,9 +266,9 @@ def _monospace(lines: list[_Line], page: _Page) -> None:
     output: ``x[1]``, an R session's ``## [1] 0.87``), so that they are written as code and read
     as no citation. Other lines are not asked: most of a PDF has no bracket."""
     for line in lines:
-        if any(c.ch == "[" for c in line.chars) and any(page.fixed_pitch(c.index) for c in line.chars if c.ch == "["):
+        if any(c.ch == "[" and page.fixed_pitch(c.index) for c in line.chars):
             for c in line.chars:
-                c.mono = page.fixed_pitch(c.index) if c.index >= 0 else False
+                c.mono = page.fixed_pitch(c.index)
 
 
 def _measure(line: _Line) -> None:
@@ -334,36 +334,32 @@ def _line_text(line: _Line) -> str:
 
 def _code_spans(line: _Line) -> str:
     """The line with each fixed-pitch run that holds a bracket in backticks (spaces at its edges outside)."""
-    out: list[str] = []
-    run: list[_Char] = []
+    chars, parts, plain, k = line.chars, [], [], 0
 
-    def flush_plain(chars: list[_Char]) -> None:
-        if chars:
-            out.append(_plain_line_text(_Line(chars, line.y, line.size, line.right)))
+    def flush() -> None:
+        if plain:
+            parts.append(_plain_line_text(_Line(plain[:], line.y, line.size, line.right)))
+            plain.clear()
 
-    plain: list[_Char] = []
-    for c in [*line.chars, None]:
-        if c is not None and (c.mono or (c.ch == " " and run)):
-            if not run:
-                flush_plain(plain)
-                plain = []
-            run.append(c)
+    while k < len(chars):
+        if not chars[k].mono:
+            plain.append(chars[k])
+            k += 1
             continue
-        if run:
-            trail = []
-            while run and run[-1].ch == " ":
-                trail.append(run.pop())
-            code = "".join(_LIGATURES.get(ch.ch, ch.ch) for ch in run)
-            if "[" in code:
-                out.append(("" if not out or out[-1].endswith(" ") else " ") + "`" + code.replace("`", "'") + "`")
-            else:
-                plain.extend(run)
-            plain.extend(reversed(trail))
-            run = []
-        if c is not None:
-            plain.append(c)
-    flush_plain(plain)
-    return " ".join(part.strip() for part in out if part.strip())
+        j = k
+        while j < len(chars) and (chars[j].mono or chars[j].ch == " "):
+            j += 1
+        while chars[j - 1].ch == " ":
+            j -= 1
+        code = "".join(_LIGATURES.get(c.ch, c.ch) for c in chars[k:j])
+        if "[" in code:
+            flush()
+            parts.append("`" + code.replace("`", "'") + "`")
+        else:
+            plain.extend(chars[k:j])
+        k = j
+    flush()
+    return " ".join(part.strip() for part in parts if part.strip())
 
 
 def _plain_line_text(line: _Line) -> str:
@@ -676,19 +672,16 @@ def extract(data: bytes, max_pages: int | None = None) -> str:
     # running on from one page to the next is cut by them
     heading = max(((p, k) for p, lines in enumerate(pages) for k, line in enumerate(lines)
                    if (p, k) not in dropped and _REFERENCES_HEADING.fullmatch(line.text)), default=None)
-    notes: dict[int, list[int]] = {}
-    for p, lines in enumerate(pages[: heading[0] + 1 if heading else len(pages)]):
-        found = _footnotes(lines, {k for k in range(len(lines)) if (p, k) in dropped or (p, k) in panels})
-        if found:
-            notes[p] = found
-    noted = {(p, k) for p, ks in notes.items() for k in ks}
-    apart = [line.text for p, ks in notes.items() for k in ks for line in (pages[p][k],)]
+    noted = [(p, k) for p, lines in enumerate(pages[: heading[0] + 1 if heading else len(pages)])
+             for k in _footnotes(lines, {k for k in range(len(lines)) if (p, k) in dropped or (p, k) in panels})]
+    apart = [pages[p][k].text for p, k in noted]
+    hidden = dropped | panels | set(noted)
     out = []
     for p, lines in enumerate(pages):
-        body = [line.text for k, line in enumerate(lines) if (p, k) not in dropped and (p, k) not in panels and (p, k) not in noted]
+        body = [line.text for k, line in enumerate(lines) if (p, k) not in hidden]
         panel = [line.text for k, line in enumerate(lines) if (p, k) in panels and (p, k) not in dropped]
         if apart and heading and p == heading[0]:
-            at = sum(1 for k in range(heading[1]) if (p, k) not in dropped and (p, k) not in panels and (p, k) not in noted)
+            at = sum(1 for k in range(heading[1]) if (p, k) not in hidden)
             body = [*body[:at], "", *apart, "", *body[at:]]
         out.append("\n".join(panel + body))
     if apart and not heading:

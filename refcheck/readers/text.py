@@ -318,8 +318,7 @@ def _runs_on(before: str, after: str, tail: str) -> bool:
 
 
 # a code span on one line that holds a bracket: what readers.pdf writes for text in a fixed-pitch font
-_CODE = stdre.compile(r"`[^`'\n]*\[[^`'\n]*`")
-_CODE_SPLIT = stdre.compile(r"((?<!`)`[^`'\n]*\[[^`'\n]*`(?!`))")
+_CODE = stdre.compile(r"((?<!`)`[^`'\n]*\[[^`'\n]*`(?!`))")
 
 
 class _Builder:
@@ -368,7 +367,8 @@ class _Builder:
         if "\n" in segment or "`" in segment:  # lines of one run joined; a stray backtick would open a code span
             segment = segment.replace("\n", " ")
             if "`" in segment:  # (code the PDF reader marked, `x[1]`, stays code: its brackets cite nothing)
-                segment = "".join(piece if _CODE.fullmatch(piece) else piece.replace("`", "'") for piece in _CODE_SPLIT.split(segment))
+                pieces = _CODE.split(segment)  # the code spans at odd places
+                segment = "".join(piece if k % 2 else piece.replace("`", "'") for k, piece in enumerate(pieces))
             self.map.put(segment, start)
         else:
             self.map.copy(start, end)

@@ -19,7 +19,7 @@ from functools import cache, lru_cache
 
 import regex
 
-from refcheck.model import Contrast, Problem, Severity
+from refcheck.model import Contrast, Link, Problem, Severity
 from refcheck.rule import Context, entry, rule
 from refcheck.rules.terms import KINDS, NEGATIONS, REVERSALS, UNITS
 
@@ -398,13 +398,14 @@ def _single_work_citations(ctx: Context, wanted: set[str] | dict | None = None):
     if any(a[0] > b[0] for a, b in zip(spans, spans[1:])):  # readers give them in order; a project may not
         citations.sort(key=lambda c: c.span.start)
         spans = [(c.span.start, c.span.end) for c in citations]
-    links: dict[str, list] = {}
+    one: dict[str, Link] = {}
+    several: set[str] = set()  # several works (or none, or an unwanted one): which the words describe is not known
     for link in ctx.manuscript.links:
-        if len(link.references) == 1 and (wanted is None or link.references[0] in wanted):
-            links.setdefault(link.citation, []).append(link)
+        if link.citation in one or len(link.references) != 1 or (wanted is not None and link.references[0] not in wanted):
+            several.add(link.citation)
         else:
-            links[link.citation] = [link, link]  # several works (or none): which one the words describe is not known
-    single = [(k, c, links[c.id][0]) for k, c in enumerate(citations) if len(links.get(c.id, ())) == 1]
+            one[link.citation] = link
+    single = [(k, c, one[c.id]) for k, c in enumerate(citations) if c.id in one and c.id not in several]
     return spans, single
 
 
